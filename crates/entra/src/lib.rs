@@ -1,0 +1,1 @@
+//! Microsoft identity platform and Graph client: sign-in, tokens, app registration, consent, users.

@@ -1,0 +1,1 @@
+//! Test support: validates requests and responses against the PortSIP OpenAPI subset in spec/.

@@ -1,0 +1,1 @@
+//! pbx365: the setup engine, profiles, sync and certificate lifecycle (no Tauri here).

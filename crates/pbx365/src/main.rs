@@ -1,0 +1,4 @@
+//! The `pbx365` command line.
+fn main() -> anyhow::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Emulators of a PortSIP PBX and of the Microsoft cloud (identity platform + Graph), on loopback.
