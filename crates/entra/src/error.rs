@@ -1,0 +1,391 @@
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::aadsts::{self, Explanation};
+
+/// Everything that can go wrong talking to the Microsoft identity platform or Graph.
+/// Each variant renders as a sentence an administrator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum EntraError {
+    #[error(
+        "refusing to connect to {url}: only https:// addresses are allowed (http:// only on this computer's loopback address)"
+    )]
+    InsecureUrl { url: String },
+    #[error("{url:?} is not a usable address: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("the extra CA certificate cannot be used: {reason}")]
+    Tls { reason: String },
+    #[error("could not reach Microsoft to {context}: {source}")]
+    Network {
+        context: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("Microsoft's sign-in metadata at {url} is not usable: {reason}")]
+    Discovery { url: String, reason: String },
+    #[error("Microsoft sign-in failed while trying to {context}: {error}")]
+    Identity {
+        context: String,
+        error: Box<IdentityError>,
+    },
+    #[error("Microsoft Graph refused to {context}: {error}")]
+    Graph {
+        context: String,
+        error: Box<GraphError>,
+    },
+    #[error(
+        "the saved Microsoft sign-in has expired or was revoked; sign in to Microsoft again ({reason})"
+    )]
+    SignInAgain { reason: String },
+    #[error(
+        "the browser came back with a sign-in answer that does not belong to this sign-in (state mismatch), so it was rejected; start the sign-in again"
+    )]
+    StateMismatch,
+    #[error("{what} did not finish within {} seconds; start again", after.as_secs())]
+    TimedOut { what: &'static str, after: Duration },
+    #[error("could not open the web browser: {reason}; open the sign-in address by hand")]
+    Browser { reason: String },
+    #[error(
+        "could not listen on this computer's loopback address for the sign-in answer: {source}"
+    )]
+    Loopback {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the sign-in was declined on the Microsoft page; start again and accept it")]
+    Declined,
+    #[error("the device code expired before the sign-in was completed; start the sign-in again")]
+    DeviceCodeExpired,
+    #[error("Microsoft's ID token failed verification ({reason}); the sign-in was not accepted")]
+    IdToken { reason: String },
+    #[error(
+        "Microsoft kept throttling the request to {context}: waited {} s, which exhausts the {} s budget; try again in a few minutes",
+        waited.as_secs(), budget.as_secs()
+    )]
+    Throttled {
+        context: String,
+        waited: Duration,
+        budget: Duration,
+    },
+    #[error(
+        "Entra still has not replicated {what} after {} s; wait a few minutes and run this step again (last answer: {last})",
+        waited.as_secs()
+    )]
+    ReplicationTimeout {
+        what: String,
+        waited: Duration,
+        last: Box<EntraError>,
+    },
+    #[error("the token store failed: {0}")]
+    TokenStore(#[from] TokenStoreError),
+    #[error("Microsoft Graph has no application permission named {name:?}")]
+    UnknownPermission { name: String },
+    #[error("the certificate cannot be used: {reason}")]
+    Certificate { reason: String },
+    #[error("Microsoft answered an unexpected response to {context}: {reason}")]
+    UnexpectedResponse { context: String, reason: String },
+}
+
+impl EntraError {
+    /// Entra's `AADSTS` code behind this error, if any.
+    pub fn aadsts_code(&self) -> Option<u32> {
+        match self {
+            Self::Identity { error, .. } => error.code(),
+            Self::ReplicationTimeout { last, .. } => last.aadsts_code(),
+            _ => None,
+        }
+    }
+
+    /// The Graph error code (`Authorization_RequestDenied`, …) behind this error, if any.
+    pub fn graph_code(&self) -> Option<&str> {
+        match self {
+            Self::Graph { error, .. } => Some(&error.code),
+            Self::ReplicationTimeout { last, .. } => last.graph_code(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn unexpected(context: impl Into<String>, reason: impl fmt::Display) -> Self {
+        Self::UnexpectedResponse {
+            context: context.into(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// A failure of a [`crate::TokenStore`] (for example the OS keyring being locked).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct TokenStoreError {
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TokenStoreError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+}
+
+/// Entra's error body: `{error, error_description: "AADSTSnnnn: …", error_codes, trace_id, correlation_id}`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+pub struct IdentityError {
+    pub error: String,
+    #[serde(default)]
+    pub error_description: Option<String>,
+    #[serde(default)]
+    pub error_codes: Vec<u32>,
+    #[serde(default)]
+    pub trace_id: Option<String>,
+    #[serde(default)]
+    pub correlation_id: Option<String>,
+}
+
+impl IdentityError {
+    /// Reads an error body of the token or device-code endpoint. A body that is not Entra's JSON
+    /// still yields an error carrying the HTTP status and the start of the text.
+    pub fn parse(status: u16, body: &str) -> Self {
+        serde_json::from_str::<Self>(body)
+            .ok()
+            .filter(|e| !e.error.is_empty())
+            .unwrap_or_else(|| Self {
+                error: format!("http_{status}"),
+                error_description: Some(body.chars().take(300).collect()),
+                ..Self::default()
+            })
+    }
+
+    /// The `error`/`error_description` pair of a redirect back from the authorize endpoint.
+    pub fn from_redirect(error: &str, description: Option<&str>) -> Self {
+        Self {
+            error: error.to_owned(),
+            error_description: description.map(str::to_owned),
+            ..Self::default()
+        }
+    }
+
+    pub fn code(&self) -> Option<u32> {
+        self.error_codes.first().copied().or_else(|| {
+            self.error_description
+                .as_deref()
+                .and_then(aadsts::find_code)
+        })
+    }
+
+    pub fn explanation(&self) -> Option<&'static Explanation> {
+        self.code().and_then(aadsts::explain)
+    }
+
+    /// Microsoft's own description without the trace/correlation lines it appends.
+    pub fn summary(&self) -> &str {
+        self.error_description
+            .as_deref()
+            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+            .unwrap_or(&self.error)
+    }
+}
+
+impl fmt::Display for IdentityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.explanation(), self.code()) {
+            (Some(e), _) => write!(f, "{} Fix: {} (AADSTS{}", e.meaning, e.fix, e.code)?,
+            (None, Some(code)) => write!(f, "{} (AADSTS{code}", self.summary())?,
+            (None, None) => write!(f, "{} ({}", self.summary(), self.error)?,
+        }
+        if let Some(id) = &self.correlation_id {
+            write!(f, ", correlation ID {id}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// Graph's error body: `{"error": {"code", "message", "details", "innerError"}}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GraphError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub details: Vec<GraphErrorDetail>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+pub struct GraphErrorDetail {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+struct GraphErrorEnvelope {
+    error: GraphErrorBody,
+}
+
+#[derive(Deserialize)]
+struct GraphErrorBody {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    details: Vec<GraphErrorDetail>,
+    #[serde(default, rename = "innerError", alias = "innererror")]
+    inner: Option<GraphInnerError>,
+}
+
+#[derive(Deserialize)]
+struct GraphInnerError {
+    #[serde(default, rename = "request-id")]
+    request_id: Option<String>,
+}
+
+impl GraphError {
+    pub fn parse(status: u16, body: &str) -> Self {
+        match serde_json::from_str::<GraphErrorEnvelope>(body) {
+            Ok(GraphErrorEnvelope { error }) => Self {
+                status,
+                code: error.code,
+                message: error.message,
+                details: error.details,
+                request_id: error.inner.and_then(|i| i.request_id),
+            },
+            Err(_) => Self {
+                status,
+                code: format!("http_{status}"),
+                message: body.chars().take(300).collect(),
+                ..Self::default()
+            },
+        }
+    }
+
+    /// Whether this error, or one of its details, carries `code`, or its message mentions it.
+    pub fn mentions(&self, code: &str) -> bool {
+        self.code == code
+            || self.message.contains(code)
+            || self
+                .details
+                .iter()
+                .any(|d| d.code == code || d.message.contains(code))
+    }
+
+    fn hint(&self) -> Option<&'static str> {
+        match self.code.as_str() {
+            "Authorization_RequestDenied" => Some(
+                "the signed-in account lacks the right to do this; sign in as a Global Administrator or Privileged Role Administrator",
+            ),
+            "InvalidAuthenticationToken" => {
+                Some("the Microsoft sign-in is no longer valid; sign in again")
+            }
+            _ if self.status == 403 => Some(
+                "the sign-in lacks the Graph permission for this; sign in again and accept all requested permissions",
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (HTTP {}): {}", self.code, self.status, self.message)?;
+        if let Some(hint) = self.hint() {
+            write!(f, " — {hint}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request ID {id})")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_code_renders_explanation_fix_and_correlation() {
+        let body = r#"{"error":"invalid_request","error_description":"AADSTS90002: Tenant 'nope' not found.\r\nTrace ID: t\r\nCorrelation ID: c","error_codes":[90002],"timestamp":"2024-01-01 00:00:00Z","trace_id":"t","correlation_id":"c-1"}"#;
+        let error = IdentityError::parse(400, body);
+        assert_eq!(error.code(), Some(90002));
+        let text = error.to_string();
+        assert!(text.contains("other cloud"), "{text}");
+        assert!(text.contains("Fix:"), "{text}");
+        assert!(text.contains("AADSTS90002"), "{text}");
+        assert!(text.contains("correlation ID c-1"), "{text}");
+    }
+
+    #[test]
+    fn unknown_code_keeps_microsofts_words_and_correlation() {
+        let body = r#"{"error":"invalid_grant","error_description":"AADSTS99999: Something new happened.\r\nTrace ID: t","error_codes":[99999],"correlation_id":"c-2"}"#;
+        let text = IdentityError::parse(400, body).to_string();
+        assert_eq!(
+            text,
+            "AADSTS99999: Something new happened. (AADSTS99999, correlation ID c-2)"
+        );
+    }
+
+    #[test]
+    fn code_from_description_when_codes_are_missing() {
+        let error = IdentityError::from_redirect(
+            "access_denied",
+            Some("AADSTS65004: User declined to consent"),
+        );
+        assert_eq!(error.code(), Some(65004));
+        assert!(error.to_string().contains("declined"));
+    }
+
+    #[test]
+    fn non_json_identity_body_keeps_status_and_text() {
+        let error = IdentityError::parse(502, "<html>Bad gateway</html>");
+        assert_eq!(error.error, "http_502");
+        assert!(error.to_string().contains("Bad gateway"));
+    }
+
+    #[test]
+    fn graph_body_is_parsed_with_request_id_and_hint() {
+        let body = r#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"request-id":"r-1","date":"2024-01-01T00:00:00"}}}"#;
+        let error = GraphError::parse(403, body);
+        assert_eq!(error.code, "Authorization_RequestDenied");
+        assert_eq!(error.request_id.as_deref(), Some("r-1"));
+        let text = error.to_string();
+        assert!(text.contains("Global Administrator"), "{text}");
+        assert!(text.contains("request ID r-1"), "{text}");
+    }
+
+    #[test]
+    fn graph_mentions_looks_into_details() {
+        let body = r#"{"error":{"code":"Request_BadRequest","message":"The appId of the service principal does not reference a valid application object.","details":[{"code":"NoBackingApplicationObject","message":"x"}]}}"#;
+        let error = GraphError::parse(400, body);
+        assert!(error.mentions("NoBackingApplicationObject"));
+        assert!(!error.mentions("Request_ResourceNotFound"));
+    }
+
+    #[test]
+    fn entra_error_exposes_codes() {
+        let error = EntraError::Identity {
+            context: "redeem".into(),
+            error: Box::new(IdentityError::from_redirect(
+                "x",
+                Some("AADSTS700016: nope"),
+            )),
+        };
+        assert_eq!(error.aadsts_code(), Some(700016));
+        assert_eq!(error.graph_code(), None);
+    }
+}

@@ -1,0 +1,263 @@
+//! Waiting out throttling and Entra's replication delay, within bounded budgets.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::EntraError;
+
+/// How long to keep trying. Tests shrink the durations; the defaults suit the real cloud.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Longest total wait for one request on 429/503 (and transient failures of idempotent ones).
+    pub throttle_budget: Duration,
+    /// First backoff step when Microsoft sends no `Retry-After`.
+    pub throttle_base: Duration,
+    /// First wait for replication; it doubles with each attempt (1, 2, 4, … s).
+    pub replication_base: Duration,
+    /// Longest single wait for replication.
+    pub replication_cap: Duration,
+    /// Longest total wait for one object to replicate.
+    pub replication_budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            throttle_budget: Duration::from_secs(120),
+            throttle_base: Duration::from_secs(1),
+            replication_base: Duration::from_secs(1),
+            replication_cap: Duration::from_secs(120),
+            replication_budget: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Something the user should see while the client waits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    Throttled {
+        context: String,
+        wait: Duration,
+    },
+    WaitingForReplication {
+        what: String,
+        attempt: u32,
+        wait: Duration,
+    },
+}
+
+impl fmt::Display for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Throttled { context, wait } => write!(
+                f,
+                "Microsoft asks us to slow down; trying to {context} again in {} s…",
+                wait.as_secs_f32().ceil()
+            ),
+            Self::WaitingForReplication {
+                what,
+                attempt,
+                wait,
+            } => write!(
+                f,
+                "Waiting for Entra to replicate {what}… (attempt {attempt}, next try in {} s)",
+                wait.as_secs_f32().ceil()
+            ),
+        }
+    }
+}
+
+/// Receives [`Progress`] reports; called from the task doing the work, so keep it quick.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// `base · 2^attempt`, never more than `cap`.
+pub(crate) fn backoff(base: Duration, cap: Duration, attempt: u32) -> Duration {
+    base.saturating_mul(2u32.saturating_pow(attempt.min(31)))
+        .min(cap)
+}
+
+/// The wait Microsoft asked for, if it still fits the budget. A `Retry-After` is never
+/// shortened: retrying early would only be throttled again.
+pub(crate) fn throttle_wait(
+    waited: Duration,
+    asked: Duration,
+    budget: Duration,
+) -> Option<Duration> {
+    (waited.saturating_add(asked) <= budget).then_some(asked)
+}
+
+/// The next replication wait; the last one is shortened to end exactly at the budget.
+pub(crate) fn replication_wait(
+    policy: &RetryPolicy,
+    waited: Duration,
+    attempt: u32,
+) -> Option<Duration> {
+    let remaining = policy.replication_budget.saturating_sub(waited);
+    (!remaining.is_zero())
+        .then(|| backoff(policy.replication_base, policy.replication_cap, attempt).min(remaining))
+}
+
+/// Runs `operation` until it succeeds, fails with an error that `is_lag` does not recognise as
+/// replication lag, or the replication budget is spent ([`EntraError::ReplicationTimeout`]).
+/// Each wait is reported as [`Progress::WaitingForReplication`].
+pub async fn retry_while_replicating<T, F, Fut>(
+    policy: &RetryPolicy,
+    progress: Option<&ProgressFn>,
+    what: &str,
+    is_lag: impl Fn(&EntraError) -> bool,
+    mut operation: F,
+) -> Result<T, EntraError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, EntraError>>,
+{
+    let mut waited = Duration::ZERO;
+    let mut attempt = 0u32;
+    loop {
+        let error = match operation().await {
+            Err(error) if is_lag(&error) => error,
+            done => return done,
+        };
+        let Some(wait) = replication_wait(policy, waited, attempt) else {
+            return Err(EntraError::ReplicationTimeout {
+                what: what.to_owned(),
+                waited,
+                last: Box::new(error),
+            });
+        };
+        attempt += 1;
+        let report = Progress::WaitingForReplication {
+            what: what.to_owned(),
+            attempt,
+            wait,
+        };
+        tracing::info!(%error, "{report}");
+        if let Some(progress) = progress {
+            progress(&report);
+        }
+        tokio::time::sleep(wait).await;
+        waited += wait;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    const S: fn(u64) -> Duration = Duration::from_secs;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let steps: Vec<u64> = (0..9).map(|a| backoff(S(1), S(120), a).as_secs()).collect();
+        assert_eq!(steps, [1, 2, 4, 8, 16, 32, 64, 120, 120]);
+        assert_eq!(backoff(S(1), S(120), 400), S(120));
+    }
+
+    #[test]
+    fn throttle_budget_is_never_exceeded() {
+        assert_eq!(throttle_wait(S(0), S(30), S(120)), Some(S(30)));
+        assert_eq!(throttle_wait(S(90), S(30), S(120)), Some(S(30)));
+        assert_eq!(throttle_wait(S(91), S(30), S(120)), None);
+        assert_eq!(throttle_wait(S(0), S(121), S(120)), None);
+    }
+
+    #[test]
+    fn replication_waits_add_up_to_the_budget() {
+        let policy = RetryPolicy {
+            replication_budget: S(10),
+            ..RetryPolicy::default()
+        };
+        let mut waited = Duration::ZERO;
+        let mut waits = Vec::new();
+        let mut attempt = 0;
+        while let Some(wait) = replication_wait(&policy, waited, attempt) {
+            waits.push(wait.as_secs());
+            waited += wait;
+            attempt += 1;
+        }
+        assert_eq!(waits, [1, 2, 4, 3]);
+        assert_eq!(waited, S(10));
+    }
+
+    fn fast() -> RetryPolicy {
+        RetryPolicy {
+            replication_base: Duration::from_millis(1),
+            replication_cap: Duration::from_millis(4),
+            replication_budget: Duration::from_millis(40),
+            ..RetryPolicy::default()
+        }
+    }
+
+    fn lag() -> EntraError {
+        EntraError::unexpected("test", "not there yet")
+    }
+
+    #[tokio::test]
+    async fn retries_lag_until_success_and_reports_progress() {
+        let reports = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&reports);
+        let progress: ProgressFn = Arc::new(move |p: &Progress| {
+            if let Ok(mut reports) = sink.lock() {
+                reports.push(p.to_string());
+            }
+        });
+        let calls = AtomicU32::new(0);
+        let outcome = retry_while_replicating(
+            &fast(),
+            Some(&progress),
+            "the new app",
+            |_| true,
+            || async {
+                if calls.fetch_add(1, Ordering::SeqCst) < 3 {
+                    Err(lag())
+                } else {
+                    Ok(7)
+                }
+            },
+        )
+        .await;
+        assert!(matches!(outcome, Ok(7)));
+        let reports = reports.lock().map(|r| r.clone()).unwrap_or_default();
+        assert_eq!(reports.len(), 3);
+        assert!(
+            reports[0].starts_with("Waiting for Entra to replicate the new app…"),
+            "{}",
+            reports[0]
+        );
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_the_budget_and_passes_other_errors_through() {
+        let outcome: Result<(), _> = retry_while_replicating(
+            &fast(),
+            None,
+            "the new app",
+            |_| true,
+            || async { Err(lag()) },
+        )
+        .await;
+        assert!(
+            matches!(outcome, Err(EntraError::ReplicationTimeout { waited, .. }) if waited == Duration::from_millis(40))
+        );
+
+        let calls = AtomicU32::new(0);
+        let outcome: Result<(), _> = retry_while_replicating(
+            &fast(),
+            None,
+            "x",
+            |_| false,
+            || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(EntraError::Declined)
+            },
+        )
+        .await;
+        assert!(matches!(outcome, Err(EntraError::Declined)));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+}

@@ -1,0 +1,260 @@
+//! A signed-in admin: the current tokens, refreshed before they expire.
+
+use std::fmt;
+use std::sync::{Arc, Mutex as SyncMutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+use url::Url;
+
+use crate::discovery::Endpoints;
+use crate::error::{EntraError, IdentityError, TokenStoreError};
+use crate::id_token::Account;
+use crate::secret::Secret;
+use crate::token_endpoint::{Failure, TokenResponse, post_form};
+use crate::token_store::TokenStore;
+
+/// A signed-in session. Cheap to clone; clones share the tokens.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    endpoints: Endpoints,
+    client_id: String,
+    scope: String,
+    account: Account,
+    refresh_margin: Duration,
+    tokens: Mutex<Tokens>,
+    store: SyncMutex<Option<StoreBinding>>,
+}
+
+/// Where the refresh token is kept: the store and the caller's key.
+type StoreBinding = (Arc<dyn TokenStore>, String);
+
+struct Tokens {
+    access: Secret,
+    refresh: Option<Secret>,
+    expires_at: Instant,
+}
+
+impl Tokens {
+    fn from_response(response: &TokenResponse, previous_refresh: Option<Secret>) -> Self {
+        Self {
+            access: Secret::new(response.access_token.clone()),
+            // Entra may rotate the refresh token; without a new one the old one stays valid.
+            refresh: response
+                .refresh_token
+                .clone()
+                .map(Secret::new)
+                .or(previous_refresh),
+            expires_at: Instant::now() + Duration::from_secs(response.expires_in),
+        }
+    }
+}
+
+pub(crate) struct SessionParts {
+    pub http: reqwest::Client,
+    pub endpoints: Endpoints,
+    pub client_id: String,
+    pub scope: String,
+    pub account: Account,
+    pub refresh_margin: Duration,
+}
+
+/// Whether a token expiring at `expires_at` should be renewed now.
+pub(crate) fn needs_refresh(expires_at: Instant, now: Instant, margin: Duration) -> bool {
+    now + margin >= expires_at
+}
+
+/// The token endpoint's verdict that the refresh token is dead and only a new sign-in helps.
+pub(crate) fn is_dead_refresh_token(error: &IdentityError) -> bool {
+    matches!(
+        error.error.as_str(),
+        "invalid_grant" | "interaction_required"
+    ) || error.code().is_some_and(crate::aadsts::means_sign_in_again)
+}
+
+impl Session {
+    /// `previous_refresh` is the refresh token just redeemed, kept if Entra sends no new one.
+    pub(crate) fn new(
+        parts: SessionParts,
+        response: &TokenResponse,
+        previous_refresh: Option<Secret>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                tokens: Mutex::new(Tokens::from_response(response, previous_refresh)),
+                http: parts.http,
+                endpoints: parts.endpoints,
+                client_id: parts.client_id,
+                scope: parts.scope,
+                account: parts.account,
+                refresh_margin: parts.refresh_margin,
+                store: SyncMutex::new(None),
+            }),
+        }
+    }
+
+    pub fn account(&self) -> &Account {
+        &self.inner.account
+    }
+
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
+
+    pub fn graph_base_url(&self) -> &Url {
+        &self.inner.endpoints.graph_base
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// Keeps the refresh token in `store` under `key`: now, and again each time Entra rotates it.
+    pub async fn persist_to(
+        &self,
+        store: Arc<dyn TokenStore>,
+        key: &str,
+    ) -> Result<(), EntraError> {
+        let tokens = self.inner.tokens.lock().await;
+        let Some(refresh) = &tokens.refresh else {
+            return Err(EntraError::unexpected(
+                "keep the sign-in",
+                "Entra issued no refresh token (is offline_access among the scopes?)",
+            ));
+        };
+        store.save(key, refresh)?;
+        *self.store_binding()? = Some((store, key.to_owned()));
+        Ok(())
+    }
+
+    /// A valid access token, refreshed first when it expires within the refresh margin.
+    pub async fn access_token(&self) -> Result<Secret, EntraError> {
+        let mut tokens = self.inner.tokens.lock().await;
+        if needs_refresh(tokens.expires_at, Instant::now(), self.inner.refresh_margin) {
+            self.refresh_locked(&mut tokens).await?;
+        }
+        Ok(tokens.access.clone())
+    }
+
+    /// Renews the access token now, whatever its expiry.
+    pub async fn refresh(&self) -> Result<(), EntraError> {
+        let mut tokens = self.inner.tokens.lock().await;
+        self.refresh_locked(&mut tokens).await
+    }
+
+    async fn refresh_locked(&self, tokens: &mut Tokens) -> Result<(), EntraError> {
+        let Some(refresh_token) = tokens.refresh.clone() else {
+            return Err(EntraError::SignInAgain {
+                reason: "the sign-in has no refresh token".into(),
+            });
+        };
+        let response = redeem_refresh_token(
+            &self.inner.http,
+            &self.inner.endpoints,
+            &self.inner.client_id,
+            &self.inner.scope,
+            &refresh_token,
+        )
+        .await;
+        let binding = self.store_binding()?.clone();
+        match response {
+            Ok(response) => {
+                *tokens = Tokens::from_response(&response, Some(refresh_token));
+                let rotated = response.refresh_token.is_some();
+                if let (Some((store, key)), Some(current), true) =
+                    (binding, &tokens.refresh, rotated)
+                {
+                    store.save(&key, current)?;
+                }
+                tracing::debug!("refreshed the Microsoft access token");
+                Ok(())
+            }
+            Err(error) => {
+                if let (EntraError::SignInAgain { .. }, Some((store, key))) = (&error, binding) {
+                    store.delete(&key)?;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    fn store_binding(&self) -> Result<std::sync::MutexGuard<'_, Option<StoreBinding>>, EntraError> {
+        self.inner.store.lock().map_err(|_| {
+            EntraError::TokenStore(TokenStoreError::new(
+                "the session's store binding was poisoned",
+            ))
+        })
+    }
+}
+
+/// Redeems a refresh token; a dead one becomes [`EntraError::SignInAgain`].
+pub(crate) async fn redeem_refresh_token(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    client_id: &str,
+    scope: &str,
+    refresh_token: &Secret,
+) -> Result<TokenResponse, EntraError> {
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", client_id),
+        ("refresh_token", refresh_token.expose()),
+        ("scope", scope),
+    ];
+    post_form(http, &endpoints.token, &form, "renew the Microsoft sign-in")
+        .await
+        .map_err(|failure| match failure {
+            Failure::Refused(error) if is_dead_refresh_token(&error) => EntraError::SignInAgain {
+                reason: error.to_string(),
+            },
+            other => other.into_error("renew the Microsoft sign-in"),
+        })
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("account", &self.inner.account)
+            .field("client_id", &self.inner.client_id)
+            .field("tokens", &"[redacted]")
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refreshes_within_the_margin_only() {
+        let now = Instant::now();
+        let margin = Duration::from_secs(300);
+        assert!(!needs_refresh(now + Duration::from_secs(3600), now, margin));
+        assert!(needs_refresh(now + Duration::from_secs(299), now, margin));
+        assert!(needs_refresh(now + Duration::from_secs(300), now, margin));
+        assert!(needs_refresh(now, now, margin));
+    }
+
+    #[test]
+    fn dead_refresh_tokens_are_recognised() {
+        let body = |error: &str, code: u32| {
+            IdentityError::parse(
+                400,
+                &format!(
+                    r#"{{"error":"{error}","error_description":"AADSTS{code}: x","error_codes":[{code}]}}"#
+                ),
+            )
+        };
+        assert!(is_dead_refresh_token(&body("invalid_grant", 70008)));
+        assert!(is_dead_refresh_token(&body("invalid_grant", 700082)));
+        assert!(is_dead_refresh_token(&body("invalid_grant", 50173)));
+        assert!(is_dead_refresh_token(&body("interaction_required", 50076)));
+        assert!(!is_dead_refresh_token(&body("invalid_client", 700016)));
+        assert!(!is_dead_refresh_token(&body("temporarily_unavailable", 0)));
+    }
+}

@@ -1,0 +1,374 @@
+//! The wizard's own sign-in as a public client: browser (PKCE + loopback), device code, or a
+//! saved refresh token.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+use crate::browser::BrowserOpener;
+use crate::cloud::Cloud;
+use crate::device_code::{
+    DeviceCodePrompt, DeviceCodeResponse, NextPoll, after_refusal, final_error,
+};
+use crate::discovery::{Endpoints, discover};
+use crate::error::EntraError;
+use crate::http::{HttpOptions, build_client};
+use crate::id_token;
+use crate::loopback::Loopback;
+use crate::pkce::{Pkce, random_token};
+use crate::secret::Secret;
+use crate::session::{Session, SessionParts, redeem_refresh_token};
+use crate::token_endpoint::{Failure, TokenResponse, post_form};
+use crate::token_store::TokenStore;
+
+/// Microsoft Graph Command Line Tools: a public client Microsoft's own tooling uses with
+/// `http://localhost`. Some tenants block it, hence [`SignInOptions::client_id`].
+pub const GRAPH_CLI_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+
+/// Delegated Graph permissions the automatic setup needs.
+pub const SETUP_PERMISSIONS: &[&str] = &[
+    "User.Read",
+    "Application.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+];
+
+/// The extra delegated permission for reading the tenant's users (sync runs).
+pub const USER_SYNC_PERMISSION: &str = "User.Read.All";
+
+const OIDC_SCOPES: &str = "openid profile offline_access";
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+#[derive(Debug, Clone)]
+pub struct SignInOptions {
+    pub client_id: String,
+    /// `organizations` (any work account), a tenant ID, or a verified domain.
+    pub tenant: String,
+    /// Delegated Graph permission names, e.g. `User.Read`; the cloud's Graph prefix is added.
+    pub graph_permissions: Vec<String>,
+    pub http: HttpOptions,
+    /// How long to wait for the browser to come back.
+    pub browser_timeout: Duration,
+    pub login_hint: Option<String>,
+    /// e.g. `select_account`.
+    pub prompt: Option<String>,
+    /// Access tokens are renewed when they expire within this margin.
+    pub refresh_margin: Duration,
+}
+
+impl Default for SignInOptions {
+    fn default() -> Self {
+        Self {
+            client_id: GRAPH_CLI_CLIENT_ID.to_owned(),
+            tenant: "organizations".to_owned(),
+            graph_permissions: SETUP_PERMISSIONS.iter().map(|p| (*p).to_owned()).collect(),
+            http: HttpOptions::default(),
+            browser_timeout: Duration::from_secs(300),
+            login_hint: None,
+            prompt: None,
+            refresh_margin: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Signs the administrator in to one cloud and tenant.
+#[derive(Debug)]
+pub struct Authenticator {
+    http: reqwest::Client,
+    cloud: Cloud,
+    options: SignInOptions,
+    endpoints: Endpoints,
+}
+
+impl Authenticator {
+    /// Reads the tenant's endpoints from its discovery document. An unknown tenant fails here
+    /// with AADSTS90002.
+    pub async fn new(cloud: Cloud, options: SignInOptions) -> Result<Self, EntraError> {
+        let http = build_client(&options.http)?;
+        let endpoints = discover(&http, &cloud, &options.tenant).await?;
+        Ok(Self {
+            http,
+            cloud,
+            options,
+            endpoints,
+        })
+    }
+
+    pub fn cloud(&self) -> &Cloud {
+        &self.cloud
+    }
+
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    /// `openid profile offline_access` plus the Graph permissions in this cloud's form.
+    pub fn scope(&self) -> String {
+        std::iter::once(OIDC_SCOPES.to_owned())
+            .chain(
+                self.options
+                    .graph_permissions
+                    .iter()
+                    .map(|p| self.cloud.graph_scope(p)),
+            )
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn authorize_url(&self, redirect_uri: &str, state: &str, challenge: &str) -> Url {
+        let mut url = self.endpoints.authorization.clone();
+        {
+            let mut query = url.query_pairs_mut();
+            query
+                .append_pair("client_id", &self.options.client_id)
+                .append_pair("response_type", "code")
+                .append_pair("redirect_uri", redirect_uri)
+                .append_pair("scope", &self.scope())
+                .append_pair("state", state)
+                .append_pair("code_challenge", challenge)
+                .append_pair("code_challenge_method", "S256");
+            if let Some(prompt) = &self.options.prompt {
+                query.append_pair("prompt", prompt);
+            }
+            if let Some(hint) = &self.options.login_hint {
+                query.append_pair("login_hint", hint);
+            }
+        }
+        url
+    }
+
+    /// Authorization code + PKCE: opens the sign-in page, receives the answer on a one-shot
+    /// loopback listener, redeems the code and verifies the ID token.
+    pub async fn sign_in_with_browser(
+        &self,
+        browser: &dyn BrowserOpener,
+    ) -> Result<Session, EntraError> {
+        let loopback = Loopback::bind().await?;
+        let redirect_uri = loopback.redirect_uri();
+        let pkce = Pkce::generate();
+        let state = random_token();
+        // Until `receive_code` accepts, the browser's connection waits in the listen backlog.
+        browser.open(&self.authorize_url(&redirect_uri, &state, &pkce.challenge))?;
+        tracing::info!(%redirect_uri, "waiting for the browser sign-in");
+        let code = loopback
+            .receive_code(&state, self.options.browser_timeout)
+            .await?;
+        let scope = self.scope();
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("client_id", self.options.client_id.as_str()),
+            ("code", code.expose()),
+            ("redirect_uri", redirect_uri.as_str()),
+            ("code_verifier", pkce.verifier.expose()),
+            ("scope", scope.as_str()),
+        ];
+        let context = "redeem the sign-in code";
+        let response: TokenResponse = post_form(&self.http, &self.endpoints.token, &form, context)
+            .await
+            .map_err(|f| f.into_error(context))?;
+        self.session_from(&response, None).await
+    }
+
+    /// The device code flow: `show` tells the user where to go and which code to type, then
+    /// the token endpoint is polled at the interval Entra asks for.
+    pub async fn sign_in_with_device_code(
+        &self,
+        show: impl FnOnce(&DeviceCodePrompt),
+    ) -> Result<Session, EntraError> {
+        let endpoint = self
+            .endpoints
+            .device_authorization
+            .as_ref()
+            .ok_or_else(|| EntraError::Discovery {
+                url: self.endpoints.token.to_string(),
+                reason: "this authority offers no device code sign-in".into(),
+            })?;
+        let context = "start a device code sign-in";
+        let scope = self.scope();
+        let form = [
+            ("client_id", self.options.client_id.as_str()),
+            ("scope", scope.as_str()),
+        ];
+        let device: DeviceCodeResponse = post_form(&self.http, endpoint, &form, context)
+            .await
+            .map_err(|f| f.into_error(context))?;
+        show(&device.prompt());
+        let deadline = Instant::now() + Duration::from_secs(device.expires_in);
+        let mut interval = Duration::from_secs(device.interval);
+        let form = [
+            ("grant_type", DEVICE_CODE_GRANT),
+            ("client_id", self.options.client_id.as_str()),
+            ("device_code", device.device_code.as_str()),
+        ];
+        let context = "sign in with a device code";
+        loop {
+            tokio::time::sleep(interval).await;
+            if Instant::now() >= deadline {
+                return Err(EntraError::DeviceCodeExpired);
+            }
+            match post_form::<TokenResponse>(&self.http, &self.endpoints.token, &form, context)
+                .await
+            {
+                Ok(response) => return self.session_from(&response, None).await,
+                Err(Failure::Refused(error)) => match after_refusal(&error, interval) {
+                    NextPoll::After(next) => interval = next,
+                    NextPoll::Stop => return Err(final_error(error)),
+                },
+                Err(other) => return Err(other.into_error(context)),
+            }
+        }
+    }
+
+    /// Signs in again silently with the refresh token saved under `key`, and keeps the session
+    /// saved there. A missing, expired or revoked one yields [`EntraError::SignInAgain`] (and
+    /// a dead one is deleted from the store).
+    pub async fn resume(
+        &self,
+        store: Arc<dyn TokenStore>,
+        key: &str,
+    ) -> Result<Session, EntraError> {
+        let Some(refresh_token) = store.load(key)? else {
+            return Err(EntraError::SignInAgain {
+                reason: "no Microsoft sign-in is saved".into(),
+            });
+        };
+        let response = redeem_refresh_token(
+            &self.http,
+            &self.endpoints,
+            &self.options.client_id,
+            &self.scope(),
+            &refresh_token,
+        )
+        .await;
+        let response = match response {
+            Err(error @ EntraError::SignInAgain { .. }) => {
+                store.delete(key)?;
+                return Err(error);
+            }
+            other => other?,
+        };
+        let session = self.session_from(&response, Some(refresh_token)).await?;
+        session.persist_to(store, key).await?;
+        Ok(session)
+    }
+
+    async fn session_from(
+        &self,
+        response: &TokenResponse,
+        previous_refresh: Option<Secret>,
+    ) -> Result<Session, EntraError> {
+        let id_token = response
+            .id_token
+            .as_deref()
+            .ok_or_else(|| EntraError::IdToken {
+                reason: "Entra sent no ID token".into(),
+            })?;
+        let account = id_token::verify(
+            &self.http,
+            &self.endpoints,
+            &self.options.client_id,
+            id_token,
+        )
+        .await?;
+        tracing::info!(tenant = %account.tenant_id, user = ?account.username, "signed in to Microsoft");
+        let parts = SessionParts {
+            http: self.http.clone(),
+            endpoints: self.endpoints.clone(),
+            client_id: self.options.client_id.clone(),
+            scope: self.scope(),
+            account,
+            refresh_margin: self.options.refresh_margin,
+        };
+        Ok(Session::new(parts, response, previous_refresh))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn authenticator(
+        cloud: Cloud,
+        options: SignInOptions,
+    ) -> Result<Authenticator, Box<dyn std::error::Error>> {
+        let base = cloud.authority();
+        Ok(Authenticator {
+            http: reqwest::Client::new(),
+            endpoints: Endpoints {
+                authorization: Url::parse(&format!("{base}/organizations/oauth2/v2.0/authorize"))?,
+                token: Url::parse(&format!("{base}/organizations/oauth2/v2.0/token"))?,
+                device_authorization: None,
+                jwks: Url::parse(&format!("{base}/organizations/discovery/v2.0/keys"))?,
+                issuer: format!("{base}/{{tenantid}}/v2.0"),
+                graph_base: Url::parse("https://graph.microsoft.com/v1.0")?,
+            },
+            cloud,
+            options,
+        })
+    }
+
+    #[test]
+    fn scope_uses_the_clouds_graph_prefix() -> Result<(), Box<dyn std::error::Error>> {
+        let global = authenticator(Cloud::Global, SignInOptions::default())?;
+        assert_eq!(
+            global.scope(),
+            "openid profile offline_access https://graph.microsoft.com/User.Read https://graph.microsoft.com/Application.ReadWrite.All https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All"
+        );
+        let options = SignInOptions {
+            graph_permissions: vec![USER_SYNC_PERMISSION.into()],
+            ..SignInOptions::default()
+        };
+        let china = authenticator(Cloud::China, options)?;
+        assert_eq!(
+            china.scope(),
+            "openid profile offline_access https://microsoftgraph.chinacloudapi.cn/User.Read.All"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn authorize_url_carries_pkce_state_and_hints() -> Result<(), Box<dyn std::error::Error>> {
+        let options = SignInOptions {
+            login_hint: Some("admin@contoso.example".into()),
+            prompt: Some("select_account".into()),
+            ..SignInOptions::default()
+        };
+        let auth = authenticator(Cloud::Global, options)?;
+        let url = auth.authorize_url("http://localhost:5123", "st", "ch");
+        let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        assert!(
+            url.as_str().starts_with(
+                "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?"
+            )
+        );
+        assert_eq!(
+            query.get("client_id").map(String::as_str),
+            Some(GRAPH_CLI_CLIENT_ID)
+        );
+        assert_eq!(query.get("response_type").map(String::as_str), Some("code"));
+        assert_eq!(
+            query.get("redirect_uri").map(String::as_str),
+            Some("http://localhost:5123")
+        );
+        assert_eq!(query.get("state").map(String::as_str), Some("st"));
+        assert_eq!(query.get("code_challenge").map(String::as_str), Some("ch"));
+        assert_eq!(
+            query.get("code_challenge_method").map(String::as_str),
+            Some("S256")
+        );
+        assert_eq!(
+            query.get("prompt").map(String::as_str),
+            Some("select_account")
+        );
+        assert_eq!(
+            query.get("login_hint").map(String::as_str),
+            Some("admin@contoso.example")
+        );
+        assert!(
+            query
+                .get("scope")
+                .is_some_and(|s| s.contains("offline_access"))
+        );
+        Ok(())
+    }
+}
