@@ -1,1 +1,50 @@
-//! Typed async client of the PortSIP PBX REST API (the subset pbx365 needs).
+//! Typed async client of the PortSIP PBX REST API — the subset pbx365 needs, as described by
+//! `spec/portsip-openapi-subset.json` and `spec/portsip-NOTES.md`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), portsip::Error> {
+//! use futures::TryStreamExt;
+//!
+//! let pbx = portsip::Client::new("https://pbx.example.com:8887")?;
+//! pbx.login("admin", "password", Some("tenant.example.com")).await?;
+//! let settings = pbx.ms365().await?;
+//! println!("register these Redirect URIs: {:?}", settings.redirect_uris());
+//! let users: Vec<_> = pbx.users(&Default::default()).try_collect().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! - **Addresses**: the REST API lives under `/api`, which is appended when the URL's path
+//!   does not already end in it (`https://pbx:8887` → `https://pbx:8887/api`); a URL without
+//!   a scheme means `https://`; no port is guessed (PortSIP's default is 8887). Plain
+//!   `http://` is refused ([`Error::InsecureUrl`]) unless the host is loopback (`localhost`,
+//!   127.0.0.0/8, `::1`); user info, queries and fragments are refused too.
+//! - **TLS**: the system's trusted roots, plus optional extra CAs and an optional pinned
+//!   certificate fingerprint; a refused certificate is reported with its subject and SHA-256
+//!   fingerprint ([`Error::Tls`]).
+//! - **Session**: the access token is refreshed shortly before it expires and once after a
+//!   401; if the refresh token is refused, the client signs in again only when it was allowed
+//!   to keep the password ([`PasswordRetention`]).
+//! - **Errors**: [`Error`]; each renders as a sentence an administrator can act on.
+//! - **Logs**: every request is a `pbx_request` tracing span (method, path) with its status
+//!   and duration; no body, password or token is ever logged.
+
+mod api;
+mod auth;
+mod base_url;
+mod client;
+mod content_disposition;
+mod error;
+pub mod model;
+mod paging;
+mod rejection;
+mod secret;
+mod string_enum;
+mod tls;
+
+pub use api::CertificateFile;
+pub use auth::{Credentials, PasswordRetention, SignedIn};
+pub use client::{Client, ClientBuilder};
+pub use error::{Error, ErrorCode, FieldProblem, NetworkFailure};
+pub use paging::MAX_PAGE_SIZE;
+pub use secret::Secret;
+pub use tls::Sha256Fingerprint;

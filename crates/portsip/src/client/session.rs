@@ -1,0 +1,229 @@
+//! The session: signing in, refreshing shortly before expiry or after a 401, and signing in
+//! again with a kept password when the refresh token is refused.
+
+use std::time::Instant;
+
+use reqwest::Method;
+
+use super::{Answer, ApiPath, Call, Client, encode};
+use crate::auth::{
+    AuthState, Credentials, PasswordRetention, SignedIn, TokenAnswer, Tokens, refresh_due,
+};
+use crate::model::Role;
+use crate::rejection::Purpose;
+use crate::{Error, Secret};
+
+impl Client {
+    /// Signs in and forgets the password: when the session can no longer be refreshed,
+    /// calls fail with [`Error::SessionExpired`]. See [`login_with`](Self::login_with).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        domain: Option<&str>,
+    ) -> Result<SignedIn, Error> {
+        self.login_with(
+            Credentials::new(username, password, domain),
+            PasswordRetention::Forget,
+        )
+        .await
+    }
+
+    /// Signs in (`POST /login`). With [`PasswordRetention::KeepInMemory`] the client signs in
+    /// again by itself when its refresh token is refused.
+    pub async fn login_with(
+        &self,
+        credentials: Credentials,
+        retention: PasswordRetention,
+    ) -> Result<SignedIn, Error> {
+        let (tokens, answer) = self.sign_in(&credentials).await?;
+        let signed_in = SignedIn {
+            role: answer.role.clone(),
+            expires_in: answer.lifetime(time::OffsetDateTime::now_utc()),
+        };
+        let mut state = self.inner.auth.lock().await;
+        state.tokens = Some(tokens);
+        state.role = answer.role;
+        state.kept = match retention {
+            PasswordRetention::Forget => None,
+            PasswordRetention::KeepInMemory => Some(credentials),
+        };
+        tracing::info!(role = ?signed_in.role, "signed in to the PBX");
+        Ok(signed_in)
+    }
+
+    /// Continues a session from a refresh token saved earlier (e.g. in the OS keyring), then
+    /// asks the PBX (`GET /login`) which role the session has. The password is not kept.
+    pub async fn resume(&self, refresh_token: Secret) -> Result<SignedIn, Error> {
+        let tokens = self.refreshed(&refresh_token).await?;
+        *self.inner.auth.lock().await = AuthState {
+            tokens: Some(tokens),
+            role: None,
+            kept: None,
+        };
+        let status: TokenAnswer = self.get_json(&ApiPath::new(&["login"]), &[]).await?;
+        let signed_in = SignedIn {
+            role: status.role.clone(),
+            expires_in: status.lifetime(time::OffsetDateTime::now_utc()),
+        };
+        self.inner.auth.lock().await.role = status.role;
+        Ok(signed_in)
+    }
+
+    /// The current refresh token, to save for [`resume`](Self::resume).
+    pub async fn refresh_token(&self) -> Option<Secret> {
+        let state = self.inner.auth.lock().await;
+        state
+            .tokens
+            .as_ref()
+            .and_then(|tokens| tokens.refresh.clone())
+    }
+
+    /// The signed-in account's role, as the PBX reported it at sign-in.
+    pub async fn role(&self) -> Option<Role> {
+        self.inner.auth.lock().await.role.clone()
+    }
+
+    /// Forgets the session and any kept password. (PortSIP's API has no sign-out call in
+    /// the subset this client uses; the tokens simply expire.)
+    pub async fn forget_session(&self) {
+        *self.inner.auth.lock().await = AuthState::default();
+    }
+
+    async fn sign_in(&self, credentials: &Credentials) -> Result<(Tokens, TokenAnswer), Error> {
+        let path = ApiPath::new(&["login"]);
+        let body = encode(credentials, &Method::POST, &path)?;
+        let answer = self
+            .execute(&Call {
+                method: Method::POST,
+                path: &path,
+                query: &[],
+                body: Some(body),
+                purpose: Purpose::Login {
+                    username: credentials.username.clone(),
+                    domain: credentials.domain.clone(),
+                },
+                bearer: false,
+            })
+            .await?;
+        read_tokens(&answer, &path, None)
+    }
+
+    async fn refreshed(&self, refresh_token: &Secret) -> Result<Tokens, Error> {
+        let path = ApiPath::new(&["auth", "refresh_token"]);
+        let answer = self
+            .execute(&Call {
+                method: Method::POST,
+                path: &path,
+                query: &[],
+                body: Some(serde_json::json!({ "refresh_token": refresh_token.expose() })),
+                purpose: Purpose::Refresh,
+                bearer: false,
+            })
+            .await?;
+        let (tokens, _) = read_tokens(&answer, &path, Some(refresh_token))?;
+        tracing::debug!("PBX access token refreshed");
+        Ok(tokens)
+    }
+
+    /// A usable access token: the current one, or a renewed one when it is about to expire.
+    pub(super) async fn access_token(&self) -> Result<Secret, Error> {
+        let mut state = self.inner.auth.lock().await;
+        match &state.tokens {
+            Some(tokens) if !tokens.due(Instant::now()) => return Ok(tokens.access.clone()),
+            None if state.kept.is_none() => return Err(Error::NotSignedIn),
+            _ => {}
+        }
+        self.renew(&mut state).await
+    }
+
+    /// After a 401: renews the token unless another request already did.
+    pub(super) async fn renew_after_rejection(&self, rejected: &Secret) -> Result<Secret, Error> {
+        let mut state = self.inner.auth.lock().await;
+        if let Some(tokens) = &state.tokens {
+            if &tokens.access != rejected {
+                return Ok(tokens.access.clone());
+            }
+        }
+        self.renew(&mut state).await
+    }
+
+    /// Refreshes, else signs in again with the kept password, else ends the session. Runs
+    /// with the session locked, so concurrent requests wait for a single renewal.
+    async fn renew(&self, state: &mut AuthState) -> Result<Secret, Error> {
+        let refresh_token = state
+            .tokens
+            .as_ref()
+            .and_then(|tokens| tokens.refresh.clone());
+        let refusal = match refresh_token {
+            Some(refresh_token) => match self.refreshed(&refresh_token).await {
+                Ok(tokens) => {
+                    let access = tokens.access.clone();
+                    state.tokens = Some(tokens);
+                    return Ok(access);
+                }
+                Err(error) if refusal_of_token(&error) => {
+                    tracing::info!("the PBX refused the refresh token");
+                    "the PBX refused to renew it"
+                }
+                // Network or server trouble: signing in again would not get through either.
+                Err(error) => return Err(error),
+            },
+            None => "the PBX gave no refresh token",
+        };
+        let Some(credentials) = state.kept.clone() else {
+            state.tokens = None;
+            return Err(Error::SessionExpired {
+                reason: refusal.to_owned(),
+            });
+        };
+        tracing::info!("signing in to the PBX again with the kept password");
+        let (tokens, answer) = self.sign_in(&credentials).await?;
+        let access = tokens.access.clone();
+        state.tokens = Some(tokens);
+        state.role = answer.role;
+        Ok(access)
+    }
+}
+
+/// Whether a failed refresh means the token itself was refused (as opposed to the PBX being
+/// unreachable or broken).
+fn refusal_of_token(error: &Error) -> bool {
+    error.is_rejection()
+        || matches!(
+            error,
+            Error::SessionExpired { .. } | Error::UnexpectedResponse { .. }
+        )
+}
+
+/// Tokens from a `/login` or `/auth/refresh_token` answer. A refresh answer without a new
+/// refresh token keeps the old one.
+fn read_tokens(
+    answer: &Answer,
+    path: &ApiPath,
+    previous_refresh: Option<&Secret>,
+) -> Result<(Tokens, TokenAnswer), Error> {
+    let unexpected = |reason: &str| Error::UnexpectedResponse {
+        operation: format!("POST {path}"),
+        reason: reason.to_owned(),
+    };
+    // The serde message could quote a token, so it is not passed on.
+    let token_answer: TokenAnswer = serde_json::from_slice(&answer.body)
+        .map_err(|_| unexpected("the sign-in answer is not the expected JSON object"))?;
+    let access = token_answer
+        .access_token
+        .clone()
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| unexpected("the sign-in answer has no access_token"))?;
+    let lifetime = token_answer.lifetime(time::OffsetDateTime::now_utc());
+    let tokens = Tokens {
+        access,
+        refresh: token_answer
+            .refresh_token
+            .clone()
+            .filter(|token| !token.is_empty())
+            .or_else(|| previous_refresh.cloned()),
+        refresh_due: lifetime.map(|lifetime| refresh_due(Instant::now(), lifetime)),
+    };
+    Ok((tokens, token_answer))
+}

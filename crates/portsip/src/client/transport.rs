@@ -1,0 +1,293 @@
+//! The request pipeline: URL building, the bearer token, 429 back-off, tracing, and turning
+//! transport failures and refusals into [`Error`]s.
+
+use std::error::Error as StdError;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use serde_json::Value;
+use tracing::Instrument;
+use url::Url;
+
+use super::{Answer, ApiPath, Call, Client};
+use crate::error::NetworkFailure;
+use crate::rejection::{Exchange, error_from_answer, parse_retry_after, scrub_secret};
+use crate::tls::tls_failure;
+use crate::{Error, Secret};
+
+/// Longest pause honoured for one `Retry-After`; a PBX asking for more gets an error instead.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+/// Pause after a 429 without `Retry-After`, doubled on each further one.
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+
+impl Client {
+    /// Sends a call that needs no session: sign-in, refresh, public endpoints.
+    pub(super) async fn execute(&self, call: &Call<'_>) -> Result<Answer, Error> {
+        let url = self.url_for(call.path, call.query)?;
+        async {
+            let (status, answer) = self.exchange(call, &url, None).await?;
+            self.settle(status, answer, call).await
+        }
+        .instrument(request_span(call))
+        .await
+    }
+
+    /// Sends a call with the session's bearer token, renewing the token once after a 401.
+    pub(super) async fn execute_signed_in(&self, call: &Call<'_>) -> Result<Answer, Error> {
+        let url = self.url_for(call.path, call.query)?;
+        async {
+            let token = self.access_token().await?;
+            let (mut status, mut answer) = self.exchange(call, &url, Some(&token)).await?;
+            if status == 401 {
+                let renewed = self.renew_after_rejection(&token).await?;
+                (status, answer) = self.exchange(call, &url, Some(&renewed)).await?;
+            }
+            self.settle(status, answer, call).await
+        }
+        .instrument(request_span(call))
+        .await
+    }
+
+    /// Sends a call, waiting and retrying while the PBX answers 429 (up to the configured
+    /// number of times).
+    async fn exchange(
+        &self,
+        call: &Call<'_>,
+        url: &Url,
+        token: Option<&Secret>,
+    ) -> Result<(u16, Answer), Error> {
+        let body = call.body.as_ref().map(Value::to_string);
+        let mut throttled = 0;
+        loop {
+            let (status, answer) = self.send_once(call, url, body.as_deref(), token).await?;
+            if status != 429 || throttled >= self.inner.rate_limit_retries {
+                return Ok((status, answer));
+            }
+            throttled += 1;
+            let asked = retry_after(&answer.headers);
+            if asked.is_some_and(|wait| wait > MAX_RETRY_WAIT) {
+                return Ok((status, answer));
+            }
+            let wait = asked.unwrap_or(FIRST_BACKOFF * 2_u32.pow(throttled - 1));
+            tracing::info!(wait_ms = wait.as_millis(), "PBX asked to slow down");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn settle(&self, status: u16, answer: Answer, call: &Call<'_>) -> Result<Answer, Error> {
+        if (200..300).contains(&status) {
+            Ok(answer)
+        } else {
+            Err(self.rejection(status, &answer, call).await)
+        }
+    }
+
+    async fn send_once(
+        &self,
+        call: &Call<'_>,
+        url: &Url,
+        body: Option<&str>,
+        token: Option<&Secret>,
+    ) -> Result<(u16, Answer), Error> {
+        let started = Instant::now();
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), url.clone())
+            .header(ACCEPT, "application/json");
+        if let Some(token) = token {
+            request = request.bearer_auth(token.expose());
+        }
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_owned());
+        }
+        let result = async {
+            let response = request.send().await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?.to_vec();
+            Ok::<_, reqwest::Error>((status, Answer { headers, body }))
+        }
+        .await;
+        let duration_ms = started.elapsed().as_millis();
+        match result {
+            Ok((status, answer)) => {
+                match status {
+                    500.. => tracing::warn!(status, duration_ms, "PBX failed"),
+                    400..=499 => tracing::info!(status, duration_ms, "PBX refused the request"),
+                    _ => tracing::debug!(status, duration_ms, "PBX answered"),
+                }
+                Ok((status, answer))
+            }
+            Err(error) => {
+                let error = network_error(&error, url, token);
+                tracing::warn!(duration_ms, %error, "PBX request failed");
+                Err(error)
+            }
+        }
+    }
+
+    async fn rejection(&self, status: u16, answer: &Answer, call: &Call<'_>) -> Error {
+        let role = if call.bearer {
+            self.inner.auth.lock().await.role.clone()
+        } else {
+            None
+        };
+        let operation = format!("{} {}", call.method, call.path);
+        let path = call.path.to_string();
+        error_from_answer(
+            status,
+            retry_after(&answer.headers),
+            &answer.body,
+            &Exchange {
+                operation: &operation,
+                path: &path,
+                purpose: &call.purpose,
+                role,
+                sent: call.body.as_ref(),
+            },
+        )
+    }
+
+    pub(super) fn url_for(
+        &self,
+        path: &ApiPath,
+        query: &[(&'static str, String)],
+    ) -> Result<Url, Error> {
+        let mut url = self.inner.base.clone();
+        url.path_segments_mut()
+            .map_err(|()| Error::InvalidUrl {
+                url: self.inner.base.to_string(),
+                reason: "it cannot have a path".to_owned(),
+            })?
+            .extend(&path.0);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+}
+
+fn request_span(call: &Call<'_>) -> tracing::Span {
+    tracing::info_span!("pbx_request", method = %call.method, path = %call.path)
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, time::OffsetDateTime::now_utc())
+}
+
+/// A transport failure as an [`Error`]: TLS, refused, dropped, timed out, DNS, other.
+fn network_error(error: &reqwest::Error, url: &Url, token: Option<&Secret>) -> Error {
+    if let Some(tls) = tls_failure(error) {
+        return tls;
+    }
+    let detail = error_chain(error);
+    let detail = match token {
+        Some(token) => scrub_secret(&detail, token),
+        None => detail,
+    };
+    Error::Network {
+        url: url.to_string(),
+        failure: classify(error, &detail),
+        detail,
+    }
+}
+
+fn classify(error: &reqwest::Error, detail: &str) -> NetworkFailure {
+    if error.is_timeout() {
+        return NetworkFailure::Timeout;
+    }
+    let mut source: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(current) = source {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind;
+            match io.kind() {
+                ErrorKind::ConnectionRefused => return NetworkFailure::Refused,
+                ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::UnexpectedEof => return NetworkFailure::Dropped,
+                ErrorKind::TimedOut => return NetworkFailure::Timeout,
+                _ => {}
+            }
+        }
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
+            if hyper.is_incomplete_message() || hyper.is_closed() || hyper.is_canceled() {
+                return NetworkFailure::Dropped;
+            }
+        }
+        source = current.source();
+    }
+    let lowered = detail.to_ascii_lowercase();
+    if lowered.contains("dns error") || lowered.contains("failed to lookup address") {
+        NetworkFailure::Dns
+    } else if error.is_body() || lowered.contains("connection closed") {
+        NetworkFailure::Dropped
+    } else {
+        NetworkFailure::Other
+    }
+}
+
+/// An error and its causes, joined with `: `, without repeating a cause the previous
+/// message already quoted.
+pub(super) fn error_chain(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_escape_ids_inside_one_segment() -> Result<(), Error> {
+        let client = Client::new("http://127.0.0.1:9/api")?;
+        let url = client.url_for(
+            &ApiPath::new(&["users", "a/b c", "ms365_binding"]),
+            &[("search", "x&y".to_owned())],
+        )?;
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:9/api/users/a%2Fb%20c/ms365_binding?search=x%26y"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_a_refused_connection_naming_the_url() -> Result<(), Box<dyn StdError>>
+    {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        drop(listener);
+        let client = Client::new(&format!("http://127.0.0.1:{port}"))?;
+        let result = client.info(None).await;
+        let Err(
+            error @ Error::Network {
+                failure: NetworkFailure::Refused,
+                ..
+            },
+        ) = result
+        else {
+            return Err(format!("expected a refused connection, got {result:?}").into());
+        };
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("http://127.0.0.1:{port}/api/info")),
+            "{error}"
+        );
+        Ok(())
+    }
+}

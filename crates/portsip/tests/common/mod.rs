@@ -1,0 +1,34 @@
+//! Shared set-up of the tests that run the client against the emulated PBX.
+
+use portsip::{Client, ClientBuilder};
+use sim::{Sim, SimConfig};
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// An emulator over plain HTTP on loopback with `pbx_users` users.
+pub async fn sim_with_users(pbx_users: usize) -> Result<Sim, sim::SimError> {
+    sim::start(SimConfig {
+        pbx_users,
+        ..SimConfig::default()
+    })
+    .await
+}
+
+/// A client builder for the emulator, trusting its CA when it serves HTTPS.
+pub fn builder_for(sim: &Sim) -> ClientBuilder {
+    let builder = Client::builder(&sim.pbx_url);
+    match &sim.ca_pem {
+        Some(pem) => builder.ca_pem(pem.as_bytes()),
+        None => builder,
+    }
+}
+
+/// A client signed in as the seeded tenant's administrator.
+pub async fn tenant_admin(sim: &Sim) -> Result<Client, portsip::Error> {
+    let client = builder_for(sim).build()?;
+    let admin = &sim.tenant.admin;
+    client
+        .login(&admin.username, &admin.password, admin.domain.as_deref())
+        .await?;
+    Ok(client)
+}
