@@ -1,1 +1,401 @@
 //! Test support: validates requests and responses against the PortSIP OpenAPI subset in spec/.
+//!
+//! [`portsip()`] gives the contract of `spec/portsip-openapi-subset.json`, compiled once.
+//! [`Contract::operation`] finds an operation by method and concrete path (`/users/42` matches
+//! `/users/{id}`; a leading `/api` is accepted), and the [`Operation`] checks a request (query
+//! parameters and JSON body) or a response (status and JSON body) against it.
+//!
+//! OpenAPI 3.0 schemas are not quite JSON Schema; [`schema`] translates them (nullable,
+//! readOnly/writeOnly per direction, draft-4 semantics, unknown formats such as `date_time`
+//! ignored).
+
+mod operation;
+mod path;
+pub mod schema;
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+pub use operation::Operation;
+
+/// The PortSIP REST API subset this project is held to.
+const PORTSIP_SPEC: &str = include_str!("../../../spec/portsip-openapi-subset.json");
+
+/// HTTP methods an OpenAPI path item may carry.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Where in an exchange a violation was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// In the JSON body, at this JSON pointer (`""` is the whole body).
+    Body(String),
+    /// In the query parameter of this name.
+    Query(String),
+    /// In the path parameter of this name.
+    PathParam(String),
+    /// The HTTP status code itself.
+    Status,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Body(pointer) if pointer.is_empty() => f.write_str("body"),
+            Self::Body(pointer) => write!(f, "body {pointer}"),
+            Self::Query(name) => write!(f, "query parameter `{name}`"),
+            Self::PathParam(name) => write!(f, "path parameter `{name}`"),
+            Self::Status => f.write_str("status"),
+        }
+    }
+}
+
+/// One way an exchange departs from the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Where the problem is.
+    pub location: Location,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl Violation {
+    /// The JSON pointer of a body violation (`None` for query, path and status violations).
+    pub fn pointer(&self) -> Option<&str> {
+        match &self.location {
+            Location::Body(pointer) => Some(pointer),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Why a contract check could not pass.
+#[derive(Debug, thiserror::Error)]
+pub enum ContractError {
+    /// The OpenAPI document itself is unusable.
+    #[error("the OpenAPI document cannot be used: {0}")]
+    InvalidSpec(String),
+    /// No operation of the contract matches the method and path.
+    #[error("{method} {path} is not an operation of the contract (check the method and the path)")]
+    UnknownOperation { method: String, path: String },
+    /// The exchange departs from the operation's schema.
+    #[error("{operation} does not match the contract: {}", join(.violations))]
+    Violations {
+        /// `METHOD /template` of the operation.
+        operation: String,
+        violations: Vec<Violation>,
+    },
+}
+
+fn join(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A compiled OpenAPI document.
+#[derive(Debug)]
+pub struct Contract {
+    operations: Vec<Operation>,
+}
+
+impl Contract {
+    /// Compiles an OpenAPI 3.0 document given as JSON text.
+    pub fn from_json(text: &str) -> Result<Self, ContractError> {
+        let doc: Value = serde_json::from_str(text)
+            .map_err(|e| ContractError::InvalidSpec(format!("not JSON: {e}")))?;
+        let paths = doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .ok_or_else(|| ContractError::InvalidSpec("no `paths` object".to_owned()))?;
+        let mut operations = Vec::new();
+        for (template, item) in paths {
+            for method in METHODS {
+                if let Some(op) = item.get(method) {
+                    operations.push(Operation::compile(method, template, item, op)?);
+                }
+            }
+        }
+        Ok(Self { operations })
+    }
+
+    /// Every operation, in document order.
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    /// The operation answering `method` on the concrete `path` (query string and a leading
+    /// `/api` are ignored). Literal path segments win over templated ones.
+    pub fn operation(&self, method: &str, path: &str) -> Result<&Operation, ContractError> {
+        let segments = path::concrete_segments(path);
+        self.operations
+            .iter()
+            .filter(|op| op.method().eq_ignore_ascii_case(method))
+            .filter_map(|op| op.path_match(&segments).map(|literals| (literals, op)))
+            .max_by_key(|(literals, _)| *literals)
+            .map(|(_, op)| op)
+            .ok_or_else(|| ContractError::UnknownOperation {
+                method: method.to_ascii_uppercase(),
+                path: path.to_owned(),
+            })
+    }
+
+    /// Checks a request: `query` is the raw query string (without `?`), `body` the JSON body.
+    pub fn validate_request(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        body: Option<&Value>,
+    ) -> Result<(), ContractError> {
+        let op = self.operation(method, path)?;
+        op.check_request(path, &path::query_pairs(query), body)
+    }
+
+    /// Checks a response's status and JSON body against the operation.
+    pub fn validate_response(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        body: Option<&Value>,
+    ) -> Result<(), ContractError> {
+        self.operation(method, path)?.check_response(status, body)
+    }
+}
+
+/// The contract of `spec/portsip-openapi-subset.json`, compiled on first use.
+pub fn portsip() -> Result<&'static Contract, ContractError> {
+    static CONTRACT: OnceLock<Result<Contract, String>> = OnceLock::new();
+    CONTRACT
+        .get_or_init(|| Contract::from_json(PORTSIP_SPEC).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| ContractError::InvalidSpec(e.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    fn violations(result: Result<(), ContractError>) -> Vec<Violation> {
+        match result {
+            Err(ContractError::Violations { violations, .. }) => violations,
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_operation_of_the_subset_compiles() -> TestResult {
+        let contract = portsip()?;
+        assert_eq!(contract.operations().len(), 24);
+        Ok(())
+    }
+
+    #[test]
+    fn finds_templated_and_literal_paths() -> TestResult {
+        let contract = portsip()?;
+        assert_eq!(
+            contract.operation("get", "/users/42")?.template(),
+            "/users/{id}"
+        );
+        assert_eq!(
+            contract.operation("GET", "/api/users")?.template(),
+            "/users"
+        );
+        assert_eq!(
+            contract
+                .operation("POST", "/users/7/ms365_binding/destroy?x=1")?
+                .template(),
+            "/users/{id}/ms365_binding/destroy"
+        );
+        assert!(matches!(
+            contract.operation("DELETE", "/users/7"),
+            Err(ContractError::UnknownOperation { .. })
+        ));
+        assert!(contract.operation("GET", "/users/7/extra").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn valid_request_body_passes() -> TestResult {
+        let contract = portsip()?;
+        let body = json!({
+            "national_cloud": "CHINA",
+            "sync_time": "0 0 * * *",
+            "users": {"enabled": true, "starting_extension_number": "1000", "sync_type": "INCLUDE"}
+        });
+        contract.validate_request("POST", "/ms365", "", Some(&body))?;
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_request_body_lists_each_violation_with_its_pointer() -> TestResult {
+        let contract = portsip()?;
+        let body = json!({
+            "national_cloud": "MOON",
+            "users": {"enabled": "yes", "starting_extension_number": "12"}
+        });
+        let found = violations(contract.validate_request("POST", "/ms365", "", Some(&body)));
+        let pointers: Vec<_> = found.iter().filter_map(Violation::pointer).collect();
+        assert!(pointers.contains(&"/national_cloud"), "{found:?}");
+        assert!(pointers.contains(&"/users/enabled"), "{found:?}");
+        assert!(
+            pointers.contains(&"/users/starting_extension_number"),
+            "{found:?}"
+        );
+        assert_eq!(
+            pointers.len(),
+            found.len(),
+            "every violation has a pointer: {found:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn missing_required_fields_point_at_the_field() -> TestResult {
+        let contract = portsip()?;
+        let body = json!({"name": "anna", "display_name": "Anna"});
+        let found = violations(contract.validate_request("POST", "/users", "", Some(&body)));
+        let pointers: Vec<_> = found.iter().filter_map(Violation::pointer).collect();
+        for field in ["/password", "/email", "/role", "/extension_number"] {
+            assert!(pointers.contains(&field), "{field} missing from {found:?}");
+        }
+        let absent = violations(contract.validate_request("POST", "/users", "", None));
+        assert_eq!(absent.len(), 1, "{absent:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn query_parameters_are_typed_and_bounded() -> TestResult {
+        let contract = portsip()?;
+        contract.validate_request("GET", "/users", "top=100&skip=200&search=ann", None)?;
+        let found = violations(contract.validate_request("GET", "/users", "top=0&skip=x", None));
+        let names: Vec<_> = found.iter().map(|v| v.location.clone()).collect();
+        assert!(
+            names.contains(&Location::Query("top".to_owned())),
+            "{found:?}"
+        );
+        assert!(
+            names.contains(&Location::Query("skip".to_owned())),
+            "{found:?}"
+        );
+        let unknown = violations(contract.validate_request("GET", "/users", "$top=5", None));
+        assert_eq!(unknown.len(), 1, "{unknown:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_body_where_none_is_taken_is_a_violation() -> TestResult {
+        let contract = portsip()?;
+        let found = violations(contract.validate_request(
+            "POST",
+            "/ms365/certificate",
+            "",
+            Some(&json!({})),
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn valid_response_passes_and_unknown_formats_are_ignored() -> TestResult {
+        let contract = portsip()?;
+        let body = json!({"count": 1, "items": [{
+            "id": "1", "name": "anna", "extension_number": "1001",
+            "created_at": "2024-01-01 10:00:00", "sync_type": "Microsoft 365"
+        }]});
+        contract.validate_response("GET", "/users", 200, Some(&body))?;
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_response_lists_violations() -> TestResult {
+        let contract = portsip()?;
+        let body = json!({"count": -1, "items": [{"name": "", "sync_type": "LDAP"}]});
+        let found = violations(contract.validate_response("GET", "/users", 200, Some(&body)));
+        let pointers: Vec<_> = found.iter().filter_map(Violation::pointer).collect();
+        assert!(pointers.contains(&"/count"), "{found:?}");
+        assert!(pointers.contains(&"/items/0/name"), "{found:?}");
+        assert!(pointers.contains(&"/items/0/sync_type"), "{found:?}");
+        let missing = violations(contract.validate_response("GET", "/users", 200, None));
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn statuses_fall_back_to_ranges_and_schemaless_responses_check_only_the_status() -> TestResult {
+        let contract = portsip()?;
+        let error = json!({"errors": [{"code": "VALIDATE_FAILED", "message": "m"}]});
+        contract.validate_response("POST", "/ms365", 400, Some(&error))?;
+        contract.validate_response("POST", "/login", 200, Some(&json!({"anything": 1})))?;
+        contract.validate_response("POST", "/users/1/ms365_binding/destroy", 204, None)?;
+        contract.validate_response("GET", "/ms365/certificate", 200, None)?;
+        let undocumented = violations(contract.validate_response("POST", "/ms365", 500, None));
+        assert_eq!(
+            undocumented.first().map(|v| &v.location),
+            Some(&Location::Status)
+        );
+        let wrong_success = violations(contract.validate_response("POST", "/users", 200, None));
+        assert_eq!(wrong_success.len(), 1, "{wrong_success:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn read_only_fields_are_not_accepted_in_requests_but_fine_in_responses() -> TestResult {
+        let spec = json!({"openapi": "3.0.0", "paths": {"/thing": {
+            "post": {
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {
+                        "id": {"type": "string", "readOnly": true},
+                        "name": {"type": "string"},
+                        "note": {"type": "string", "nullable": true}
+                    }
+                }}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {"id": {"type": "string", "readOnly": true}}
+                }}}}}
+            }
+        }}});
+        let contract = Contract::from_json(&spec.to_string())?;
+        contract.validate_request(
+            "POST",
+            "/thing",
+            "",
+            Some(&json!({"name": "a", "note": null})),
+        )?;
+        let sent = violations(contract.validate_request(
+            "POST",
+            "/thing",
+            "",
+            Some(&json!({"id": "1", "name": "a"})),
+        ));
+        assert_eq!(
+            sent.first().and_then(Violation::pointer),
+            Some("/id"),
+            "{sent:?}"
+        );
+        contract.validate_response("POST", "/thing", 200, Some(&json!({"id": "1"})))?;
+        let missing =
+            violations(contract.validate_response("POST", "/thing", 200, Some(&json!({}))));
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        Ok(())
+    }
+}

@@ -1,1 +1,247 @@
 //! Emulators of a PortSIP PBX and of the Microsoft cloud (identity platform + Graph), on loopback.
+//!
+//! [`start`] binds both listeners on 127.0.0.1, generates a CA when HTTPS is asked for, seeds
+//! both tenants from the same population ([`people`]) and serves the PBX under `/api` and the
+//! Microsoft cloud at its root. Fault switches ([`Faults`]) sit in front of both; the PBX's
+//! exchanges are recorded ([`Recorder`]) so tests can hold them to the OpenAPI contract.
+
+pub mod faults;
+pub mod ms;
+pub mod pbx;
+pub mod people;
+pub mod recorder;
+mod serve;
+pub mod tls;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+pub use faults::{ErrorStyle, Faults, InjectedError};
+pub use pbx::{Account, Certificate, DemoTenant};
+pub use recorder::{Exchange, Recorder};
+
+/// How to start the emulators.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Serve HTTPS with a CA generated at start (else plain HTTP).
+    pub tls: bool,
+    /// The PBX's port on 127.0.0.1; 0 picks a free one.
+    pub pbx_port: u16,
+    /// The Microsoft cloud's port on 127.0.0.1; 0 picks a free one.
+    pub ms_port: u16,
+    /// PBX users of the seeded tenant, the demo admin and standard user included.
+    pub pbx_users: usize,
+    /// People in the Microsoft tenant (besides its demo accounts).
+    pub ms_users: usize,
+    /// Seed of both populations.
+    pub seed: u64,
+    /// Start with short-lived PBX access tokens ([`pbx::SHORT_TOKEN_LIFETIME`]).
+    pub short_tokens: bool,
+    /// The Microsoft sign-in and consent pages approve at once (tests).
+    pub auto_approve: bool,
+    /// The tenant's domain: the PBX tenant's SIP domain and the Microsoft tenant's verified
+    /// domain.
+    pub tenant_domain: String,
+    /// The PBX's web domain (its Redirect URIs are built on it); `pbx.{tenant_domain}` if unset.
+    pub web_domain: Option<String>,
+    /// An SBC's web domain: when set, `/ms365` also shows `sbc_redirect_uri`.
+    pub sbc_domain: Option<String>,
+    /// Where to write the CA PEM (with `tls`); unset = a temporary directory the [`Sim`] owns.
+    pub ca_file: Option<PathBuf>,
+    /// How many PBX exchanges the recorder keeps (oldest dropped first).
+    pub recorder_capacity: usize,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            tls: false,
+            pbx_port: 0,
+            ms_port: 0,
+            pbx_users: 25,
+            ms_users: 250,
+            seed: 42,
+            short_tokens: false,
+            auto_approve: false,
+            tenant_domain: "contoso.example".to_owned(),
+            web_domain: None,
+            sbc_domain: None,
+            ca_file: None,
+            recorder_capacity: 10_000,
+        }
+    }
+}
+
+/// Why the emulators could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(
+        "the {which} emulator could not listen on 127.0.0.1:{port} (is the port in use?): {source}"
+    )]
+    Bind {
+        which: &'static str,
+        port: u16,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
+    #[error("the CA certificate could not be written to {path}: {source}")]
+    CaFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Pbx(#[from] pbx::PbxError),
+}
+
+/// Running emulators. Dropping the value stops them; [`Sim::shutdown`] also waits for it.
+#[derive(Debug)]
+pub struct Sim {
+    /// The PBX's API base, `http(s)://127.0.0.1:PORT/api`.
+    pub pbx_url: String,
+    /// The Microsoft cloud's authority (login and Graph host), `http(s)://127.0.0.1:PORT`.
+    pub ms_authority: String,
+    /// The CA's PEM, with TLS.
+    pub ca_pem: Option<String>,
+    /// The file holding [`Sim::ca_pem`], with TLS.
+    pub ca_file: Option<PathBuf>,
+    /// The seeded PBX tenant and its demo accounts.
+    pub tenant: DemoTenant,
+    /// The PBX: inspection and switches.
+    pub pbx: Arc<pbx::Pbx>,
+    /// The Microsoft cloud: inspection and switches.
+    pub ms: Arc<ms::Cloud>,
+    pub pbx_faults: Arc<Faults>,
+    pub ms_faults: Arc<Faults>,
+    /// Every exchange the PBX served.
+    pub pbx_recorder: Arc<Recorder>,
+    servers: Vec<serve::Server>,
+    /// Holds the temporary CA directory for as long as the emulators run.
+    _ca_dir: Option<tempfile::TempDir>,
+}
+
+impl Sim {
+    /// Stops both emulators and waits until they have closed every connection.
+    pub async fn shutdown(self) {
+        for server in self.servers {
+            server.shutdown().await;
+        }
+    }
+}
+
+async fn bind(which: &'static str, port: u16) -> Result<(TcpListener, SocketAddr), SimError> {
+    let bind_error = |source| SimError::Bind {
+        which,
+        port,
+        source,
+    };
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .await
+        .map_err(bind_error)?;
+    let address = listener.local_addr().map_err(bind_error)?;
+    Ok((listener, address))
+}
+
+async fn write_ca(path: &Path, pem: &str) -> Result<(), SimError> {
+    let failed = |source| SimError::CaFile {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        tokio::fs::create_dir_all(parent).await.map_err(failed)?;
+    }
+    tokio::fs::write(path, pem).await.map_err(failed)
+}
+
+/// Starts both emulators as configured.
+pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
+    // Bound first, so every URL is known before any state is built.
+    let (pbx_listener, pbx_address) = bind("PBX", config.pbx_port).await?;
+    let (ms_listener, ms_address) = bind("Microsoft", config.ms_port).await?;
+    let scheme = if config.tls { "https" } else { "http" };
+    let pbx_url = format!("{scheme}://127.0.0.1:{}/api", pbx_address.port());
+    let ms_authority = format!("{scheme}://127.0.0.1:{}", ms_address.port());
+
+    let ca = config.tls.then(tls::SimCa::generate).transpose()?;
+    let ca_pem = ca.as_ref().map(|ca| ca.ca_pem().to_owned());
+    let mut ca_dir = None;
+    let ca_file = match (&ca_pem, &config.ca_file) {
+        (None, _) => None,
+        (Some(pem), Some(path)) => {
+            write_ca(path, pem).await?;
+            Some(path.clone())
+        }
+        (Some(pem), None) => {
+            let dir = tempfile::Builder::new()
+                .prefix("pbx365-sim-")
+                .tempdir()
+                .map_err(|source| SimError::CaFile {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+            let path = dir.path().join("ca.pem");
+            write_ca(&path, pem).await?;
+            ca_dir = Some(dir);
+            Some(path)
+        }
+    };
+
+    let ms = ms::Cloud::new(ms::CloudConfig {
+        base_url: ms_authority.clone(),
+        tenant_domain: config.tenant_domain.clone(),
+        users: config.ms_users,
+        seed: config.seed,
+        auto_approve: config.auto_approve,
+        ca_pem: ca_pem.clone(),
+    });
+    let pbx = pbx::Pbx::new(pbx::PbxConfig {
+        web_domain: config
+            .web_domain
+            .clone()
+            .unwrap_or_else(|| format!("pbx.{}", config.tenant_domain)),
+        tenant_domain: config.tenant_domain.clone(),
+        sbc_domain: config.sbc_domain.clone(),
+        users: config.pbx_users,
+        ms_users: config.ms_users,
+        seed: config.seed,
+        short_tokens: config.short_tokens,
+        ms_authority: ms_authority.clone(),
+        ca_pem: ca_pem.clone(),
+    })?;
+    let pbx_recorder = Arc::new(Recorder::new(config.recorder_capacity));
+    let pbx_faults = Arc::new(Faults::new(ErrorStyle::PortSip));
+    let ms_faults = Arc::new(Faults::new(ErrorStyle::Microsoft));
+
+    let tls_config = ca.as_ref().map(tls::SimCa::server_config).transpose()?;
+    let pbx_router = pbx.router().layer(axum::middleware::from_fn_with_state(
+        Arc::clone(&pbx_recorder),
+        recorder::record,
+    ));
+    let servers = vec![
+        serve::spawn(
+            pbx_listener,
+            pbx_router,
+            tls_config.clone(),
+            Arc::clone(&pbx_faults),
+        ),
+        serve::spawn(ms_listener, ms.router(), tls_config, Arc::clone(&ms_faults)),
+    ];
+    tracing::info!(%pbx_url, %ms_authority, "emulators started");
+    Ok(Sim {
+        pbx_url,
+        ms_authority,
+        ca_pem,
+        ca_file,
+        tenant: pbx.demo_tenant().clone(),
+        pbx,
+        ms,
+        pbx_faults,
+        ms_faults,
+        pbx_recorder,
+        servers,
+        _ca_dir: ca_dir,
+    })
+}

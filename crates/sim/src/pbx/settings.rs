@@ -1,0 +1,289 @@
+//! `GET/POST /ms365` (the tenant's integration) and `GET/POST /admin/ms365` (the system-wide
+//! one). A POST changes only the fields it carries; blocks merge field by field.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::Pbx;
+use super::auth::Caller;
+use super::body::{Problems, reject};
+use super::error::ApiError;
+use super::rules::{check_crontab, check_extension, check_guid};
+use super::state::{AuditAction, Integration};
+
+/// PortSIP's default schedule: every night at midnight.
+const DEFAULT_SYNC_TIME: &str = "0 0 * * *";
+
+/// The feature blocks of the tenant settings and the fields each carries.
+const BLOCKS: [(&str, &[&str]); 6] = [
+    (
+        "users",
+        &[
+            "enabled",
+            "sync_guest_users",
+            "sync_photo",
+            "starting_extension_number",
+            "selected_users",
+            "sync_type",
+        ],
+    ),
+    ("sign_in_as_administrator", &["enabled", "selected_users"]),
+    (
+        "sign_in_as_standard_user",
+        &["enabled", "selected_users", "sync_type"],
+    ),
+    (
+        "personal_contacts",
+        &["enabled", "selected_users", "sync_type"],
+    ),
+    (
+        "shared_mailbox",
+        &["enabled", "selected_users", "sync_type"],
+    ),
+    ("events", &["enabled", "selected_users", "sync_type"]),
+];
+
+/// The editable top-level fields shared by both scopes.
+const APP_FIELDS: [&str; 3] = ["national_cloud", "directory_id", "application_id"];
+
+/// A fresh tenant's settings: nothing configured, every feature off.
+pub fn tenant_defaults() -> Map<String, Value> {
+    let mut settings = Map::new();
+    settings.insert("national_cloud".to_owned(), json!("GLOBAL"));
+    settings.insert("sync_time".to_owned(), json!(DEFAULT_SYNC_TIME));
+    for (block, fields) in BLOCKS {
+        let mut values = Map::new();
+        for field in fields.iter().copied() {
+            let value = match field {
+                "selected_users" => json!([]),
+                "sync_type" => json!("ALL"),
+                // Unset until chosen: an empty string would break the field's own pattern.
+                "starting_extension_number" => continue,
+                _ => json!(false),
+            };
+            values.insert(field.to_owned(), value);
+        }
+        settings.insert(block.to_owned(), Value::Object(values));
+    }
+    settings
+}
+
+/// A fresh PBX's system-wide settings.
+pub fn system_defaults() -> Map<String, Value> {
+    let mut settings = Map::new();
+    settings.insert("national_cloud".to_owned(), json!("GLOBAL"));
+    settings
+}
+
+fn with_redirects(settings: &Map<String, Value>, redirect: String, sbc: Option<String>) -> Value {
+    let mut shown = settings.clone();
+    shown.insert("redirect_uri".to_owned(), json!(redirect));
+    if let Some(sbc) = sbc {
+        shown.insert("sbc_redirect_uri".to_owned(), json!(sbc));
+    }
+    Value::Object(shown)
+}
+
+/// The tenant settings as `GET /ms365` shows them.
+pub fn render_tenant(pbx: &Pbx, integration: &Integration) -> Value {
+    with_redirects(
+        &integration.settings,
+        pbx.redirect_uri(),
+        pbx.sbc_redirect_uri(),
+    )
+}
+
+/// The system-wide settings as `GET /admin/ms365` shows them.
+pub fn render_system(pbx: &Pbx, integration: &Integration) -> Value {
+    with_redirects(&integration.settings, pbx.system_redirect_uri(), None)
+}
+
+/// PortSIP's rules beyond the schema.
+fn check_rules(body: &Map<String, Value>) -> Problems {
+    let mut problems = Vec::new();
+    for field in ["directory_id", "application_id"] {
+        if let Some(id) = body
+            .get(field)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
+            if let Err(problem) = check_guid(id) {
+                problems.push((field.to_owned(), problem));
+            }
+        }
+    }
+    if let Some(cron) = body.get("sync_time").and_then(Value::as_str) {
+        if let Err(problem) = check_crontab(cron) {
+            problems.push(("sync_time".to_owned(), problem));
+        }
+    }
+    if let Some(number) = body
+        .get("users")
+        .and_then(|u| u.get("starting_extension_number"))
+        .and_then(Value::as_str)
+    {
+        if let Err(problem) = check_extension(number) {
+            problems.push(("users.starting_extension_number".to_owned(), problem));
+        }
+    }
+    for (block, _) in BLOCKS {
+        let selected = body
+            .get(block)
+            .and_then(|b| b.get("selected_users"))
+            .and_then(Value::as_array);
+        for (index, user) in selected.into_iter().flatten().enumerate() {
+            if user.as_str().is_none_or(|u| u.trim().is_empty()) {
+                problems.push((
+                    format!("{block}.selected_users.{index}"),
+                    "must be a user principal name".to_owned(),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Merges a validated body into the settings; fields the scope does not have are ignored.
+fn merge(settings: &mut Map<String, Value>, body: &Map<String, Value>, with_blocks: bool) {
+    let top: &[&str] = if with_blocks {
+        &[
+            "national_cloud",
+            "directory_id",
+            "application_id",
+            "sync_time",
+        ]
+    } else {
+        &APP_FIELDS
+    };
+    for field in top.iter().copied() {
+        if let Some(value) = body.get(field) {
+            settings.insert(field.to_owned(), value.clone());
+        }
+    }
+    if !with_blocks {
+        return;
+    }
+    for (block, fields) in BLOCKS {
+        let Some(Value::Object(update)) = body.get(block) else {
+            continue;
+        };
+        let entry = settings
+            .entry(block.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(current) = entry {
+            for field in fields.iter().copied() {
+                if let Some(value) = update.get(field) {
+                    current.insert(field.to_owned(), value.clone());
+                }
+            }
+        }
+    }
+}
+
+fn empty_ok() -> Response {
+    StatusCode::OK.into_response()
+}
+
+pub async fn show_tenant(
+    State(pbx): State<Arc<Pbx>>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    caller.require_tenant_admin()?;
+    Ok(axum::Json(pbx.ms365_settings()).into_response())
+}
+
+pub async fn update_tenant(
+    State(pbx): State<Arc<Pbx>>,
+    caller: Caller,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require_tenant_admin()?;
+    let (body, problems) = pbx.parse_object("POST", "/ms365", &bytes)?;
+    reject(problems, check_rules(&body))?;
+    let mut state = pbx.lock();
+    let old = Value::Object(state.tenant.integration.settings.clone());
+    merge(&mut state.tenant.integration.settings, &body, true);
+    let new = Value::Object(state.tenant.integration.settings.clone());
+    let who = state.principal_name(&caller.principal);
+    state.audit(
+        AuditAction::Update,
+        "MICROSOFT_365_INTEGRATION",
+        &who,
+        "Microsoft 365 integration",
+        Some((old, new)),
+    );
+    Ok(empty_ok())
+}
+
+pub async fn show_system(
+    State(pbx): State<Arc<Pbx>>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    caller.require_system_admin()?;
+    Ok(axum::Json(pbx.system_ms365_settings()).into_response())
+}
+
+pub async fn update_system(
+    State(pbx): State<Arc<Pbx>>,
+    caller: Caller,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require_system_admin()?;
+    let (body, problems) = pbx.parse_object("POST", "/admin/ms365", &bytes)?;
+    reject(problems, check_rules(&body))?;
+    merge(&mut pbx.lock().system.settings, &body, false);
+    Ok(empty_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    fn object(value: Value) -> Result<Map<String, Value>, serde_json::Error> {
+        serde_json::from_value(value)
+    }
+
+    #[test]
+    fn rules_report_every_field() -> TestResult {
+        let body = object(json!({
+            "directory_id": "not-a-guid",
+            "sync_time": "every night",
+            "users": {"starting_extension_number": "0123"},
+            "events": {"selected_users": ["a@b.c", ""]}
+        }))?;
+        let problems = check_rules(&body);
+        let fields: Vec<_> = problems.iter().map(|(field, _)| field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "directory_id",
+                "sync_time",
+                "users.starting_extension_number",
+                "events.selected_users.1"
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn merge_keeps_what_the_body_does_not_mention() -> TestResult {
+        let mut settings = tenant_defaults();
+        let body = object(
+            json!({"users": {"enabled": true, "bogus": 1}, "redirect_uri": "x", "sync_time": "5 4 * * *"}),
+        )?;
+        merge(&mut settings, &body, true);
+        assert_eq!(settings["users"]["enabled"], true);
+        assert_eq!(settings["users"]["sync_type"], "ALL");
+        assert!(settings["users"].get("bogus").is_none());
+        assert!(settings.get("redirect_uri").is_none());
+        assert_eq!(settings["sync_time"], "5 4 * * *");
+        Ok(())
+    }
+}

@@ -1,0 +1,220 @@
+//! Driving the emulated PBX with plain reqwest + JSON, and holding what it answered to the
+//! OpenAPI contract.
+
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+use sim::{Account, Exchange, Sim, SimConfig};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type TestResult = Result<(), Error>;
+
+/// A started emulator and an HTTP client that trusts its CA.
+pub struct Harness {
+    pub sim: Sim,
+    pub http: reqwest::Client,
+}
+
+/// One answer of the PBX.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub json: Option<Value>,
+    pub text: String,
+}
+
+impl Answer {
+    /// The `code`s of a PortSIP error body.
+    pub fn error_codes(&self) -> Vec<String> {
+        self.errors().into_iter().map(|(code, _)| code).collect()
+    }
+
+    /// The `message`s of a PortSIP error body.
+    pub fn error_messages(&self) -> Vec<String> {
+        self.errors()
+            .into_iter()
+            .map(|(_, message)| message)
+            .collect()
+    }
+
+    fn errors(&self) -> Vec<(String, String)> {
+        self.json
+            .as_ref()
+            .and_then(|j| j.get("errors"))
+            .and_then(Value::as_array)
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| {
+                        let text = |f: &str| {
+                            e.get(f)
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_owned()
+                        };
+                        (text("code"), text("message"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The field names the validation errors start with (`field: problem`).
+    pub fn error_fields(&self) -> Vec<String> {
+        self.error_messages()
+            .iter()
+            .filter_map(|m| m.split_once(':').map(|(field, _)| field.to_owned()))
+            .collect()
+    }
+
+    pub fn field(&self, pointer: &str) -> Option<&Value> {
+        self.json.as_ref().and_then(|j| j.pointer(pointer))
+    }
+
+    pub fn text_at(&self, pointer: &str) -> String {
+        self.field(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// Small populations keep the tests quick; the contract does not depend on size.
+pub fn small_config() -> SimConfig {
+    SimConfig {
+        pbx_users: 30,
+        ms_users: 40,
+        auto_approve: true,
+        ..SimConfig::default()
+    }
+}
+
+impl Harness {
+    pub async fn start(config: SimConfig) -> Result<Self, Error> {
+        let sim = sim::start(config).await?;
+        let mut builder = reqwest::Client::builder();
+        if let Some(pem) = &sim.ca_pem {
+            builder = builder.add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes())?);
+        }
+        Ok(Self {
+            sim,
+            http: builder.build()?,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.sim.pbx_url)
+    }
+
+    /// Sends one request; `path` is relative to `/api` and may carry a query string.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<Answer, Error> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await?;
+        Ok(Answer {
+            status,
+            headers,
+            json: serde_json::from_str(&text).ok(),
+            text,
+        })
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Result<Answer, Error> {
+        self.call("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Result<Answer, Error> {
+        self.call("POST", path, Some(token), Some(body)).await
+    }
+
+    pub async fn login_answer(&self, account: &Account) -> Result<Answer, Error> {
+        let mut body = json!({"username": account.username, "password": account.password});
+        if let (Some(domain), Some(fields)) = (&account.domain, body.as_object_mut()) {
+            fields.insert("domain".to_owned(), json!(domain));
+        }
+        self.call("POST", "/login", None, Some(body)).await
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn login(&self, account: &Account) -> Result<String, Error> {
+        let answer = self.login_answer(account).await?;
+        let token = answer.text_at("/access_token");
+        if answer.status != 200 || token.is_empty() {
+            return Err(format!(
+                "login as {} failed: {} {}",
+                account.username, answer.status, answer.text
+            )
+            .into());
+        }
+        Ok(token)
+    }
+
+    pub async fn admin(&self) -> Result<String, Error> {
+        self.login(&self.sim.tenant.admin).await
+    }
+}
+
+/// Every way the recorded exchanges depart from the contract, one line each.
+pub fn contract_problems(exchanges: &[Exchange]) -> Result<Vec<String>, Error> {
+    let contract = openapi_contract::portsip()?;
+    let mut problems = Vec::new();
+    for exchange in exchanges {
+        let json_response = exchange
+            .response_content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("application/json"));
+        let body = if json_response {
+            exchange.response_json.as_ref()
+        } else {
+            None
+        };
+        if let Err(error) =
+            contract.validate_response(&exchange.method, &exchange.path, exchange.status, body)
+        {
+            problems.push(format!(
+                "{} {} → {}: {error}",
+                exchange.method, exchange.path, exchange.status
+            ));
+        }
+        if exchange.status >= 400 {
+            let well_formed = exchange
+                .response_json
+                .as_ref()
+                .and_then(|j| j.get("errors"))
+                .and_then(Value::as_array)
+                .is_some_and(|errors| {
+                    !errors.is_empty()
+                        && errors.iter().all(|e| {
+                            e.get("code")
+                                .and_then(Value::as_str)
+                                .is_some_and(|c| !c.is_empty())
+                                && e.get("message")
+                                    .and_then(Value::as_str)
+                                    .is_some_and(|m| !m.is_empty())
+                        })
+                });
+            if !well_formed {
+                problems.push(format!(
+                    "{} {} → {}: not a PortSIP error body",
+                    exchange.method, exchange.path, exchange.status
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
