@@ -1,4 +1,7 @@
-//! The `pbx365` command line.
-fn main() -> anyhow::Result<()> {
-    Ok(())
+//! The `pbx365` command line. Everything but the entry point lives in [`cli`].
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

@@ -270,8 +270,10 @@ pub enum NetworkFailure {
     Other,
 }
 
+/// PortSIP's own words, quoted inside one of our sentences; its final period is dropped because
+/// our sentence goes on after it.
 fn said(message: Option<&str>) -> String {
-    match message {
+    match message.map(|m| m.trim().trim_end_matches('.')) {
         Some(message) if !message.is_empty() => format!(": {message}"),
         _ => String::new(),
     }
@@ -388,6 +390,17 @@ fn tls_sentence(subject: Option<&str>, sha256: Option<&str>, reason: &str) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_pbx_message_does_not_end_our_sentence_twice() {
+        let sentence =
+            bad_credentials_sentence("pbxadmin", Some("contoso.example"), Some("Wrong password."));
+        assert!(
+            sentence.contains(": Wrong password. Check both"),
+            "{sentence}"
+        );
+        assert!(!sentence.contains(".."), "{sentence}");
+    }
 
     #[test]
     fn forbidden_names_the_role_and_the_account_needed() {

@@ -1,6 +1,7 @@
 //! Fault switches shared by both emulators: latency, throttling, server errors, dropped
-//! connections and a one-shot custom error. All are runtime-settable and deterministic: each
-//! "every Nth" switch counts requests from the moment it was set, so tests are repeatable.
+//! connections, a one-shot custom error, and one-shot errors aimed at one method and path.
+//! All are runtime-settable and deterministic: each "every Nth" switch counts requests from
+//! the moment it was set, so tests are repeatable.
 
 use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -24,6 +25,25 @@ pub enum ErrorStyle {
 pub struct InjectedError {
     pub status: u16,
     pub body: Value,
+}
+
+/// A one-shot error for the next request with this method and path pattern.
+#[derive(Debug, Clone, PartialEq)]
+struct AimedError {
+    method: String,
+    path: String,
+    error: InjectedError,
+}
+
+/// Whether `path` matches `pattern` segment by segment; a `*` segment matches any one segment.
+fn path_matches(pattern: &str, path: &str) -> bool {
+    let pattern: Vec<&str> = pattern.trim_end_matches('/').split('/').collect();
+    let path: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    pattern.len() == path.len()
+        && pattern
+            .iter()
+            .zip(&path)
+            .all(|(want, got)| *want == "*" || want == got)
 }
 
 /// A switch that fires on every Nth request after it was set (0 = off).
@@ -71,6 +91,7 @@ pub struct Faults {
     server_error_status: AtomicU16,
     drop: EveryNth,
     next_error: Mutex<Option<InjectedError>>,
+    aimed: Mutex<Vec<AimedError>>,
 }
 
 impl Faults {
@@ -85,6 +106,7 @@ impl Faults {
             server_error_status: AtomicU16::new(500),
             drop: EveryNth::default(),
             next_error: Mutex::new(None),
+            aimed: Mutex::new(Vec::new()),
         }
     }
 
@@ -119,6 +141,18 @@ impl Faults {
         *self.lock_next() = Some(InjectedError { status, body });
     }
 
+    /// Answers the next request with this method whose path (without the query) matches
+    /// `path` with exactly this status and JSON body; other requests pass as usual. A `*`
+    /// segment matches any one segment, e.g. `/v1.0/applications/*`. Armed errors fire once
+    /// each, in the order they were armed.
+    pub fn inject_next_matching(&self, method: &str, path: &str, status: u16, body: Value) {
+        self.lock_aimed().push(AimedError {
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            error: InjectedError { status, body },
+        });
+    }
+
     /// Switches every fault off.
     pub fn clear(&self) {
         self.set_latency(Duration::ZERO);
@@ -126,6 +160,31 @@ impl Faults {
         self.server_error.set(0);
         self.drop.set(0);
         *self.lock_next() = None;
+        self.lock_aimed().clear();
+    }
+
+    fn lock_aimed(&self) -> std::sync::MutexGuard<'_, Vec<AimedError>> {
+        self.aimed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Decides the fate of one request, knowing its method and path: an armed error aimed at
+    /// it wins, otherwise [`Faults::decide`].
+    pub(crate) fn decide_for(&self, method: &str, path: &str) -> Verdict {
+        let aimed = {
+            let mut aimed = self.lock_aimed();
+            aimed
+                .iter()
+                .position(|a| a.method.eq_ignore_ascii_case(method) && path_matches(&a.path, path))
+                .map(|index| aimed.remove(index))
+        };
+        match aimed {
+            Some(AimedError { error, .. }) => {
+                let status =
+                    StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                Verdict::Respond((status, axum::Json(error.body)).into_response())
+            }
+            None => self.decide(),
+        }
     }
 
     fn lock_next(&self) -> std::sync::MutexGuard<'_, Option<InjectedError>> {
@@ -228,6 +287,43 @@ mod tests {
         }
         faults.clear();
         assert!(matches!(faults.decide(), Verdict::Pass));
+    }
+
+    #[test]
+    fn aimed_errors_fire_once_on_their_method_and_path_only() {
+        let faults = Faults::new(ErrorStyle::Microsoft);
+        faults.inject_next_matching("patch", "/v1.0/applications/*", 403, json!({"error": {}}));
+        faults.inject_next_matching("POST", "/v1.0/applications", 500, json!({"error": {}}));
+        assert!(matches!(
+            faults.decide_for("GET", "/v1.0/applications/abc"),
+            Verdict::Pass
+        ));
+        assert!(matches!(
+            faults.decide_for("PATCH", "/v1.0/applications"),
+            Verdict::Pass
+        ));
+        assert!(matches!(
+            faults.decide_for("PATCH", "/v1.0/applications/abc/extra"),
+            Verdict::Pass
+        ));
+        assert_eq!(
+            status(&faults.decide_for("PATCH", "/v1.0/applications/abc")),
+            Some(403)
+        );
+        assert!(matches!(
+            faults.decide_for("PATCH", "/v1.0/applications/abc"),
+            Verdict::Pass
+        ));
+        assert_eq!(
+            status(&faults.decide_for("POST", "/v1.0/applications/")),
+            Some(500)
+        );
+        faults.inject_next_matching("POST", "/api/ms365", 500, json!({"errors": []}));
+        faults.clear();
+        assert!(matches!(
+            faults.decide_for("POST", "/api/ms365"),
+            Verdict::Pass
+        ));
     }
 
     #[test]

@@ -106,7 +106,7 @@ async fn handle(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    match faults.decide() {
+    match faults.decide_for(request.method().as_str(), request.uri().path()) {
         Verdict::Drop => Err(DroppedByFault),
         Verdict::Respond(response) => Ok(response),
         Verdict::Pass => {

@@ -1,0 +1,183 @@
+//! A saved profile's certificate: sign in again from the keyring (as the doctor does), then
+//! check its status or rotate it. This is what `pbx365 cert status` and `pbx365 cert rotate`
+//! (and the dashboard) call.
+
+use super::clock::Clock;
+use super::rotation::journal::{RotationStep, journal_path};
+use super::rotation::{Rotation, RotationError, RotationSink, RotationTarget};
+use super::status::{AppSource, CertificateState, CertificateStatus, check};
+use crate::certificate::rfc3339;
+use crate::profile::{Mode, Profile};
+use crate::sessions;
+use crate::wizard::{Environment, WizardError};
+
+/// A profile signed in to its PBX and, in automatic mode, to Microsoft.
+#[derive(Debug)]
+pub struct ProfileConnection {
+    pub profile: Profile,
+    pub pbx: portsip::Client,
+    /// Automatic mode with a usable Microsoft sign-in.
+    pub graph: Option<entra::GraphClient>,
+    /// Why automatic mode has no Graph access (an expired Microsoft sign-in, say).
+    pub graph_unavailable: Option<String>,
+}
+
+/// Signs in to the profile's PBX (required) and, in automatic mode, to Microsoft (optional:
+/// the status falls back to the PBX's own sign-in without it).
+pub async fn connect_profile(
+    env: &Environment,
+    profile: &Profile,
+) -> Result<ProfileConnection, WizardError> {
+    let (pbx, _) = sessions::resume_pbx(env, profile).await?;
+    let (graph, graph_unavailable) = match profile.microsoft.mode {
+        Mode::Guided => (None, None),
+        Mode::Auto => match sessions::resume_graph(env, profile).await {
+            Ok(graph) => (Some(graph), None),
+            Err(error) => (None, Some(error.to_string())),
+        },
+    };
+    Ok(ProfileConnection {
+        profile: profile.clone(),
+        pbx,
+        graph,
+        graph_unavailable,
+    })
+}
+
+/// The status of a profile that could not even be connected.
+fn unknown(profile: &Profile, reason: String, clock: &dyn Clock) -> CertificateStatus {
+    CertificateStatus {
+        profile: profile.name.clone(),
+        checked_at: rfc3339(clock.now()),
+        message: format!("The certificate could not be checked: {reason}"),
+        state: CertificateState::Unknown {
+            reason: reason.clone(),
+        },
+        app_match: super::status::AppMatch::Unchecked { reason },
+        pbx_certificate: None,
+        expires_at: None,
+        days_left: None,
+        app_keys: Vec::new(),
+    }
+}
+
+/// A saved profile's status. Never fails: what stops the check becomes an `Unknown` status.
+pub async fn check_profile(
+    env: &Environment,
+    profile: &Profile,
+    clock: &dyn Clock,
+) -> CertificateStatus {
+    if profile.app.is_none() {
+        return unknown(
+            profile,
+            "the profile has no app registration yet; run the setup first".to_owned(),
+            clock,
+        );
+    }
+    match connect_profile(env, profile).await {
+        Ok(connection) => connection.status(clock).await,
+        Err(error) => unknown(profile, error.to_string(), clock),
+    }
+}
+
+/// Every profile's status, in order (for `cert status --all` and the dashboard).
+pub async fn check_profiles(
+    env: &Environment,
+    profiles: &[Profile],
+    clock: &dyn Clock,
+) -> Vec<CertificateStatus> {
+    let mut statuses = Vec::with_capacity(profiles.len());
+    for profile in profiles {
+        statuses.push(check_profile(env, profile, clock).await);
+    }
+    statuses
+}
+
+impl ProfileConnection {
+    /// Graph when it can be read, else the PBX's own sign-in.
+    pub fn app_source(&self) -> AppSource<'_> {
+        let object_id = self
+            .profile
+            .app
+            .as_ref()
+            .and_then(|app| app.object_id.as_deref());
+        match (&self.graph, object_id) {
+            (Some(graph), Some(object_id)) => AppSource::Graph { graph, object_id },
+            _ => AppSource::PbxSignIn,
+        }
+    }
+
+    pub async fn status(&self, clock: &dyn Clock) -> CertificateStatus {
+        check(&self.profile.name, &self.pbx, self.app_source(), clock).await
+    }
+
+    /// The rotation of this profile's certificate: through Graph in automatic mode, by hand in
+    /// guided mode. The journal and `public_key.pem` go where the profiles live.
+    pub fn rotation<'a>(
+        &'a self,
+        env: &Environment,
+        clock: &'a dyn Clock,
+        events: RotationSink,
+    ) -> Result<Rotation<'a>, RotationError> {
+        let profile = &self.profile;
+        let refuse = |cause: String, next: &str| RotationError {
+            profile: profile.name.clone(),
+            mode: profile.microsoft.mode,
+            step: RotationStep::GenerateKeyPair,
+            cause,
+            sync_works: true,
+            state: "Nothing was changed.".to_owned(),
+            next: next.to_owned(),
+        };
+        let Some(app) = &profile.app else {
+            return Err(refuse(
+                "The profile has no app registration yet.".to_owned(),
+                "Run the setup first.",
+            ));
+        };
+        let target = match (profile.microsoft.mode, &self.graph, &app.object_id) {
+            (Mode::Guided, _, _) => RotationTarget::ByHand {
+                cloud: &profile.microsoft.cloud,
+                app_id: &app.app_id,
+            },
+            (Mode::Auto, Some(graph), Some(object_id)) => {
+                RotationTarget::Graph { graph, object_id }
+            }
+            (Mode::Auto, _, _) => {
+                return Err(refuse(
+                    format!(
+                        "The app's certificates cannot be changed without a Microsoft sign-in ({}).",
+                        self.graph_unavailable
+                            .as_deref()
+                            .unwrap_or("the profile does not know the app's object ID")
+                    ),
+                    "Sign in to Microsoft again by running the setup for this profile (it changes nothing that is already right), then rotate.",
+                ));
+            }
+        };
+        let certificate_path = match &profile.certificate_path {
+            Some(path) => path.clone(),
+            None => env
+                .profiles
+                .default_certificate_path(&profile.name)
+                .map_err(|error| refuse(error.to_string(), "Choose another profile name."))?,
+        };
+        Ok(Rotation {
+            profile: &profile.name,
+            pbx: &self.pbx,
+            target,
+            journal_path: journal_path(env.profiles.base(), &profile.name),
+            certificate_path,
+            clock,
+            wait: entra::RetryPolicy {
+                // Guided mode waits for the admin's upload as long as verification does.
+                replication_budget: match profile.microsoft.mode {
+                    Mode::Auto => env.retry.replication_budget,
+                    Mode::Guided => env.verify_budget,
+                },
+                ..env.retry.clone()
+            },
+            events,
+        })
+    }
+}

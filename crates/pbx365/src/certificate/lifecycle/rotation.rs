@@ -1,0 +1,853 @@
+//! Certificate rotation as one resumable action:
+//!
+//! 1. the PBX makes a new key pair — from this moment it signs with the new key, so Microsoft
+//!    365 sync is interrupted until step 2 is done, which therefore follows at once;
+//! 2. the new certificate goes on the app next to the old one (every other key kept), or in
+//!    guided mode the admin uploads the saved `public_key.pem`;
+//! 3. wait until Microsoft accepts it: the PBX lists Microsoft 365 users, retried through
+//!    Entra's replication delay;
+//! 4. the old certificate comes off the app (by hand in guided mode).
+//!
+//! Nothing is removed before Microsoft accepts the new certificate, so a failure anywhere
+//! leaves the old certificate on the app. Every step is journaled ([`journal`]); running the
+//! rotation again resumes where it stopped, and each stop says exactly what state the
+//! integration is in and what to do.
+
+pub mod journal;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use entra::{RetryPolicy, Thumbprint};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use self::journal::{JournalError, RotationJournal, RotationStep, StopRecord};
+use super::acceptance::{AcceptanceError, wait_until_pbx_lists_users};
+use super::clock::Clock;
+use super::status::{PbxEvidence, read_pbx};
+use super::sync_window::{SYNC_WARNING_WINDOW, sync_soon_warning};
+use crate::atomic_file;
+use crate::certificate::{CertificateInfo, PbxCertificate, rfc3339};
+use crate::profile::{CloudChoice, Mode};
+use crate::wizard::guided::{HandStep, PortalPage, certificate_step, portal_link};
+
+/// Where the app's certificates are changed.
+#[derive(Debug, Clone, Copy)]
+pub enum RotationTarget<'a> {
+    /// Automatic mode: through Graph.
+    Graph {
+        graph: &'a entra::GraphClient,
+        /// The app's object ID.
+        object_id: &'a str,
+    },
+    /// Guided mode: the admin changes them in the Entra admin center; the PBX verifies.
+    ByHand {
+        cloud: &'a CloudChoice,
+        /// The Application (client) ID, for the portal links.
+        app_id: &'a str,
+    },
+}
+
+impl RotationTarget<'_> {
+    fn mode(&self) -> Mode {
+        match self {
+            RotationTarget::Graph { .. } => Mode::Auto,
+            RotationTarget::ByHand { .. } => Mode::Guided,
+        }
+    }
+}
+
+/// A progress report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct RotationEvent {
+    pub step: RotationStep,
+    pub message: String,
+    /// Waiting on someone else: Entra's replication, or the admin in the portal.
+    pub waiting: bool,
+    /// Something the admin does by hand now (guided mode).
+    pub hand_step: Option<HandStep>,
+}
+
+/// Receives progress reports, on the task doing the work: keep it quick.
+pub type RotationSink = Arc<dyn Fn(&RotationEvent) + Send + Sync>;
+
+/// A step as the confirmation screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct PlannedStep {
+    pub step: RotationStep,
+    pub number: u32,
+    pub title: String,
+    /// Done by an earlier run that stopped.
+    pub done: bool,
+}
+
+/// What a rotation would do, for the admin to confirm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct RotationPlan {
+    pub profile: String,
+    pub mode: Mode,
+    /// The PBX's certificate now.
+    pub current: Option<CertificateInfo>,
+    /// Set when an earlier rotation stopped: this one picks up from there.
+    pub resumes: Option<StopRecord>,
+    pub steps: Vec<PlannedStep>,
+    /// Things to know before confirming (a sync due soon, the interruption).
+    pub warnings: Vec<String>,
+}
+
+/// What a finished rotation did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct RotationReport {
+    pub profile: String,
+    pub old_thumbprint: Option<String>,
+    pub new_certificate: CertificateInfo,
+    /// Where the new `public_key.pem` was saved.
+    pub certificate_file: String,
+    /// Thumbprints taken off the app (automatic mode).
+    pub removed: Vec<String>,
+    /// Guided mode: the old certificate to delete in the portal.
+    pub remove_by_hand: Option<HandStep>,
+    /// Microsoft 365 users the PBX listed with the new certificate.
+    pub users_listed: u32,
+}
+
+/// A rotation stopped: where, why, what state the integration is in and how to finish.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "Certificate rotation for profile '{profile}' stopped at step {} of 4 ({}): {cause} {state} {next}",
+    step.number(),
+    step.title(*mode)
+)]
+pub struct RotationError {
+    pub profile: String,
+    pub mode: Mode,
+    pub step: RotationStep,
+    /// What failed, as a sentence.
+    pub cause: String,
+    /// Whether Microsoft 365 sync works right now.
+    pub sync_works: bool,
+    /// The integration's state, as a sentence.
+    pub state: String,
+    /// What to do, as a sentence.
+    pub next: String,
+}
+
+/// One rotation of one profile's certificate.
+pub struct Rotation<'a> {
+    pub profile: &'a str,
+    /// Signed in as the tenant administrator.
+    pub pbx: &'a portsip::Client,
+    pub target: RotationTarget<'a>,
+    /// The journal file ([`journal::journal_path`]).
+    pub journal_path: PathBuf,
+    /// Where the new `public_key.pem` is saved (the profile's certificate path, or
+    /// [`crate::profile::ProfileStore::default_certificate_path`]).
+    pub certificate_path: PathBuf,
+    pub clock: &'a dyn Clock,
+    /// How long to wait for Microsoft to accept the new certificate (and, guided, for the
+    /// admin's upload): `replication_base`, `replication_cap`, `replication_budget`.
+    pub wait: RetryPolicy,
+    pub events: RotationSink,
+}
+
+impl std::fmt::Debug for Rotation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rotation")
+            .field("profile", &self.profile)
+            .field("target", &self.target)
+            .field("journal_path", &self.journal_path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The command that resumes a stopped rotation, as every stop names it.
+fn run_again(profile: &str) -> String {
+    format!(
+        "Run the rotation again (\"Rotate certificate\" in the app, or pbx365 cert rotate --profile {profile}): it picks up from there."
+    )
+}
+
+impl Rotation<'_> {
+    fn mode(&self) -> Mode {
+        self.target.mode()
+    }
+
+    fn emit(&self, step: RotationStep, message: impl Into<String>) {
+        self.emit_event(RotationEvent {
+            step,
+            message: message.into(),
+            waiting: false,
+            hand_step: None,
+        });
+    }
+
+    fn emit_event(&self, event: RotationEvent) {
+        tracing::info!(profile = %self.profile, step = ?event.step, message = %event.message, "rotation");
+        (self.events)(&event);
+    }
+
+    fn now(&self) -> String {
+        rfc3339(self.clock.now())
+    }
+
+    fn load_journal(&self) -> Result<Option<RotationJournal>, RotationError> {
+        journal::load(&self.journal_path)
+            .map_err(|error| self.nothing_changed(RotationStep::GenerateKeyPair, error.to_string()))
+    }
+
+    fn unfinished_journal(&self) -> Result<Option<RotationJournal>, RotationError> {
+        Ok(self.load_journal()?.filter(RotationJournal::is_unfinished))
+    }
+
+    fn stopped(
+        &self,
+        step: RotationStep,
+        cause: impl Into<String>,
+        sync_works: bool,
+        state: String,
+        next: String,
+    ) -> RotationError {
+        RotationError {
+            profile: self.profile.to_owned(),
+            mode: self.mode(),
+            step,
+            cause: sentence(cause.into()),
+            sync_works,
+            state,
+            next,
+        }
+    }
+
+    /// A stop before the PBX made its new key pair.
+    fn nothing_changed(&self, step: RotationStep, cause: impl Into<String>) -> RotationError {
+        self.stopped(
+            step,
+            cause,
+            true,
+            "Nothing was changed: the PBX still signs with its current certificate, which stays \
+             on the app, so Microsoft 365 sync keeps working."
+                .to_owned(),
+            format!(
+                "Fix the cause, then {}",
+                lower_first(&run_again(self.profile))
+            ),
+        )
+    }
+
+    /// A stop while the PBX signs with a certificate the app does not hold (yet).
+    fn sync_interrupted(&self, step: RotationStep, cause: impl Into<String>) -> RotationError {
+        let file = self.certificate_path.display();
+        let (state, next) = match self.target {
+            RotationTarget::Graph { .. } => (
+                "The PBX already signs with its new key but the app does not hold the new \
+                 certificate yet, so Microsoft 365 sync is interrupted until it does. The old \
+                 certificate is still on the app."
+                    .to_owned(),
+                format!(
+                    "{} Or upload {file} to the app by hand (Entra admin center > App \
+                     registrations > the app > Certificates & secrets > Upload certificate), \
+                     keeping the other certificates.",
+                    run_again(self.profile)
+                ),
+            ),
+            RotationTarget::ByHand { .. } => (
+                "The PBX already signs with its new key, so Microsoft 365 sync is interrupted \
+                 until the new certificate is on the app and Microsoft has accepted it. The old \
+                 certificate is still on the app."
+                    .to_owned(),
+                format!(
+                    "Upload {file} to the app (Certificates & secrets > Upload certificate, \
+                     keeping the other certificates), then {}",
+                    lower_first(&run_again(self.profile))
+                ),
+            ),
+        };
+        self.stopped(step, cause, false, state, next)
+    }
+
+    /// Records the stop in the journal (best effort: the stop itself is what matters).
+    fn record_stop(&self, journal: &mut RotationJournal, error: &RotationError) {
+        journal.last_stop = Some(StopRecord {
+            step: error.step,
+            error: error.to_string(),
+            at: self.now(),
+        });
+        if let Err(save_error) = journal::save(&self.journal_path, journal) {
+            tracing::warn!(%save_error, "the rotation journal could not record the stop");
+        }
+    }
+
+    fn save(&self, journal: &RotationJournal, step: RotationStep) -> Result<(), RotationError> {
+        journal::save(&self.journal_path, journal).map_err(|error: JournalError| {
+            let cause = format!("the rotation journal could not be written: {error}");
+            if journal.is_done(RotationStep::GenerateKeyPair)
+                && !journal.is_done(RotationStep::WaitForMicrosoft)
+            {
+                self.sync_interrupted(step, cause)
+            } else {
+                self.nothing_changed(step, cause)
+            }
+        })
+    }
+
+    /// What a run would do, for the admin to confirm. Reads only.
+    pub async fn plan(&self) -> Result<RotationPlan, RotationError> {
+        let journal = self.unfinished_journal()?;
+        let current = match read_pbx(self.pbx).await {
+            PbxEvidence::Certificate(certificate) => Some(certificate.info),
+            PbxEvidence::NoKeyPair => None,
+            PbxEvidence::Unreadable(reason) => {
+                return Err(self.nothing_changed(
+                    RotationStep::GenerateKeyPair,
+                    format!("the PBX's certificate could not be read: {reason}"),
+                ));
+            }
+        };
+        let mut warnings = Vec::new();
+        if journal
+            .as_ref()
+            .is_none_or(|j| !j.is_done(RotationStep::GenerateKeyPair))
+        {
+            if let Some(warning) = self.sync_warning().await {
+                warnings.push(warning);
+            }
+            warnings.push(
+                "Once the PBX has made its new key pair it signs with the new key: Microsoft 365 \
+                 sync is interrupted until the new certificate is on the app, so it is added \
+                 right away."
+                    .to_owned(),
+            );
+        }
+        let steps = RotationStep::ALL
+            .into_iter()
+            .map(|step| PlannedStep {
+                step,
+                number: u32::try_from(step.number()).unwrap_or_default(),
+                title: step.title(self.mode()).to_owned(),
+                done: journal.as_ref().is_some_and(|j| j.is_done(step)),
+            })
+            .collect();
+        Ok(RotationPlan {
+            profile: self.profile.to_owned(),
+            mode: self.mode(),
+            current,
+            resumes: journal.and_then(|j| j.last_stop),
+            steps,
+            warnings,
+        })
+    }
+
+    /// A warning when the PBX's sync is due within [`SYNC_WARNING_WINDOW`].
+    async fn sync_warning(&self) -> Option<String> {
+        let settings = self.pbx.ms365().await.ok()?;
+        let zone = self.pbx.tenant().await.ok().and_then(|t| t.timezone);
+        sync_soon_warning(
+            settings.settings.sync_time.as_deref(),
+            zone.as_deref(),
+            self.clock.now(),
+            SYNC_WARNING_WINDOW,
+        )
+    }
+
+    /// Runs the rotation, or resumes the one that stopped.
+    pub async fn run(&self) -> Result<RotationReport, RotationError> {
+        let mut journal = self.start_or_resume().await?;
+        match self.steps(&mut journal).await {
+            Ok(report) => Ok(report),
+            Err(error) => {
+                self.record_stop(&mut journal, &error);
+                Err(error)
+            }
+        }
+    }
+
+    async fn start_or_resume(&self) -> Result<RotationJournal, RotationError> {
+        if let Some(journal) = self.unfinished_journal()? {
+            if let Some(step) = journal.next_step() {
+                self.emit(
+                    step,
+                    format!(
+                        "Resuming the rotation that stopped at step {} of 4.",
+                        step.number()
+                    ),
+                );
+            }
+            return Ok(journal);
+        }
+        let step = RotationStep::GenerateKeyPair;
+        let old = match read_pbx(self.pbx).await {
+            PbxEvidence::Certificate(certificate) => Some(certificate.info.sha1_thumbprint),
+            PbxEvidence::NoKeyPair => None,
+            PbxEvidence::Unreadable(reason) => {
+                return Err(self.nothing_changed(
+                    step,
+                    format!("the PBX's current certificate could not be read: {reason}"),
+                ));
+            }
+        };
+        // Adding the new certificate must not fail for want of Graph access once the PBX has
+        // switched keys: prove access first.
+        if let RotationTarget::Graph { graph, object_id } = self.target {
+            graph.key_credentials(object_id).await.map_err(|error| {
+                self.nothing_changed(
+                    step,
+                    format!(
+                        "the app's certificates could not be read through Microsoft Graph: {error}"
+                    ),
+                )
+            })?;
+        }
+        if let Some(warning) = self.sync_warning().await {
+            self.emit(step, warning);
+        }
+        let journal = RotationJournal::new(self.profile, self.mode(), self.now(), old);
+        self.save(&journal, step)?;
+        Ok(journal)
+    }
+
+    async fn steps(&self, journal: &mut RotationJournal) -> Result<RotationReport, RotationError> {
+        let new = self.new_key_pair(journal).await?;
+        self.add_new_certificate(journal, &new).await?;
+        let listed = self.wait_for_microsoft(journal, &new).await?;
+        let (removed, remove_by_hand) = self.remove_old(journal, &new).await?;
+        let users_listed = match listed {
+            Some(users) => users,
+            // Resumed after step 3: prove once more that the PBX still works.
+            None => self.wait(RotationStep::RemoveOldCertificate, true).await?,
+        };
+        journal.finished_at = Some(self.now());
+        journal.last_stop = None;
+        self.save(journal, RotationStep::RemoveOldCertificate)?;
+        self.emit(
+            RotationStep::RemoveOldCertificate,
+            format!(
+                "Rotation complete: the PBX lists {users_listed} Microsoft 365 users with the new certificate (thumbprint {}).",
+                new.info.sha1_thumbprint
+            ),
+        );
+        Ok(RotationReport {
+            profile: self.profile.to_owned(),
+            old_thumbprint: journal.old_thumbprint.clone(),
+            new_certificate: new.info.clone(),
+            certificate_file: self.certificate_path.display().to_string(),
+            removed,
+            remove_by_hand,
+            users_listed,
+        })
+    }
+
+    /// Step 1, or on a resume: the PBX's new certificate as it is now.
+    async fn new_key_pair(
+        &self,
+        journal: &mut RotationJournal,
+    ) -> Result<PbxCertificate, RotationError> {
+        let step = RotationStep::GenerateKeyPair;
+        let current = match read_pbx(self.pbx).await {
+            PbxEvidence::Certificate(certificate) => Some(*certificate),
+            PbxEvidence::NoKeyPair => None,
+            PbxEvidence::Unreadable(reason) => {
+                let cause = format!("the PBX's certificate could not be read: {reason}");
+                return Err(if journal.is_done(step) {
+                    self.sync_interrupted(RotationStep::AddNewCertificate, cause)
+                } else {
+                    self.nothing_changed(step, cause)
+                });
+            }
+        };
+        let current_thumbprint = current.as_ref().map(|c| c.info.sha1_thumbprint.clone());
+        let made_by_this_rotation =
+            current_thumbprint.is_some() && current_thumbprint != journal.old_thumbprint;
+        let certificate = match current {
+            Some(current) if made_by_this_rotation => {
+                if journal.new_thumbprint.is_some() && journal.new_thumbprint != current_thumbprint
+                {
+                    // Someone made another key pair since: that is the one the PBX signs with.
+                    journal.superseded.extend(journal.new_thumbprint.take());
+                    journal.undo(&[
+                        RotationStep::AddNewCertificate,
+                        RotationStep::WaitForMicrosoft,
+                    ]);
+                    self.emit(
+                        step,
+                        format!(
+                            "The PBX has made another key pair since the rotation stopped; rotating to that one (thumbprint {}).",
+                            current.info.sha1_thumbprint
+                        ),
+                    );
+                }
+                current
+            }
+            _ => {
+                journal.undo(&RotationStep::ALL);
+                self.emit(step, "The PBX is making a new key pair…");
+                self.generate(journal).await?
+            }
+        };
+        let fresh = !journal.is_done(step) || journal.new_thumbprint.is_none();
+        journal.new_thumbprint = Some(certificate.info.sha1_thumbprint.clone());
+        journal.complete(step);
+        self.save(journal, RotationStep::AddNewCertificate)?;
+        self.save_certificate_file(&certificate)?;
+        if fresh {
+            self.emit(
+                step,
+                format!(
+                    "The PBX made a new key pair (thumbprint {}) and signs with it from now on: \
+                     Microsoft 365 sync is interrupted until the new certificate is on the app. {}",
+                    certificate.info.sha1_thumbprint,
+                    match self.target {
+                        RotationTarget::Graph { .. } => "Adding it now.",
+                        RotationTarget::ByHand { .. } => "Upload it now.",
+                    }
+                ),
+            );
+        }
+        Ok(certificate)
+    }
+
+    /// `POST /ms365/certificate`. When the answer is lost but the PBX did make the key pair,
+    /// the new certificate is taken from the PBX.
+    async fn generate(&self, journal: &RotationJournal) -> Result<PbxCertificate, RotationError> {
+        let step = RotationStep::GenerateKeyPair;
+        let failure = match self.pbx.generate_ms365_certificate().await {
+            Ok(file) => {
+                return PbxCertificate::from_pem(&file.pem).map_err(|error| {
+                    self.sync_interrupted(RotationStep::AddNewCertificate, error.to_string())
+                });
+            }
+            Err(error) => error,
+        };
+        match read_pbx(self.pbx).await {
+            PbxEvidence::Certificate(certificate)
+                if Some(&certificate.info.sha1_thumbprint) != journal.old_thumbprint.as_ref() =>
+            {
+                Ok(*certificate)
+            }
+            PbxEvidence::Certificate(_) | PbxEvidence::NoKeyPair => Err(self.nothing_changed(
+                step,
+                format!("the PBX did not make a new key pair: {failure}"),
+            )),
+            PbxEvidence::Unreadable(reason) => Err(self.stopped(
+                step,
+                format!("the PBX did not confirm a new key pair: {failure}"),
+                false,
+                format!(
+                    "Whether the PBX made a new key pair is not known (its certificate cannot be \
+                     read: {reason}); if it did, Microsoft 365 sync is interrupted until the new \
+                     certificate is on the app."
+                ),
+                run_again(self.profile),
+            )),
+        }
+    }
+
+    /// Saves `public_key.pem`: the file guided mode uploads, and automatic mode's fallback.
+    fn save_certificate_file(&self, certificate: &PbxCertificate) -> Result<(), RotationError> {
+        match atomic_file::write(&self.certificate_path, &certificate.pem) {
+            Ok(()) => Ok(()),
+            Err(error) => match self.target {
+                RotationTarget::Graph { .. } => {
+                    tracing::warn!(%error, "the new certificate could not be saved; going on without the file");
+                    Ok(())
+                }
+                RotationTarget::ByHand { .. } => Err(self.sync_interrupted(
+                    RotationStep::AddNewCertificate,
+                    format!("the new certificate could not be saved for the upload: {error}"),
+                )),
+            },
+        }
+    }
+
+    /// Step 2.
+    async fn add_new_certificate(
+        &self,
+        journal: &mut RotationJournal,
+        new: &PbxCertificate,
+    ) -> Result<(), RotationError> {
+        let step = RotationStep::AddNewCertificate;
+        if journal.is_done(step) {
+            return Ok(());
+        }
+        match self.target {
+            RotationTarget::Graph { graph, object_id } => {
+                self.emit(
+                    step,
+                    "Adding the new certificate to the app, next to the old one…",
+                );
+                let added = graph
+                    .add_certificate(object_id, &new.key, &new.info.subject)
+                    .await
+                    .map_err(|error| self.sync_interrupted(step, error.to_string()))?;
+                self.emit(
+                    step,
+                    if added {
+                        "The new certificate is on the app, next to the old one."
+                    } else {
+                        "The app already held the new certificate."
+                    },
+                );
+                journal.complete(step);
+                self.save(journal, step)
+            }
+            // Done when Microsoft accepts it (step 3): only the PBX can tell.
+            RotationTarget::ByHand { cloud, app_id } => {
+                let path = self.certificate_path.display().to_string();
+                self.emit_event(RotationEvent {
+                    step,
+                    message: format!(
+                        "Upload {path} to the app now, keeping the old certificate; the PBX checks \
+                         when Microsoft accepts it."
+                    ),
+                    waiting: true,
+                    hand_step: Some(certificate_step(
+                        cloud,
+                        app_id,
+                        &path,
+                        Some(&new.info.sha1_thumbprint),
+                    )),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Polls the PBX's listing, reporting each wait; `resumed_check` words a failure for a
+    /// check after step 3 was done.
+    async fn wait(&self, step: RotationStep, resumed_check: bool) -> Result<u32, RotationError> {
+        let on_wait = |progress: &entra::Progress| {
+            self.emit_event(RotationEvent {
+                step,
+                message: match self.target {
+                    RotationTarget::Graph { .. } => progress.to_string(),
+                    RotationTarget::ByHand { .. } => format!(
+                        "Waiting for the upload and for Microsoft to accept the new certificate… ({progress})"
+                    ),
+                },
+                waiting: true,
+                hand_step: None,
+            });
+        };
+        let listed = wait_until_pbx_lists_users(
+            self.pbx,
+            self.mode(),
+            &self.wait,
+            "the new certificate",
+            &on_wait,
+        )
+        .await;
+        let error = match listed {
+            Ok(users) => return Ok(u32::try_from(users).unwrap_or(u32::MAX)),
+            Err(error) => error,
+        };
+        if resumed_check {
+            return Err(self.stopped(
+                step,
+                format!(
+                    "the PBX cannot list Microsoft 365 users with the new certificate: {error}"
+                ),
+                false,
+                "The old certificate has already been removed from the app.".to_owned(),
+                "Check the app's certificates with pbx365 cert status: the PBX's certificate must \
+                 be on the app. Add it again if it is missing (rotating again also does that)."
+                    .to_owned(),
+            ));
+        }
+        Err(match (&error, self.target) {
+            (AcceptanceError::NotYet { .. }, RotationTarget::Graph { .. }) => self.stopped(
+                step,
+                error.to_string(),
+                false,
+                "The new certificate is on the app next to the old one, but Microsoft has not \
+                 accepted it yet (Entra can take a few minutes to replicate a new key); sync \
+                 resumes by itself once it has."
+                    .to_owned(),
+                format!("Wait a few minutes. {}", run_again(self.profile)),
+            ),
+            (AcceptanceError::NotYet { .. }, RotationTarget::ByHand { .. }) => {
+                self.sync_interrupted(RotationStep::AddNewCertificate, error.to_string())
+            }
+            (AcceptanceError::Pbx(_), _) => self.stopped(
+                step,
+                error.to_string(),
+                false,
+                "The PBX signs with its new key; whether Microsoft accepts it could not be \
+                 checked. The old certificate is still on the app."
+                    .to_owned(),
+                format!("Fix the cause. {}", run_again(self.profile)),
+            ),
+        })
+    }
+
+    /// Step 3; `None` when an earlier run did it.
+    async fn wait_for_microsoft(
+        &self,
+        journal: &mut RotationJournal,
+        new: &PbxCertificate,
+    ) -> Result<Option<u32>, RotationError> {
+        let step = RotationStep::WaitForMicrosoft;
+        if journal.is_done(step) {
+            return Ok(None);
+        }
+        self.emit(
+            step,
+            "Waiting until Microsoft accepts the new certificate (the PBX lists Microsoft 365 users)…",
+        );
+        let users = self.wait(step, false).await?;
+        journal.complete(RotationStep::AddNewCertificate);
+        journal.complete(step);
+        self.save(journal, step)?;
+        self.emit(
+            step,
+            format!(
+                "Microsoft accepts the new certificate (thumbprint {}): the PBX lists {users} Microsoft 365 users. Sync works again.",
+                new.info.sha1_thumbprint
+            ),
+        );
+        Ok(Some(users))
+    }
+
+    /// Step 4: the removed thumbprints (automatic) or the hand step (guided).
+    async fn remove_old(
+        &self,
+        journal: &mut RotationJournal,
+        new: &PbxCertificate,
+    ) -> Result<(Vec<String>, Option<HandStep>), RotationError> {
+        let step = RotationStep::RemoveOldCertificate;
+        let to_remove = journal.to_remove();
+        let outcome = match self.target {
+            _ if journal.is_done(step) || to_remove.is_empty() => (Vec::new(), None),
+            RotationTarget::Graph { graph, object_id } => {
+                self.emit(step, "Removing the old certificate from the app…");
+                let mut removed = Vec::new();
+                for thumbprint in &to_remove {
+                    let parsed = Thumbprint::from_hex(thumbprint).map_err(|error| {
+                        self.old_still_on_app(step, thumbprint, error.to_string())
+                    })?;
+                    if graph
+                        .remove_certificate(object_id, parsed)
+                        .await
+                        .map_err(|error| {
+                            self.old_still_on_app(step, thumbprint, error.to_string())
+                        })?
+                    {
+                        removed.push(thumbprint.clone());
+                    }
+                }
+                (removed, None)
+            }
+            RotationTarget::ByHand { cloud, app_id } => {
+                let hand_step = HandStep {
+                    title: "Remove the old certificate".to_owned(),
+                    detail: format!(
+                        "Microsoft 365 now uses the new certificate (thumbprint {}). Under \
+                         Certificates & secrets > Certificates, delete the old one (thumbprint \
+                         {}) and keep the new one.",
+                        new.info.sha1_thumbprint,
+                        to_remove.join(", ")
+                    ),
+                    link: Some(portal_link(cloud, app_id, PortalPage::Certificates)),
+                    copy: to_remove
+                        .iter()
+                        .map(|t| crate::wizard::guided::CopyValue {
+                            label: "Old thumbprint".to_owned(),
+                            value: t.clone(),
+                        })
+                        .collect(),
+                };
+                self.emit_event(RotationEvent {
+                    step,
+                    message: hand_step.detail.clone(),
+                    waiting: false,
+                    hand_step: Some(hand_step.clone()),
+                });
+                (Vec::new(), Some(hand_step))
+            }
+        };
+        journal.complete(step);
+        self.save(journal, step)?;
+        Ok(outcome)
+    }
+
+    fn old_still_on_app(
+        &self,
+        step: RotationStep,
+        thumbprint: &str,
+        cause: String,
+    ) -> RotationError {
+        self.stopped(
+            step,
+            cause,
+            true,
+            format!(
+                "Microsoft accepts the new certificate and sync works; only the old certificate \
+                 (thumbprint {thumbprint}) is still on the app."
+            ),
+            format!(
+                "{} Or delete it by hand under Certificates & secrets.",
+                run_again(self.profile)
+            ),
+        )
+    }
+}
+
+/// `text` on one line, with a capital first letter and a final full stop.
+fn sentence(text: String) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = text.chars();
+    let mut sentence: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !sentence.ends_with(['.', '!', '?']) {
+        sentence.push('.');
+    }
+    sentence
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_read_as_sentences() {
+        assert_eq!(sentence("the PBX said no".into()), "The PBX said no.");
+        assert_eq!(sentence("Done!".into()), "Done!");
+        assert_eq!(
+            sentence("refused\r\nTrace ID: 1".into()),
+            "Refused Trace ID: 1."
+        );
+        assert_eq!(lower_first("Run it"), "run it");
+    }
+
+    #[test]
+    fn a_stop_names_the_step_the_state_and_the_way_on() {
+        let error = RotationError {
+            profile: "contoso".into(),
+            mode: Mode::Auto,
+            step: RotationStep::AddNewCertificate,
+            cause: "Graph refused.".into(),
+            sync_works: false,
+            state: "Sync is interrupted.".into(),
+            next: run_again("contoso"),
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with("Certificate rotation for profile 'contoso' stopped at step 2 of 4 (add the new certificate to the app, next to the old one): Graph refused. Sync is interrupted. Run the rotation again"),
+            "{text}"
+        );
+        assert!(text.contains("pbx365 cert rotate --profile contoso"));
+    }
+}

@@ -1,0 +1,170 @@
+//! Whether the PBX's scheduled sync falls inside the rotation: between the new key pair and
+//! Microsoft accepting the new certificate, the PBX cannot sign in, so a sync that starts then
+//! fails.
+//!
+//! `sync_time` is read with [`crate::schedule`], the five-field crontab reader the wizard uses
+//! (the `cron` crate wants a seconds field and numbers weekdays differently from crontab).
+//! The schedule runs in the PBX's local time; `/tenant` gives its time zone, and names such as
+//! `UTC`, `GMT+2` or `UTC-05:30` are understood. Other names (`Europe/Berlin`) are not: then the
+//! check assumes UTC and says so.
+
+use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::schedule::{Schedule, format_run};
+
+/// How far ahead a scheduled sync earns a warning: longer than a rotation usually takes,
+/// replication included.
+pub const SYNC_WARNING_WINDOW: Duration = Duration::minutes(15);
+
+/// The fixed offset a PBX time-zone name stands for, if it names one.
+pub fn fixed_offset(zone: &str) -> Option<UtcOffset> {
+    let zone = zone.trim();
+    let upper = zone.to_ascii_uppercase();
+    let rest = ["UTC", "GMT", "Z"]
+        .iter()
+        .find_map(|prefix| upper.strip_prefix(prefix))
+        .unwrap_or(&upper)
+        .trim();
+    if rest.is_empty() {
+        return (!zone.is_empty()).then_some(UtcOffset::UTC);
+    }
+    let (sign, digits) = match rest.as_bytes().first() {
+        Some(b'+') => (1i8, &rest[1..]),
+        Some(b'-') => (-1i8, &rest[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = match digits.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if digits.len() == 4 => digits.split_at(2),
+        None => (digits, "0"),
+    };
+    let hours: i8 = hours.parse().ok()?;
+    let minutes: i8 = minutes.parse().ok()?;
+    UtcOffset::from_hms(sign * hours, sign * minutes, 0).ok()
+}
+
+/// A warning when the schedule runs within `window` after `now`; `None` when it does not, or
+/// when there is no schedule.
+pub fn sync_soon_warning(
+    sync_time: Option<&str>,
+    pbx_time_zone: Option<&str>,
+    now: OffsetDateTime,
+    window: Duration,
+) -> Option<String> {
+    let expression = sync_time.map(str::trim).filter(|s| !s.is_empty())?;
+    let schedule = match Schedule::parse(expression) {
+        Ok(schedule) => schedule,
+        Err(error) => {
+            tracing::info!(%error, "the PBX's sync schedule could not be read");
+            return None;
+        }
+    };
+    let known = pbx_time_zone.and_then(fixed_offset);
+    let offset = known.unwrap_or(UtcOffset::UTC);
+    let local = now.to_offset(offset);
+    // `next_after` is strictly after; a run in the current minute counts too.
+    let from = PrimitiveDateTime::new(local.date(), local.time()) - Duration::MINUTE;
+    let next = schedule.next_after(from)?;
+    let starts_in = next.assume_offset(offset) - now;
+    if starts_in > window {
+        return None;
+    }
+    let minutes = starts_in.whole_minutes().max(0);
+    let assumption = match (known, pbx_time_zone) {
+        (None, Some(zone)) => {
+            format!(" (read in UTC: the PBX's time zone \"{zone}\" is not one pbx365 can convert)")
+        }
+        _ => String::new(),
+    };
+    Some(format!(
+        "The PBX's Microsoft 365 sync is scheduled at {}{assumption}, {}. From the moment the \
+         PBX makes its new key pair until Microsoft accepts the new certificate (usually a \
+         minute or two), that sync would fail. Rotate after it has run, or accept that this \
+         one run fails (the next run works).",
+        format_run(next),
+        if minutes == 0 {
+            "now".to_owned()
+        } else {
+            format!("in {minutes} minute{}", if minutes == 1 { "" } else { "s" })
+        }
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn reads_fixed_offset_names() {
+        let hm = |h, m| UtcOffset::from_hms(h, m, 0).ok();
+        assert_eq!(fixed_offset("UTC"), Some(UtcOffset::UTC));
+        assert_eq!(fixed_offset("gmt"), Some(UtcOffset::UTC));
+        assert_eq!(fixed_offset("UTC+8"), hm(8, 0));
+        assert_eq!(fixed_offset("GMT-05:30"), hm(-5, -30));
+        assert_eq!(fixed_offset("+0200"), hm(2, 0));
+        assert_eq!(fixed_offset("Europe/Berlin"), None);
+        assert_eq!(fixed_offset(""), None);
+    }
+
+    #[test]
+    fn warns_only_inside_the_window() {
+        let now = datetime!(2026-11-23 23:50 UTC);
+        let nightly = Some("0 0 * * *");
+        let warning = sync_soon_warning(nightly, Some("UTC"), now, SYNC_WARNING_WINDOW);
+        assert!(
+            warning
+                .as_deref()
+                .is_some_and(|w| w.contains("2026-11-24 00:00") && w.contains("in 10 minutes")),
+            "{warning:?}"
+        );
+        assert_eq!(
+            sync_soon_warning(
+                nightly,
+                Some("UTC"),
+                datetime!(2026-11-23 23:30 UTC),
+                SYNC_WARNING_WINDOW
+            ),
+            None
+        );
+        assert_eq!(
+            sync_soon_warning(None, Some("UTC"), now, SYNC_WARNING_WINDOW),
+            None
+        );
+    }
+
+    #[test]
+    fn the_pbx_time_zone_moves_the_schedule() {
+        // Midnight at UTC+2 is 22:00 UTC.
+        let now = datetime!(2026-11-23 21:55 UTC);
+        assert!(
+            sync_soon_warning(Some("0 0 * * *"), Some("UTC+2"), now, SYNC_WARNING_WINDOW).is_some()
+        );
+        assert!(
+            sync_soon_warning(Some("0 0 * * *"), Some("UTC"), now, SYNC_WARNING_WINDOW).is_none()
+        );
+        let assumed = sync_soon_warning(
+            Some("*/5 * * * *"),
+            Some("Europe/Berlin"),
+            now,
+            SYNC_WARNING_WINDOW,
+        );
+        assert!(
+            assumed
+                .as_deref()
+                .is_some_and(|w| w.contains("read in UTC")),
+            "{assumed:?}"
+        );
+    }
+
+    #[test]
+    fn a_run_this_minute_is_now() {
+        let now = datetime!(2026-11-23 12:00:30 UTC);
+        let warning = sync_soon_warning(Some("0 12 * * *"), None, now, SYNC_WARNING_WINDOW);
+        assert!(
+            warning.as_deref().is_some_and(|w| w.contains(", now.")),
+            "{warning:?}"
+        );
+    }
+}

@@ -1,0 +1,387 @@
+//! `pbx365 sim`: runs the PBX and Microsoft emulators on loopback with seeded demo tenants,
+//! prints how to reach them, and runs until Ctrl-C or SIGTERM.
+//!
+//! Output (stdout), once the emulators listen: one JSON object, or with `--print-env` shell
+//! `export` lines (`PBX365_SIM_*`) to `source` from a file. Both deliberately show the demo
+//! accounts' passwords: they are the emulators' fixed, public demo credentials.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use sim::ms::DemoAccount;
+use sim::{Account, Faults, Sim, SimConfig};
+
+use super::output;
+
+/// What `pbx365 sim --help` says about the output.
+pub const OUTPUT_HELP: &str = "Output (stdout, once both emulators listen): one JSON object — \
+pbx {url, tenant_domain, tenant_name, redirect_uris, admin, standard_user, system_admin \
+(each {username, password, domain})}, microsoft {authority, tenant_id, tenant_domain, \
+initial_domain, organization, global_admin, user_admin, member (each {user_principal_name, \
+password, display_name, object_id, directory_role, can_grant_application_permissions})}, \
+ca_file (with --tls, else null). It is on one line when stdout is not a terminal.\n\n\
+With --print-env: `export PBX365_SIM_…='…'` lines instead (PBX_URL, TENANT_DOMAIN, PBX_ADMIN, \
+PBX_ADMIN_PASSWORD, PBX_STANDARD_USER, PBX_STANDARD_USER_PASSWORD, MS_AUTHORITY, MS_TENANT_ID, \
+MS_ADMIN, MS_ADMIN_PASSWORD, and CA_FILE with --tls), e.g. \
+`pbx365 sim --tls --print-env > sim.env & sleep 2; . ./sim.env`.\n\n\
+The passwords shown are the emulators' fixed demo credentials. Ctrl-C or SIGTERM stops the \
+emulators cleanly (and removes the temporary CA file).";
+
+/// Retry-After of the throttling switch: short, so clients that honour it finish quickly.
+const THROTTLE_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// What the server-error switch answers.
+const FAILURE_STATUS: u16 = 503;
+
+fn defaults() -> SimConfig {
+    SimConfig::default()
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// The PBX's port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = defaults().pbx_port, value_name = "N")]
+    pbx_port: u16,
+    /// The Microsoft cloud's port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = defaults().ms_port, value_name = "N")]
+    ms_port: u16,
+    /// Serve HTTPS with a CA generated at start; its certificate is written to a file.
+    #[arg(long)]
+    tls: bool,
+    /// Where to write the CA certificate with --tls (default: a temporary file removed at exit).
+    #[arg(long, value_name = "PATH", requires = "tls")]
+    ca_file: Option<PathBuf>,
+    /// PBX users of the seeded tenant, the demo admin and standard user included.
+    #[arg(long, default_value_t = defaults().pbx_users, value_name = "N")]
+    pbx_users: usize,
+    /// People in the Microsoft tenant (besides its demo accounts).
+    #[arg(long, default_value_t = defaults().ms_users, value_name = "N")]
+    users: usize,
+    /// The tenant's domain (the PBX tenant's SIP domain and the Microsoft tenant's verified domain).
+    #[arg(long, default_value_t = defaults().tenant_domain, value_name = "DOMAIN")]
+    tenant_domain: String,
+    /// Put an SBC with this web domain in front of the PBX (a second Redirect URI appears).
+    #[arg(long, value_name = "DOMAIN")]
+    sbc_domain: Option<String>,
+    /// Seed of the generated people.
+    #[arg(long, default_value_t = defaults().seed, value_name = "N")]
+    seed: u64,
+    /// Print shell `export PBX365_SIM_…=…` lines instead of the JSON object.
+    #[arg(long)]
+    print_env: bool,
+    #[command(flatten)]
+    faults: FaultArgs,
+}
+
+/// The fault switches.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Fault switches")]
+struct FaultArgs {
+    /// Which emulator the HTTP faults (latency, throttling, failures, drops) apply to.
+    #[arg(long, value_enum, default_value_t = FaultTarget::Both)]
+    fault_target: FaultTarget,
+    /// Delay every request by this many milliseconds.
+    #[arg(long, value_name = "MS")]
+    latency_ms: Option<u64>,
+    /// Answer every Nth request with 429 and `Retry-After: 1`.
+    #[arg(long, value_name = "N")]
+    throttle_every: Option<u64>,
+    /// Answer every Nth request with 503.
+    #[arg(long, value_name = "N")]
+    fail_every: Option<u64>,
+    /// Close the connection without an answer on every Nth request.
+    #[arg(long, value_name = "N")]
+    drop_every: Option<u64>,
+    /// New Entra apps and keys stay invisible this long, as Entra's replication makes them.
+    #[arg(long, value_name = "SECS")]
+    replication_delay_secs: Option<u64>,
+    /// Every Microsoft consent ends as if the admin chose Cancel (AADSTS65004).
+    #[arg(long)]
+    consent_refused: bool,
+    /// PBX and Microsoft access tokens live only a few seconds, so clients must refresh.
+    #[arg(long)]
+    short_tokens: bool,
+    /// The Microsoft sign-in and consent pages approve at once, as the Global Administrator.
+    #[arg(long)]
+    auto_approve: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FaultTarget {
+    Both,
+    Pbx,
+    Ms,
+}
+
+pub async fn run(args: SimArgs) -> anyhow::Result<()> {
+    let config = SimConfig {
+        tls: args.tls,
+        pbx_port: args.pbx_port,
+        ms_port: args.ms_port,
+        pbx_users: args.pbx_users,
+        ms_users: args.users,
+        seed: args.seed,
+        short_tokens: args.faults.short_tokens,
+        auto_approve: args.faults.auto_approve,
+        tenant_domain: args.tenant_domain.clone(),
+        sbc_domain: args.sbc_domain.clone(),
+        ca_file: args.ca_file.clone(),
+        ..SimConfig::default()
+    };
+    let stop = StopSignals::listen()?;
+    let sim = sim::start(config).await?;
+    apply_faults(&sim, &args.faults);
+    if args.print_env {
+        output::print(&export_lines(&sim))?;
+    } else {
+        output::print_json(&description(&sim))?;
+    }
+    eprintln!(
+        "pbx365 sim: PBX at {}, Microsoft at {}. Press Ctrl-C to stop.",
+        sim.pbx_url, sim.ms_authority
+    );
+    let why = stop.received().await;
+    eprintln!("pbx365 sim: {why}; stopping the emulators.");
+    sim.shutdown().await;
+    Ok(())
+}
+
+fn apply_faults(sim: &Sim, faults: &FaultArgs) {
+    let targets: Vec<&Faults> = match faults.fault_target {
+        FaultTarget::Both => vec![&sim.pbx_faults, &sim.ms_faults],
+        FaultTarget::Pbx => vec![&sim.pbx_faults],
+        FaultTarget::Ms => vec![&sim.ms_faults],
+    };
+    for target in targets {
+        if let Some(ms) = faults.latency_ms {
+            target.set_latency(Duration::from_millis(ms));
+        }
+        if let Some(every) = faults.throttle_every {
+            target.throttle_every(every, THROTTLE_RETRY_AFTER);
+        }
+        if let Some(every) = faults.fail_every {
+            target.fail_every(every, FAILURE_STATUS);
+        }
+        if let Some(every) = faults.drop_every {
+            target.drop_every(every);
+        }
+    }
+    if let Some(secs) = faults.replication_delay_secs {
+        sim.ms.set_replication_delay(Duration::from_secs(secs));
+    }
+    if faults.consent_refused {
+        sim.ms.set_consent_refused(true);
+    }
+    if faults.short_tokens {
+        // The PBX half got it through its configuration.
+        sim.ms
+            .set_access_token_lifetime(sim::pbx::SHORT_TOKEN_LIFETIME);
+    }
+}
+
+/// The JSON object announced on stdout. Its field names are part of the CLI's contract.
+#[derive(Debug, Serialize)]
+struct Description<'a> {
+    pbx: PbxDescription<'a>,
+    microsoft: MicrosoftDescription<'a>,
+    /// The CA certificate (PEM) to trust, with `--tls`.
+    ca_file: Option<&'a Path>,
+}
+
+#[derive(Debug, Serialize)]
+struct PbxDescription<'a> {
+    url: &'a str,
+    tenant_domain: &'a str,
+    tenant_name: &'a str,
+    redirect_uris: Vec<String>,
+    admin: PbxAccount<'a>,
+    standard_user: PbxAccount<'a>,
+    system_admin: PbxAccount<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct PbxAccount<'a> {
+    username: &'a str,
+    password: &'a str,
+    domain: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct MicrosoftDescription<'a> {
+    authority: &'a str,
+    tenant_id: &'a str,
+    tenant_domain: &'a str,
+    initial_domain: &'a str,
+    organization: &'a str,
+    global_admin: MicrosoftAccount,
+    user_admin: MicrosoftAccount,
+    member: MicrosoftAccount,
+}
+
+#[derive(Debug, Serialize)]
+struct MicrosoftAccount {
+    user_principal_name: String,
+    password: String,
+    display_name: String,
+    object_id: String,
+    directory_role: Option<&'static str>,
+    can_grant_application_permissions: bool,
+}
+
+impl<'a> From<&'a Account> for PbxAccount<'a> {
+    fn from(account: &'a Account) -> Self {
+        Self {
+            username: &account.username,
+            password: &account.password,
+            domain: account.domain.as_deref(),
+        }
+    }
+}
+
+impl From<DemoAccount> for MicrosoftAccount {
+    fn from(account: DemoAccount) -> Self {
+        Self {
+            directory_role: account.role.map(|role| role.display_name),
+            can_grant_application_permissions: account
+                .role
+                .is_some_and(|role| role.can_grant_app_roles()),
+            user_principal_name: account.user_principal_name,
+            password: account.password,
+            display_name: account.display_name,
+            object_id: account.object_id,
+        }
+    }
+}
+
+fn description(sim: &Sim) -> Description<'_> {
+    let demo = sim.ms.demo_accounts();
+    let tenant = &sim.tenant;
+    Description {
+        pbx: PbxDescription {
+            url: &sim.pbx_url,
+            tenant_domain: &tenant.domain,
+            tenant_name: &tenant.name,
+            redirect_uris: std::iter::once(sim.pbx.redirect_uri())
+                .chain(sim.pbx.sbc_redirect_uri())
+                .collect(),
+            admin: (&tenant.admin).into(),
+            standard_user: (&tenant.standard_user).into(),
+            system_admin: (&tenant.system_admin).into(),
+        },
+        microsoft: MicrosoftDescription {
+            authority: &sim.ms_authority,
+            tenant_id: sim.ms.tenant_id(),
+            tenant_domain: sim.ms.tenant_domain(),
+            initial_domain: sim.ms.initial_domain(),
+            organization: sim.ms.organization_name(),
+            global_admin: demo.global_admin.into(),
+            user_admin: demo.user_admin.into(),
+            member: demo.member.into(),
+        },
+        ca_file: sim.ca_file.as_deref(),
+    }
+}
+
+/// `export NAME='value'` lines for a POSIX shell.
+fn export_lines(sim: &Sim) -> String {
+    let demo = sim.ms.demo_accounts();
+    let tenant = &sim.tenant;
+    let mut variables = vec![
+        ("PBX365_SIM_PBX_URL", sim.pbx_url.clone()),
+        ("PBX365_SIM_TENANT_DOMAIN", tenant.domain.clone()),
+        ("PBX365_SIM_PBX_ADMIN", tenant.admin.username.clone()),
+        (
+            "PBX365_SIM_PBX_ADMIN_PASSWORD",
+            tenant.admin.password.clone(),
+        ),
+        (
+            "PBX365_SIM_PBX_STANDARD_USER",
+            tenant.standard_user.username.clone(),
+        ),
+        (
+            "PBX365_SIM_PBX_STANDARD_USER_PASSWORD",
+            tenant.standard_user.password.clone(),
+        ),
+        ("PBX365_SIM_MS_AUTHORITY", sim.ms_authority.clone()),
+        ("PBX365_SIM_MS_TENANT_ID", sim.ms.tenant_id().to_owned()),
+        (
+            "PBX365_SIM_MS_ADMIN",
+            demo.global_admin.user_principal_name.clone(),
+        ),
+        (
+            "PBX365_SIM_MS_ADMIN_PASSWORD",
+            demo.global_admin.password.clone(),
+        ),
+    ];
+    if let Some(path) = &sim.ca_file {
+        variables.push(("PBX365_SIM_CA_FILE", path.display().to_string()));
+    }
+    variables
+        .into_iter()
+        .map(|(name, value)| format!("export {name}={}\n", shell_quote(&value)))
+        .collect()
+}
+
+/// Single quotes keep every character literal; a single quote itself is closed, escaped and
+/// reopened.
+fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// Ctrl-C, and SIGTERM where there is one. Listening starts when this is made, before the
+/// emulators are announced, so a stop requested right after the announcement is not missed.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    ctrl_c: tokio::signal::windows::CtrlC,
+}
+
+impl StopSignals {
+    fn listen() -> anyhow::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(windows)]
+        {
+            Ok(Self {
+                ctrl_c: tokio::signal::windows::ctrl_c()?,
+            })
+        }
+    }
+
+    /// Which signal arrived.
+    async fn received(mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "Ctrl-C received",
+                _ = self.terminate.recv() => "SIGTERM received",
+            }
+        }
+        #[cfg(windows)]
+        {
+            self.ctrl_c.recv().await;
+            "Ctrl-C received"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn shell_quoting_keeps_everything_literal() {
+        assert_eq!(shell_quote("Admin-pbx365!"), "'Admin-pbx365!'");
+        assert_eq!(shell_quote("it's $HOME"), r"'it'\''s $HOME'");
+    }
+}

@@ -1,0 +1,206 @@
+//! The doctor: checks that a profile's integration works, each with pass/fail/skip, an
+//! explanation and the fix. The wizard's last step runs it; `pbx365 doctor` and the dashboard
+//! run it on their own, signing in again from the keyring.
+
+mod checks;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::certificate::rfc3339;
+use crate::profile::{Mode, Profile, VerificationSummary};
+use crate::progress::{StepContext, StepId};
+use crate::sessions;
+use crate::wizard::{Environment, WizardError};
+
+/// The checks, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum CheckId {
+    PbxReachable,
+    PbxAdminRole,
+    PbxSettingsMatch,
+    PbxCertificate,
+    RedirectUris,
+    CertificateOnApp,
+    PermissionsExact,
+    PermissionsGranted,
+    PbxListsUsers,
+}
+
+impl CheckId {
+    pub fn title(self) -> &'static str {
+        match self {
+            CheckId::PbxReachable => "PBX reachable over a trusted connection",
+            CheckId::PbxAdminRole => "Signed in to the PBX as an administrator",
+            CheckId::PbxSettingsMatch => "The PBX's Microsoft 365 settings match the profile",
+            CheckId::PbxCertificate => "The PBX has a valid certificate",
+            CheckId::RedirectUris => "The app's Redirect URIs equal the PBX's",
+            CheckId::CertificateOnApp => "The app holds the PBX's certificate with the same dates",
+            CheckId::PermissionsExact => "The app has exactly the permissions the features need",
+            CheckId::PermissionsGranted => "The permissions are granted",
+            CheckId::PbxListsUsers => "The PBX lists Microsoft 365 users",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Skip,
+}
+
+/// One check's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct Check {
+    pub id: CheckId,
+    pub title: String,
+    pub status: CheckStatus,
+    pub explanation: String,
+    /// What to do when it did not pass.
+    pub fix: Option<String>,
+    /// A skip that the profile's mode makes expected (guided mode has no Graph rights); it does
+    /// not prevent an overall pass.
+    pub skip_by_design: bool,
+}
+
+impl Check {
+    fn pass(id: CheckId, explanation: impl Into<String>) -> Self {
+        Self::new(id, CheckStatus::Pass, explanation.into(), None)
+    }
+
+    fn fail(id: CheckId, explanation: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(id, CheckStatus::Fail, explanation.into(), Some(fix.into()))
+    }
+
+    fn skip(id: CheckId, explanation: impl Into<String>, fix: Option<String>) -> Self {
+        Self::new(id, CheckStatus::Skip, explanation.into(), fix)
+    }
+
+    fn new(id: CheckId, status: CheckStatus, explanation: String, fix: Option<String>) -> Self {
+        Self {
+            id,
+            title: id.title().to_owned(),
+            status,
+            explanation,
+            fix,
+            skip_by_design: false,
+        }
+    }
+}
+
+/// The doctor's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct DoctorReport {
+    pub profile: String,
+    pub mode: Mode,
+    /// RFC 3339.
+    pub at: String,
+    pub checks: Vec<Check>,
+    /// Every check passed (guided mode's by-design skips aside).
+    pub passed: bool,
+}
+
+impl DoctorReport {
+    fn new(profile: &Profile, checks: Vec<Check>) -> Self {
+        let passed = checks.iter().all(|c| {
+            c.status == CheckStatus::Pass || (c.status == CheckStatus::Skip && c.skip_by_design)
+        });
+        Self {
+            profile: profile.name.clone(),
+            mode: profile.microsoft.mode,
+            at: rfc3339(OffsetDateTime::now_utc()),
+            checks,
+            passed,
+        }
+    }
+
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    /// The profile's record of this run.
+    pub fn summary(&self) -> VerificationSummary {
+        let titles = |status: CheckStatus| {
+            self.checks
+                .iter()
+                .filter(|c| c.status == status)
+                .map(|c| c.title.clone())
+                .collect::<Vec<_>>()
+        };
+        VerificationSummary {
+            at: self.at.clone(),
+            passed: self.passed,
+            passed_checks: u32::try_from(titles(CheckStatus::Pass).len()).unwrap_or(u32::MAX),
+            failed: titles(CheckStatus::Fail),
+            skipped: titles(CheckStatus::Skip),
+        }
+    }
+}
+
+/// How the doctor reaches Microsoft Graph.
+pub(crate) enum GraphAccess {
+    Client(Box<entra::GraphClient>),
+    /// Guided mode: the wizard has no Graph rights.
+    Guided,
+    /// Automatic mode without a usable sign-in.
+    Unavailable(String),
+}
+
+/// Runs every check for a saved profile, signing in again from the keyring, and records the
+/// summary in the profile.
+pub async fn run(
+    env: &Environment,
+    profile_name: &str,
+    ctx: &StepContext,
+) -> Result<DoctorReport, WizardError> {
+    let mut profile = env.profiles.require(profile_name)?;
+    let report = ctx
+        .cancellable(StepId::Verify, async {
+            ctx.report(StepId::Verify, "Signing in to the PBX…");
+            let pbx = sessions::resume_pbx(env, &profile).await;
+            let graph = match profile.microsoft.mode {
+                Mode::Guided => GraphAccess::Guided,
+                Mode::Auto => {
+                    ctx.report(StepId::Verify, "Signing in to Microsoft…");
+                    match sessions::resume_graph(env, &profile).await {
+                        Ok(graph) => GraphAccess::Client(Box::new(
+                            graph.with_progress(ctx.entra_progress(StepId::Verify)),
+                        )),
+                        Err(error) => GraphAccess::Unavailable(error.to_string()),
+                    }
+                }
+            };
+            let pbx = pbx.map(|(client, signed_in)| (client, signed_in.role));
+            let client = pbx.as_ref().ok().map(|(client, _)| client.clone());
+            let report = checks::run(&profile, pbx, graph, ctx).await;
+            // PortSIP refresh tokens are single-use: keep the one the checks ended with.
+            if let Some(client) = client {
+                sessions::save_pbx_refresh_token(env.secrets.as_ref(), &profile.name, &client)
+                    .await?;
+            }
+            Ok::<_, WizardError>(report)
+        })
+        .await?;
+    profile.last_verification = Some(report.summary());
+    env.profiles.save(&profile)?;
+    Ok(report)
+}
+
+/// Runs every check with sessions the caller already has (the wizard's verify step).
+pub(crate) async fn run_with(
+    profile: &Profile,
+    pbx: &portsip::Client,
+    graph: GraphAccess,
+    ctx: &StepContext,
+) -> DoctorReport {
+    let role = pbx.role().await;
+    checks::run(profile, Ok((pbx.clone(), role)), graph, ctx).await
+}

@@ -1,0 +1,193 @@
+//! Signing in again later from what a profile and the keyring hold: the PBX (refresh token,
+//! or the password when the admin chose to keep it) and Microsoft (refresh token). Used by the
+//! doctor, and by sync runs and certificate rotation, which run without the wizard.
+
+use std::sync::Arc;
+
+use crate::profile::{CloudChoice, PbxSettings, Profile};
+use crate::secrets::{Secret, SecretKey, SecretKind, SecretStore};
+use crate::wizard::{Environment, WizardError};
+
+/// A PBX client for the profile's PBX with its TLS settings, not signed in.
+pub fn pbx_client(settings: &PbxSettings) -> Result<portsip::Client, WizardError> {
+    let mut builder = portsip::Client::builder(&settings.url);
+    if let Some(ca_file) = &settings.ca_file {
+        builder = builder.ca_file(ca_file.clone());
+    }
+    if let Some(pin) = settings.pin_sha256.as_deref().filter(|p| !p.is_empty()) {
+        builder = builder.pin_sha256(pin.parse()?);
+    }
+    Ok(builder.build()?)
+}
+
+/// Saves the PBX session's current refresh token. PortSIP refresh tokens are single-use, so
+/// this runs after every sign-in or renewal that matters.
+pub async fn save_pbx_refresh_token(
+    secrets: &dyn SecretStore,
+    profile: &str,
+    client: &portsip::Client,
+) -> Result<(), WizardError> {
+    if let Some(token) = client.refresh_token().await {
+        secrets.set(
+            &SecretKey::new(profile, SecretKind::PbxRefreshToken),
+            &Secret::new(token.expose()),
+        )?;
+    }
+    Ok(())
+}
+
+/// Signs in to the profile's PBX from the keyring: the refresh token first, then the kept
+/// password. The new refresh token is saved at once.
+pub async fn resume_pbx(
+    env: &Environment,
+    profile: &Profile,
+) -> Result<(portsip::Client, portsip::SignedIn), WizardError> {
+    let client = pbx_client(&profile.pbx)?;
+    let token_key = SecretKey::new(&profile.name, SecretKind::PbxRefreshToken);
+    let mut refusal = None;
+    if let Some(token) = env.secrets.get(&token_key)? {
+        match client.resume(portsip::Secret::new(token.expose())).await {
+            Ok(signed_in) => {
+                save_pbx_refresh_token(env.secrets.as_ref(), &profile.name, &client).await?;
+                return Ok((client, signed_in));
+            }
+            Err(error) if error.is_rejection() || is_session_refusal(&error) => {
+                env.secrets.delete(&token_key)?;
+                refusal = Some(error);
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let password_key = SecretKey::new(&profile.name, SecretKind::PbxPassword);
+    match env.secrets.get(&password_key)? {
+        Some(password) => {
+            let signed_in = client
+                .login(
+                    &profile.pbx.username,
+                    password.expose(),
+                    profile.pbx.domain.as_deref(),
+                )
+                .await?;
+            save_pbx_refresh_token(env.secrets.as_ref(), &profile.name, &client).await?;
+            Ok((client, signed_in))
+        }
+        None => Err(refusal.map_or_else(
+            || {
+                WizardError::Pbx(portsip::Error::SessionExpired {
+                    reason: "no PBX sign-in is saved for this profile".to_owned(),
+                })
+            },
+            WizardError::Pbx,
+        )),
+    }
+}
+
+fn is_session_refusal(error: &portsip::Error) -> bool {
+    matches!(
+        error,
+        portsip::Error::SessionExpired { .. } | portsip::Error::UnexpectedResponse { .. }
+    )
+}
+
+/// The entra cloud of a profile's choice.
+pub fn entra_cloud(choice: &CloudChoice) -> Result<entra::Cloud, WizardError> {
+    match choice {
+        CloudChoice::Global => Ok(entra::Cloud::Global),
+        CloudChoice::China => Ok(entra::Cloud::China),
+        CloudChoice::Custom { authority } => entra::Cloud::custom(authority).map_err(|error| {
+            WizardError::Input(crate::input::FieldError::new(
+                "authority",
+                format!(
+                    "The Microsoft authority \"{authority}\" cannot be used: {error}. Choose global or china, or give an https:// authority URL."
+                ),
+            ))
+        }),
+    }
+}
+
+/// The PBX's `national_cloud` for a cloud choice (an emulator speaks the global cloud's
+/// protocol and scopes).
+pub fn national_cloud(choice: &CloudChoice) -> portsip::model::NationalCloud {
+    match choice {
+        CloudChoice::China => portsip::model::NationalCloud::China,
+        CloudChoice::Global | CloudChoice::Custom { .. } => portsip::model::NationalCloud::Global,
+    }
+}
+
+/// Entra's token store over the profile's keyring entry for the Microsoft refresh token.
+pub struct ProfileTokenStore {
+    secrets: Arc<dyn SecretStore>,
+    profile: String,
+}
+
+impl ProfileTokenStore {
+    pub fn new(secrets: Arc<dyn SecretStore>, profile: &str) -> Self {
+        Self {
+            secrets,
+            profile: profile.to_owned(),
+        }
+    }
+
+    fn key(&self) -> SecretKey {
+        SecretKey::new(&self.profile, SecretKind::MicrosoftRefreshToken)
+    }
+}
+
+impl std::fmt::Debug for ProfileTokenStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileTokenStore")
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
+}
+
+fn token_store_error(error: crate::secrets::SecretError) -> entra::TokenStoreError {
+    entra::TokenStoreError::with_source(error.to_string(), error)
+}
+
+impl entra::TokenStore for ProfileTokenStore {
+    fn load(&self, _key: &str) -> Result<Option<entra::Secret>, entra::TokenStoreError> {
+        self.secrets
+            .get(&self.key())
+            .map(|secret| secret.map(|s| entra::Secret::new(s.expose())))
+            .map_err(token_store_error)
+    }
+
+    fn save(
+        &self,
+        _key: &str,
+        refresh_token: &entra::Secret,
+    ) -> Result<(), entra::TokenStoreError> {
+        self.secrets
+            .set(&self.key(), &Secret::new(refresh_token.expose()))
+            .map_err(token_store_error)
+    }
+
+    fn delete(&self, _key: &str) -> Result<(), entra::TokenStoreError> {
+        self.secrets.delete(&self.key()).map_err(token_store_error)
+    }
+}
+
+/// The keyring key entra files the Microsoft sign-in under (one entry per profile).
+pub(crate) const MICROSOFT_TOKEN_KEY: &str = "microsoft";
+
+/// Signs in to Microsoft again from the saved refresh token (automatic mode).
+pub async fn resume_graph(
+    env: &Environment,
+    profile: &Profile,
+) -> Result<entra::GraphClient, WizardError> {
+    let tenant = profile
+        .microsoft
+        .tenant_id
+        .clone()
+        .unwrap_or_else(|| "organizations".to_owned());
+    let options = env.sign_in_options(tenant, profile.microsoft.client_id.clone(), None);
+    let authenticator =
+        entra::Authenticator::new(entra_cloud(&profile.microsoft.cloud)?, options).await?;
+    let store: Arc<dyn entra::TokenStore> = Arc::new(ProfileTokenStore::new(
+        Arc::clone(&env.secrets),
+        &profile.name,
+    ));
+    let session = authenticator.resume(store, MICROSOFT_TOKEN_KEY).await?;
+    Ok(entra::GraphClient::new(session).with_retry_policy(env.retry.clone()))
+}

@@ -1,0 +1,200 @@
+//! Retrying PBX calls through passing trouble: HTTP 429 beyond the client's own retries
+//! (waiting what `Retry-After` asks), 5xx answers and broken connections (backing off
+//! exponentially), all within a time budget per call, and stopping at once when cancelled.
+
+use std::future::Future;
+use std::time::Duration;
+
+use portsip::{Error, NetworkFailure};
+use tokio_util::sync::CancellationToken;
+
+/// How long and how often a call is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// The first pause after a 5xx or a broken connection; doubled each time.
+    pub first_backoff: Duration,
+    /// The longest single pause.
+    pub max_backoff: Duration,
+    /// The most one call may spend waiting before its failure counts.
+    pub budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            first_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(30),
+            budget: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Why a call ended without a result.
+#[derive(Debug)]
+pub enum CallError {
+    Failed(Error),
+    Cancelled,
+}
+
+impl From<Error> for CallError {
+    fn from(error: Error) -> Self {
+        CallError::Failed(error)
+    }
+}
+
+/// The pause a failure asks for, or `None` when retrying cannot help.
+fn pause_for(error: &Error, policy: &RetryPolicy, attempt: u32) -> Option<Duration> {
+    let backoff = || {
+        let factor = 2_u32.saturating_pow(attempt.min(16));
+        policy
+            .first_backoff
+            .saturating_mul(factor)
+            .min(policy.max_backoff)
+    };
+    match error {
+        Error::RateLimited { retry_after } => Some(retry_after.unwrap_or_else(backoff)),
+        Error::Server { .. } => Some(backoff()),
+        Error::Network {
+            failure: NetworkFailure::Refused | NetworkFailure::Dropped | NetworkFailure::Timeout,
+            ..
+        } => Some(backoff()),
+        _ => None,
+    }
+}
+
+/// Runs `call` until it succeeds, fails for good, runs out of budget or is cancelled (between
+/// attempts).
+/// `call` gets the attempt number (0 first), so a non-idempotent call can first check
+/// whether an earlier attempt that got no answer went through. `waiting` hears each pause.
+pub async fn with_retry<T, F, Fut>(
+    policy: &RetryPolicy,
+    cancel: &CancellationToken,
+    waiting: &(dyn Fn(Duration, &Error) + Send + Sync),
+    mut call: F,
+) -> Result<T, CallError>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let mut waited = Duration::ZERO;
+    let mut attempt = 0;
+    loop {
+        // A call already sent is never abandoned halfway: its answer is what the journal needs.
+        if cancel.is_cancelled() {
+            return Err(CallError::Cancelled);
+        }
+        let error = match call(attempt).await {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        let Some(pause) = pause_for(&error, policy, attempt) else {
+            return Err(CallError::Failed(error));
+        };
+        if waited + pause > policy.budget {
+            return Err(CallError::Failed(error));
+        }
+        waiting(pause, &error);
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(CallError::Cancelled),
+            () = tokio::time::sleep(pause) => {}
+        }
+        waited += pause;
+        attempt += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    fn server_error() -> Error {
+        Error::Server {
+            operation: "POST /users".to_owned(),
+            status: 503,
+            message: None,
+        }
+    }
+
+    fn quick() -> RetryPolicy {
+        RetryPolicy {
+            first_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(4),
+            budget: Duration::from_millis(50),
+        }
+    }
+
+    #[tokio::test]
+    async fn server_errors_are_retried_until_success() {
+        let calls = AtomicU32::new(0);
+        let result = with_retry(&quick(), &CancellationToken::new(), &|_, _| {}, |attempt| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if attempt < 3 {
+                    Err(server_error())
+                } else {
+                    Ok(attempt)
+                }
+            }
+        })
+        .await;
+        assert!(matches!(result, Ok(3)), "{result:?}");
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn refusals_are_not_retried_and_the_budget_ends_retrying() {
+        let refused = with_retry(&quick(), &CancellationToken::new(), &|_, _| {}, |_| async {
+            Err::<(), _>(Error::NotSignedIn)
+        })
+        .await;
+        assert!(matches!(
+            refused,
+            Err(CallError::Failed(Error::NotSignedIn))
+        ));
+        let calls = AtomicU32::new(0);
+        let exhausted = with_retry(&quick(), &CancellationToken::new(), &|_, _| {}, |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { Err::<(), _>(server_error()) }
+        })
+        .await;
+        assert!(matches!(
+            exhausted,
+            Err(CallError::Failed(Error::Server { .. }))
+        ));
+        assert!(calls.load(Ordering::SeqCst) > 3);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_backoff_doubles_up_to_its_cap() {
+        let policy = RetryPolicy::default();
+        let throttled = Error::RateLimited {
+            retry_after: Some(Duration::from_secs(7)),
+        };
+        assert_eq!(
+            pause_for(&throttled, &policy, 0),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            pause_for(&server_error(), &policy, 2),
+            Some(Duration::from_millis(1000))
+        );
+        assert_eq!(
+            pause_for(&server_error(), &policy, 12),
+            Some(policy.max_backoff)
+        );
+    }
+
+    #[tokio::test]
+    async fn cancelling_stops_a_wait() {
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let result = with_retry(&RetryPolicy::default(), &cancel, &|_, _| {}, |_| async {
+            Ok::<_, Error>(())
+        })
+        .await;
+        assert!(matches!(result, Err(CallError::Cancelled)));
+    }
+}

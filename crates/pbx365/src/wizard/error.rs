@@ -1,0 +1,233 @@
+//! Everything a wizard step can fail with. Each renders as a sentence that says what happened
+//! and what to do; [`WizardError::report`] is the form the UI receives.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::certificate::CertificateError;
+use crate::input::FieldError;
+use crate::profile::{ApplyStep, ProfileError};
+use crate::progress::{Cancelled, StepId};
+use crate::schedule::ScheduleError;
+use crate::secrets::SecretError;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WizardError {
+    /// A value the admin typed; nothing was sent or written.
+    #[error("{0}")]
+    Input(#[from] FieldError),
+
+    #[error("{0}")]
+    Pbx(#[from] portsip::Error),
+
+    #[error(
+        "The PBX account \"{username}\" has the role {role}. Setting up Microsoft 365 needs the \
+         tenant's administrator (role Admin) or the PBX's system administrator (SystemAdmin): \
+         sign in with such an account. Nothing was changed."
+    )]
+    PbxRole { username: String, role: String },
+
+    #[error("{}", sentence(&.0.to_string()))]
+    Microsoft(#[from] entra::EntraError),
+
+    #[error(
+        "The Microsoft sign-in was cancelled in the browser, so pbx365 has no access to your \
+         tenant. Nothing was changed. Start the sign-in again and choose Accept (or use guided \
+         mode)."
+    )]
+    SignInDeclined,
+
+    #[error(
+        "The Microsoft sign-in did not finish within {seconds} seconds. Nothing was changed. \
+         Start it again and complete it in the browser window that opens (or use the device-code \
+         sign-in on a machine without a browser)."
+    )]
+    SignInTimedOut { seconds: u64 },
+
+    #[error(
+        "{account} cannot grant the Graph application permissions the chosen features need \
+         ({}): that takes a Global Administrator or Privileged Role Administrator. Nothing was \
+         changed. Sign in with such an account, choose fewer features, or use guided mode and \
+         ask such an administrator to open the admin-consent link.",
+        permissions.join(", ")
+    )]
+    CannotGrant {
+        account: String,
+        permissions: Vec<String>,
+    },
+
+    #[error("\"{step}\" needs \"{needed}\" to be done first.")]
+    OutOfOrder { step: StepId, needed: StepId },
+
+    #[error("{0} Nothing further was changed; run the step again to continue.")]
+    Cancelled(#[from] Cancelled),
+
+    #[error(
+        "The PBX at {url} cannot be reached any more ({reason}). Nothing was changed. Check that \
+         the PBX is running and reachable, then run the review and apply again."
+    )]
+    PbxGone { url: String, reason: String },
+
+    #[error(
+        "Something changed since the review: {what}. Nothing was changed. Run the review again \
+         to see the current differences, then apply."
+    )]
+    ReviewStale { what: String },
+
+    #[error(
+        "Applying stopped at \"{}\": {source} What was done before is kept and recorded in the \
+         profile; run the setup again to finish — it continues where it stopped and creates \
+         nothing twice.",
+        step.title()
+    )]
+    ApplyFailed {
+        step: ApplyStep,
+        #[source]
+        source: Box<WizardError>,
+    },
+
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+
+    #[error(transparent)]
+    Certificate(#[from] CertificateError),
+
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+
+    #[error(transparent)]
+    File(#[from] crate::atomic_file::AtomicWriteError),
+
+    #[error("The PBX did not list the Microsoft 365 users within {seconds} seconds: {last} {hint}")]
+    NotVerified {
+        seconds: u64,
+        last: String,
+        hint: String,
+    },
+}
+
+/// Entra's messages are clauses ("could not reach …"); the UI shows sentences.
+pub(crate) fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !out.ends_with(['.', '!', '?', ')']) {
+        out.push('.');
+    }
+    out
+}
+
+/// What the UI and `--json` receive for a failed step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct ErrorReport {
+    /// A stable identifier of the kind of failure, e.g. `input`, `pbx-role`.
+    pub code: String,
+    /// The sentence to show: what happened and what to do.
+    pub message: String,
+    /// The input field at fault, for forms.
+    pub field: Option<String>,
+    /// The apply step that failed.
+    pub apply_step: Option<ApplyStep>,
+}
+
+impl WizardError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            WizardError::Input(_) => "input",
+            WizardError::Pbx(_) => "pbx",
+            WizardError::PbxRole { .. } => "pbx-role",
+            WizardError::Microsoft(_) => "microsoft",
+            WizardError::SignInDeclined => "sign-in-declined",
+            WizardError::SignInTimedOut { .. } => "sign-in-timed-out",
+            WizardError::CannotGrant { .. } => "cannot-grant",
+            WizardError::OutOfOrder { .. } => "out-of-order",
+            WizardError::Cancelled(_) => "cancelled",
+            WizardError::PbxGone { .. } => "pbx-gone",
+            WizardError::ReviewStale { .. } => "review-stale",
+            WizardError::ApplyFailed { .. } => "apply-failed",
+            WizardError::Profile(_) => "profile",
+            WizardError::Secret(_) => "keyring",
+            WizardError::Certificate(_) => "certificate",
+            WizardError::Schedule(_) => "schedule",
+            WizardError::File(_) => "file",
+            WizardError::NotVerified { .. } => "not-verified",
+        }
+    }
+
+    /// The input field at fault, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            WizardError::Input(error) => Some(&error.field),
+            WizardError::Schedule(_) => Some("sync_time"),
+            WizardError::ApplyFailed { source, .. } => source.field(),
+            _ => None,
+        }
+    }
+
+    pub fn report(&self) -> ErrorReport {
+        ErrorReport {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+            field: self.field().map(str::to_owned),
+            apply_step: match self {
+                WizardError::ApplyFailed { step, .. } => Some(*step),
+                _ => None,
+            },
+        }
+    }
+
+    /// The error of the step itself, unwrapping [`WizardError::ApplyFailed`].
+    pub fn root(&self) -> &WizardError {
+        match self {
+            WizardError::ApplyFailed { source, .. } => source.root(),
+            other => other,
+        }
+    }
+}
+
+/// AADSTS65004: the user declined to consent (chose Cancel on Microsoft's page).
+const CONSENT_DECLINED: u32 = 65004;
+
+/// Maps Entra's sign-in failures to the wizard's own, clearer ones.
+pub(crate) fn from_sign_in(error: entra::EntraError) -> WizardError {
+    match &error {
+        entra::EntraError::Declined => WizardError::SignInDeclined,
+        entra::EntraError::TimedOut { after, .. } => WizardError::SignInTimedOut {
+            seconds: after.as_secs(),
+        },
+        _ if error.aadsts_code() == Some(CONSENT_DECLINED) => WizardError::SignInDeclined,
+        _ => WizardError::Microsoft(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entra_clauses_become_sentences() {
+        assert_eq!(sentence("could not reach x"), "Could not reach x.");
+        assert_eq!(sentence("Done."), "Done.");
+    }
+
+    #[test]
+    fn reports_carry_code_field_and_step() {
+        let error = WizardError::ApplyFailed {
+            step: ApplyStep::Consent,
+            source: Box::new(WizardError::Input(FieldError::new("x", "bad x"))),
+        };
+        let report = error.report();
+        assert_eq!(report.code, "apply-failed");
+        assert_eq!(report.field.as_deref(), Some("x"));
+        assert_eq!(report.apply_step, Some(ApplyStep::Consent));
+        assert!(report.message.contains("grant the app's Graph permissions"));
+        assert!(report.message.contains("continues where it stopped"));
+    }
+}

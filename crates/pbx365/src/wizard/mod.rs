@@ -1,0 +1,947 @@
+//! The setup wizard as a state machine that the desktop shell and the CLI both drive.
+//!
+//! A [`Wizard`] belongs to one profile. Each step is an async method taking the step's input
+//! and a [`StepContext`] (progress sink + cancellation), returning the step's summary or a
+//! [`WizardError`] whose sentence says what to do. Steps run in order; running one again
+//! discards what later steps had decided. Steps 1–7 only read: the first write happens in
+//! [`Wizard::apply`], after the admin has seen [`Wizard::review`]'s diff.
+//!
+//! ```text
+//! connect_pbx → sign_in_microsoft | use_guided_ids → plan_app_registration → plan_key_pair
+//!   → plan_consent → set_sync_options → review → apply → verify
+//! ```
+
+pub(crate) mod apply;
+pub(crate) mod error;
+pub mod guided;
+pub(crate) mod microsoft;
+pub(crate) mod pbx;
+pub(crate) mod plan;
+pub(crate) mod review;
+mod setup;
+pub(crate) mod sync_options;
+mod verify;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+pub use self::apply::ApplyOutcome;
+pub use self::error::{ErrorReport, WizardError};
+pub use self::microsoft::{GuidedIds, MicrosoftSignIn, MicrosoftSummary, SignInMethod};
+pub use self::pbx::{CurrentIntegration, PbxLogin, PbxSummary};
+pub use self::plan::{
+    AppAction, AppRegistrationInput, AppRegistrationSummary, ConsentSummary, KeyAction,
+    KeyPairSummary,
+};
+pub use self::review::{Change, ChangeTarget, Review};
+pub use self::setup::{SetupMicrosoft, SetupOutcome, SetupRequest, run_setup};
+pub use self::sync_options::{SyncOptionsSummary, preview_schedule};
+use crate::doctor::{self, DoctorReport, GraphAccess};
+use crate::features::Feature;
+use crate::profile::{AppIdentity, Mode, Profile, ProfileStore, SyncOptions};
+use crate::progress::{StepContext, StepId};
+use crate::secrets::SecretStore;
+use crate::sessions;
+use microsoft::MicrosoftContext;
+use pbx::PbxSession;
+use plan::AppState;
+use review::Plan;
+
+/// What the wizard needs from its host: where profiles and secrets go, how to open a browser,
+/// and how long to wait for people and for Entra.
+pub struct Environment {
+    pub profiles: ProfileStore,
+    pub secrets: Arc<dyn SecretStore>,
+    pub browser: Arc<dyn entra::BrowserOpener>,
+    /// Extra CA certificates (PEM) trusted for Microsoft (the emulator's CA in demo and tests).
+    pub microsoft_ca_pem: Option<String>,
+    /// Throttling and replication waits for Graph.
+    pub retry: entra::RetryPolicy,
+    /// How long the browser sign-in may take.
+    pub sign_in_timeout: Duration,
+    /// How long verification waits for Entra (automatic) or the admin (guided).
+    pub verify_budget: Duration,
+}
+
+impl Environment {
+    /// Real-world defaults: the system browser, Entra's own timings.
+    pub fn new(profiles: ProfileStore, secrets: Arc<dyn SecretStore>) -> Self {
+        Self {
+            profiles,
+            secrets,
+            browser: Arc::new(entra::SystemBrowser),
+            microsoft_ca_pem: None,
+            retry: entra::RetryPolicy::default(),
+            sign_in_timeout: Duration::from_secs(300),
+            verify_budget: Duration::from_secs(600),
+        }
+    }
+
+    pub(crate) fn sign_in_options(
+        &self,
+        tenant: String,
+        client_id: Option<String>,
+        login_hint: Option<String>,
+    ) -> entra::SignInOptions {
+        let mut permissions: Vec<String> = entra::SETUP_PERMISSIONS
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
+        // Sync runs read users with the same saved sign-in.
+        permissions.push(entra::USER_SYNC_PERMISSION.to_owned());
+        let defaults = entra::SignInOptions::default();
+        entra::SignInOptions {
+            client_id: client_id.unwrap_or(defaults.client_id),
+            tenant,
+            graph_permissions: permissions,
+            http: entra::HttpOptions {
+                extra_ca_pem: self.microsoft_ca_pem.clone(),
+                ..entra::HttpOptions::default()
+            },
+            browser_timeout: self.sign_in_timeout,
+            login_hint,
+            prompt: None,
+            refresh_margin: defaults.refresh_margin,
+        }
+    }
+}
+
+impl fmt::Debug for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Environment")
+            .field("profiles", &self.profiles)
+            .field("secrets", &self.secrets)
+            .field("sign_in_timeout", &self.sign_in_timeout)
+            .field("verify_budget", &self.verify_budget)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Step 4's input.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct KeyPairInput {
+    /// Guided mode: where to save `public_key.pem`; a folder under the profiles when unset.
+    #[ts(type = "string | null")]
+    pub certificate_path: Option<PathBuf>,
+}
+
+/// Where the wizard stands, for the UI to render.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct WizardState {
+    pub profile: Profile,
+    /// Whether the profile was saved before (a re-run).
+    pub profile_exists: bool,
+    pub completed: Vec<StepId>,
+    /// The next step to run.
+    pub next: Option<StepId>,
+    pub pbx: Option<PbxSummary>,
+    pub microsoft: Option<MicrosoftSummary>,
+    pub app_registration: Option<AppRegistrationSummary>,
+    pub key_pair: Option<KeyPairSummary>,
+    pub consent: Option<ConsentSummary>,
+    pub sync_options: Option<SyncOptionsSummary>,
+    pub review: Option<Review>,
+    pub apply: Option<ApplyOutcome>,
+    pub verification: Option<DoctorReport>,
+}
+
+#[derive(Debug, Clone)]
+struct AppStep {
+    features: BTreeSet<Feature>,
+    display_name: String,
+    state: Option<AppState>,
+    summary: AppRegistrationSummary,
+}
+
+#[derive(Debug, Clone)]
+struct KeyStep {
+    certificate_path: Option<PathBuf>,
+    summary: KeyPairSummary,
+}
+
+#[derive(Debug, Clone)]
+struct ReviewStep {
+    review: Review,
+    plan: Plan,
+}
+
+/// One run of the setup for one profile.
+pub struct Wizard {
+    env: Arc<Environment>,
+    profile: Profile,
+    profile_exists: bool,
+    pbx: Option<PbxSession>,
+    microsoft: Option<MicrosoftContext>,
+    app: Option<AppStep>,
+    key: Option<KeyStep>,
+    consent: Option<ConsentSummary>,
+    sync: Option<SyncOptionsSummary>,
+    review: Option<ReviewStep>,
+    applied: Option<ApplyOutcome>,
+    verified: Option<DoctorReport>,
+}
+
+impl fmt::Debug for Wizard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wizard")
+            .field("profile", &self.profile.name)
+            .field("completed", &self.completed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Wizard {
+    /// Starts the setup of profile `name`: an existing profile is loaded (a re-run), a new one
+    /// is only saved when applied.
+    pub fn open(env: Arc<Environment>, name: &str) -> Result<Self, WizardError> {
+        let existing = env.profiles.load(name)?;
+        let profile_exists = existing.is_some();
+        let profile = match existing {
+            Some(profile) => profile,
+            None => Profile::new(name)?,
+        };
+        Ok(Self {
+            env,
+            profile,
+            profile_exists,
+            pbx: None,
+            microsoft: None,
+            app: None,
+            key: None,
+            consent: None,
+            sync: None,
+            review: None,
+            applied: None,
+            verified: None,
+        })
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The profile's last apply stopped before the end.
+    fn unfinished_apply(&self) -> bool {
+        self.profile
+            .apply
+            .as_ref()
+            .is_some_and(|journal| !journal.is_complete())
+    }
+
+    fn completed(&self) -> Vec<StepId> {
+        let done = [
+            (StepId::ConnectPbx, self.pbx.is_some()),
+            (StepId::Microsoft, self.microsoft.is_some()),
+            (StepId::AppRegistration, self.app.is_some()),
+            (StepId::KeyPair, self.key.is_some()),
+            (StepId::Consent, self.consent.is_some()),
+            (StepId::SyncOptions, self.sync.is_some()),
+            (StepId::Review, self.review.is_some()),
+            (StepId::Apply, self.applied.is_some()),
+            (StepId::Verify, self.verified.is_some()),
+        ];
+        done.into_iter()
+            .take_while(|(_, done)| *done)
+            .map(|(step, _)| step)
+            .collect()
+    }
+
+    /// Where the wizard stands.
+    pub fn state(&self) -> WizardState {
+        let completed = self.completed();
+        WizardState {
+            profile: self.profile.clone(),
+            profile_exists: self.profile_exists,
+            next: StepId::ALL.into_iter().find(|s| !completed.contains(s)),
+            completed,
+            pbx: self.pbx.as_ref().map(|p| p.summary.clone()),
+            microsoft: self.microsoft.as_ref().map(|m| m.summary().clone()),
+            app_registration: self.app.as_ref().map(|a| a.summary.clone()),
+            key_pair: self.key.as_ref().map(|k| k.summary.clone()),
+            consent: self.consent.clone(),
+            sync_options: self.sync.clone(),
+            review: self.review.as_ref().map(|r| r.review.clone()),
+            apply: self.applied.clone(),
+            verification: self.verified.clone(),
+        }
+    }
+
+    /// Refuses a step whose predecessor has not run, and forgets what later steps decided.
+    fn begin(&mut self, step: StepId) -> Result<(), WizardError> {
+        if let Some(needed) = step.previous() {
+            if !self.completed().contains(&needed) {
+                return Err(WizardError::OutOfOrder { step, needed });
+            }
+        }
+        let later = |s: StepId| s >= step;
+        if later(StepId::ConnectPbx) {
+            self.pbx = None;
+        }
+        if later(StepId::Microsoft) {
+            self.microsoft = None;
+        }
+        if later(StepId::AppRegistration) {
+            self.app = None;
+        }
+        if later(StepId::KeyPair) {
+            self.key = None;
+        }
+        if later(StepId::Consent) {
+            self.consent = None;
+        }
+        if later(StepId::SyncOptions) {
+            self.sync = None;
+        }
+        if later(StepId::Review) {
+            self.review = None;
+        }
+        if later(StepId::Apply) {
+            self.applied = None;
+        }
+        self.verified = None;
+        Ok(())
+    }
+
+    fn pbx_session(&self) -> Result<&PbxSession, WizardError> {
+        self.pbx.as_ref().ok_or(WizardError::OutOfOrder {
+            step: StepId::Microsoft,
+            needed: StepId::ConnectPbx,
+        })
+    }
+
+    fn microsoft_context(&self, step: StepId) -> Result<&MicrosoftContext, WizardError> {
+        self.microsoft.as_ref().ok_or(WizardError::OutOfOrder {
+            step,
+            needed: StepId::Microsoft,
+        })
+    }
+
+    fn app_step(&self, step: StepId) -> Result<&AppStep, WizardError> {
+        self.app.as_ref().ok_or(WizardError::OutOfOrder {
+            step,
+            needed: StepId::AppRegistration,
+        })
+    }
+
+    /// Step 1: sign in to the PBX and read its tenant, integration settings and certificate.
+    pub async fn connect_pbx(
+        &mut self,
+        login: PbxLogin,
+        ctx: &StepContext,
+    ) -> Result<PbxSummary, WizardError> {
+        self.begin(StepId::ConnectPbx)?;
+        ctx.report(StepId::ConnectPbx, "Connecting to the PBX…");
+        let session = ctx
+            .cancellable(
+                StepId::ConnectPbx,
+                pbx::connect(&self.env, &self.profile, login),
+            )
+            .await?;
+        let summary = session.summary.clone();
+        self.pbx = Some(session);
+        Ok(summary)
+    }
+
+    /// Step 2, automatic mode: sign in to Microsoft and read the tenant and the admin's roles.
+    pub async fn sign_in_microsoft(
+        &mut self,
+        input: MicrosoftSignIn,
+        ctx: &StepContext,
+    ) -> Result<MicrosoftSummary, WizardError> {
+        self.begin(StepId::Microsoft)?;
+        let context = ctx
+            .cancellable(
+                StepId::Microsoft,
+                microsoft::sign_in(&self.env, &self.profile, self.pbx_session()?, input, ctx),
+            )
+            .await?;
+        let summary = context.summary().clone();
+        self.microsoft = Some(context);
+        Ok(summary)
+    }
+
+    /// Step 2, guided mode: check the pasted Directory and Application IDs.
+    pub async fn use_guided_ids(
+        &mut self,
+        input: GuidedIds,
+        ctx: &StepContext,
+    ) -> Result<MicrosoftSummary, WizardError> {
+        self.begin(StepId::Microsoft)?;
+        let context = ctx
+            .cancellable(
+                StepId::Microsoft,
+                microsoft::guided(&self.env, self.pbx_session()?, input, ctx),
+            )
+            .await?;
+        let summary = context.summary().clone();
+        self.microsoft = Some(context);
+        Ok(summary)
+    }
+
+    /// Step 3: find this profile's app (or the one the PBX already uses) and decide what to
+    /// create or repair; in guided mode, the hand steps.
+    pub async fn plan_app_registration(
+        &mut self,
+        input: AppRegistrationInput,
+        ctx: &StepContext,
+    ) -> Result<AppRegistrationSummary, WizardError> {
+        self.begin(StepId::AppRegistration)?;
+        plan::check_features(&input.features)?;
+        let pbx = self.pbx_session()?;
+        let microsoft = self.microsoft_context(StepId::AppRegistration)?;
+        let display_name = input
+            .display_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map_or_else(|| plan::default_display_name(pbx), str::to_owned);
+        let state = match microsoft.graph(&self.env, ctx, StepId::AppRegistration) {
+            Some(graph) => {
+                ctx.report(StepId::AppRegistration, "Looking for the app registration…");
+                let progress = ctx.entra_progress(StepId::AppRegistration);
+                let state = ctx
+                    .cancellable(
+                        StepId::AppRegistration,
+                        plan::read_app_state(
+                            &graph,
+                            self.profile.app.as_ref(),
+                            self.unfinished_apply()
+                                .then_some((&self.env.retry, &progress)),
+                            pbx,
+                            &microsoft.summary().tenant_id,
+                            &input.features,
+                        ),
+                    )
+                    .await?;
+                check_can_grant(microsoft, &state)?;
+                Some(state)
+            }
+            None => None,
+        };
+        let guided = match microsoft {
+            MicrosoftContext::Guided { cloud, summary } => Some((
+                cloud,
+                summary.app_id.clone().unwrap_or_default(),
+                summary.tenant_id.clone(),
+            )),
+            MicrosoftContext::Auto { .. } => None,
+        };
+        let summary = plan::app_summary(
+            state.as_ref(),
+            pbx,
+            &display_name,
+            &input.features,
+            guided
+                .as_ref()
+                .map(|(c, a, t)| (*c, a.as_str(), t.as_str())),
+        );
+        self.app = Some(AppStep {
+            features: input.features,
+            display_name,
+            state,
+            summary: summary.clone(),
+        });
+        Ok(summary)
+    }
+
+    /// Step 4: decide whether the PBX's certificate is kept or a key pair is generated.
+    pub async fn plan_key_pair(
+        &mut self,
+        input: KeyPairInput,
+        ctx: &StepContext,
+    ) -> Result<KeyPairSummary, WizardError> {
+        self.begin(StepId::KeyPair)?;
+        let pbx = self.pbx_session()?;
+        let certificate = ctx
+            .cancellable(StepId::KeyPair, pbx::read_certificate(&pbx.client))
+            .await?;
+        let app = self.app_step(StepId::KeyPair)?;
+        let keys = app.state.as_ref().map(|s| s.keys.as_slice());
+        let summary = plan::key_summary(certificate.as_ref(), keys, OffsetDateTime::now_utc());
+        let certificate_path = match self.microsoft_context(StepId::KeyPair)?.mode() {
+            Mode::Guided => Some(match input.certificate_path {
+                Some(path) => path,
+                None => self
+                    .env
+                    .profiles
+                    .default_certificate_path(&self.profile.name)?,
+            }),
+            Mode::Auto => None,
+        };
+        self.key = Some(KeyStep {
+            certificate_path,
+            summary: summary.clone(),
+        });
+        Ok(summary)
+    }
+
+    /// Step 5: which permissions apply will grant; in guided mode, the admin-consent link.
+    pub async fn plan_consent(
+        &mut self,
+        _ctx: &StepContext,
+    ) -> Result<ConsentSummary, WizardError> {
+        self.begin(StepId::Consent)?;
+        let app = self.app_step(StepId::Consent)?;
+        let mut summary = plan::consent_summary(app.state.as_ref(), &app.features);
+        if let MicrosoftContext::Guided { cloud, summary: ms } =
+            self.microsoft_context(StepId::Consent)?
+        {
+            let app_id = ms.app_id.clone().unwrap_or_default();
+            let url = self.admin_consent_url(cloud, &ms.tenant_id, &app_id)?;
+            summary.hand_steps = vec![guided::consent_step(cloud, &app_id, &url)];
+            summary.admin_consent_url = Some(url);
+        }
+        self.consent = Some(summary.clone());
+        Ok(summary)
+    }
+
+    fn admin_consent_url(
+        &self,
+        cloud: &crate::profile::CloudChoice,
+        tenant_id: &str,
+        app_id: &str,
+    ) -> Result<String, WizardError> {
+        let redirect = self
+            .pbx_session()?
+            .summary
+            .redirect_uris
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        let state = uuid::Uuid::new_v4().simple().to_string();
+        Ok(entra::admin_consent_url(
+            &sessions::entra_cloud(cloud)?,
+            tenant_id,
+            app_id,
+            &redirect,
+            &state,
+        )?
+        .to_string())
+    }
+
+    /// Guided mode: opens the admin-consent page in the browser.
+    pub fn open_admin_consent(&self) -> Result<(), WizardError> {
+        let url = self
+            .consent
+            .as_ref()
+            .and_then(|c| c.admin_consent_url.clone())
+            .ok_or(WizardError::OutOfOrder {
+                step: StepId::Consent,
+                needed: StepId::Consent,
+            })?;
+        let url = url::Url::parse(&url).map_err(|e| {
+            WizardError::Input(crate::input::FieldError::new(
+                "admin_consent_url",
+                e.to_string(),
+            ))
+        })?;
+        self.env.browser.open(&url)?;
+        Ok(())
+    }
+
+    /// Step 6: check the sync options (schedule, starting extension free, user lists).
+    pub async fn set_sync_options(
+        &mut self,
+        options: SyncOptions,
+        ctx: &StepContext,
+    ) -> Result<SyncOptionsSummary, WizardError> {
+        self.begin(StepId::SyncOptions)?;
+        let pbx = self.pbx_session()?;
+        let features = &self.app_step(StepId::SyncOptions)?.features;
+        let summary = ctx
+            .cancellable(
+                StepId::SyncOptions,
+                sync_options::check(
+                    &pbx.client,
+                    features,
+                    options,
+                    pbx.summary.timezone.clone(),
+                    ctx,
+                ),
+            )
+            .await?;
+        self.sync = Some(summary.clone());
+        Ok(summary)
+    }
+
+    /// Step 7: everything apply would change, from fresh reads. Writes nothing.
+    pub async fn review(&mut self, ctx: &StepContext) -> Result<Review, WizardError> {
+        self.begin(StepId::Review)?;
+        let step = ctx
+            .cancellable(StepId::Review, self.compute_review(ctx))
+            .await?;
+        let review = step.review.clone();
+        self.review = Some(step);
+        Ok(review)
+    }
+
+    async fn compute_review(&self, ctx: &StepContext) -> Result<ReviewStep, WizardError> {
+        let step = StepId::Review;
+        let pbx = self.pbx_session()?;
+        let microsoft = self.microsoft_context(step)?;
+        let app_step = self.app_step(step)?;
+        let key_step = self.key.as_ref().ok_or(WizardError::OutOfOrder {
+            step,
+            needed: StepId::KeyPair,
+        })?;
+        let sync = self.sync.as_ref().ok_or(WizardError::OutOfOrder {
+            step,
+            needed: StepId::SyncOptions,
+        })?;
+        ctx.report(step, "Reading the PBX's current settings and certificate…");
+        let settings = pbx.client.ms365().await?;
+        let settings_before =
+            serde_json::to_value(&settings).map_err(|e| WizardError::ReviewStale {
+                what: format!("the PBX's settings could not be read for comparison ({e})"),
+            })?;
+        let certificate = pbx::read_certificate(&pbx.client).await?;
+        let tenant_id = microsoft.summary().tenant_id.clone();
+        let app_state = match microsoft.graph(&self.env, ctx, step) {
+            Some(graph) => {
+                ctx.report(step, "Reading the app registration…");
+                let progress = ctx.entra_progress(step);
+                let state = plan::read_app_state(
+                    &graph,
+                    self.profile.app.as_ref(),
+                    self.unfinished_apply()
+                        .then_some((&self.env.retry, &progress)),
+                    pbx,
+                    &tenant_id,
+                    &app_step.features,
+                )
+                .await?;
+                check_can_grant(microsoft, &state)?;
+                Some(state)
+            }
+            None => None,
+        };
+        let now = OffsetDateTime::now_utc();
+        let key_summary = plan::key_summary(
+            certificate.as_ref(),
+            app_state.as_ref().map(|s| s.keys.as_slice()),
+            now,
+        );
+        let (key_action, _) = plan::decide_key(certificate.as_ref(), now);
+        let app_id = match microsoft {
+            MicrosoftContext::Guided { summary, .. } => summary.app_id.clone(),
+            MicrosoftContext::Auto { .. } => app_state
+                .as_ref()
+                .and_then(|s| s.existing.as_ref())
+                .map(|a| a.app_id.clone()),
+        };
+        let desired = sync_options::desired_settings(
+            microsoft.cloud(),
+            &tenant_id,
+            app_id.as_deref(),
+            &app_step.features,
+            &sync.options,
+        );
+        let mut changes = Vec::new();
+        let mut warnings = microsoft.summary().warnings.clone();
+        warnings.extend(key_summary.warnings.iter().cloned());
+        let guided = match microsoft {
+            MicrosoftContext::Guided { cloud, summary } => Some((cloud, summary)),
+            MicrosoftContext::Auto { .. } => None,
+        };
+        let registration = plan::app_summary(
+            app_state.as_ref(),
+            pbx,
+            &app_step.display_name,
+            &app_step.features,
+            guided.as_ref().map(|(c, s)| {
+                (
+                    *c,
+                    s.app_id.as_deref().unwrap_or_default(),
+                    s.tenant_id.as_str(),
+                )
+            }),
+        );
+        let mut consent = plan::consent_summary(app_state.as_ref(), &app_step.features);
+        let mut hand_steps = Vec::new();
+        if let Some(state) = &app_state {
+            changes.extend(review::entra_changes(
+                state,
+                &registration,
+                &key_summary,
+                certificate.as_ref(),
+            ));
+            let superfluous = state.superfluous_grants();
+            if !superfluous.is_empty() {
+                warnings.push(format!(
+                    "The app also holds {} which no chosen feature needs; pbx365 leaves granted permissions alone — remove them under API permissions if nothing else uses them.",
+                    superfluous.join(", ")
+                ));
+            }
+        }
+        if let Some((cloud, summary)) = &guided {
+            let app_id = summary.app_id.clone().unwrap_or_default();
+            if key_action == KeyAction::Generate {
+                changes.push(review::Change {
+                    target: ChangeTarget::Pbx,
+                    summary: key_summary.reason.clone(),
+                    field: None,
+                    before: None,
+                    after: None,
+                });
+            }
+            hand_steps.extend(registration.hand_steps.iter().cloned());
+            let path = key_step
+                .certificate_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let thumbprint = match key_action {
+                KeyAction::Reuse => certificate.as_ref().map(|c| c.info.sha1_thumbprint.clone()),
+                KeyAction::Generate => None,
+            };
+            hand_steps.push(guided::certificate_step(
+                cloud,
+                &app_id,
+                &path,
+                thumbprint.as_deref(),
+            ));
+            let url = self.admin_consent_url(cloud, &summary.tenant_id, &app_id)?;
+            hand_steps.push(guided::consent_step(cloud, &app_id, &url));
+            consent.admin_consent_url = Some(url);
+            if settings
+                .settings
+                .app
+                .application_id
+                .as_deref()
+                .is_some_and(|current| {
+                    !current.is_empty() && !current.eq_ignore_ascii_case(&app_id)
+                })
+            {
+                warnings.push(format!(
+                    "The PBX uses the app {} now. Applying switches it to {app_id}; sync and Microsoft sign-in stop working until you finish the steps in Entra for the new app.",
+                    settings.settings.app.application_id.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+        let new_app = app_state.as_ref().is_some_and(|s| s.existing.is_none());
+        changes.extend(review::settings_changes(
+            &settings_before,
+            &desired,
+            new_app,
+        )?);
+        changes.extend(review::local_changes(
+            &self.env,
+            &self.profile.name,
+            self.profile_exists,
+            microsoft.mode(),
+            pbx.password.as_ref(),
+            key_step.certificate_path.as_ref().filter(|path| {
+                certificate.as_ref().is_none_or(|c| {
+                    key_action == KeyAction::Generate
+                        || std::fs::read(path).map_or(true, |old| old != c.pem)
+                })
+            }),
+        )?);
+        let review = Review {
+            nothing_to_change: changes.is_empty(),
+            changes,
+            warnings,
+            hand_steps,
+            app: registration,
+            key_pair: key_summary,
+            consent,
+        };
+        Ok(ReviewStep {
+            review,
+            plan: Plan {
+                mode: microsoft.mode(),
+                settings_before,
+                certificate,
+                key_action,
+                app: app_state,
+                display_name: app_step.display_name.clone(),
+                desired,
+                certificate_path: key_step.certificate_path.clone(),
+            },
+        })
+    }
+
+    /// Step 8: make the changes the review showed, journaling each in the profile.
+    pub async fn apply(&mut self, ctx: &StepContext) -> Result<ApplyOutcome, WizardError> {
+        self.begin(StepId::Apply)?;
+        let (Some(pbx), Some(microsoft), Some(app), Some(sync), Some(review)) = (
+            self.pbx.as_ref(),
+            self.microsoft.as_ref(),
+            self.app.as_ref(),
+            self.sync.as_ref(),
+            self.review.as_ref(),
+        ) else {
+            return Err(WizardError::OutOfOrder {
+                step: StepId::Apply,
+                needed: StepId::Review,
+            });
+        };
+        // The profile as the admin set it up; it is written only once the preflight passes.
+        let summary = microsoft.summary();
+        self.profile.pbx = pbx.settings.clone();
+        self.profile.microsoft.mode = summary.mode;
+        self.profile.microsoft.cloud = microsoft.cloud().clone();
+        self.profile.microsoft.tenant_id = Some(summary.tenant_id.clone());
+        self.profile.microsoft.tenant_name = summary.tenant_name.clone();
+        self.profile.microsoft.account = summary.account.clone();
+        if let MicrosoftContext::Auto { client_id, .. } = microsoft {
+            self.profile.microsoft.client_id = client_id.clone();
+        }
+        if let (Mode::Guided, Some(app_id)) = (summary.mode, &summary.app_id) {
+            if self.profile.app.as_ref().map(|a| &a.app_id) != Some(app_id) {
+                self.profile.app = Some(AppIdentity {
+                    app_id: app_id.clone(),
+                    object_id: None,
+                    service_principal_id: None,
+                    display_name: None,
+                });
+            }
+        }
+        self.profile.features = app.features.clone();
+        self.profile.sync = Some(sync.options.clone());
+        let outcome = apply::Apply {
+            env: &self.env,
+            profile: &mut self.profile,
+            pbx,
+            microsoft,
+            plan: &review.plan,
+            ctx,
+            hand_steps: review.review.hand_steps.clone(),
+        }
+        .run()
+        .await;
+        if self.profile.apply.is_some() {
+            self.profile_exists = true;
+        }
+        let outcome = outcome?;
+        self.applied = Some(outcome.clone());
+        Ok(outcome)
+    }
+
+    /// Step 9: wait until the PBX lists Microsoft 365 users, then run every doctor check and
+    /// record the result in the profile.
+    pub async fn verify(&mut self, ctx: &StepContext) -> Result<DoctorReport, WizardError> {
+        self.begin(StepId::Verify)?;
+        let pbx = self.pbx_session()?;
+        let microsoft = self.microsoft_context(StepId::Verify)?;
+        let report = ctx
+            .cancellable(StepId::Verify, async {
+                verify::wait_for_listing(&self.env, &pbx.client, microsoft.mode(), ctx).await?;
+                let graph = match microsoft.graph(&self.env, ctx, StepId::Verify) {
+                    Some(graph) => GraphAccess::Client(Box::new(graph)),
+                    None => GraphAccess::Guided,
+                };
+                Ok::<_, WizardError>(doctor::run_with(&self.profile, &pbx.client, graph, ctx).await)
+            })
+            .await?;
+        sessions::save_pbx_refresh_token(
+            self.env.secrets.as_ref(),
+            &self.profile.name,
+            &pbx.client,
+        )
+        .await?;
+        self.profile.last_verification = Some(report.summary());
+        self.env.profiles.save(&self.profile)?;
+        self.verified = Some(report.clone());
+        Ok(report)
+    }
+}
+
+/// Automatic mode cannot go on when permissions must be granted and the admin may not.
+fn check_can_grant(microsoft: &MicrosoftContext, state: &AppState) -> Result<(), WizardError> {
+    let summary = microsoft.summary();
+    let missing: Vec<String> = state
+        .missing_grants()
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    if summary.can_grant_permissions == Some(false) && !missing.is_empty() {
+        return Err(WizardError::CannotGrant {
+            account: summary
+                .account
+                .clone()
+                .unwrap_or_else(|| "The signed-in account".to_owned()),
+            permissions: missing,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::MemorySecretStore;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The desktop shell runs steps as async commands, which must be `Send`.
+    #[test]
+    fn the_wizard_and_its_step_futures_can_move_between_threads() -> Result<(), WizardError> {
+        let dir = std::env::temp_dir().join("pbx365-never-written");
+        let env = Arc::new(Environment::new(
+            ProfileStore::at(&dir),
+            Arc::new(MemorySecretStore::default()),
+        ));
+        let mut wizard = Wizard::open(env, "send-check")?;
+        let ctx = StepContext::silent();
+        assert_send(&wizard.connect_pbx(
+            PbxLogin {
+                url: String::new(),
+                username: String::new(),
+                password: None,
+                domain: None,
+                ca_file: None,
+                pin_sha256: None,
+                remember_password: false,
+            },
+            &ctx,
+        ));
+        assert_send(&wizard.sign_in_microsoft(MicrosoftSignIn::default(), &ctx));
+        assert_send(&wizard.use_guided_ids(GuidedIds::default(), &ctx));
+        assert_send(&wizard.plan_app_registration(AppRegistrationInput::default(), &ctx));
+        assert_send(&wizard.plan_key_pair(KeyPairInput::default(), &ctx));
+        assert_send(&wizard.plan_consent(&ctx));
+        assert_send(&wizard.set_sync_options(SyncOptions::default(), &ctx));
+        assert_send(&wizard.review(&ctx));
+        assert_send(&wizard.apply(&ctx));
+        assert_send(&wizard.verify(&ctx));
+        assert_send(&wizard);
+        assert!(!dir.exists(), "opening a wizard wrote to disk");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn steps_refuse_to_run_out_of_order() -> Result<(), WizardError> {
+        let dir = std::env::temp_dir().join("pbx365-never-written-2");
+        let env = Arc::new(Environment::new(
+            ProfileStore::at(&dir),
+            Arc::new(MemorySecretStore::default()),
+        ));
+        let mut wizard = Wizard::open(env, "order")?;
+        let ctx = StepContext::silent();
+        let refused = wizard.review(&ctx).await;
+        assert!(
+            matches!(
+                refused,
+                Err(WizardError::OutOfOrder {
+                    step: StepId::Review,
+                    needed: StepId::SyncOptions
+                })
+            ),
+            "{refused:?}"
+        );
+        let state = wizard.state();
+        assert!(state.completed.is_empty());
+        assert_eq!(state.next, Some(StepId::ConnectPbx));
+        Ok(())
+    }
+}

@@ -1,0 +1,243 @@
+//! Step 1: connect to the PBX — sign in, read `/info`, `/tenant`, `/ms365` and the current
+//! certificate, and insist on an administrator's role.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::certificate::{CertificateInfo, PbxCertificate};
+use crate::input::FieldError;
+use crate::profile::PbxSettings;
+use crate::sessions;
+use crate::wizard::{Environment, WizardError};
+
+/// What the admin enters to connect to the PBX.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct PbxLogin {
+    /// e.g. `https://pbx.example.com:8887`.
+    pub url: String,
+    pub username: String,
+    /// `None` (or empty) signs in with the PBX sign-in the profile saved in the keyring.
+    pub password: Option<String>,
+    /// The tenant's SIP domain.
+    pub domain: Option<String>,
+    #[ts(type = "string | null")]
+    pub ca_file: Option<PathBuf>,
+    pub pin_sha256: Option<String>,
+    /// Keep the password in the OS keyring (otherwise only the refresh token is kept).
+    pub remember_password: bool,
+}
+
+impl fmt::Debug for PbxLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PbxLogin")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("domain", &self.domain)
+            .field("ca_file", &self.ca_file)
+            .field("pin_sha256", &self.pin_sha256)
+            .field("remember_password", &self.remember_password)
+            .finish()
+    }
+}
+
+/// The PBX's integration settings as they are now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct CurrentIntegration {
+    pub application_id: Option<String>,
+    pub directory_id: Option<String>,
+    pub national_cloud: Option<String>,
+    pub sync_time: Option<String>,
+}
+
+/// What step 1 found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct PbxSummary {
+    /// The REST API base the wizard talks to.
+    pub api_url: String,
+    pub web_domain: Option<String>,
+    pub tenant_name: Option<String>,
+    pub tenant_domain: Option<String>,
+    pub role: String,
+    /// The tenant's time zone: the sync schedule runs in it.
+    pub timezone: Option<String>,
+    /// The Redirect URI(s) the app must register: `redirect_uri`, then `sbc_redirect_uri`.
+    pub redirect_uris: Vec<String>,
+    pub current: CurrentIntegration,
+    pub certificate: Option<CertificateInfo>,
+    pub certificate_valid: bool,
+}
+
+/// A signed-in PBX and what was read from it.
+#[derive(Debug, Clone)]
+pub(crate) struct PbxSession {
+    pub client: portsip::Client,
+    pub settings: PbxSettings,
+    /// Kept in memory until apply stores it, only when the admin asked to remember it.
+    pub password: Option<crate::secrets::Secret>,
+    pub summary: PbxSummary,
+}
+
+fn is_admin(role: &portsip::model::Role) -> bool {
+    matches!(
+        role,
+        portsip::model::Role::Admin | portsip::model::Role::SystemAdmin
+    )
+}
+
+fn trimmed(value: Option<&String>) -> Option<String> {
+    value.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Address, CA and pin problems belong to their form fields.
+fn field_of(error: portsip::Error) -> WizardError {
+    let field = match &error {
+        portsip::Error::InvalidUrl { .. } | portsip::Error::InsecureUrl { .. } => "url",
+        portsip::Error::InvalidCa { .. } => "ca_file",
+        portsip::Error::InvalidFingerprint { .. } => "pin_sha256",
+        portsip::Error::BadCredentials { .. } => "password",
+        _ => return WizardError::Pbx(error),
+    };
+    WizardError::Input(FieldError::new(field, error.to_string()))
+}
+
+/// The PBX's current certificate, or `None` when it has none yet.
+pub(crate) async fn read_certificate(
+    client: &portsip::Client,
+) -> Result<Option<PbxCertificate>, WizardError> {
+    match client.ms365_certificate().await {
+        Ok(file) => Ok(Some(PbxCertificate::from_pem(&file.pem)?)),
+        Err(portsip::Error::NotFound { .. }) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Step 1. `profile` is the profile's name, for the saved sign-in.
+pub(crate) async fn connect(
+    env: &Environment,
+    profile: &crate::profile::Profile,
+    login: PbxLogin,
+) -> Result<PbxSession, WizardError> {
+    let url = login.url.trim().to_owned();
+    if url.is_empty() {
+        return Err(FieldError::new(
+            "url",
+            "Enter the PBX's address, e.g. https://pbx.example.com:8887.",
+        )
+        .into());
+    }
+    let username = login.username.trim().to_owned();
+    if username.is_empty() {
+        return Err(FieldError::new(
+            "username",
+            "Enter the PBX user name of the tenant's administrator.",
+        )
+        .into());
+    }
+    let settings = PbxSettings {
+        url,
+        username,
+        domain: trimmed(login.domain.as_ref()),
+        ca_file: login.ca_file.clone(),
+        pin_sha256: trimmed(login.pin_sha256.as_ref()),
+        remember_password: login.remember_password,
+    };
+    let password = trimmed(login.password.as_ref()).map(crate::secrets::Secret::new);
+
+    let (client, signed_in, info) = match &password {
+        Some(password) => {
+            let client = sessions::pbx_client(&settings).map_err(|e| match e {
+                WizardError::Pbx(error) => field_of(error),
+                other => other,
+            })?;
+            // `/info` first: it needs no sign-in, so an unreachable PBX, a wrong port or an
+            // unknown tenant domain is reported as such, not as a failed sign-in.
+            let info = client.info(settings.domain.as_deref()).await?;
+            let signed_in = client
+                .login(
+                    &settings.username,
+                    password.expose(),
+                    settings.domain.as_deref(),
+                )
+                .await
+                .map_err(field_of)?;
+            (client, signed_in, Some(info))
+        }
+        None => {
+            let mut saved = profile.clone();
+            saved.pbx = settings.clone();
+            let (client, signed_in) = sessions::resume_pbx(env, &saved).await.map_err(|_| {
+                WizardError::Input(FieldError::new(
+                    "password",
+                    "Enter the PBX password: no saved PBX sign-in is usable for this profile.",
+                ))
+            })?;
+            (client, signed_in, None)
+        }
+    };
+
+    let role = signed_in.role.clone().unwrap_or_default();
+    if !is_admin(&role) {
+        return Err(WizardError::PbxRole {
+            username: settings.username.clone(),
+            role: role.to_string(),
+        });
+    }
+    let info = match info {
+        Some(info) => info,
+        None => client.info(settings.domain.as_deref()).await?,
+    };
+    let tenant = client.tenant().await?;
+    let ms365 = client.ms365().await?;
+    let certificate = read_certificate(&client).await?;
+    let now = OffsetDateTime::now_utc();
+    let summary = PbxSummary {
+        api_url: client.base_url().to_string(),
+        web_domain: info.web_domain.clone(),
+        tenant_name: tenant.name.clone().or(info.name.clone()),
+        tenant_domain: tenant.domain.clone().or(settings.domain.clone()),
+        role: role.to_string(),
+        timezone: tenant.timezone.clone(),
+        redirect_uris: ms365
+            .redirect_uris()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        current: CurrentIntegration {
+            application_id: ms365.settings.app.application_id.clone(),
+            directory_id: ms365.settings.app.directory_id.clone(),
+            national_cloud: ms365
+                .settings
+                .app
+                .national_cloud
+                .as_ref()
+                .map(ToString::to_string),
+            sync_time: ms365.settings.sync_time.clone(),
+        },
+        certificate: certificate.as_ref().map(|c| c.info.clone()),
+        certificate_valid: certificate.as_ref().is_some_and(|c| c.is_valid_at(now)),
+    };
+    if summary.redirect_uris.is_empty() {
+        return Err(WizardError::Pbx(portsip::Error::UnexpectedResponse {
+            operation: "GET /ms365".to_owned(),
+            reason: "it shows no redirect_uri; set the PBX's web domain first (it is part of the Redirect URI)".to_owned(),
+        }));
+    }
+    Ok(PbxSession {
+        client,
+        password: if settings.remember_password {
+            password
+        } else {
+            None
+        },
+        settings,
+        summary,
+    })
+}

@@ -1,0 +1,566 @@
+//! Steps 3–5 (app registration, key pair, consent) only read: they find what exists and decide
+//! what apply will do. The review recomputes the same plan from fresh reads, so nothing is
+//! written before the admin has seen the whole diff.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::certificate::{CertificateInfo, PbxCertificate};
+use crate::features::{Feature, required_permissions};
+use crate::input::FieldError;
+use crate::profile::{AppIdentity, CloudChoice};
+use crate::wizard::WizardError;
+use crate::wizard::guided::{self, HandStep};
+use crate::wizard::pbx::PbxSession;
+
+/// Step 3's input.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct AppRegistrationInput {
+    pub features: BTreeSet<Feature>,
+    /// The app's display name; `PortSIP PBX (<tenant domain>)` when unset.
+    pub display_name: Option<String>,
+}
+
+/// What apply will do to the app registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum AppAction {
+    Create,
+    Repair,
+    Keep,
+    /// Guided mode: the admin prepares it by hand.
+    ByHand,
+}
+
+/// What step 3 found and decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct AppRegistrationSummary {
+    pub action: AppAction,
+    pub display_name: String,
+    pub app_id: Option<String>,
+    pub object_id: Option<String>,
+    pub redirect_uris: Vec<String>,
+    /// The Graph application permissions the chosen features need.
+    pub permissions: Vec<String>,
+    /// What apply will change, in words.
+    pub changes: Vec<String>,
+    pub hand_steps: Vec<HandStep>,
+}
+
+/// What apply will do about the key pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum KeyAction {
+    /// Keep the PBX's current certificate (and add it to the app if missing).
+    Reuse,
+    /// Have the PBX generate a key pair: it has none, or its certificate expired.
+    Generate,
+}
+
+/// What step 4 found and decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct KeyPairSummary {
+    pub action: KeyAction,
+    pub reason: String,
+    /// The PBX's current certificate.
+    pub certificate: Option<CertificateInfo>,
+    pub days_left: Option<i64>,
+    /// Whether the app already holds it (automatic mode, existing app).
+    pub on_app: Option<bool>,
+    /// Keys on the app that are not the PBX's; they are always kept.
+    pub other_keys_on_app: Option<u32>,
+    pub warnings: Vec<String>,
+}
+
+/// What step 5 found and decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct ConsentSummary {
+    pub permissions: Vec<String>,
+    pub to_grant: Vec<String>,
+    pub already_granted: Vec<String>,
+    /// Granted but needed by no chosen feature (left alone; remove them in the portal).
+    pub superfluous: Vec<String>,
+    /// Guided mode: the page where an administrator grants consent.
+    pub admin_consent_url: Option<String>,
+    pub hand_steps: Vec<HandStep>,
+}
+
+/// Warn this long before the certificate expires (the first reminder threshold).
+pub(crate) const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// A required permission: its name and its app-role ID in this tenant's Graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Permission {
+    pub name: String,
+    pub role_id: String,
+}
+
+/// The app registration as it is now (automatic mode).
+#[derive(Debug, Clone)]
+pub(crate) struct AppState {
+    pub graph_sp: entra::ServicePrincipal,
+    pub permissions: Vec<Permission>,
+    pub existing: Option<entra::Application>,
+    /// The profile remembered an app that no longer exists.
+    pub remembered_but_gone: Option<String>,
+    pub service_principal: Option<entra::ServicePrincipal>,
+    /// App-role IDs of Graph granted to the app's service principal.
+    pub granted: Vec<String>,
+    pub keys: Vec<entra::KeyCredential>,
+}
+
+pub(crate) fn default_display_name(pbx: &PbxSession) -> String {
+    let name = pbx
+        .summary
+        .tenant_domain
+        .clone()
+        .or(pbx.summary.web_domain.clone())
+        .unwrap_or_else(|| "tenant".to_owned());
+    format!("PortSIP PBX ({name})")
+}
+
+pub(crate) fn check_features(features: &BTreeSet<Feature>) -> Result<(), WizardError> {
+    if features.is_empty() {
+        return Err(FieldError::new(
+            "features",
+            "Choose at least one feature (users, sso, personal-contacts, shared-mailbox): the app's permissions follow from them.",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The name of a Graph app role, for messages.
+pub(crate) fn role_name(graph_sp: &entra::ServicePrincipal, role_id: &str) -> String {
+    graph_sp
+        .app_roles
+        .iter()
+        .find(|r| r.id.eq_ignore_ascii_case(role_id))
+        .and_then(|r| r.value.clone())
+        .unwrap_or_else(|| role_id.to_owned())
+}
+
+/// The app an unfinished apply created may not be visible yet (Entra replicates for seconds
+/// to minutes); treating it as gone would create a second app, so it is waited for.
+async fn wait_for_app(
+    graph: &entra::GraphClient,
+    remembered: &AppIdentity,
+    policy: &entra::RetryPolicy,
+    progress: &entra::ProgressFn,
+) -> Result<entra::Application, WizardError> {
+    let locator = match &remembered.object_id {
+        Some(object_id) => entra::AppLocator::ObjectId(object_id.clone()),
+        None => entra::AppLocator::AppId(remembered.app_id.clone()),
+    };
+    let not_yet = "the app is not visible yet";
+    let found = entra::retry_while_replicating(
+        policy,
+        Some(progress),
+        "the app the last run created",
+        |error| matches!(error, entra::EntraError::UnexpectedResponse { reason, .. } if reason == not_yet),
+        || async {
+            graph
+                .find_application(&locator)
+                .await?
+                .ok_or_else(|| entra::EntraError::UnexpectedResponse {
+                    context: "find the app the last run created".to_owned(),
+                    reason: not_yet.to_owned(),
+                })
+        },
+    )
+    .await?;
+    Ok(found)
+}
+
+/// Reads the app this profile made (or the PBX already uses), its service principal, grants
+/// and keys. Never writes. `wait_for_remembered` is given when the profile's last apply did
+/// not finish: its app then exists even if Graph does not show it yet.
+pub(crate) async fn read_app_state(
+    graph: &entra::GraphClient,
+    remembered: Option<&AppIdentity>,
+    wait_for_remembered: Option<(&entra::RetryPolicy, &entra::ProgressFn)>,
+    pbx: &PbxSession,
+    tenant_id: &str,
+    features: &BTreeSet<Feature>,
+) -> Result<AppState, WizardError> {
+    let graph_sp = graph.graph_service_principal().await?;
+    let names = required_permissions(features);
+    let role_ids = entra::resolve_app_role_ids(&graph_sp, &names)?;
+    let permissions = names
+        .iter()
+        .zip(role_ids)
+        .map(|(name, role_id)| Permission {
+            name: (*name).to_owned(),
+            role_id,
+        })
+        .collect();
+
+    let mut locators = Vec::new();
+    if let Some(app) = remembered {
+        if let Some(object_id) = &app.object_id {
+            locators.push(entra::AppLocator::ObjectId(object_id.clone()));
+        }
+        locators.push(entra::AppLocator::AppId(app.app_id.clone()));
+    }
+    // An app the PBX already uses in this tenant (set up by hand before) is adopted, not
+    // duplicated.
+    let pbx_app = pbx.summary.current.application_id.as_ref().filter(|_| {
+        pbx.summary
+            .current
+            .directory_id
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case(tenant_id))
+    });
+    if let Some(app_id) = pbx_app {
+        locators.push(entra::AppLocator::AppId(app_id.clone()));
+    }
+    let mut existing = None;
+    for locator in &locators {
+        if let Some(app) = graph.find_application(locator).await? {
+            existing = Some(app);
+            break;
+        }
+    }
+    if let (None, Some(app), Some((policy, progress))) =
+        (&existing, remembered, wait_for_remembered)
+    {
+        existing = Some(wait_for_app(graph, app, policy, progress).await?);
+    }
+    let remembered_but_gone = match (&existing, remembered) {
+        (None, Some(app)) => Some(app.app_id.clone()),
+        _ => None,
+    };
+    let (service_principal, granted, keys) = match &existing {
+        Some(app) => {
+            let service_principal = graph.find_service_principal(&app.app_id).await?;
+            let granted = match &service_principal {
+                Some(sp) => graph
+                    .granted_app_roles(&sp.id)
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.resource_id == graph_sp.id)
+                    .map(|a| a.app_role_id)
+                    .collect(),
+                None => Vec::new(),
+            };
+            (
+                service_principal,
+                granted,
+                graph.key_credentials(&app.id).await?,
+            )
+        }
+        None => (None, Vec::new(), Vec::new()),
+    };
+    Ok(AppState {
+        graph_sp,
+        permissions,
+        existing,
+        remembered_but_gone,
+        service_principal,
+        granted,
+        keys,
+    })
+}
+
+fn graph_roles_declared(app: &entra::Application) -> Vec<String> {
+    app.required_resource_access
+        .iter()
+        .filter(|r| r.resource_app_id == entra::MICROSOFT_GRAPH_APP_ID)
+        .flat_map(|r| r.resource_access.iter())
+        .filter(|a| a.kind == "Role")
+        .map(|a| a.id.clone())
+        .collect()
+}
+
+fn contains_id(ids: &[String], id: &str) -> bool {
+    ids.iter().any(|i| i.eq_ignore_ascii_case(id))
+}
+
+impl AppState {
+    pub fn role_ids(&self) -> Vec<String> {
+        self.permissions.iter().map(|p| p.role_id.clone()).collect()
+    }
+
+    pub fn permission_names(&self) -> Vec<String> {
+        self.permissions.iter().map(|p| p.name.clone()).collect()
+    }
+
+    /// Required permissions not yet granted.
+    pub fn missing_grants(&self) -> Vec<&Permission> {
+        self.permissions
+            .iter()
+            .filter(|p| !contains_id(&self.granted, &p.role_id))
+            .collect()
+    }
+
+    /// Granted permissions no chosen feature needs.
+    pub fn superfluous_grants(&self) -> Vec<String> {
+        self.granted
+            .iter()
+            .filter(|id| {
+                !self
+                    .permissions
+                    .iter()
+                    .any(|p| p.role_id.eq_ignore_ascii_case(id))
+            })
+            .map(|id| role_name(&self.graph_sp, id))
+            .collect()
+    }
+
+    /// The changes apply makes to the app registration itself, in words.
+    pub fn registration_changes(
+        &self,
+        redirect_uris: &[String],
+        display_name: &str,
+    ) -> Vec<String> {
+        let Some(app) = &self.existing else {
+            let mut changes = Vec::new();
+            if let Some(gone) = &self.remembered_but_gone {
+                changes.push(format!(
+                    "The app {gone} this profile made before no longer exists; a new one is created."
+                ));
+            }
+            changes.push(format!(
+                "Create the app registration \"{display_name}\": single tenant, web Redirect URI(s) {}, ID tokens on, Graph application permissions {}.",
+                redirect_uris.join(", "),
+                self.permission_names().join(", ")
+            ));
+            return changes;
+        };
+        let mut changes = Vec::new();
+        let current: Vec<String> = app
+            .web
+            .as_ref()
+            .map(|w| w.redirect_uris.clone())
+            .unwrap_or_default();
+        for uri in redirect_uris.iter().filter(|u| !current.contains(u)) {
+            changes.push(format!("Add the Redirect URI {uri}."));
+        }
+        for uri in current.iter().filter(|u| !redirect_uris.contains(u)) {
+            changes.push(format!(
+                "Remove the Redirect URI {uri} (the PBX does not use it)."
+            ));
+        }
+        let id_tokens = app
+            .web
+            .as_ref()
+            .and_then(|w| w.implicit_grant_settings.as_ref())
+            .and_then(|s| s.enable_id_token_issuance)
+            == Some(true);
+        if !id_tokens {
+            changes.push("Turn on ID tokens (implicit grant).".to_owned());
+        }
+        let declared = graph_roles_declared(app);
+        for permission in &self.permissions {
+            if !contains_id(&declared, &permission.role_id) {
+                changes.push(format!(
+                    "Declare the Graph application permission {}.",
+                    permission.name
+                ));
+            }
+        }
+        for id in declared.iter().filter(|id| {
+            !self
+                .permissions
+                .iter()
+                .any(|p| p.role_id.eq_ignore_ascii_case(id))
+        }) {
+            changes.push(format!(
+                "Stop declaring the Graph application permission {}, which no chosen feature needs.",
+                role_name(&self.graph_sp, id)
+            ));
+        }
+        if self.service_principal.is_none() {
+            changes.push(
+                "Create the app's service principal (its enterprise application).".to_owned(),
+            );
+        }
+        changes
+    }
+}
+
+/// Step 3's summary.
+pub(crate) fn app_summary(
+    state: Option<&AppState>,
+    pbx: &PbxSession,
+    display_name: &str,
+    features: &BTreeSet<Feature>,
+    guided: Option<(&CloudChoice, &str, &str)>,
+) -> AppRegistrationSummary {
+    let redirect_uris = pbx.summary.redirect_uris.clone();
+    let permissions: Vec<String> = required_permissions(features)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    match (state, guided) {
+        (_, Some((cloud, app_id, tenant_id))) => {
+            let names: Vec<&str> = permissions.iter().map(String::as_str).collect();
+            AppRegistrationSummary {
+                action: AppAction::ByHand,
+                display_name: display_name.to_owned(),
+                app_id: Some(app_id.to_owned()),
+                object_id: None,
+                hand_steps: guided::registration_steps(
+                    cloud,
+                    app_id,
+                    tenant_id,
+                    &redirect_uris,
+                    &names,
+                ),
+                redirect_uris,
+                permissions,
+                changes: Vec::new(),
+            }
+        }
+        (Some(state), None) => {
+            let changes = state.registration_changes(&redirect_uris, display_name);
+            let action = match (&state.existing, changes.is_empty()) {
+                (None, _) => AppAction::Create,
+                (Some(_), true) => AppAction::Keep,
+                (Some(_), false) => AppAction::Repair,
+            };
+            AppRegistrationSummary {
+                action,
+                display_name: state
+                    .existing
+                    .as_ref()
+                    .and_then(|a| a.display_name.clone())
+                    .unwrap_or_else(|| display_name.to_owned()),
+                app_id: state.existing.as_ref().map(|a| a.app_id.clone()),
+                object_id: state.existing.as_ref().map(|a| a.id.clone()),
+                redirect_uris,
+                permissions,
+                changes,
+                hand_steps: Vec::new(),
+            }
+        }
+        (None, None) => AppRegistrationSummary {
+            action: AppAction::Create,
+            display_name: display_name.to_owned(),
+            app_id: None,
+            object_id: None,
+            redirect_uris,
+            permissions,
+            changes: Vec::new(),
+            hand_steps: Vec::new(),
+        },
+    }
+}
+
+/// Generating a key pair makes the PBX drop the key it used before, which would break an
+/// integration that works. So the current certificate is kept whenever it is still valid; a
+/// new pair is made only when there is none or it has expired.
+pub(crate) fn decide_key(
+    certificate: Option<&PbxCertificate>,
+    now: OffsetDateTime,
+) -> (KeyAction, String) {
+    match certificate {
+        None => (
+            KeyAction::Generate,
+            "The PBX has no key pair for Microsoft 365 yet; it will generate one.".to_owned(),
+        ),
+        Some(cert) if !cert.is_valid_at(now) => (
+            KeyAction::Generate,
+            format!(
+                "The PBX's certificate is not valid now (valid {} to {}); the PBX will generate a new key pair.",
+                cert.info.not_before, cert.info.not_after
+            ),
+        ),
+        Some(cert) => (
+            KeyAction::Reuse,
+            format!(
+                "The PBX's current certificate (thumbprint {}) is valid until {}; it is kept, so nothing that uses it breaks.",
+                cert.info.sha1_thumbprint, cert.info.not_after
+            ),
+        ),
+    }
+}
+
+/// Step 4's summary.
+pub(crate) fn key_summary(
+    certificate: Option<&PbxCertificate>,
+    app_keys: Option<&[entra::KeyCredential]>,
+    now: OffsetDateTime,
+) -> KeyPairSummary {
+    let (action, reason) = decide_key(certificate, now);
+    let reused = certificate.filter(|_| action == KeyAction::Reuse);
+    let on_app = match (reused, app_keys) {
+        (Some(cert), Some(keys)) => Some(cert.find_on(keys).is_some()),
+        (None, Some(_)) => Some(false),
+        (_, None) => None,
+    };
+    let other_keys_on_app = app_keys.map(|keys| {
+        let ours = reused.map_or(0, |cert| {
+            keys.iter()
+                .filter(|k| k.thumbprint() == Some(cert.thumbprint()))
+                .count()
+        });
+        u32::try_from(keys.len() - ours).unwrap_or(u32::MAX)
+    });
+    let days_left = certificate.map(|c| c.days_left(now));
+    let mut warnings = Vec::new();
+    if let Some(days) = days_left.filter(|d| action == KeyAction::Reuse && *d < EXPIRY_WARNING_DAYS)
+    {
+        warnings.push(format!(
+            "The certificate expires in {days} day(s). After the setup, rotate it (pbx365 cert rotate) so the integration keeps working."
+        ));
+    }
+    KeyPairSummary {
+        action,
+        reason,
+        certificate: certificate.map(|c| c.info.clone()),
+        days_left,
+        on_app,
+        other_keys_on_app,
+        warnings,
+    }
+}
+
+/// Step 5's summary in automatic mode.
+pub(crate) fn consent_summary(
+    state: Option<&AppState>,
+    features: &BTreeSet<Feature>,
+) -> ConsentSummary {
+    let permissions: Vec<String> = required_permissions(features)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    match state {
+        Some(state) => {
+            let missing: Vec<String> = state
+                .missing_grants()
+                .iter()
+                .map(|p| p.name.clone())
+                .collect();
+            ConsentSummary {
+                already_granted: permissions
+                    .iter()
+                    .filter(|p| !missing.contains(p))
+                    .cloned()
+                    .collect(),
+                to_grant: missing,
+                superfluous: state.superfluous_grants(),
+                permissions,
+                admin_consent_url: None,
+                hand_steps: Vec::new(),
+            }
+        }
+        None => ConsentSummary {
+            to_grant: permissions.clone(),
+            permissions,
+            already_granted: Vec::new(),
+            superfluous: Vec::new(),
+            admin_consent_url: None,
+            hand_steps: Vec::new(),
+        },
+    }
+}

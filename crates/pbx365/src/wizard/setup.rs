@@ -1,0 +1,82 @@
+//! The whole setup in one call, for `pbx365 setup`: every step in order, the review shown to
+//! `confirm` before anything is written.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    AppRegistrationInput, ApplyOutcome, Environment, GuidedIds, KeyPairInput, MicrosoftSignIn,
+    PbxLogin, Review, Wizard, WizardError,
+};
+use crate::doctor::DoctorReport;
+use crate::profile::SyncOptions;
+use crate::progress::StepContext;
+
+/// How the setup reaches Microsoft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "kebab-case")]
+pub enum SetupMicrosoft {
+    Auto(MicrosoftSignIn),
+    Guided(GuidedIds),
+}
+
+/// Everything `pbx365 setup` asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupRequest {
+    pub profile: String,
+    pub pbx: PbxLogin,
+    pub microsoft: SetupMicrosoft,
+    pub app: AppRegistrationInput,
+    pub key_pair: KeyPairInput,
+    pub sync: SyncOptions,
+    /// Run the verification after applying (in guided mode it waits for the hand steps).
+    pub verify: bool,
+}
+
+/// What the setup did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetupOutcome {
+    pub review: Review,
+    /// `None` when `confirm` declined: nothing was written.
+    pub apply: Option<ApplyOutcome>,
+    pub verification: Option<DoctorReport>,
+}
+
+/// Runs steps 1–7, asks `confirm` with the review, then applies and verifies.
+pub async fn run_setup(
+    env: Arc<Environment>,
+    request: SetupRequest,
+    confirm: impl FnOnce(&Review) -> bool,
+    ctx: &StepContext,
+) -> Result<SetupOutcome, WizardError> {
+    let mut wizard = Wizard::open(env, &request.profile)?;
+    wizard.connect_pbx(request.pbx, ctx).await?;
+    match request.microsoft {
+        SetupMicrosoft::Auto(sign_in) => wizard.sign_in_microsoft(sign_in, ctx).await?,
+        SetupMicrosoft::Guided(ids) => wizard.use_guided_ids(ids, ctx).await?,
+    };
+    wizard.plan_app_registration(request.app, ctx).await?;
+    wizard.plan_key_pair(request.key_pair, ctx).await?;
+    wizard.plan_consent(ctx).await?;
+    wizard.set_sync_options(request.sync, ctx).await?;
+    let review = wizard.review(ctx).await?;
+    if !confirm(&review) {
+        return Ok(SetupOutcome {
+            review,
+            apply: None,
+            verification: None,
+        });
+    }
+    let apply = wizard.apply(ctx).await?;
+    let verification = if request.verify {
+        Some(wizard.verify(ctx).await?)
+    } else {
+        None
+    };
+    Ok(SetupOutcome {
+        review,
+        apply: Some(apply),
+        verification,
+    })
+}

@@ -1,0 +1,281 @@
+//! Step 6: sync options — checked (schedule, starting extension free on the PBX, user lists)
+//! and turned into the PBX's `/ms365` settings.
+
+use std::collections::{BTreeSet, HashSet};
+
+use futures::TryStreamExt;
+use portsip::model::{
+    AdminSignIn, FeatureSync, Ms365App, Ms365SettingsUpdate, SyncType, UsersSync,
+};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::features::Feature;
+use crate::input::{FieldError, check_extension, check_user_principal_name};
+use crate::profile::{CloudChoice, SyncOptions, UserScope};
+use crate::progress::{StepContext, StepId};
+use crate::schedule::{Schedule, format_run};
+use crate::sessions::national_cloud;
+use crate::wizard::WizardError;
+
+/// What step 6 accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct SyncOptionsSummary {
+    pub options: SyncOptions,
+    /// The next five runs, `YYYY-MM-DD HH:MM` in the PBX's time zone.
+    pub next_runs: Vec<String>,
+    pub timezone: Option<String>,
+}
+
+/// Checks a schedule and returns its next runs (for the time picker, as the admin types).
+pub fn preview_schedule(expression: &str, count: usize) -> Result<Vec<String>, WizardError> {
+    let schedule = Schedule::parse(expression)?;
+    let now = OffsetDateTime::now_utc();
+    let now = time::PrimitiveDateTime::new(now.date(), now.time());
+    Ok(schedule
+        .next_runs(now, count)
+        .into_iter()
+        .map(format_run)
+        .collect())
+}
+
+fn checked_scope(field: &str, scope: &UserScope) -> Result<UserScope, FieldError> {
+    let list = |users: &[String]| -> Result<Vec<String>, FieldError> {
+        if users.is_empty() {
+            return Err(FieldError::new(
+                field,
+                "Choose at least one user for this selection, or choose All.",
+            ));
+        }
+        users
+            .iter()
+            .map(|u| check_user_principal_name(field, u))
+            .collect()
+    };
+    Ok(match scope {
+        UserScope::All => UserScope::All,
+        UserScope::Only { users } => UserScope::Only {
+            users: list(users)?,
+        },
+        UserScope::AllExcept { users } => UserScope::AllExcept {
+            users: list(users)?,
+        },
+    })
+}
+
+/// Checks the options against the chosen features and the PBX's users.
+pub(crate) async fn check(
+    client: &portsip::Client,
+    features: &BTreeSet<Feature>,
+    options: SyncOptions,
+    timezone: Option<String>,
+    ctx: &StepContext,
+) -> Result<SyncOptionsSummary, WizardError> {
+    let schedule = Schedule::parse(&options.sync_time)?;
+    let mut checked = SyncOptions {
+        sync_time: schedule.expression().to_owned(),
+        ..options
+    };
+    checked.users.scope = checked_scope("users.scope", &checked.users.scope)?;
+    checked.sso.standard_users = checked_scope("sso.standard_users", &checked.sso.standard_users)?;
+    checked.sso.administrators = checked
+        .sso
+        .administrators
+        .iter()
+        .map(|u| check_user_principal_name("sso.administrators", u))
+        .collect::<Result<_, _>>()?;
+    checked.personal_contacts = checked_scope("personal_contacts", &checked.personal_contacts)?;
+    checked.shared_mailboxes = checked_scope("shared_mailboxes", &checked.shared_mailboxes)?;
+    checked.users.starting_extension = checked
+        .users
+        .starting_extension
+        .as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    if let (Some(start), true) = (
+        &checked.users.starting_extension,
+        features.contains(&Feature::Users),
+    ) {
+        check_extension(start)?;
+        let taken = taken_extensions(client, ctx).await?;
+        if let Some(owner) = taken.get(start) {
+            return Err(FieldError::new(
+                "starting_extension",
+                format!(
+                    "The extension {start} already belongs to the PBX user {owner}. Pick a starting \
+                     extension that is free, e.g. the first number of an unused range such as {}.",
+                    suggest_free(start, &taken)
+                ),
+            )
+            .into());
+        }
+    }
+    let now = OffsetDateTime::now_utc();
+    let now = time::PrimitiveDateTime::new(now.date(), now.time());
+    Ok(SyncOptionsSummary {
+        next_runs: schedule
+            .next_runs(now, 5)
+            .into_iter()
+            .map(format_run)
+            .collect(),
+        options: checked,
+        timezone,
+    })
+}
+
+/// Extension number → the user holding it.
+async fn taken_extensions(
+    client: &portsip::Client,
+    ctx: &StepContext,
+) -> Result<std::collections::HashMap<String, String>, WizardError> {
+    let mut taken = std::collections::HashMap::new();
+    let mut users = std::pin::pin!(client.users(&portsip::model::UserQuery::default()));
+    let mut read = 0u32;
+    while let Some(user) = users.try_next().await? {
+        read += 1;
+        if read % 100 == 0 {
+            ctx.report(StepId::SyncOptions, format!("Read {read} PBX users…"));
+        }
+        if let Some(extension) = user.extension_number {
+            let owner = user.name.or(user.display_name).unwrap_or_default();
+            taken.insert(extension, owner);
+        }
+    }
+    Ok(taken)
+}
+
+/// A free number of the same length, a thousand or a hundred above the taken one.
+fn suggest_free(start: &str, taken: &std::collections::HashMap<String, String>) -> String {
+    let used: HashSet<&str> = taken.keys().map(String::as_str).collect();
+    let base: u64 = start.parse().unwrap_or(1000);
+    let step = if start.len() >= 4 { 1000 } else { 100 };
+    (1..=20)
+        .map(|i| (base / step + i) * step)
+        .map(|n| n.to_string())
+        .find(|n| n.len() == start.len() && !used.contains(n.as_str()))
+        .unwrap_or_else(|| format!("{}", base + 1))
+}
+
+/// PortSIP's `sync_type` and `selected_users` for a scope. `INCLUDE` syncs only the selected
+/// users and `EXCLUDE` everyone except them (PortSIP's descriptions read as if swapped).
+fn sync_type(scope: &UserScope) -> (SyncType, Vec<String>) {
+    match scope {
+        UserScope::All => (SyncType::All, Vec::new()),
+        UserScope::Only { users } => (SyncType::Include, users.clone()),
+        UserScope::AllExcept { users } => (SyncType::Exclude, users.clone()),
+    }
+}
+
+fn feature_block(enabled: bool, scope: &UserScope) -> FeatureSync {
+    let (sync_type, selected) = sync_type(scope);
+    FeatureSync {
+        enabled: Some(enabled),
+        selected_users: Some(selected),
+        sync_type: Some(sync_type),
+    }
+}
+
+/// The `/ms365` settings the profile asks for. Features not chosen are switched off: the app
+/// does not hold their permissions, so they could not work.
+pub(crate) fn desired_settings(
+    cloud: &CloudChoice,
+    tenant_id: &str,
+    app_id: Option<&str>,
+    features: &BTreeSet<Feature>,
+    options: &SyncOptions,
+) -> Ms365SettingsUpdate {
+    let users_on = features.contains(&Feature::Users);
+    let sso_on = features.contains(&Feature::Sso);
+    let (users_type, users_selected) = sync_type(&options.users.scope);
+    Ms365SettingsUpdate {
+        app: Ms365App {
+            national_cloud: Some(national_cloud(cloud)),
+            directory_id: Some(tenant_id.to_owned()),
+            application_id: app_id.map(str::to_owned),
+        },
+        sync_time: Some(options.sync_time.clone()),
+        users: Some(UsersSync {
+            enabled: Some(users_on),
+            sync_guest_users: Some(options.users.sync_guests),
+            sync_photo: Some(options.users.sync_photos),
+            starting_extension_number: options.users.starting_extension.clone(),
+            selected_users: Some(users_selected),
+            sync_type: Some(users_type),
+        }),
+        sign_in_as_administrator: Some(AdminSignIn {
+            enabled: Some(sso_on && !options.sso.administrators.is_empty()),
+            selected_users: Some(options.sso.administrators.clone()),
+        }),
+        sign_in_as_standard_user: Some(feature_block(sso_on, &options.sso.standard_users)),
+        personal_contacts: Some(feature_block(
+            features.contains(&Feature::PersonalContacts),
+            &options.personal_contacts,
+        )),
+        shared_mailbox: Some(feature_block(
+            features.contains(&Feature::SharedMailbox),
+            &options.shared_mailboxes,
+        )),
+        events: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_map_to_portsip_sync_types() -> Result<(), serde_json::Error> {
+        let mut options = SyncOptions::default();
+        options.users.scope = UserScope::Only {
+            users: vec!["a@contoso.example".into()],
+        };
+        options.personal_contacts = UserScope::AllExcept {
+            users: vec!["b@contoso.example".into()],
+        };
+        let features: BTreeSet<Feature> = [Feature::Users, Feature::PersonalContacts].into();
+        let body = serde_json::to_value(desired_settings(
+            &CloudChoice::China,
+            "t",
+            Some("a"),
+            &features,
+            &options,
+        ))?;
+        assert_eq!(body["national_cloud"], "CHINA");
+        assert_eq!(body["users"]["sync_type"], "INCLUDE");
+        assert_eq!(body["users"]["selected_users"][0], "a@contoso.example");
+        assert_eq!(body["personal_contacts"]["sync_type"], "EXCLUDE");
+        assert_eq!(body["personal_contacts"]["enabled"], true);
+        assert_eq!(body["shared_mailbox"]["enabled"], false);
+        assert_eq!(body["sign_in_as_standard_user"]["enabled"], false);
+        assert!(body.get("events").is_none());
+        assert!(body["users"].get("starting_extension_number").is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn empty_selections_are_refused() {
+        let refused = checked_scope("users.scope", &UserScope::Only { users: vec![] });
+        assert!(refused.is_err_and(|e| e.message.contains("at least one user")));
+        assert_eq!(checked_scope("x", &UserScope::All), Ok(UserScope::All));
+    }
+
+    #[test]
+    fn a_free_extension_is_suggested() {
+        let taken: std::collections::HashMap<String, String> = [
+            ("1000".to_owned(), "a".to_owned()),
+            ("2000".to_owned(), "b".to_owned()),
+        ]
+        .into();
+        assert_eq!(suggest_free("1000", &taken), "3000");
+        assert_eq!(suggest_free("100", &taken), "200");
+    }
+
+    #[test]
+    fn schedule_preview_lists_runs() -> Result<(), WizardError> {
+        assert_eq!(preview_schedule("@hourly", 3)?.len(), 3);
+        assert!(preview_schedule("61 * * * *", 3).is_err());
+        Ok(())
+    }
+}

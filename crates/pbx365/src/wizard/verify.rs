@@ -1,0 +1,72 @@
+//! Step 9: verify. First wait until the PBX itself can list Microsoft 365 users — Entra takes a
+//! while to replicate a new app or key, and in guided mode the admin is still working in the
+//! portal — then run every doctor check.
+
+use std::time::Duration;
+
+use crate::profile::Mode;
+use crate::progress::{StepContext, StepId};
+use crate::wizard::{Environment, WizardError};
+
+/// The PBX's answer means Entra has not caught up yet (a new app, key or grant).
+fn is_replication_lag(error: &portsip::Error) -> bool {
+    let text = error.to_string();
+    [
+        "AADSTS700016",
+        "AADSTS700027",
+        "AADSTS7000112",
+        "Authorization_RequestDenied",
+    ]
+    .iter()
+    .any(|code| text.contains(code))
+}
+
+/// Polls `GET /ms365/users` until it succeeds, the budget is spent, or the caller cancels.
+pub(crate) async fn wait_for_listing(
+    env: &Environment,
+    client: &portsip::Client,
+    mode: Mode,
+    ctx: &StepContext,
+) -> Result<(), WizardError> {
+    let step = StepId::Verify;
+    let budget = env.verify_budget;
+    let mut waited = Duration::ZERO;
+    let mut wait = env.retry.replication_base;
+    loop {
+        let error = match client.ms365_users().await {
+            Ok(_) => return Ok(()),
+            Err(error) => error,
+        };
+        let retry = match mode {
+            // The admin may still be uploading the certificate or granting consent.
+            Mode::Guided => error.is_rejection(),
+            Mode::Auto => is_replication_lag(&error),
+        };
+        if !retry {
+            return Ok(());
+        }
+        if waited >= budget {
+            return Err(WizardError::NotVerified {
+                seconds: waited.as_secs(),
+                last: crate::wizard::error::sentence(&error.to_string()),
+                hint: match mode {
+                    Mode::Guided => "Finish the steps in the Entra admin center (upload public_key.pem, grant admin consent), then verify again.".to_owned(),
+                    Mode::Auto => "Entra may still be replicating the app or its certificate: wait a few minutes and verify again (pbx365 doctor).".to_owned(),
+                },
+            });
+        }
+        let message = match mode {
+            Mode::Guided => format!(
+                "Waiting for the steps in Entra (upload public_key.pem, grant admin consent)… the PBX says: {error}"
+            ),
+            Mode::Auto => "Waiting for Entra to replicate the app and its certificate…".to_owned(),
+        };
+        ctx.waiting(step, message);
+        let this_wait = wait
+            .min(budget.saturating_sub(waited))
+            .max(Duration::from_millis(10));
+        tokio::time::sleep(this_wait).await;
+        waited += this_wait;
+        wait = (wait * 2).min(env.retry.replication_cap);
+    }
+}

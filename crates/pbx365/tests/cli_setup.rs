@@ -1,0 +1,346 @@
+//! `pbx365 setup` and `pbx365 doctor` against `pbx365 sim --tls --auto-approve`, with the
+//! secrets in a real Secret Service: each scenario runs inside a private `dbus-run-session`
+//! with an unlocked throwaway gnome-keyring and a throwaway HOME, never the user's own.
+#![cfg(target_os = "linux")]
+
+#[allow(dead_code)] // each cli_* test binary uses part of the support module
+mod cli_support;
+
+use std::path::{Path, PathBuf};
+
+use cli_support::{HANG_GUARD, RunningSim, TestResult, pbx_login, run};
+use serde_json::Value;
+
+/// A throwaway HOME whose config folder holds the profiles.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+/// What one command of a scenario printed.
+#[derive(Debug)]
+struct Step {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Step {
+    fn json(&self) -> Result<Value, Box<dyn std::error::Error>> {
+        serde_json::from_str(self.stdout.trim())
+            .map_err(|e| format!("stdout is not one JSON object ({e}): {self:?}").into())
+    }
+}
+
+impl Home {
+    fn new() -> Result<Self, Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        for sub in ["config", "data", "run", "out"] {
+            std::fs::create_dir_all(dir.path().join(sub))?;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dir.path().join("run"),
+                std::fs::Permissions::from_mode(0o700),
+            )?;
+        }
+        Ok(Self { dir })
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    fn profile_file(&self, name: &str) -> PathBuf {
+        self.config()
+            .join("pbx365")
+            .join("profiles")
+            .join(format!("{name}.json"))
+    }
+
+    /// Runs `commands` (one shell command line each, `$PBX365` being the binary) in a private
+    /// D-Bus session with an unlocked keyring; each command's output is kept apart.
+    async fn scenario(
+        &self,
+        commands: &[&str],
+        env: &[(&str, String)],
+    ) -> Result<Vec<Step>, Box<dyn std::error::Error>> {
+        let out = self.dir.path().join("out");
+        let mut script = String::from(
+            "printf throwaway | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 90\n",
+        );
+        for (index, command) in commands.iter().enumerate() {
+            let file = |suffix: &str| out.join(format!("{index}.{suffix}")).display().to_string();
+            script.push_str(&format!(
+                "{command} >'{}' 2>'{}'; echo $? >'{}'\n",
+                file("out"),
+                file("err"),
+                file("rc")
+            ));
+        }
+        let output = tokio::time::timeout(
+            HANG_GUARD * 2,
+            tokio::process::Command::new("dbus-run-session")
+                .args(["--", "sh", "-c", &script])
+                .env("HOME", self.dir.path())
+                .env("XDG_CONFIG_HOME", self.config())
+                .env("XDG_DATA_HOME", self.dir.path().join("data"))
+                .env("XDG_RUNTIME_DIR", self.dir.path().join("run"))
+                .env("PBX365", env!("CARGO_BIN_EXE_pbx365"))
+                .env("PBX365_TEST_BROWSER", "follow-redirects")
+                .env_remove("RUST_LOG")
+                .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+                .kill_on_drop(true)
+                .output(),
+        )
+        .await?
+        .map_err(|e| format!("could not start dbus-run-session ({e}); run scripts/bootstrap to install dbus and gnome-keyring"))?;
+        assert!(
+            output.status.success(),
+            "the private keyring session failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (0..commands.len())
+            .map(|index| {
+                let read =
+                    |suffix: &str| std::fs::read_to_string(out.join(format!("{index}.{suffix}")));
+                Ok(Step {
+                    code: read("rc")?.trim().parse()?,
+                    stdout: read("out")?,
+                    stderr: read("err")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The scenario's variables: the emulators' addresses, CA and demo PBX admin.
+fn sim_env(sim: &RunningSim) -> Result<Vec<(&'static str, String)>, Box<dyn std::error::Error>> {
+    Ok(vec![
+        ("PBX_URL", sim.get("/pbx/url")?),
+        ("PBX_USER", sim.get("/pbx/admin/username")?),
+        ("PBX_PASSWORD", sim.get("/pbx/admin/password")?),
+        ("PBX_DOMAIN", sim.get("/pbx/admin/domain")?),
+        ("CA_FILE", sim.get("/ca_file")?),
+        ("AUTHORITY", sim.get("/microsoft/authority")?),
+    ])
+}
+
+const SETUP: &str = r#""$PBX365" setup --profile demo --pbx-url "$PBX_URL" --username "$PBX_USER" --domain "$PBX_DOMAIN" --password-stdin --ca-file "$CA_FILE" --authority "$AUTHORITY" --mode auto --features users"#;
+
+/// The PBX's integration as `pbx365 pbx check --json` reports it.
+async fn pbx_integration(sim: &RunningSim) -> Result<Value, Box<dyn std::error::Error>> {
+    let (mut args, password) = pbx_login(sim, "admin")?;
+    args.extend([
+        "--ca-file".to_owned(),
+        sim.get("/ca_file")?,
+        "--json".to_owned(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let check = run(&args, &format!("{password}\n"), &[]).await?;
+    assert!(check.status.success(), "{check:?}");
+    check.json()
+}
+
+fn contains_file(path: &Path, needle: &str) -> Result<bool, std::io::Error> {
+    Ok(std::fs::read_to_string(path)?.contains(needle))
+}
+
+#[tokio::test]
+async fn automatic_setup_applies_after_the_review_and_the_doctor_then_passes() -> TestResult {
+    let sim = RunningSim::start(&["--tls", "--auto-approve"]).await?;
+    let home = Home::new()?;
+    let env = sim_env(&sim)?;
+    let setup = format!(r#"printf '%s\n' "$PBX_PASSWORD" | {SETUP} --yes"#);
+    let steps = home
+        .scenario(
+            &[
+                &setup,
+                r#""$PBX365" doctor --profile demo"#,
+                r#""$PBX365" doctor --profile demo --json"#,
+            ],
+            &env,
+        )
+        .await?;
+    let [setup, doctor, doctor_json] = steps.as_slice() else {
+        return Err(format!("expected three steps, got {steps:?}").into());
+    };
+
+    assert_eq!(setup.code, 0, "{setup:?}");
+    assert!(
+        setup.stdout.contains("Review of profile \"demo\""),
+        "{}",
+        setup.stdout
+    );
+    assert!(setup.stdout.contains("Applied"), "{}", setup.stdout);
+    assert!(
+        setup.stdout.contains("every check passed"),
+        "{}",
+        setup.stdout
+    );
+    assert!(
+        setup.stderr.contains("[Connect to the PBX]"),
+        "{}",
+        setup.stderr
+    );
+
+    assert_eq!(doctor.code, 0, "{doctor:?}");
+    assert!(
+        doctor
+            .stdout
+            .contains("PASS  The PBX lists Microsoft 365 users"),
+        "{}",
+        doctor.stdout
+    );
+    assert!(!doctor.stdout.contains("FAIL"), "{}", doctor.stdout);
+    assert_eq!(doctor_json.code, 0, "{doctor_json:?}");
+    let report = doctor_json.json()?;
+    assert_eq!(report["passed"], true, "{report}");
+    assert_eq!(report["profile"], "demo");
+
+    // The PBX now points at the app the setup registered, and the profile holds no secret.
+    let integration = pbx_integration(&sim).await?;
+    assert_eq!(integration["configured"], true, "{integration}");
+    assert_eq!(
+        integration["ms365"]["directory_id"],
+        sim.get("/microsoft/tenant_id")?
+    );
+    let profile = home.profile_file("demo");
+    assert!(profile.exists(), "no profile at {}", profile.display());
+    assert!(!contains_file(&profile, &sim.get("/pbx/admin/password")?)?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_input_and_a_declined_review_change_nothing() -> TestResult {
+    let sim = RunningSim::start(&["--tls", "--auto-approve"]).await?;
+    let home = Home::new()?;
+    let env = sim_env(&sim)?;
+    let leading_zero =
+        format!(r#"printf '%s\n' "$PBX_PASSWORD" | {SETUP} --starting-extension 0123 --yes"#);
+    // `setsid` detaches from any terminal, so the answer comes from stdin after the password.
+    let declined = format!(r#"printf '%s\nn\n' "$PBX_PASSWORD" | setsid -w {SETUP}"#);
+    let steps = home.scenario(&[&leading_zero, &declined], &env).await?;
+    let [leading_zero, declined] = steps.as_slice() else {
+        return Err(format!("expected two steps, got {steps:?}").into());
+    };
+
+    assert_eq!(leading_zero.code, 1, "{leading_zero:?}");
+    assert!(
+        leading_zero.stderr.contains("0123"),
+        "{}",
+        leading_zero.stderr
+    );
+    assert!(
+        !leading_zero.stdout.contains("Review of profile"),
+        "{}",
+        leading_zero.stdout
+    );
+
+    assert_eq!(declined.code, 1, "{declined:?}");
+    assert!(
+        declined.stdout.contains("Review of profile \"demo\""),
+        "{}",
+        declined.stdout
+    );
+    assert!(
+        declined.stderr.contains("Apply these changes? [y/N]"),
+        "{}",
+        declined.stderr
+    );
+    assert!(
+        declined.stderr.contains("nothing was changed"),
+        "{}",
+        declined.stderr
+    );
+    assert!(!declined.stdout.contains("Applied"), "{}", declined.stdout);
+
+    let integration = pbx_integration(&sim).await?;
+    assert_eq!(integration["configured"], false, "{integration}");
+    assert!(!home.profile_file("demo").exists());
+    Ok(())
+}
+
+#[tokio::test]
+async fn doctor_names_a_profile_that_does_not_exist() -> TestResult {
+    let home = Home::new()?;
+    let config = home.config();
+    let config = config.to_str().ok_or("temporary path is not UTF-8")?;
+    let missing = run(
+        &["doctor", "--profile", "nowhere", "--json"],
+        "",
+        &[("XDG_CONFIG_HOME", config), ("HOME", config)],
+    )
+    .await?;
+    assert_eq!(missing.status.code(), Some(1), "{missing:?}");
+    assert!(
+        missing.stderr.contains("No profile is named 'nowhere'"),
+        "{}",
+        missing.stderr
+    );
+    let report = missing.json()?;
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["error"]["kind"], "profile");
+    Ok(())
+}
+
+#[tokio::test]
+async fn cert_status_speaks_monitoring_exit_codes_and_rotate_renews_the_key() -> TestResult {
+    let sim = RunningSim::start(&["--tls", "--auto-approve"]).await?;
+    let home = Home::new()?;
+    let env = sim_env(&sim)?;
+    let setup = format!(r#"printf '%s\n' "$PBX_PASSWORD" | {SETUP} --yes"#);
+    let steps = home
+        .scenario(
+            &[
+                r#""$PBX365" cert status --all"#,
+                &setup,
+                r#""$PBX365" cert status --profile demo --json"#,
+                r#""$PBX365" cert rotate --profile demo --yes"#,
+                r#""$PBX365" cert status --all --json"#,
+                r#""$PBX365" cert status --profile demo"#,
+            ],
+            &env,
+        )
+        .await?;
+    let [none, setup, before, rotate, after, line] = steps.as_slice() else {
+        return Err(format!("expected six steps, got {steps:?}").into());
+    };
+
+    assert_eq!(none.code, 3, "no profile yet is UNKNOWN: {none:?}");
+    assert!(none.stdout.starts_with("PBX365 CERT UNKNOWN"), "{none:?}");
+    assert_eq!(setup.code, 0, "{setup:?}");
+
+    assert_eq!(before.code, 0, "{before:?}");
+    let before = before.json()?;
+    assert_eq!(before["report"]["state"], "OK", "{before}");
+    let old = before["statuses"][0]["pbx_certificate"]["sha1_thumbprint"].clone();
+    assert!(old.is_string(), "{before}");
+
+    assert_eq!(rotate.code, 0, "{rotate:?}");
+    assert!(rotate.stdout.contains("Rotated"), "{}", rotate.stdout);
+
+    assert_eq!(after.code, 0, "{after:?}");
+    let after = after.json()?;
+    let status = &after["statuses"][0];
+    assert_eq!(status["state"]["state"], "healthy", "{after}");
+    let new = &status["pbx_certificate"]["sha1_thumbprint"];
+    assert_ne!(new, &old, "rotation kept the old certificate: {after}");
+    let on_app: Vec<&Value> = status["app_keys"]
+        .as_array()
+        .ok_or("no app keys")?
+        .iter()
+        .map(|key| &key["thumbprint"])
+        .collect();
+    assert!(on_app.contains(&new), "new key not on the app: {after}");
+    assert!(!on_app.contains(&&old), "old key still on the app: {after}");
+
+    assert_eq!(line.code, 0, "{line:?}");
+    assert!(
+        line.stdout.starts_with("PBX365 CERT OK - demo:"),
+        "{line:?}"
+    );
+    assert!(line.stdout.contains("| days_left="), "{line:?}");
+    Ok(())
+}

@@ -1,0 +1,331 @@
+//! Automatic mode end to end against the emulators: the full setup, then the doctor on its
+//! own, the profile searched for secrets, and a re-run that changes nothing.
+
+mod engine_common;
+
+use engine_common::{TestResult, describe, full_auto, prepare_auto, world};
+use pbx365::doctor::{self, CheckId, CheckStatus};
+use pbx365::profile::{ApplyStep, Mode, StepOutcome};
+use pbx365::progress::StepContext;
+use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
+use pbx365::wizard::{AppAction, ChangeTarget, KeyAction};
+
+fn audit_updates(world: &engine_common::World) -> usize {
+    world
+        .sim
+        .pbx
+        .audit_log()
+        .iter()
+        .filter(|entry| entry.to_string().contains("MICROSOFT_365_INTEGRATION"))
+        .count()
+}
+
+#[tokio::test]
+async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() -> TestResult {
+    let world = world().await?;
+    let (ctx, events) = engine_common::recording();
+    let mut wizard = prepare_auto(&world, "contoso", &ctx).await?;
+
+    let state = wizard.state();
+    let app = state.app_registration.clone().ok_or("no app step")?;
+    assert_eq!(app.action, AppAction::Create);
+    assert_eq!(
+        app.permissions,
+        ["Contacts.Read", "MailboxSettings.Read", "User.Read.All"]
+    );
+    assert_eq!(
+        state.key_pair.as_ref().map(|k| k.action),
+        Some(KeyAction::Generate)
+    );
+    let microsoft = state.microsoft.clone().ok_or("no Microsoft step")?;
+    assert_eq!(microsoft.can_grant_permissions, Some(true));
+    assert_eq!(microsoft.tenant_id, world.sim.ms.tenant_id());
+
+    // Nothing is written before apply: the review only reads.
+    let review = wizard.review(&ctx).await?;
+    assert!(world.files().is_empty(), "{:?}", world.files());
+    assert!(world.sim.ms.applications().is_empty());
+    assert!(world.secrets.values().is_empty());
+    assert!(world.sim.pbx.certificate().is_none());
+    let targets = |target: ChangeTarget| {
+        review
+            .changes
+            .iter()
+            .filter(|c| c.target == target)
+            .map(|c| c.summary.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        targets(ChangeTarget::Entra)
+            .iter()
+            .any(|c| c.starts_with("Create the app registration")),
+        "{:?}",
+        review.changes
+    );
+    assert!(
+        targets(ChangeTarget::Pbx)
+            .iter()
+            .any(|c| c.contains("Starting extension: (not set) → 5000")),
+        "{:?}",
+        review.changes
+    );
+    assert!(!review.nothing_to_change);
+
+    let applied = wizard.apply(&ctx).await?;
+    assert!(applied.changed);
+    assert!(applied.journal.finished_at.is_some());
+    let report = wizard.verify(&ctx).await?;
+    assert!(report.passed, "{}", describe(&report));
+    assert!(
+        report.checks.iter().all(|c| c.status == CheckStatus::Pass),
+        "{}",
+        describe(&report)
+    );
+    assert_eq!(report.checks.len(), 9);
+    let seen = events.lock().map(|e| e.clone()).unwrap_or_default();
+    assert!(
+        seen.iter()
+            .any(|e| e.message.contains("Create or repair the app registration"))
+    );
+
+    // What the emulators now hold.
+    let apps = world.sim.ms.applications();
+    assert_eq!(apps.len(), 1);
+    let app = &apps[0];
+    let profile = world.env.profiles.require("contoso")?;
+    let identity = profile.app.clone().ok_or("the profile has no app")?;
+    assert_eq!(identity.app_id, app.app_id);
+    let mut uris = app.web_redirect_uris.clone();
+    uris.sort();
+    let mut pbx_uris = vec![
+        world.sim.pbx.redirect_uri(),
+        world.sim.pbx.sbc_redirect_uri().ok_or("no SBC URI")?,
+    ];
+    pbx_uris.sort();
+    assert_eq!(uris, pbx_uris);
+    let certificate = world
+        .sim
+        .pbx
+        .certificate()
+        .ok_or("the PBX has no key pair")?;
+    let keys = world.sim.ms.key_credentials(&app.app_id);
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].thumbprint_hex(), certificate.sha1_thumbprint);
+    assert_eq!(
+        world.sim.ms.granted_graph_permissions(&app.app_id),
+        ["Contacts.Read", "MailboxSettings.Read", "User.Read.All"]
+    );
+    let settings = world.sim.pbx.ms365_settings();
+    assert_eq!(settings["application_id"], app.app_id.as_str());
+    assert_eq!(settings["directory_id"], world.sim.ms.tenant_id());
+    assert_eq!(settings["sync_time"], "30 2 * * *");
+    assert_eq!(settings["users"]["starting_extension_number"], "5000");
+    assert_eq!(settings["users"]["sync_type"], "ALL");
+    assert_eq!(settings["personal_contacts"]["enabled"], true);
+    assert_eq!(profile.microsoft.mode, Mode::Auto);
+    assert!(profile.last_verification.as_ref().is_some_and(|v| v.passed));
+
+    // The profile holds no secret: every keyring value and every emulator password is absent.
+    let text = std::fs::read_to_string(world.env.profiles.path_of("contoso")?)?;
+    let mut secrets: Vec<String> = world
+        .secrets
+        .values()
+        .iter()
+        .map(|s| s.expose().to_owned())
+        .collect();
+    assert!(secrets.len() >= 2, "the sign-ins were not saved");
+    secrets.extend(world.sim_passwords());
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "a secret is in the profile"
+        );
+    }
+    for kind in [
+        SecretKind::PbxRefreshToken,
+        SecretKind::MicrosoftRefreshToken,
+    ] {
+        assert!(
+            world
+                .secrets
+                .get(&SecretKey::new("contoso", kind))?
+                .is_some(),
+            "{kind:?} not saved"
+        );
+    }
+    assert!(
+        world
+            .secrets
+            .get(&SecretKey::new("contoso", SecretKind::PbxPassword))?
+            .is_none(),
+        "the password was kept although not asked to"
+    );
+
+    // The doctor on its own signs in again from the keyring.
+    let report = doctor::run(&world.env, "contoso", &StepContext::silent()).await?;
+    assert!(report.passed, "{}", describe(&report));
+
+    // A re-run finds everything in place: no change, nothing created twice.
+    let audits = audit_updates(&world);
+    let (_, review, applied, report) = full_auto(&world, "contoso").await?;
+    assert!(review.nothing_to_change, "{:?}", review.changes);
+    assert!(!applied.changed, "{:?}", applied.journal);
+    assert!(
+        applied
+            .journal
+            .entries
+            .iter()
+            .all(|e| matches!(e.outcome, StepOutcome::Done { changed: false }))
+    );
+    assert!(report.passed, "{}", describe(&report));
+    assert_eq!(world.sim.ms.applications().len(), 1);
+    assert_eq!(world.sim.ms.key_credentials(&app.app_id).len(), 1);
+    assert_eq!(
+        world.sim.pbx.certificate().map(|c| c.sha1_thumbprint),
+        Some(certificate.sha1_thumbprint)
+    );
+    assert_eq!(
+        world.sim.ms.service_principals().len(),
+        2,
+        "Graph's and the app's"
+    );
+    assert_eq!(audit_updates(&world), audits, "the PBX was written again");
+
+    // A later run can start from the sign-ins saved in the keyring, without any password.
+    let mut saved = pbx365::wizard::Wizard::open(std::sync::Arc::clone(&world.env), "contoso")?;
+    let ctx = StepContext::silent();
+    let pbx = saved
+        .connect_pbx(
+            pbx365::wizard::PbxLogin {
+                password: None,
+                ..world.login()
+            },
+            &ctx,
+        )
+        .await?;
+    assert_eq!(pbx.role, "Admin");
+    let microsoft = saved
+        .sign_in_microsoft(
+            pbx365::wizard::MicrosoftSignIn {
+                method: pbx365::wizard::SignInMethod::Saved,
+                ..world.sign_in()
+            },
+            &ctx,
+        )
+        .await?;
+    assert_eq!(microsoft.tenant_id, world.sim.ms.tenant_id());
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_app_the_pbx_already_uses_is_adopted_and_its_certificate_kept() -> TestResult {
+    let world = world().await?;
+    // An admin set things up by hand before: an app with the PBX's certificate, and a PBX
+    // pointed at it. The certificate is valid, so it must be kept (a new key pair would
+    // break the PBX for whatever else uses the app).
+    let ctx = StepContext::silent();
+    let client = portsip::Client::builder(&world.sim.pbx_url)
+        .ca_file(world.sim.ca_file.clone().ok_or("no CA file")?)
+        .build()?;
+    let admin = &world.sim.tenant.admin;
+    client
+        .login(&admin.username, &admin.password, admin.domain.as_deref())
+        .await?;
+    client.generate_ms365_certificate().await?;
+    let certificate = world.sim.pbx.certificate().ok_or("no certificate")?;
+    let registered = world.sim.ms.register_app(sim::ms::AppSeed {
+        display_name: "PBX Server-side".into(),
+        web_redirect_uris: vec![world.sim.pbx.redirect_uri()],
+        certificates_der: vec![certificate.der.clone()],
+        graph_app_roles: vec!["User.Read.All".into(), "Calendars.Read".into()],
+    })?;
+    client
+        .set_ms365(&portsip::model::Ms365SettingsUpdate {
+            app: portsip::model::Ms365App {
+                national_cloud: Some(portsip::model::NationalCloud::Global),
+                directory_id: Some(world.sim.ms.tenant_id().to_owned()),
+                application_id: Some(registered.app_id.clone()),
+            },
+            ..Default::default()
+        })
+        .await?;
+
+    let mut wizard = prepare_auto(&world, "adopted", &ctx).await?;
+    let app = wizard.state().app_registration.ok_or("no app step")?;
+    assert_eq!(app.action, AppAction::Repair);
+    assert_eq!(app.app_id.as_deref(), Some(registered.app_id.as_str()));
+    assert!(
+        app.changes
+            .iter()
+            .any(|c| c.contains("sbc.contoso.example")),
+        "{:?}",
+        app.changes
+    );
+    assert!(
+        app.changes
+            .iter()
+            .any(|c| c.contains("Stop declaring") && c.contains("Calendars.Read"))
+    );
+    let key = wizard.state().key_pair.ok_or("no key step")?;
+    assert_eq!(key.action, KeyAction::Reuse);
+    assert_eq!(key.on_app, Some(true));
+    let review = wizard.review(&ctx).await?;
+    assert!(
+        review.warnings.iter().any(|w| w.contains("Calendars.Read")),
+        "the superfluous grant is not mentioned: {:?}",
+        review.warnings
+    );
+    wizard.apply(&ctx).await?;
+    let report = wizard.verify(&ctx).await?;
+
+    assert_eq!(
+        world.sim.ms.applications().len(),
+        1,
+        "a second app was made"
+    );
+    assert_eq!(
+        world.sim.pbx.certificate().map(|c| c.sha1_thumbprint),
+        Some(certificate.sha1_thumbprint.clone()),
+        "the working key pair was replaced"
+    );
+    assert_eq!(world.sim.ms.key_credentials(&registered.app_id).len(), 1);
+    // Granted permissions are never revoked; the doctor reports the superfluous one.
+    let granted = report
+        .check(CheckId::PermissionsGranted)
+        .ok_or("no grant check")?;
+    assert_eq!(granted.status, CheckStatus::Fail, "{}", describe(&report));
+    assert!(
+        granted.explanation.contains("superfluous Calendars.Read"),
+        "{}",
+        granted.explanation
+    );
+    assert!(
+        granted
+            .fix
+            .as_deref()
+            .is_some_and(|f| f.contains("Remove Calendars.Read"))
+    );
+    let exact = report
+        .check(CheckId::PermissionsExact)
+        .ok_or("no exact check")?;
+    assert_eq!(exact.status, CheckStatus::Pass, "{}", describe(&report));
+    assert!(!report.passed);
+    assert_eq!(
+        report.check(CheckId::PbxListsUsers).map(|c| c.status),
+        Some(CheckStatus::Pass)
+    );
+    let journal = world
+        .env
+        .profiles
+        .require("adopted")?
+        .apply
+        .ok_or("no journal")?;
+    assert!(
+        journal
+            .entries
+            .iter()
+            .any(|e| e.step == ApplyStep::KeyPair
+                && e.outcome == StepOutcome::Done { changed: false })
+    );
+    Ok(())
+}

@@ -1,0 +1,330 @@
+//! What the engine tests share: the emulators, a temporary profile folder, an in-memory
+//! keyring, and a "browser" that follows the sign-in redirects (the emulator auto-approves).
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pbx365::features::Feature;
+use pbx365::profile::{CloudChoice, ProfileStore, SyncOptions};
+use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
+use pbx365::secrets::MemorySecretStore;
+use pbx365::wizard::{
+    AppRegistrationInput, Environment, KeyPairInput, MicrosoftSignIn, PbxLogin, SignInMethod,
+    Wizard,
+};
+use reqwest::header::LOCATION;
+use url::Url;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Plays the admin's browser: follows redirects from the sign-in page to the loopback
+/// listener. The emulator approves at once, so no page has to be filled in.
+pub struct FollowRedirects {
+    pub client: reqwest::Client,
+    /// Every URL the wizard asked to open.
+    pub opened: Arc<Mutex<Vec<Url>>>,
+}
+
+impl entra::BrowserOpener for FollowRedirects {
+    fn open(&self, url: &Url) -> Result<(), entra::EntraError> {
+        if let Ok(mut opened) = self.opened.lock() {
+            opened.push(url.clone());
+        }
+        let client = self.client.clone();
+        let url = url.clone();
+        tokio::spawn(async move {
+            if let Err(error) = follow(&client, url, 10).await {
+                eprintln!("test browser: {error}");
+            }
+        });
+        Ok(())
+    }
+}
+
+/// A browser that never comes back (the admin walked away).
+pub struct NeverReturns;
+
+impl entra::BrowserOpener for NeverReturns {
+    fn open(&self, _url: &Url) -> Result<(), entra::EntraError> {
+        Ok(())
+    }
+}
+
+/// GETs `url` and follows `Location` headers on loopback addresses only; returns the last
+/// location it did not follow (e.g. the PBX's own callback).
+pub async fn follow(
+    client: &reqwest::Client,
+    mut url: Url,
+    limit: usize,
+) -> Result<Option<Url>, Box<dyn std::error::Error + Send + Sync>> {
+    for _ in 0..limit {
+        let response = client.get(url.clone()).send().await?;
+        let Some(location) = response.headers().get(LOCATION) else {
+            return Ok(None);
+        };
+        let next = url.join(location.to_str()?)?;
+        let local = matches!(next.host_str(), Some("localhost" | "127.0.0.1"));
+        if !local {
+            return Ok(Some(next));
+        }
+        url = next;
+    }
+    Err("too many redirects".into())
+}
+
+pub struct World {
+    pub sim: sim::Sim,
+    pub dir: tempfile::TempDir,
+    pub secrets: MemorySecretStore,
+    pub env: Arc<Environment>,
+    pub http: reqwest::Client,
+    pub opened: Arc<Mutex<Vec<Url>>>,
+}
+
+pub fn fast_retry() -> entra::RetryPolicy {
+    entra::RetryPolicy {
+        throttle_budget: Duration::from_secs(10),
+        throttle_base: Duration::from_millis(20),
+        replication_base: Duration::from_millis(50),
+        replication_cap: Duration::from_millis(400),
+        replication_budget: Duration::from_secs(15),
+    }
+}
+
+pub async fn world() -> Result<World, Box<dyn std::error::Error>> {
+    world_with(|_| {}).await
+}
+
+/// The emulators over HTTPS with an SBC (two Redirect URIs), a small seeded tenant, and an
+/// environment whose waits are short.
+pub async fn world_with(
+    adjust: impl FnOnce(&mut sim::SimConfig),
+) -> Result<World, Box<dyn std::error::Error>> {
+    let mut config = sim::SimConfig {
+        tls: true,
+        auto_approve: true,
+        ms_users: 30,
+        pbx_users: 12,
+        sbc_domain: Some("sbc.contoso.example".to_owned()),
+        ..sim::SimConfig::default()
+    };
+    adjust(&mut config);
+    let sim = sim::start(config).await?;
+    let ca_pem = sim.ca_pem.clone().ok_or("the emulator has no CA")?;
+    let http = reqwest::Client::builder()
+        .use_rustls_tls()
+        .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes())?)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let dir = tempfile::tempdir()?;
+    let secrets = MemorySecretStore::default();
+    let opened = Arc::new(Mutex::new(Vec::new()));
+    let env = Environment {
+        profiles: ProfileStore::at(dir.path()),
+        secrets: Arc::new(secrets.clone()),
+        browser: Arc::new(FollowRedirects {
+            client: http.clone(),
+            opened: Arc::clone(&opened),
+        }),
+        microsoft_ca_pem: Some(ca_pem),
+        retry: fast_retry(),
+        sign_in_timeout: Duration::from_secs(20),
+        verify_budget: Duration::from_secs(20),
+    };
+    Ok(World {
+        sim,
+        dir,
+        secrets,
+        env: Arc::new(env),
+        http,
+        opened,
+    })
+}
+
+impl World {
+    pub fn login(&self) -> PbxLogin {
+        let admin = &self.sim.tenant.admin;
+        PbxLogin {
+            url: self.sim.pbx_url.clone(),
+            username: admin.username.clone(),
+            password: Some(admin.password.clone()),
+            domain: admin.domain.clone(),
+            ca_file: self.sim.ca_file.clone(),
+            pin_sha256: None,
+            remember_password: false,
+        }
+    }
+
+    pub fn cloud(&self) -> CloudChoice {
+        CloudChoice::Custom {
+            authority: self.sim.ms_authority.clone(),
+        }
+    }
+
+    pub fn sign_in(&self) -> MicrosoftSignIn {
+        MicrosoftSignIn {
+            cloud: self.cloud(),
+            client_id: None,
+            method: SignInMethod::Browser,
+            login_hint: None,
+        }
+    }
+
+    /// The same world with another environment (e.g. another browser).
+    pub fn env_with(&self, change: impl FnOnce(&mut Environment)) -> Arc<Environment> {
+        let mut env = Environment {
+            profiles: ProfileStore::at(self.dir.path()),
+            secrets: Arc::new(self.secrets.clone()),
+            browser: Arc::new(FollowRedirects {
+                client: self.http.clone(),
+                opened: Arc::clone(&self.opened),
+            }),
+            microsoft_ca_pem: self.sim.ca_pem.clone(),
+            retry: fast_retry(),
+            sign_in_timeout: Duration::from_secs(20),
+            verify_budget: Duration::from_secs(20),
+        };
+        change(&mut env);
+        Arc::new(env)
+    }
+
+    /// Files under the profile folder.
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        walk(&path, out);
+                    } else {
+                        out.push(path);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.dir.path(), &mut out);
+        out
+    }
+
+    /// Every password the emulators know.
+    pub fn sim_passwords(&self) -> Vec<String> {
+        let tenant = &self.sim.tenant;
+        let mut passwords = vec![
+            tenant.admin.password.clone(),
+            tenant.standard_user.password.clone(),
+            tenant.system_admin.password.clone(),
+        ];
+        passwords.extend(
+            self.sim
+                .ms
+                .demo_accounts()
+                .all()
+                .iter()
+                .map(|a| a.password.clone()),
+        );
+        passwords
+    }
+}
+
+pub fn all_features() -> BTreeSet<Feature> {
+    Feature::ALL.into_iter().collect()
+}
+
+pub fn app_input(features: BTreeSet<Feature>) -> AppRegistrationInput {
+    AppRegistrationInput {
+        features,
+        display_name: None,
+    }
+}
+
+pub fn sync_options() -> SyncOptions {
+    let mut options = SyncOptions {
+        sync_time: "30 2 * * *".to_owned(),
+        ..SyncOptions::default()
+    };
+    options.users.starting_extension = Some("5000".to_owned());
+    options.users.sync_photos = true;
+    options
+}
+
+/// A context that keeps every progress event.
+pub fn recording() -> (StepContext, Arc<Mutex<Vec<ProgressEvent>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    let ctx = StepContext::new(
+        Arc::new(move |event: &ProgressEvent| {
+            if let Ok(mut seen) = sink.lock() {
+                seen.push(event.clone());
+            }
+        }),
+        CancellationToken::new(),
+    );
+    (ctx, seen)
+}
+
+/// Steps 1–6 of automatic mode.
+pub async fn prepare_auto(
+    world: &World,
+    profile: &str,
+    ctx: &StepContext,
+) -> Result<Wizard, Box<dyn std::error::Error>> {
+    prepare_auto_in(Arc::clone(&world.env), world, profile, ctx).await
+}
+
+pub async fn prepare_auto_in(
+    env: Arc<Environment>,
+    world: &World,
+    profile: &str,
+    ctx: &StepContext,
+) -> Result<Wizard, Box<dyn std::error::Error>> {
+    let mut wizard = Wizard::open(env, profile)?;
+    wizard.connect_pbx(world.login(), ctx).await?;
+    wizard.sign_in_microsoft(world.sign_in(), ctx).await?;
+    wizard
+        .plan_app_registration(app_input(all_features()), ctx)
+        .await?;
+    wizard.plan_key_pair(KeyPairInput::default(), ctx).await?;
+    wizard.plan_consent(ctx).await?;
+    wizard.set_sync_options(sync_options(), ctx).await?;
+    Ok(wizard)
+}
+
+/// The whole automatic setup: steps 1–9.
+pub async fn full_auto(
+    world: &World,
+    profile: &str,
+) -> Result<
+    (
+        Wizard,
+        pbx365::wizard::Review,
+        pbx365::wizard::ApplyOutcome,
+        pbx365::doctor::DoctorReport,
+    ),
+    Box<dyn std::error::Error>,
+> {
+    let ctx = StepContext::silent();
+    let mut wizard = prepare_auto(world, profile, &ctx).await?;
+    let review = wizard.review(&ctx).await?;
+    let applied = wizard.apply(&ctx).await?;
+    let report = wizard.verify(&ctx).await?;
+    Ok((wizard, review, applied, report))
+}
+
+/// A report as text, for assertion messages.
+pub fn describe(report: &pbx365::doctor::DoctorReport) -> String {
+    report
+        .checks
+        .iter()
+        .map(|c| {
+            format!(
+                "{:?} {:?}: {} | fix: {:?}",
+                c.id, c.status, c.explanation, c.fix
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
