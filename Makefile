@@ -1,0 +1,87 @@
+# pbx365: the two commands a newcomer needs are `make demo` and `make test`.
+# Both install what is missing first (scripts/bootstrap: apt packages, npm packages, tauri-driver).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# No test tool may download a browser of its own: the tests use Debian's /usr/bin/chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# The Tauri CLI, told where the app and the UI are (see the script).
+TAURI := node ui/scripts/tauri.js
+APP := $(or $(CARGO_TARGET_DIR),target)/debug/pbx365-setup
+
+# `make test` runs these in order and stops at the first that fails. Cheap checks come first.
+TEST_PHASES := fmt ui-check ui-unit clippy rust-tests check-bindings ui-e2e desktop-build desktop-e2e
+
+.PHONY: help bootstrap demo test $(TEST_PHASES) ui-build
+
+help:
+	@echo 'make demo    build the desktop app and start it in demo mode'
+	@echo 'make test    run every check and test (what CI runs)'
+	@echo 'phases of make test, each runnable alone: $(TEST_PHASES)'
+
+bootstrap:
+	@scripts/bootstrap
+
+# The demo is the desktop app started with --demo: it runs the PBX and Microsoft emulators
+# (crates/sim) in-process with a seeded tenant and prefills the wizard with the demo PBX.
+demo: bootstrap desktop-build
+	@if [[ $$(uname -s) == Linux && -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]]; then \
+	  echo 'make demo opens a window, but this session has no display (DISPLAY/WAYLAND_DISPLAY unset).' >&2; \
+	  echo 'Run it on a desktop, or under a virtual one: xvfb-run -a $(APP) --demo' >&2; \
+	  exit 1; \
+	fi
+	$(APP) --demo
+
+test: bootstrap
+	@total=$$SECONDS; \
+	for phase in $(TEST_PHASES); do \
+	  start=$$SECONDS; \
+	  echo "==> $$phase"; \
+	  $(MAKE) $$phase; \
+	  echo "==> $$phase passed in $$((SECONDS - start)) s"; \
+	done; \
+	echo "==> make test passed in $$((SECONDS - total)) s"
+
+fmt:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# One `cargo test` builds every test, example and doc test with one feature resolution (running
+# doc tests separately, as nextest would need, compiles the dependencies a second time).
+rust-tests:
+	cargo test --workspace --locked --no-fail-fast
+
+# Hook for the TypeScript bindings that ts-rs generates from the Rust types: once they exist,
+# this target regenerates them and fails when the checked-in copies under ui/ are stale.
+check-bindings:
+
+ui-check:
+	cd ui && npm run check
+
+ui-unit:
+	cd ui && npm test
+
+ui-build:
+	cd ui && npm run build
+
+# The UI in headless Chromium, served by `vite preview`, with the mock backend.
+ui-e2e: ui-build
+	cd tests/e2e && npx tsc -p tsconfig.json && npx playwright test
+
+# `tauri build` embeds ui/dist (a plain `cargo build` would load the dev server's URL).
+# `--workspace --all-targets` resolves the dependencies' features as `cargo test --workspace`
+# did, so only tauri and what sits on it are compiled again (for its custom-protocol feature).
+desktop-build:
+	$(TAURI) build --debug --no-bundle -- --workspace --all-targets
+
+# The real app through tauri-driver + WebKitWebDriver, in a virtual X display and a private
+# D-Bus session (the single-instance plugin and, later, the keyring need one).
+desktop-e2e:
+	xvfb-run --auto-servernum --server-args='-screen 0 1400x1000x24' \
+	  dbus-run-session -- env NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 \
+	  bash -c 'cd tests/desktop && npm test'

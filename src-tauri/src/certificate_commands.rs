@@ -1,0 +1,164 @@
+//! Certificates: every profile's status, rotation with live steps, and the expiry reminders
+//! checked at start and daily while the app runs. Thin wrappers over
+//! `pbx365::certificate::lifecycle`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pbx365::certificate::lifecycle::{
+    CertificateStatus, Notification, Notifier, NotifyError, ProfileConnection, Reminders,
+    RotationError, RotationEvent, RotationPlan, RotationReport, RotationSink, RotationStep,
+    SystemClock, check_profiles, connect_profile,
+};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::wizard_commands::WizardHost;
+
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Why a rotation stopped, as the rotation screen shows it: where, what works now, what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RotationFailure {
+    pub profile: String,
+    pub step: RotationStep,
+    pub cause: String,
+    pub sync_works: bool,
+    pub state: String,
+    pub next: String,
+}
+
+impl From<RotationError> for RotationFailure {
+    fn from(error: RotationError) -> Self {
+        Self {
+            profile: error.profile,
+            step: error.step,
+            cause: error.cause,
+            sync_works: error.sync_works,
+            state: error.state,
+            next: error.next,
+        }
+    }
+}
+
+/// A failure before the first step: nothing was changed.
+fn not_started(profile: &str, cause: String) -> RotationFailure {
+    RotationFailure {
+        profile: profile.to_owned(),
+        step: RotationStep::GenerateKeyPair,
+        cause,
+        sync_works: true,
+        state: "Nothing was changed.".to_owned(),
+        next: "Fix the connection to the PBX (Connect PBX), then rotate again.".to_owned(),
+    }
+}
+
+/// Every saved profile's certificate status, in profile order.
+#[tauri::command]
+pub async fn certificate_statuses(
+    host: State<'_, WizardHost>,
+) -> Result<Vec<CertificateStatus>, String> {
+    let profiles = host
+        .env
+        .profiles
+        .list()
+        .map_err(|error| error.to_string())?;
+    Ok(check_profiles(&host.env, &profiles, &SystemClock).await)
+}
+
+/// What a rotation would do, for the admin to confirm (reads only).
+#[tauri::command]
+pub async fn rotation_plan(
+    host: State<'_, WizardHost>,
+    profile: String,
+) -> Result<RotationPlan, RotationFailure> {
+    let connection = connect(&host, &profile).await?;
+    let no_events: RotationSink = Arc::new(|_: &RotationEvent| {});
+    Ok(connection
+        .rotation(&host.env, &SystemClock, no_events)?
+        .plan()
+        .await?)
+}
+
+/// The rotation as one action, its steps streamed to `events`.
+#[tauri::command]
+pub async fn rotate_certificate(
+    host: State<'_, WizardHost>,
+    profile: String,
+    events: Channel<RotationEvent>,
+) -> Result<RotationReport, RotationFailure> {
+    let connection = connect(&host, &profile).await?;
+    let sink: RotationSink = Arc::new(move |event: &RotationEvent| {
+        if let Err(error) = events.send(event.clone()) {
+            tracing::warn!(%error, "a rotation progress event could not reach the window");
+        }
+    });
+    Ok(connection
+        .rotation(&host.env, &SystemClock, sink)?
+        .run()
+        .await?)
+}
+
+async fn connect(host: &WizardHost, profile: &str) -> Result<ProfileConnection, RotationFailure> {
+    let saved = host
+        .env
+        .profiles
+        .require(profile)
+        .map_err(|error| not_started(profile, error.to_string()))?;
+    connect_profile(&host.env, &saved)
+        .await
+        .map_err(|error| not_started(profile, error.to_string()))
+}
+
+/// Reminders as desktop notifications. The notification plugin cannot route a click on
+/// desktop platforms, so the text says where the rotation screen is.
+struct PluginNotifier(AppHandle);
+
+impl Notifier for PluginNotifier {
+    fn notify(&self, notification: &Notification) -> Result<(), NotifyError> {
+        self.0
+            .notification()
+            .builder()
+            .title(&notification.title)
+            .body(format!(
+                "{} In pbx365: Certificates > Rotate {}.",
+                notification.body, notification.profile
+            ))
+            .show()
+            .map_err(|error| NotifyError {
+                reason: error.to_string(),
+            })
+    }
+}
+
+/// Checks every profile's certificate now and then once a day while the app runs.
+pub fn spawn_reminders(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut daily = tokio::time::interval(DAY);
+        loop {
+            daily.tick().await;
+            check_reminders(&app).await;
+        }
+    });
+}
+
+async fn check_reminders(app: &AppHandle) {
+    let env = app.state::<WizardHost>().env.clone();
+    let profiles = match env.profiles.list() {
+        Ok(profiles) => profiles,
+        Err(error) => {
+            tracing::warn!(%error, "certificate reminders skipped: the profiles cannot be read");
+            return;
+        }
+    };
+    let statuses = check_profiles(&env, &profiles, &SystemClock).await;
+    let reminders = Reminders::new(
+        Reminders::default_path(env.profiles.base()),
+        Arc::new(PluginNotifier(app.clone())),
+    );
+    if let Err(error) = reminders.check(&statuses) {
+        tracing::warn!(%error, "certificate reminders could not be checked");
+    }
+}

@@ -1,0 +1,53 @@
+//! The engine's environment for the window: real profiles and the OS keyring, or — in demo
+//! mode — the in-process emulators, a throwaway profile folder and an in-memory secret store,
+//! so the demo never touches the user's configuration or keyring.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use entra::{BrowserOpener, EntraError};
+use pbx365::profile::ProfileStore;
+use pbx365::secrets::{KeyringSecretStore, MemorySecretStore};
+use pbx365::wizard::Environment;
+use tauri::AppHandle;
+use tauri_plugin_opener::OpenerExt;
+use url::Url;
+
+use crate::demo::Demo;
+
+/// The sign-in page in the system browser, through the opener plugin.
+struct PluginBrowser(AppHandle);
+
+impl BrowserOpener for PluginBrowser {
+    fn open(&self, url: &Url) -> Result<(), EntraError> {
+        self.0
+            .opener()
+            .open_url(url.as_str(), None::<&str>)
+            .map_err(|error| EntraError::Browser {
+                reason: error.to_string(),
+            })
+    }
+}
+
+/// Profiles in the OS config directory, secrets in the OS keyring.
+pub fn real(app: &AppHandle) -> anyhow::Result<Environment> {
+    let profiles = ProfileStore::open_default()?;
+    let secrets = KeyringSecretStore::open().context("the OS keyring cannot be used")?;
+    let mut env = Environment::new(profiles, Arc::new(secrets));
+    env.browser = Arc::new(PluginBrowser(app.clone()));
+    Ok(env)
+}
+
+/// The demo's emulators, trusted through their CA only.
+pub fn demo(app: &AppHandle, demo: &Demo) -> Environment {
+    let mut env = Environment::new(
+        ProfileStore::at(demo.profiles_dir()),
+        Arc::new(MemorySecretStore::default()),
+    );
+    env.microsoft_ca_pem = demo.sim.ca_pem.clone();
+    env.browser = match demo.follow_sign_in() {
+        Some(follower) => Arc::new(follower),
+        None => Arc::new(PluginBrowser(app.clone())),
+    };
+    env
+}

@@ -1,0 +1,103 @@
+//! `pbx365-setup`: the desktop window of pbx365. A thin Tauri shell: commands map onto
+//! `crates/pbx365`; no business logic lives here.
+
+// Release builds on Windows must not open a console window next to the app.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod certificate_commands;
+mod commands;
+mod demo;
+mod environment;
+mod launch;
+mod profile_commands;
+mod sync_commands;
+mod wizard_commands;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use tauri::Manager;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> anyhow::Result<()> {
+    let options = launch::LaunchOptions::from_command_line();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    tracing::info!(demo = options.demo, "starting pbx365-setup");
+    let demo_mode = options.demo;
+
+    tauri::Builder::default()
+        // Registered first, as the plugin requires: a second launch only brings the running
+        // window forward, so two wizards never edit the same profile at once.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            focus_main_window(app);
+        }))
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| {
+            let handle = app.handle();
+            let (env, demo) = if demo_mode {
+                let demo = tauri::async_runtime::block_on(demo::Demo::start())?;
+                (environment::demo(handle, &demo), Some(demo))
+            } else {
+                (environment::real(handle)?, None)
+            };
+            app.manage(wizard_commands::WizardHost::new(Arc::new(env)));
+            app.manage(demo);
+            app.manage(sync_commands::SyncRuns::default());
+            certificate_commands::spawn_reminders(handle.clone());
+            Ok(())
+        })
+        .manage(options)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            demo::demo_defaults,
+            demo::demo_inspect,
+            profile_commands::profiles_list,
+            profile_commands::profile_delete,
+            profile_commands::doctor_run,
+            wizard_commands::wizard_open,
+            wizard_commands::wizard_state,
+            wizard_commands::cancel_step,
+            wizard_commands::connect_pbx,
+            wizard_commands::sign_in_microsoft,
+            wizard_commands::use_guided_ids,
+            wizard_commands::plan_app_registration,
+            wizard_commands::plan_key_pair,
+            wizard_commands::plan_consent,
+            wizard_commands::open_admin_consent,
+            wizard_commands::set_sync_options,
+            wizard_commands::review,
+            wizard_commands::apply,
+            wizard_commands::verify,
+            sync_commands::sync_preview,
+            sync_commands::sync_now,
+            sync_commands::sync_cancel,
+            sync_commands::sync_history,
+            sync_commands::sync_run,
+            sync_commands::sync_export_csv,
+            sync_commands::sync_drift,
+            certificate_commands::certificate_statuses,
+            certificate_commands::rotation_plan,
+            certificate_commands::rotate_certificate,
+        ])
+        .run(tauri::generate_context!())
+        .context("the pbx365 window could not be started")
+}
+
+fn focus_main_window(app: &tauri::AppHandle) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let shown = window
+        .unminimize()
+        .and_then(|()| window.show())
+        .and_then(|()| window.set_focus());
+    if let Err(error) = shown {
+        tracing::warn!(%error, "could not bring the running pbx365 window to the front");
+    }
+}

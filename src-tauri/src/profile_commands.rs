@@ -1,0 +1,30 @@
+//! Saved profiles (one per PBX tenant) and the doctor that checks one.
+
+use pbx365::doctor::{self, DoctorReport};
+use pbx365::profile::Profile;
+use pbx365::wizard::ErrorReport;
+use tauri::{AppHandle, State};
+
+use crate::wizard_commands::{WizardHost, report};
+
+#[tauri::command]
+pub fn profiles_list(host: State<'_, WizardHost>) -> Result<Vec<Profile>, ErrorReport> {
+    host.env.profiles.list().map_err(report)
+}
+
+/// Deletes the profile file; `false` when there was none.
+#[tauri::command]
+pub fn profile_delete(host: State<'_, WizardHost>, name: String) -> Result<bool, ErrorReport> {
+    host.env.profiles.delete(&name).map_err(report)
+}
+
+/// Runs every check for a saved profile, with progress and cancellation like a wizard step.
+#[tauri::command]
+pub async fn doctor_run(
+    app: AppHandle,
+    host: State<'_, WizardHost>,
+    name: String,
+) -> Result<DoctorReport, ErrorReport> {
+    let (ctx, _running) = host.step_context(&app);
+    doctor::run(&host.env, &name, &ctx).await.map_err(report)
+}

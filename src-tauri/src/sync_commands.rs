@@ -1,0 +1,194 @@
+//! The Sync page's commands: thin wrappers over `pbx365::sync`. The history database lives
+//! next to the profiles.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use pbx365::certificate::lifecycle::{ProfileConnection, connect_profile};
+use pbx365::progress::CancellationToken;
+use pbx365::sync::{
+    DATABASE_FILE, DriftReport, Plan, ProgressSink, RunDetail, RunSummary, SyncEngine, SyncEvent,
+    SyncStore, directory_for,
+};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::wizard_commands::WizardHost;
+
+/// The running sync of each profile, so Cancel can reach it.
+#[derive(Default)]
+pub struct SyncRuns {
+    running: Mutex<HashMap<String, CancellationToken>>,
+}
+
+impl SyncRuns {
+    fn start(&self, profile: &str) -> Result<CancellationToken, String> {
+        let mut running = self.running.lock().map_err(|_| poisoned())?;
+        if running.contains_key(profile) {
+            return Err(format!(
+                "A sync of {profile} is already running. Wait for it to finish or cancel it."
+            ));
+        }
+        let token = CancellationToken::new();
+        running.insert(profile.to_owned(), token.clone());
+        Ok(token)
+    }
+
+    fn finish(&self, profile: &str) {
+        if let Ok(mut running) = self.running.lock() {
+            running.remove(profile);
+        }
+    }
+}
+
+fn poisoned() -> String {
+    "pbx365 hit an internal error while tracking sync runs; restart the app.".to_owned()
+}
+
+fn store(host: &WizardHost) -> Result<Arc<SyncStore>, String> {
+    SyncStore::open(host.env.profiles.base().join(DATABASE_FILE))
+        .map(Arc::new)
+        .map_err(|error| error.to_string())
+}
+
+async fn connect(host: &WizardHost, profile: &str) -> Result<ProfileConnection, String> {
+    let saved = host
+        .env
+        .profiles
+        .require(profile)
+        .map_err(|error| error.to_string())?;
+    connect_profile(&host.env, &saved)
+        .await
+        .map_err(|error| error.to_string())
+}
+
+/// The dry run: exactly what `sync_now` would do, changing nothing.
+#[tauri::command]
+pub async fn sync_preview(host: State<'_, WizardHost>, profile: String) -> Result<Plan, String> {
+    let connection = connect(&host, &profile).await?;
+    let source = directory_for(&connection.pbx, connection.graph.clone());
+    SyncEngine::new(store(&host)?, &profile)
+        .preview(&connection.pbx, source.as_ref())
+        .await
+        .map_err(|error| error.to_string())
+}
+
+/// A real run, streaming its progress to `events`; a desktop notification says when users failed.
+#[tauri::command]
+pub async fn sync_now(
+    app: AppHandle,
+    host: State<'_, WizardHost>,
+    runs: State<'_, SyncRuns>,
+    profile: String,
+    events: Channel<SyncEvent>,
+) -> Result<RunSummary, String> {
+    let cancel = runs.start(&profile)?;
+    let result = run(&host, &profile, events, cancel).await;
+    runs.finish(&profile);
+    let summary = result?;
+    if summary.outcome.failed > 0 {
+        notify_failures(&app, &summary);
+    }
+    Ok(summary)
+}
+
+async fn run(
+    host: &WizardHost,
+    profile: &str,
+    events: Channel<SyncEvent>,
+    cancel: CancellationToken,
+) -> Result<RunSummary, String> {
+    let connection = connect(host, profile).await?;
+    let store = store(host)?;
+    let profile = profile.to_owned();
+    // `SyncEngine::run`'s future is not `Send` (its concurrent apply stream trips a compiler
+    // limit on higher-ranked closures), so it cannot be awaited in a command: it runs on a
+    // blocking thread of the async runtime instead.
+    let report = tauri::async_runtime::spawn_blocking(move || {
+        let progress: ProgressSink = Arc::new(move |event: &SyncEvent| {
+            if let Err(error) = events.send(event.clone()) {
+                tracing::warn!(%error, "a sync progress event could not reach the window");
+            }
+        });
+        let source = directory_for(&connection.pbx, connection.graph.clone());
+        let engine = SyncEngine::new(store, &profile)
+            .with_cancellation(cancel)
+            .with_progress(progress);
+        tauri::async_runtime::block_on(engine.run(&connection.pbx, source.as_ref()))
+    })
+    .await
+    .map_err(|error| {
+        format!(
+            "The sync stopped unexpectedly ({error}). Run it again: it picks up where it stopped."
+        )
+    })?;
+    report
+        .map(|report| report.summary)
+        .map_err(|error| error.to_string())
+}
+
+fn notify_failures(app: &AppHandle, summary: &RunSummary) {
+    let shown = app
+        .notification()
+        .builder()
+        .title(format!(
+            "Sync of {}: {} users failed",
+            summary.profile, summary.outcome.failed
+        ))
+        .body("Open pbx365 > Sync > History to see each user's error.")
+        .show();
+    if let Err(error) = shown {
+        tracing::warn!(%error, "the sync failure notification could not be shown");
+    }
+}
+
+/// Asks the running sync of `profile` to stop after the requests in flight.
+#[tauri::command]
+pub fn sync_cancel(runs: State<'_, SyncRuns>, profile: String) -> Result<(), String> {
+    let running = runs.running.lock().map_err(|_| poisoned())?;
+    if let Some(token) = running.get(&profile) {
+        token.cancel();
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub fn sync_history(
+    host: State<'_, WizardHost>,
+    profile: String,
+    limit: u32,
+) -> Result<Vec<RunSummary>, String> {
+    store(&host)?
+        .history(&profile, limit)
+        .map_err(|error| error.to_string())
+}
+
+#[tauri::command]
+pub fn sync_run(host: State<'_, WizardHost>, run_id: i64) -> Result<RunDetail, String> {
+    store(&host)?.run(run_id).map_err(|error| error.to_string())
+}
+
+/// The run as CSV text (the window offers it as a file).
+#[tauri::command]
+pub fn sync_export_csv(host: State<'_, WizardHost>, run_id: i64) -> Result<String, String> {
+    let mut csv = Vec::new();
+    store(&host)?
+        .export_csv(run_id, &mut csv)
+        .map_err(|error| error.to_string())?;
+    String::from_utf8(csv).map_err(|error| format!("The CSV export is not valid text: {error}"))
+}
+
+/// Who is out of line between Microsoft 365 and the PBX, changing nothing.
+#[tauri::command]
+pub async fn sync_drift(
+    host: State<'_, WizardHost>,
+    profile: String,
+) -> Result<DriftReport, String> {
+    let connection = connect(&host, &profile).await?;
+    let source = directory_for(&connection.pbx, connection.graph.clone());
+    SyncEngine::new(store(&host)?, &profile)
+        .drift(&connection.pbx, source.as_ref())
+        .await
+        .map_err(|error| error.to_string())
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { expect, openStep, test } from '../fixtures';
+
+const UI_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../../ui/package.json', import.meta.url), 'utf8'),
+).version;
+
+const STEPS = [
+  ['connect-pbx', 'Connect PBX', 'Connect to the PBX'],
+  ['microsoft-account', 'Microsoft account', 'Sign in to Microsoft'],
+  ['app-registration', 'App registration', 'App registration'],
+  ['key-pair', 'Key pair', 'Key pair'],
+  ['consent', 'Consent', 'Admin consent'],
+  ['sync-options', 'Sync options', 'Sync options'],
+  ['review-apply', 'Review & apply', 'Review & apply'],
+  ['verify', 'Verify', 'Verify'],
+] as const;
+
+test('opens on the first step with the landmarks, the steps and the version', async ({ page, shot }) => {
+  await page.goto('/');
+  await expect(page).toHaveTitle('pbx365 Setup');
+  await expect(page.getByRole('banner')).toContainText('New profile');
+  await expect(page.getByRole('banner')).toContainText('Browser preview');
+  const rail = page.getByRole('navigation', { name: 'Setup', exact: true });
+  await expect(rail.getByRole('list', { name: 'Setup steps' }).getByRole('link')).toHaveText(
+    STEPS.map(([, title], index) => `${index + 1} ${title}`),
+  );
+  await expect(rail.getByRole('link', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('Connect to the PBX');
+  await expect(rail.getByRole('link', { name: 'Connect PBX' })).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('app-version')).toHaveText(`pbx365 Setup ${UI_VERSION}`);
+  await expect(page.getByTestId('demo-badge')).toHaveCount(0);
+  await shot('01-connect-pbx');
+});
+
+test('the rail leads to every step, and focus follows to the new page', async ({ page, shot }) => {
+  await page.goto('/');
+  const rail = page.getByRole('navigation', { name: 'Setup', exact: true });
+  for (const [id, title, heading] of STEPS) {
+    await rail.getByRole('link', { name: title }).click();
+    await expect(page).toHaveURL(new RegExp(`#/${id}$`));
+    const h1 = page.getByRole('main').getByRole('heading', { level: 1 });
+    await expect(h1).toHaveText(heading);
+    await expect(h1).toBeFocused();
+    await expect(rail.getByRole('link', { name: title })).toHaveAttribute('aria-current', 'step');
+    await expect(rail.locator('[aria-current]')).toHaveCount(1);
+  }
+  await shot('02-verify');
+  await rail.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await expect(page.getByRole('link', { name: 'Start setup' })).toBeVisible();
+  await shot('03-dashboard');
+});
+
+test('Previous and Next walk the steps in order', async ({ page }) => {
+  await openStep(page, 'connect-pbx');
+  const stepNav = page.getByRole('navigation', { name: 'Previous and next step' });
+  await expect(stepNav.getByRole('link', { name: /Previous/ })).toHaveCount(0);
+  for (const [, , heading] of STEPS.slice(1)) {
+    await stepNav.getByRole('link', { name: /Next/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+  }
+  await expect(stepNav.getByRole('link', { name: /Next/ })).toHaveCount(0);
+  await stepNav.getByRole('link', { name: /Previous/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review & apply');
+});
+
+test('a step shows what it will check before anything runs', async ({ page, shot }) => {
+  await openStep(page, 'key-pair');
+  await expect(page.getByRole('button', { name: "Check the PBX's certificate" })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('textbox')).toHaveCount(0);
+  await shot('04-key-pair');
+});
+
+test('an unknown address opens the first step', async ({ page }) => {
+  await page.goto('/#/no-such-step');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Connect to the PBX');
+});
+
+test('the skip link is the first stop for the keyboard and moves focus to the page', async ({ page }) => {
+  await page.goto('/');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to main content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main')).toBeFocused();
+});
+
+test('the theme toggle switches light and dark and remembers the choice', async ({ page, shot }, testInfo) => {
+  await page.goto('/');
+  const startsDark = testInfo.project.name === 'dark';
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  await expect(toggle).toHaveAttribute('aria-pressed', String(startsDark));
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const before = await background();
+
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', String(!startsDark));
+  await expect(page.locator('html')).toHaveAttribute('data-theme', startsDark ? 'light' : 'dark');
+  expect(await background()).not.toBe(before);
+  await shot('05-theme-toggled');
+
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', String(!startsDark));
+});

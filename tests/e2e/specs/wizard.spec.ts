@@ -1,0 +1,159 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+
+async function connect(page: Page) {
+  const main = page.getByRole('main');
+  await main.getByLabel('PBX address', { exact: true }).fill('https://pbx.contoso.example:8887');
+  await main.getByLabel('Tenant SIP domain', { exact: true }).fill('contoso.example');
+  await main.getByLabel('Administrator user name', { exact: true }).fill('pbxadmin');
+  await main.getByLabel('Password', { exact: true }).fill('Admin-pbx365!');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByTestId('connect-status')).toHaveText('Connected to Contoso as Admin.');
+}
+
+async function continueTo(page: Page, heading: string) {
+  await page.getByTestId('continue').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+}
+
+/** Steps 1–6 with their defaults, ending on the Review & apply page. */
+async function throughSyncOptions(page: Page) {
+  await connect(page);
+  await page.goto(`${page.url().split('#')[0]}#/microsoft-account`);
+  await page.getByRole('button', { name: 'Sign in to Microsoft' }).click();
+  await expect(page.getByTestId('microsoft-summary')).toContainText('admin@contoso.example');
+  await continueTo(page, 'App registration');
+  await page.getByRole('button', { name: 'Check the app registration' }).click();
+  await expect(page.getByTestId('app-summary')).toContainText('User.Read.All');
+  await continueTo(page, 'Key pair');
+  await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
+  await expect(page.getByTestId('key-reason')).toContainText('generate a key pair');
+  await continueTo(page, 'Admin consent');
+  await page.getByRole('button', { name: 'List the permissions' }).click();
+  await expect(page.getByTestId('permissions')).toContainText('Contacts.Read');
+  await continueTo(page, 'Sync options');
+  await page.getByRole('button', { name: 'Check the sync options' }).click();
+  await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
+  await continueTo(page, 'Review & apply');
+}
+
+test('the whole automatic setup, step by step, with progress and a screenshot of each step', async ({ page, shot }) => {
+  // Nine steps with two screenshots each, on a busy 2-core CI machine.
+  test.setTimeout(90_000);
+  await page.goto('/?mock-step-ms=600#/connect-pbx');
+  await connect(page);
+  await shot('20-wizard-connect');
+
+  await page.goto('/?mock-step-ms=600#/microsoft-account');
+  await page.getByRole('button', { name: 'Sign in to Microsoft' }).click();
+  // Progress is announced while the step waits on the network.
+  await expect(page.getByTestId('progress-message')).toHaveText(/Opening the Microsoft sign-in page|Waiting for you/);
+  await expect(page.getByTestId('step-status')).toHaveAttribute('aria-live', 'polite');
+  await shot('21-wizard-microsoft-progress');
+  await expect(page.getByTestId('microsoft-summary')).toContainText('Global Administrator');
+  await shot('22-wizard-microsoft');
+
+  await continueTo(page, 'App registration');
+  await page.getByRole('button', { name: 'Check the app registration' }).click();
+  await expect(page.getByTestId('app-summary')).toContainText('User.Read.All');
+  await expect(page.getByRole('region', { name: /Create: PortSIP PBX/ })).toContainText('Enable ID tokens');
+  await shot('23-wizard-app-registration');
+
+  await continueTo(page, 'Key pair');
+  await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
+  await expect(page.getByTestId('key-reason')).toContainText('generate a key pair');
+  await shot('24-wizard-key-pair');
+
+  await continueTo(page, 'Admin consent');
+  await page.getByRole('button', { name: 'List the permissions' }).click();
+  await expect(page.getByTestId('permissions').getByRole('row')).toHaveCount(4);
+  await shot('25-wizard-consent');
+
+  await continueTo(page, 'Sync options');
+  await page.getByLabel('Time (PBX time zone)').fill('03:30');
+  await page.getByLabel('Days').selectOption('weekdays');
+  await expect(page.getByTestId('cron')).toHaveText('30 3 * * 1-5');
+  await expect(page.getByTestId('next-runs').getByRole('listitem')).toHaveCount(3);
+  await page.getByLabel('Everyone except the selected users').check();
+  await page.getByLabel(/Selected users/).fill('ceo@contoso.example');
+  await page.getByRole('button', { name: 'Check the sync options' }).click();
+  await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
+  await shot('26-wizard-sync-options');
+
+  await continueTo(page, 'Review & apply');
+  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await expect(page.getByTestId('changes-pbx')).toContainText('Directory ID');
+  await expect(page.getByTestId('changes-entra')).toContainText('Create the app registration');
+  await shot('27-wizard-review');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('progress-message')).toBeVisible();
+  await expect(page.getByRole('progressbar', { name: 'Progress' })).toBeVisible();
+  await shot('28-wizard-apply-progress');
+  await expect(page.getByTestId('applied')).toContainText('3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e');
+  await shot('29-wizard-applied');
+
+  await continueTo(page, 'Verify');
+  await page.getByRole('button', { name: 'Verify the integration' }).click();
+  await expect(page.getByRole('region', { name: 'Every check passed' })).toBeVisible();
+  await expect(page.getByTestId('checks').getByRole('listitem')).toHaveCount(9);
+  await shot('30-wizard-verify');
+});
+
+test('guided mode checks the pasted IDs as they are typed', async ({ page, shot }) => {
+  await page.goto('/#/microsoft-account');
+  await page.getByLabel(/Guided/).check();
+  const tenant = page.getByLabel('Directory (tenant) ID', { exact: true });
+  await tenant.fill('8d2f7c1e-4b6a-4f0e-9c3d-2a1b5e6f7a8g');
+  await expect(tenant).toHaveAttribute('aria-invalid', 'true');
+  await expect(tenant).toHaveAccessibleDescription(/contains "g"/);
+  await tenant.fill('8d2f7c1e-4b6a-4f0e-9c3d-2a1b5e6f7a80');
+  await expect(tenant).not.toHaveAttribute('aria-invalid');
+  await shot('31-wizard-guided-ids');
+});
+
+const FAILURES: [string, string, string, RegExp][] = [
+  ['connect-pbx', 'connect-pbx', 'Connect', /refused the user name or password/],
+  ['microsoft', 'microsoft-account', 'Sign in to Microsoft', /sign-in was cancelled in the browser/],
+  ['sync-options', 'sync-options', 'Check the sync options', /already taken on the PBX/],
+  ['review', 'review-apply', 'Review the changes', /cannot be reached any more/],
+];
+
+for (const [failing, pageId, button, message] of FAILURES) {
+  test(`a failing ${failing} step shows the engine's sentence with its fix`, async ({ page, shot }) => {
+    await page.goto(`/?mock-fail=${failing}&mock-step-ms=10#/${pageId}`);
+    if (failing === 'connect-pbx') {
+      await connect(page).catch(() => undefined);
+    } else {
+      await page.getByRole('button', { name: button }).click();
+    }
+    await expect(page.getByTestId('step-error')).toContainText(message);
+    await expect(page.getByTestId('step-error')).toHaveAttribute('role', 'alert');
+    await shot(`40-wizard-error-${failing}`);
+  });
+}
+
+test('apply stopping part-way says where and that it resumes', async ({ page, shot }) => {
+  await page.goto('/?mock-fail=apply&mock-step-ms=10#/connect-pbx');
+  await throughSyncOptions(page);
+  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('step-error')).toContainText('Applying stopped at "Settings on the PBX"');
+  await expect(page.getByTestId('step-error')).toContainText('continues where it stopped');
+  await shot('41-wizard-error-apply');
+});
+
+test('a slow step can be cancelled from the keyboard', async ({ page }) => {
+  await page.goto('/?mock-step-ms=5000#/connect-pbx');
+  const main = page.getByRole('main');
+  await main.getByLabel('PBX address', { exact: true }).fill('https://pbx.contoso.example:8887');
+  await main.getByLabel('Tenant SIP domain', { exact: true }).fill('contoso.example');
+  await main.getByLabel('Administrator user name', { exact: true }).fill('pbxadmin');
+  await main.getByLabel('Password', { exact: true }).fill('Admin-pbx365!');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByTestId('progress-message')).toHaveText('Connecting to the PBX…');
+  const cancel = page.getByRole('button', { name: 'Cancel' });
+  await cancel.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('step-error')).toContainText('was cancelled');
+  await expect(page.getByTestId('connect-status')).toBeEmpty();
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from './index';
+import { createMockBackend } from './mock';
+import { scenarioFromAddress } from './mock-operations';
+import { errorMessage } from './operations';
+
+describe('selectBackend', () => {
+  it('uses Tauri IPC inside the desktop app', () => {
+    expect(selectBackend(true).kind).toBe('tauri');
+  });
+
+  it('falls back to the mock in a plain browser', () => {
+    expect(selectBackend(false).kind).toBe('mock');
+  });
+});
+
+describe('mock backend', () => {
+  it('reports the UI version and no demo mode by default', async () => {
+    await expect(createMockBackend().appInfo()).resolves.toEqual({
+      version: __UI_VERSION__,
+      demo: false,
+    });
+  });
+
+  it('returns a copy, so callers cannot change what it reports next time', async () => {
+    const backend = createMockBackend({ demo: true });
+    const first = await backend.appInfo();
+    first.demo = false;
+    expect((await backend.appInfo()).demo).toBe(true);
+  });
+});
+
+describe('mock scenarios', () => {
+  it('reads failures and pace from the page address, with safe defaults', () => {
+    expect(scenarioFromAddress('')).toEqual({ sync: 'ok', rotation: 'ok', stepMs: 120 });
+    expect(scenarioFromAddress('?mock-sync=failures&mock-rotation=fail&mock-step-ms=5')).toEqual({
+      sync: 'failures',
+      rotation: 'fail',
+      stepMs: 5,
+    });
+    expect(scenarioFromAddress('?mock-step-ms=-3').stepMs).toBe(120);
+  });
+
+  it('stops a cancelled sync and counts what was not done', async () => {
+    const backend = createMockBackend({}, { sync: 'ok', rotation: 'ok', stepMs: 1 });
+    const summary = await backend.syncNow('contoso', (event) => {
+      if (event.event === 'progress' && event.done === 3) {
+        void backend.cancelSync('contoso');
+      }
+    });
+    expect(summary.status).toBe('cancelled');
+    expect(summary.outcome.not_done).toBe(summary.planned.create + summary.planned.adopt + summary.planned.update + summary.planned.disable - 3);
+  });
+});
+
+describe('errorMessage', () => {
+  it("shows the engine's sentence from an error report, and anything else as text", () => {
+    expect(errorMessage({ code: 'pbx-auth', message: 'Sign in again.' })).toBe('Sign in again.');
+    expect(errorMessage('The PBX is unreachable.')).toBe('The PBX is unreachable.');
+    expect(errorMessage(new Error('boom'))).toBe('boom');
+  });
+});

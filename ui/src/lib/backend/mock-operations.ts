@@ -1,0 +1,204 @@
+import type { OutcomeCounts } from '../bindings/OutcomeCounts';
+import type { RotationPlan } from '../bindings/RotationPlan';
+import type { RotationStep } from '../bindings/RotationStep';
+import type { RunSummary } from '../bindings/RunSummary';
+import type { StopRecord } from '../bindings/StopRecord';
+import type { UserOutcome } from '../bindings/UserOutcome';
+import { mockDate, mockDrift, mockHistory, mockPlan, mockRunDetail, mockStatuses, mockVerification } from './mock-data';
+import type { CertificateOperations, RotationFailure, SyncOperations } from './operations';
+
+/**
+ * How the mock misbehaves, read from the page address so the browser tests can ask for it:
+ * `?mock-sync=fail` (the sync stops at once), `?mock-sync=failures` (some users fail),
+ * `?mock-rotation=fail` (Microsoft never accepts the new certificate), `?mock-step-ms=N`
+ * (the pace of the fake progress).
+ */
+export interface MockScenario {
+  sync: 'ok' | 'fail' | 'failures';
+  rotation: 'ok' | 'fail';
+  stepMs: number;
+}
+
+export function scenarioFromAddress(search: string): MockScenario {
+  const params = new URLSearchParams(search);
+  const sync = params.get('mock-sync');
+  const stepMs = Number(params.get('mock-step-ms') ?? '120');
+  return {
+    sync: sync === 'fail' || sync === 'failures' ? sync : 'ok',
+    rotation: params.get('mock-rotation') === 'fail' ? 'fail' : 'ok',
+    stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const COUNTED: Record<string, keyof OutcomeCounts> = {
+  create: 'created',
+  adopt: 'adopted',
+  update: 'updated',
+  disable: 'disabled',
+};
+
+export function createMockOperations(scenario: MockScenario): SyncOperations & CertificateOperations {
+  const cancelled = new Set<string>();
+  let autostart = false;
+  let nextRunId = 45;
+  /** Where each profile's last rotation stopped, so the next one resumes there. */
+  const stopped = new Map<string, StopRecord>();
+
+  return {
+    profileNames: async () => mockStatuses().map((status) => status.profile),
+    syncPreview: async () => {
+      await sleep(scenario.stepMs * 3);
+      return mockPlan();
+    },
+    async syncNow(profile, onEvent) {
+      cancelled.delete(profile);
+      const startedAt = mockDate(0);
+      onEvent({ event: 'phase', phase: 'reading-settings' });
+      await sleep(scenario.stepMs);
+      onEvent({ event: 'phase', phase: 'reading-users' });
+      if (scenario.sync === 'fail') {
+        await sleep(scenario.stepMs);
+        throw 'The PBX refused the sign-in: the session expired and the saved password no longer works. Open Connect PBX and sign in again, then sync.';
+      }
+      onEvent({ event: 'read', side: 'microsoft', users: 248 });
+      await sleep(scenario.stepMs);
+      onEvent({ event: 'read', side: 'pbx', users: 231 });
+      onEvent({ event: 'phase', phase: 'planning' });
+      const plan = mockPlan();
+      const runId = nextRunId++;
+      onEvent({ event: 'planned', run_id: runId, counts: plan.counts });
+      onEvent({ event: 'phase', phase: 'applying' });
+      const counts: OutcomeCounts = {
+        created: 0, adopted: 0, updated: 0, disabled: 0, failed: 0, not_done: 0,
+        skipped: plan.counts.skip, reported: plan.counts.report, unchanged: plan.counts.unchanged,
+      };
+      const total = plan.actions.length;
+      let done = 0;
+      for (const action of plan.actions) {
+        if (cancelled.has(profile)) {
+          counts.not_done = total - done;
+          break;
+        }
+        await sleep(scenario.stepMs);
+        if (action.seq === 9) {
+          onEvent({ event: 'waiting', millis: 2000, reason: 'The PBX asked to slow down (429)' });
+          await sleep(scenario.stepMs);
+        }
+        const fails = scenario.sync === 'failures' && action.seq % 7 === 2;
+        const key = COUNTED[action.kind];
+        if (fails) {
+          counts.failed += 1;
+        } else if (key !== undefined) {
+          counts[key] += 1;
+        }
+        done += 1;
+        const user: UserOutcome = {
+          seq: action.seq, action: action.kind, status: fails ? 'failed' : 'done', object_id: action.object_id,
+          principal: action.principal, pbx_user_id: action.pbx_user_id, pbx_name: action.pbx_name,
+          extension: action.extension, reason: null,
+          error: fails ? `The PBX refused ${action.pbx_name}: extension ${action.extension ?? ''} is already taken by a ring group.` : null,
+          note: null,
+        };
+        onEvent({ event: 'progress', done, total, counts: { ...counts }, user });
+      }
+      const wasCancelled = cancelled.has(profile);
+      const result: RunSummary = {
+        id: runId, profile, started_at: startedAt, finished_at: startedAt, duration_ms: done * 850,
+        status: wasCancelled ? 'cancelled' : counts.failed > 0 ? 'completed-with-failures' : 'completed',
+        source: 'graph', resumed_from: null, planned: plan.counts, outcome: counts, error: null,
+      };
+      onEvent({ event: 'phase', phase: 'finished' });
+      onEvent({ event: 'finished', summary: result });
+      return result;
+    },
+    cancelSync: async (profile) => {
+      cancelled.add(profile);
+    },
+    syncHistory: async (profile, limit) => mockHistory(profile).slice(0, limit),
+    syncRun: async (runId) => mockRunDetail(runId),
+    exportRunCsv: async (runId) => {
+      const lines = mockRunDetail(runId).users.map((user) =>
+        [user.seq, user.action ?? '', user.status, user.principal ?? '', user.pbx_name ?? '', user.extension ?? '', user.error ?? ''].join(','),
+      );
+      return ['seq,action,status,principal,pbx_name,extension,error', ...lines].join('\n');
+    },
+    drift: async () => {
+      await sleep(scenario.stepMs * 2);
+      return mockDrift();
+    },
+    certificateStatuses: async () => mockStatuses(),
+    lastVerification: async (profile) => mockVerification(profile),
+    rotationPlan: async (profile) => rotationPlan(profile, stopped.get(profile)),
+    async rotateCertificate(profile, onEvent) {
+      const plan = rotationPlan(profile, stopped.get(profile));
+      for (const step of plan.steps.filter((candidate) => !candidate.done)) {
+        onEvent({ step: step.step, message: RUNNING[step.step], waiting: step.step === 'wait-for-microsoft', hand_step: null });
+        await sleep(scenario.stepMs * 4);
+        if (scenario.rotation === 'fail' && step.step === 'wait-for-microsoft') {
+          const failure: RotationFailure = {
+            profile,
+            step: 'wait-for-microsoft',
+            cause: 'Microsoft did not accept the new certificate within 10 minutes (the PBX still gets AADSTS700027 when it lists users).',
+            sync_works: true,
+            state: 'Both certificates are on the app and the old one was kept, so nothing stopped working.',
+            next: 'Microsoft can take up to an hour to replicate a new certificate. Run the rotation again later: it picks up at step 3 and removes the old certificate once the new one works.',
+          };
+          stopped.set(profile, { step: failure.step, error: failure.cause, at: mockDate(0) });
+          throw failure;
+        }
+      }
+      stopped.delete(profile);
+      return {
+        profile,
+        old_thumbprint: plan.current?.sha1_thumbprint ?? null,
+        new_certificate: {
+          subject: plan.current?.subject ?? `CN=${profile}`,
+          sha1_thumbprint: 'D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9B0C1D2E3',
+          sha256_thumbprint: 'A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9B0C1D2E3F4A5B6C7D8E9F0A1B2',
+          not_before: mockDate(0),
+          not_after: mockDate(365),
+        },
+        certificate_file: `/home/admin/.config/pbx365/${profile}/public_key.pem`,
+        removed: plan.current === null ? [] : [plan.current.sha1_thumbprint],
+        remove_by_hand: null,
+        users_listed: 248,
+      };
+    },
+    autostartEnabled: async () => autostart,
+    setAutostart: async (enabled) => {
+      autostart = enabled;
+    },
+  };
+}
+
+const RUNNING: Record<RotationStep, string> = {
+  'generate-key-pair': 'The PBX is generating a new key pair…',
+  'add-new-certificate': 'Adding the new certificate to the app, next to the old one…',
+  'wait-for-microsoft': 'Waiting for Microsoft to accept the new certificate (this can take a few minutes)…',
+  'remove-old-certificate': 'Removing the old certificate from the app…',
+};
+
+const ROTATION_STEPS: [RotationStep, string][] = [
+  ['generate-key-pair', 'Generate a new key pair on the PBX'],
+  ['add-new-certificate', 'Add the new certificate to the app'],
+  ['wait-for-microsoft', 'Wait until Microsoft accepts it'],
+  ['remove-old-certificate', 'Remove the old certificate from the app'],
+];
+
+function rotationPlan(profile: string, resumes: StopRecord | undefined): RotationPlan {
+  const status = mockStatuses().find((candidate) => candidate.profile === profile);
+  const firstToRun = resumes === undefined ? 0 : ROTATION_STEPS.findIndex(([step]) => step === resumes.step);
+  return {
+    profile,
+    mode: 'auto',
+    current: status?.pbx_certificate ?? null,
+    resumes: resumes ?? null,
+    steps: ROTATION_STEPS.map(([step, title], index) => ({ step, number: index + 1, title, done: index < firstToRun })),
+    warnings:
+      profile === 'fabrikam'
+        ? ['A sync is scheduled in 8 minutes (02:00). It may fail while Microsoft replicates the new certificate; it will catch up at the next run.']
+        : [],
+  };
+}

@@ -1,0 +1,20 @@
+import { createMockOperations, scenarioFromAddress, type MockScenario } from './mock-operations';
+import type { AppInfo, Backend } from './types';
+import { createMockWizard, wizardScenarioFromAddress } from './wizard-mock';
+
+/**
+ * The backend of the browser preview (`npm run dev` without Tauri) and of the browser tests: it
+ * answers from memory and never reaches a PBX or Microsoft.
+ */
+export function createMockBackend(
+  info: Partial<AppInfo> = {},
+  scenario: MockScenario = scenarioFromAddress(globalThis.location?.search ?? ''),
+): Backend {
+  const appInfo: AppInfo = { version: __UI_VERSION__, demo: false, ...info };
+  return {
+    kind: 'mock',
+    ...createMockOperations(scenario),
+    ...createMockWizard(wizardScenarioFromAddress(globalThis.location?.search ?? '')),
+    appInfo: async () => ({ ...appInfo }),
+  };
+}

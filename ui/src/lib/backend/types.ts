@@ -1,0 +1,18 @@
+import type { CertificateOperations, SyncOperations } from './operations';
+import type { WizardOperations } from './wizard-operations';
+
+/** What the running app reports about itself (`app_info` in src-tauri/src/commands.rs). */
+export interface AppInfo {
+  version: string;
+  demo: boolean;
+}
+
+/**
+ * Everything the UI asks of the product. The desktop app answers through Tauri's IPC; the
+ * browser preview and the browser tests answer with a mock that talks to nothing.
+ */
+export interface Backend extends SyncOperations, CertificateOperations, WizardOperations {
+  /** `tauri` inside the desktop app, `mock` in a plain browser. */
+  readonly kind: 'tauri' | 'mock';
+  appInfo(): Promise<AppInfo>;
+}

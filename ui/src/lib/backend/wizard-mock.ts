@@ -1,0 +1,363 @@
+import type { CheckId } from '../bindings/CheckId';
+import type { DoctorReport } from '../bindings/DoctorReport';
+import type { ErrorReport } from '../bindings/ErrorReport';
+import type { KeyPairSummary } from '../bindings/KeyPairSummary';
+import type { ProgressEvent } from '../bindings/ProgressEvent';
+import type { Profile } from '../bindings/Profile';
+import type { StepId } from '../bindings/StepId';
+import type { WizardState } from '../bindings/WizardState';
+import { nextRuns, scheduleFromCron } from '../sync-options/cron';
+import type { WizardOperations } from './wizard-operations';
+
+/**
+ * How the mock wizard misbehaves, read from the page address so the browser tests can ask for
+ * it: `?mock-fail=<step id>` makes that step fail as the engine would, `?mock-step-ms=N` sets
+ * the pace of the fake progress (and so how long Cancel has to act).
+ */
+export interface WizardScenario {
+  fail: StepId | null;
+  stepMs: number;
+}
+
+export function wizardScenarioFromAddress(search: string): WizardScenario {
+  const params = new URLSearchParams(search);
+  const stepMs = Number(params.get('mock-step-ms') ?? '120');
+  return {
+    fail: (params.get('mock-fail') as StepId | null) ?? null,
+    stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
+  };
+}
+
+/** What each step fails with in the `mock-fail` scenario: the engine's sentences. */
+export const MOCK_FAILURES: Record<StepId, ErrorReport> = {
+  'connect-pbx': {
+    code: 'pbx',
+    message:
+      'The PBX refused the user name or password for pbxadmin. Check them in the PortSIP portal and sign in again. Nothing was changed.',
+    field: 'password',
+    apply_step: null,
+  },
+  microsoft: {
+    code: 'sign-in-declined',
+    message:
+      'The Microsoft sign-in was cancelled in the browser, so pbx365 has no access to your tenant. Nothing was changed. Start the sign-in again and choose Accept (or use guided mode).',
+    field: null,
+    apply_step: null,
+  },
+  'app-registration': {
+    code: 'cannot-grant',
+    message:
+      'admin@contoso.example cannot grant the Graph application permissions the chosen features need (User.Read.All, Contacts.Read): that takes a Global Administrator or Privileged Role Administrator. Nothing was changed.',
+    field: null,
+    apply_step: null,
+  },
+  'key-pair': {
+    code: 'pbx',
+    message: 'The PBX did not answer within 30 seconds. Check that it is running and reachable, then run this step again.',
+    field: null,
+    apply_step: null,
+  },
+  consent: { code: 'internal', message: 'The consent could not be planned.', field: null, apply_step: null },
+  'sync-options': {
+    code: 'input',
+    message: 'Extension 1000 is already taken on the PBX (Anna Schmidt). Choose a starting extension that is free, e.g. 1300.',
+    field: 'starting_extension',
+    apply_step: null,
+  },
+  review: {
+    code: 'pbx-gone',
+    message:
+      'The PBX at https://pbx.contoso.example:8887 cannot be reached any more (connection refused). Nothing was changed. Check that the PBX is running and reachable, then run the review and apply again.',
+    field: null,
+    apply_step: null,
+  },
+  apply: {
+    code: 'apply-failed',
+    message:
+      'Applying stopped at "Settings on the PBX": the PBX cannot be reached. What was done before is kept and recorded in the profile; run the setup again to finish — it continues where it stopped and creates nothing twice.',
+    field: null,
+    apply_step: 'pbx-settings',
+  },
+  verify: {
+    code: 'not-verified',
+    message:
+      'The PBX did not list the Microsoft 365 users within 600 seconds: the PBX answered 401. Grant admin consent, then verify again.',
+    field: null,
+    apply_step: null,
+  },
+};
+
+const TENANT_ID = '8d2f7c1e-4b6a-4f0e-9c3d-2a1b5e6f7a80';
+const APP_ID = '3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e';
+const PERMISSIONS = ['User.Read.All', 'Contacts.Read', 'MailboxSettings.Read'];
+
+const CERTIFICATE = {
+  subject: 'CN=pbx365 contoso.example',
+  sha1_thumbprint: '4A:1F:9C:22:7B:E0:13:5D:88:C4:0A:6E:F2:91:3B:7D:50:AA:19:C6',
+  sha256_thumbprint: '9E:04:B7:31:6C:D2:48:AF:15:E9:70:2B:C3:5A:8D:F6:41:0E:97:DC:23:B8:6F:1A:C5:72:E4:09:3D:8B:56:FA',
+  not_before: '2026-11-23T00:00:00Z',
+  not_after: '2028-11-22T23:59:59Z',
+};
+
+function emptyProfile(name: string): Profile {
+  return {
+    name,
+    pbx: { url: '', username: '', domain: null, ca_file: null, pin_sha256: null, remember_password: false },
+    microsoft: { mode: 'auto', cloud: { kind: 'global' }, client_id: null, tenant_id: null, tenant_name: null, account: null },
+    app: null,
+    features: [],
+    sync: null,
+    certificate_path: null,
+    last_verification: null,
+    apply: null,
+  };
+}
+
+const KEY_PAIR: KeyPairSummary = {
+  action: 'generate',
+  reason: 'The PBX has no certificate yet: it will generate a key pair and keep the private key.',
+  certificate: null,
+  days_left: null,
+  on_app: null,
+  other_keys_on_app: 0,
+  warnings: [],
+};
+
+const CHECKS: [CheckId, string][] = [
+  ['pbx-reachable', 'The PBX is reachable and its TLS certificate is valid'],
+  ['pbx-admin-role', 'The PBX account is an administrator'],
+  ['pbx-settings-match', "The PBX's Microsoft 365 settings match the profile"],
+  ['pbx-certificate', 'The PBX has a certificate'],
+  ['redirect-uris', "The app's Redirect URIs equal the PBX's"],
+  ['certificate-on-app', 'The certificate on the PBX is one the app holds'],
+  ['permissions-exact', 'The app has exactly the permissions the features need'],
+  ['permissions-granted', 'The permissions are granted'],
+  ['pbx-lists-users', 'The PBX lists Microsoft 365 users'],
+];
+
+function doctorReport(profile: string, passed: boolean): DoctorReport {
+  return {
+    profile,
+    mode: 'auto',
+    at: new Date().toISOString(),
+    passed,
+    checks: CHECKS.map(([id, title]) => {
+      const failing = !passed && id === 'permissions-granted';
+      return {
+        id,
+        title,
+        status: failing ? 'fail' : 'pass',
+        explanation: failing ? 'Contacts.Read is not granted yet.' : 'As expected.',
+        fix: failing ? 'Open the admin-consent link and accept, then verify again.' : null,
+        skip_by_design: false,
+      };
+    }),
+  };
+}
+
+/** The wizard without a backend: plausible answers, progress, cancellation and failures. */
+export function createMockWizard(scenario: WizardScenario): WizardOperations {
+  const listeners = new Set<(event: ProgressEvent) => void>();
+  let cancel: (() => void) | null = null;
+  let profile = 'contoso';
+
+  const emit = (step: StepId, message: string, extra: Partial<ProgressEvent> = {}) => {
+    const event: ProgressEvent = { step, message, done: null, total: null, waiting: false, device_code: null, ...extra };
+    listeners.forEach((listener) => listener(event));
+  };
+
+  /** Runs a fake step: its progress messages one per tick, cancellable, failing on request. */
+  function run<T>(step: StepId, messages: string[], answer: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let index = 0;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      cancel = () => {
+        clearTimeout(timer);
+        cancel = null;
+        reject({
+          code: 'cancelled',
+          message: `${step} was cancelled. Nothing further was changed; run the step again to continue.`,
+          field: null,
+          apply_step: null,
+        } satisfies ErrorReport);
+      };
+      const tickOnce = () => {
+        const message = messages[index];
+        if (message !== undefined) {
+          emit(step, message, { done: index + 1, total: messages.length });
+          index += 1;
+          timer = setTimeout(tickOnce, scenario.stepMs);
+          return;
+        }
+        cancel = null;
+        if (scenario.fail === step) {
+          reject(MOCK_FAILURES[step]);
+        } else {
+          resolve(answer());
+        }
+      };
+      tickOnce();
+    });
+  }
+
+  return {
+    demoDefaults: async () => null,
+    wizardOpen: async (name) => {
+      profile = name;
+      return {
+        profile: emptyProfile(name),
+        profile_exists: false,
+        completed: [],
+        next: 'connect-pbx',
+        pbx: null,
+        microsoft: null,
+        app_registration: null,
+        key_pair: null,
+        consent: null,
+        sync_options: null,
+        review: null,
+        apply: null,
+        verification: null,
+      } satisfies WizardState;
+    },
+    connectPbx: (login) =>
+      run('connect-pbx', ['Connecting to the PBX…', 'Reading the tenant and its Microsoft 365 settings…'], () => ({
+        api_url: `${login.url.replace(/\/$/, '')}/api`,
+        web_domain: 'pbx.contoso.example',
+        tenant_name: 'Contoso',
+        tenant_domain: login.domain,
+        role: 'Admin',
+        timezone: 'Europe/Berlin',
+        redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
+        current: { application_id: null, directory_id: null, national_cloud: null, sync_time: null },
+        certificate: null,
+        certificate_valid: false,
+      })),
+    signInMicrosoft: (input) =>
+      run(
+        'microsoft',
+        input.method === 'device-code'
+          ? ['Waiting for you to enter the code…']
+          : ['Opening the Microsoft sign-in page in your browser…', 'Waiting for you to sign in…'],
+        () => ({
+          mode: 'auto' as const,
+          tenant_id: TENANT_ID,
+          tenant_name: 'Contoso Ltd',
+          verified_domains: ['contoso.example'],
+          account: 'admin@contoso.example',
+          roles: ['Global Administrator'],
+          can_grant_permissions: true,
+          app_id: null,
+          warnings: [],
+        }),
+      ),
+    useGuidedIds: (input) =>
+      run('microsoft', ['Checking the Directory ID with Microsoft…'], () => ({
+        mode: 'guided' as const,
+        tenant_id: input.tenant_id,
+        tenant_name: 'Contoso Ltd',
+        verified_domains: ['contoso.example'],
+        account: null,
+        roles: [],
+        can_grant_permissions: null,
+        app_id: input.app_id,
+        warnings: [],
+      })),
+    planAppRegistration: (input) =>
+      run('app-registration', ['Looking for the app registration…'], () => ({
+        action: 'create' as const,
+        display_name: input.display_name ?? 'PortSIP PBX (contoso.example)',
+        app_id: null,
+        object_id: null,
+        redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
+        permissions: PERMISSIONS,
+        changes: [
+          'Create the single-tenant app "PortSIP PBX (contoso.example)"',
+          'Add the PBX Redirect URI',
+          'Enable ID tokens',
+          `Request ${PERMISSIONS.join(', ')}`,
+        ],
+        hand_steps: [],
+      })),
+    planKeyPair: () => run('key-pair', ["Reading the PBX's certificate…"], () => KEY_PAIR),
+    planConsent: () =>
+      run('consent', ['Reading the granted permissions…'], () => ({
+        permissions: PERMISSIONS,
+        to_grant: PERMISSIONS,
+        already_granted: [],
+        superfluous: [],
+        admin_consent_url: null,
+        hand_steps: [],
+      })),
+    openAdminConsent: async () => undefined,
+    setSyncOptions: (options) =>
+      run('sync-options', ['Checking the starting extension…', 'Reading PBX users…'], () => ({
+        options,
+        next_runs: nextRuns(scheduleFromCron(options.sync_time) ?? { hour: 2, minute: 0, days: 'daily' }, new Date(), 3).map(
+          (run) => run.toISOString(),
+        ),
+        timezone: 'Europe/Berlin',
+      })),
+    review: () =>
+      run('review', ["Reading the PBX's current settings and certificate…", 'Reading the app registration…'], () => ({
+        changes: [
+          { target: 'entra', summary: 'Create the app registration "PortSIP PBX (contoso.example)"', field: null, before: null, after: null },
+          { target: 'entra', summary: `Grant ${PERMISSIONS.join(', ')}`, field: null, before: null, after: null },
+          { target: 'pbx', summary: 'Generate a key pair on the PBX', field: null, before: null, after: null },
+          { target: 'pbx', summary: 'Directory ID', field: 'directory_id', before: null, after: TENANT_ID },
+          { target: 'pbx', summary: 'Sync time', field: 'sync_time', before: null, after: '0 2 * * *' },
+          { target: 'this-computer', summary: `Save the profile "${profile}"`, field: null, before: null, after: null },
+        ],
+        warnings: [],
+        hand_steps: [],
+        nothing_to_change: false,
+        app: {
+          action: 'create',
+          display_name: 'PortSIP PBX (contoso.example)',
+          app_id: null,
+          object_id: null,
+          redirect_uris: [],
+          permissions: PERMISSIONS,
+          changes: [],
+          hand_steps: [],
+        },
+        key_pair: KEY_PAIR,
+        consent: { permissions: PERMISSIONS, to_grant: PERMISSIONS, already_granted: [], superfluous: [], admin_consent_url: null, hand_steps: [] },
+      })),
+    apply: () =>
+      run(
+        'apply',
+        [
+          'Creating the app registration…',
+          'Creating the service principal…',
+          'Generating the key pair on the PBX…',
+          'Adding the certificate to the app…',
+          'Waiting for Entra to replicate the new app…',
+          'Granting the permissions…',
+          'Writing the PBX settings…',
+        ],
+        () => ({
+          journal: { started_at: new Date().toISOString(), finished_at: new Date().toISOString(), entries: [] },
+          app: { app_id: APP_ID, object_id: null, service_principal_id: null, display_name: 'PortSIP PBX (contoso.example)' },
+          certificate: CERTIFICATE,
+          certificate_path: null,
+          hand_steps: [],
+          changed: true,
+        }),
+      ),
+    verify: () =>
+      run('verify', ['Waiting for the PBX to list Microsoft 365 users…', 'Running the checks…'], () =>
+        doctorReport(profile, scenario.fail !== 'consent'),
+      ),
+    cancelStep: async () => {
+      const running = cancel;
+      running?.();
+      return running !== null;
+    },
+    onProgress: async (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    copyText: (text) => navigator.clipboard.writeText(text),
+  };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { UserOutcome } from '../bindings/UserOutcome';
+import { applyEvent, EMPTY_COUNTS, formatDuration, percentDone, startProgress } from './progress';
+
+const user = (seq: number, status: UserOutcome['status']): UserOutcome => ({
+  seq, action: 'create', status, object_id: `o${seq}`, principal: `u${seq}@contoso.com`, pbx_user_id: null,
+  pbx_name: `u${seq}`, extension: null, reason: null, error: status === 'failed' ? 'refused' : null, note: null,
+});
+
+describe('applyEvent', () => {
+  it('takes the total from the plan and the counts from each progress event', () => {
+    let progress = applyEvent(startProgress(), {
+      event: 'planned', run_id: 7, counts: { create: 3, adopt: 1, update: 2, disable: 1, skip: 5, report: 1, unchanged: 40 },
+    });
+    expect(progress.total).toBe(7);
+    progress = applyEvent(progress, { event: 'progress', done: 2, total: 7, counts: { ...EMPTY_COUNTS, created: 2 }, user: user(1, 'done') });
+    expect(progress.done).toBe(2);
+    expect(progress.counts.created).toBe(2);
+    expect(percentDone(progress)).toBe(28);
+  });
+
+  it('keeps the latest failures first, at most five', () => {
+    let progress = startProgress();
+    for (let seq = 0; seq < 7; seq += 1) {
+      progress = applyEvent(progress, { event: 'progress', done: seq + 1, total: 7, counts: EMPTY_COUNTS, user: user(seq, 'failed') });
+    }
+    expect(progress.failures.map((failure) => failure.seq)).toEqual([6, 5, 4, 3, 2]);
+  });
+
+  it('shows a throttling pause until the next event', () => {
+    let progress = applyEvent(startProgress(), { event: 'waiting', millis: 2500, reason: 'The PBX asked to slow down' });
+    expect(progress.waiting).toBe('The PBX asked to slow down — retrying in 3 s');
+    progress = applyEvent(progress, { event: 'phase', phase: 'applying' });
+    expect(progress.waiting).toBeNull();
+  });
+
+  it('records the users read on each side', () => {
+    let progress = applyEvent(startProgress(), { event: 'read', side: 'microsoft', users: 250 });
+    progress = applyEvent(progress, { event: 'read', side: 'pbx', users: 12 });
+    expect([progress.microsoftUsers, progress.pbxUsers]).toEqual([250, 12]);
+  });
+});
+
+describe('percentDone', () => {
+  it('is 0 before anything is planned and 100 at the end', () => {
+    expect(percentDone({ done: 0, total: 0 })).toBe(0);
+    expect(percentDone({ done: 9, total: 9 })).toBe(100);
+  });
+});
+
+describe('formatDuration', () => {
+  it('reads as milliseconds, seconds, or minutes and seconds', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(42_400)).toBe('42 s');
+    expect(formatDuration(245_000)).toBe('4 min 05 s');
+  });
+});

@@ -1,0 +1,127 @@
+import type { OutcomeCounts } from '../bindings/OutcomeCounts';
+import type { RunSummary } from '../bindings/RunSummary';
+import type { RunStatus } from '../bindings/RunStatus';
+import type { SyncEvent } from '../bindings/SyncEvent';
+import type { SyncPhase } from '../bindings/SyncPhase';
+import type { UserOutcome } from '../bindings/UserOutcome';
+
+/** What the progress panel shows of a running sync. */
+export interface SyncProgress {
+  phase: SyncPhase;
+  done: number;
+  total: number;
+  counts: OutcomeCounts;
+  microsoftUsers: number | null;
+  pbxUsers: number | null;
+  /** Why the run is pausing (throttling), while it does. */
+  waiting: string | null;
+  /** The latest users that failed, newest first. */
+  failures: UserOutcome[];
+  summary: RunSummary | null;
+}
+
+export const EMPTY_COUNTS: OutcomeCounts = {
+  created: 0,
+  adopted: 0,
+  updated: 0,
+  disabled: 0,
+  failed: 0,
+  not_done: 0,
+  skipped: 0,
+  reported: 0,
+  unchanged: 0,
+};
+
+export function startProgress(): SyncProgress {
+  return {
+    phase: 'reading-settings',
+    done: 0,
+    total: 0,
+    counts: { ...EMPTY_COUNTS },
+    microsoftUsers: null,
+    pbxUsers: null,
+    waiting: null,
+    failures: [],
+    summary: null,
+  };
+}
+
+const MAX_FAILURES_SHOWN = 5;
+
+/** The progress after one more event from the engine. */
+export function applyEvent(progress: SyncProgress, event: SyncEvent): SyncProgress {
+  switch (event.event) {
+    case 'phase':
+      return { ...progress, phase: event.phase, waiting: null };
+    case 'read':
+      return event.side === 'microsoft'
+        ? { ...progress, microsoftUsers: event.users }
+        : { ...progress, pbxUsers: event.users };
+    case 'planned': {
+      const { create, adopt, update, disable } = event.counts;
+      return { ...progress, total: create + adopt + update + disable };
+    }
+    case 'progress':
+      return {
+        ...progress,
+        done: event.done,
+        total: event.total,
+        counts: event.counts,
+        waiting: null,
+        failures:
+          event.user.status === 'failed'
+            ? [event.user, ...progress.failures].slice(0, MAX_FAILURES_SHOWN)
+            : progress.failures,
+      };
+    case 'waiting':
+      return { ...progress, waiting: `${event.reason} — retrying in ${Math.ceil(event.millis / 1000)} s` };
+    case 'finished':
+      return { ...progress, phase: 'finished', waiting: null, counts: event.summary.outcome, summary: event.summary };
+  }
+}
+
+/** Whole percent done, 0 before anything is planned. */
+export function percentDone(progress: Pick<SyncProgress, 'done' | 'total'>): number {
+  return progress.total === 0 ? 0 : Math.floor((progress.done * 100) / progress.total);
+}
+
+export const PHASE_LABELS: Record<SyncPhase, string> = {
+  'reading-settings': 'Reading the sync options',
+  'reading-users': 'Reading users',
+  planning: 'Planning',
+  applying: 'Applying changes',
+  finished: 'Finished',
+};
+
+export const STATUS_LABELS: Record<RunStatus, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  'completed-with-failures': 'Completed with failures',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+};
+
+export type Tone = 'good' | 'warning' | 'bad' | 'neutral';
+
+export const STATUS_TONES: Record<RunStatus, Tone> = {
+  running: 'neutral',
+  completed: 'good',
+  'completed-with-failures': 'warning',
+  failed: 'bad',
+  cancelled: 'neutral',
+  interrupted: 'warning',
+};
+
+/** "4 min 05 s", "850 ms". */
+export function formatDuration(ms: number | null): string {
+  if (ms === null) {
+    return '—';
+  }
+  if (ms < 1000) {
+    return `${ms} ms`;
+  }
+  const seconds = Math.round(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  return minutes === 0 ? `${seconds} s` : `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
