@@ -344,3 +344,63 @@ async fn cert_status_speaks_monitoring_exit_codes_and_rotate_renews_the_key() ->
     assert!(line.stdout.contains("| days_left="), "{line:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn sync_runs_what_the_dry_run_showed_and_a_second_run_changes_nothing() -> TestResult {
+    let sim = RunningSim::start(&["--tls", "--auto-approve"]).await?;
+    let home = Home::new()?;
+    let env = sim_env(&sim)?;
+    let setup = format!(r#"printf '%s\n' "$PBX_PASSWORD" | {SETUP} --yes"#);
+    let steps = home
+        .scenario(
+            &[
+                &setup,
+                r#""$PBX365" sync --profile demo --dry-run"#,
+                r#""$PBX365" sync --profile demo"#,
+                r#""$PBX365" sync --profile demo --dry-run"#,
+                r#""$PBX365" sync history --profile demo --json"#,
+                r#""$PBX365" drift --profile demo --json"#,
+            ],
+            &env,
+        )
+        .await?;
+    let [setup, dry, first, again, history, drift] = steps.as_slice() else {
+        return Err(format!("expected six steps, got {steps:?}").into());
+    };
+    assert_eq!(setup.code, 0, "{setup:?}");
+
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(dry.stdout.contains("create="), "nothing to create? {dry:?}");
+    let planned = dry.stdout.split("create=").nth(1).and_then(|rest| {
+        rest.split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+    });
+
+    assert_eq!(first.code, 0, "{first:?}");
+    let created = first.stdout.split("created=").nth(1).and_then(|rest| {
+        rest.split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+    });
+    assert!(planned.is_some(), "{dry:?}");
+    assert_eq!(
+        created, planned,
+        "the run did not do what the dry run showed: {first:?}"
+    );
+    assert!(!first.stdout.contains("failed="), "{first:?}");
+
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        !again.stdout.contains("create="),
+        "second run would create again: {again:?}"
+    );
+
+    assert_eq!(history.code, 0, "{history:?}");
+    let runs = history.json()?;
+    assert_eq!(runs.as_array().map(Vec::len), Some(1), "{runs}");
+
+    assert_eq!(drift.code, 0, "{drift:?}");
+    assert!(drift.json()?.is_object(), "{drift:?}");
+    Ok(())
+}

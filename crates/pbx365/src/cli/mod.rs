@@ -14,6 +14,7 @@ mod report;
 mod setup;
 mod sim;
 mod stdin;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -60,6 +61,10 @@ enum Command {
     /// The integration's certificate: status for monitoring systems, and yearly rotation.
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Sync Microsoft 365 users into the PBX now (`--dry-run` shows the plan), or `sync history`.
+    Sync(sync::SyncArgs),
+    /// Who is out of line between Microsoft 365 and the PBX, changing nothing.
+    Drift(sync::ProfileArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +100,8 @@ impl Command {
             Self::Doctor(args) => doctor::run(args).await,
             Self::Cert(CertCommand::Status(args)) => return Ok(cert::status(args).await),
             Self::Cert(CertCommand::Rotate(args)) => cert::rotate(args).await,
+            Self::Sync(args) => sync::run(args).await,
+            Self::Drift(args) => sync::drift(args).await,
         };
         succeeded.map(|()| ExitCode::SUCCESS)
     }

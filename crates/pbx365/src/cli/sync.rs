@@ -1,0 +1,205 @@
+//! `pbx365 sync` (a run, or `--dry-run` for the plan it would follow), `pbx365 sync history`
+//! and `pbx365 drift`, for a saved profile. Progress goes to stderr, or as JSON lines on stdout
+//! with `--json`; a run exits 0 only when nothing failed and nothing was left undone.
+
+use std::sync::Arc;
+
+use anyhow::bail;
+use clap::{Args, Subcommand};
+use pbx365::profile::{Profile, ProfileStore};
+use pbx365::progress::CancellationToken;
+use pbx365::sync::{Connection, SyncEngine, SyncEvent, SyncStore, connect, database_path};
+use serde::Serialize;
+
+use super::{engine, output};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    history: Option<HistoryCommand>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum HistoryCommand {
+    /// The profile's past runs, newest first.
+    History(ProfileArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The profile to sync (as given to `pbx365 setup`).
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Show the plan the run would follow, changing nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Progress as JSON lines on stdout, then the result as the last line.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    #[arg(long, value_name = "NAME")]
+    profile: String,
+    /// Print JSON instead of a summary.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(args: SyncArgs) -> anyhow::Result<()> {
+    if let Some(HistoryCommand::History(args)) = args.history {
+        return history(args);
+    }
+    let RunArgs {
+        profile,
+        dry_run,
+        json,
+    } = args.run;
+    let Some(profile) = profile else {
+        bail!("say which profile to sync with --profile NAME");
+    };
+    let (profile, store) = open(&profile)?;
+    let connection = connected(&profile).await?;
+    let (sink, mut events) = pbx365::sync::channel();
+    let engine = SyncEngine::new(store, &profile.name)
+        .with_progress(sink)
+        .with_cancellation(cancel_on_ctrl_c());
+    let printer = tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            show(&event, json);
+        }
+    });
+    let source = connection.source.as_ref();
+    if dry_run {
+        let plan = engine.preview(&connection.pbx, source).await;
+        drop(engine);
+        let _ = printer.await;
+        let plan = plan?;
+        return result(&plan, json, &format!("Dry run: {}\n", counts(&plan.counts)));
+    }
+    let report = engine.run(&connection.pbx, source).await;
+    drop(engine);
+    let _ = printer.await;
+    let report = report?;
+    let outcome = counts(&report.summary.outcome);
+    result(
+        &report.summary,
+        json,
+        &format!(
+            "Run {} {:?}: {outcome}\n",
+            report.summary.id, report.summary.status
+        ),
+    )?;
+    if !report.succeeded() {
+        bail!(
+            "the run did not complete: see the failed users above or `pbx365 sync history --profile {}`",
+            profile.name
+        );
+    }
+    Ok(())
+}
+
+pub async fn drift(args: ProfileArgs) -> anyhow::Result<()> {
+    let (profile, store) = open(&args.profile)?;
+    let connection = connected(&profile).await?;
+    let report = SyncEngine::new(store, &profile.name)
+        .drift(&connection.pbx, connection.source.as_ref())
+        .await?;
+    let text = serde_json::to_string_pretty(&report)?;
+    result(&report, args.json, &format!("{text}\n"))
+}
+
+fn history(args: ProfileArgs) -> anyhow::Result<()> {
+    let (profile, store) = open(&args.profile)?;
+    let runs = store.history(&profile.name, 50)?;
+    let mut text = String::new();
+    for run in &runs {
+        text.push_str(&format!(
+            "{:>5}  {}  {:?}  {}\n",
+            run.id,
+            run.started_at,
+            run.status,
+            counts(&run.outcome)
+        ));
+    }
+    if runs.is_empty() {
+        text.push_str("No sync run yet.\n");
+    }
+    result(&runs, args.json, &text)
+}
+
+fn open(name: &str) -> anyhow::Result<(Profile, Arc<SyncStore>)> {
+    let profiles = ProfileStore::open_default()?;
+    let profile = profiles.require(name)?;
+    let store = Arc::new(SyncStore::open(database_path(&profiles))?);
+    Ok((profile, store))
+}
+
+async fn connected(profile: &Profile) -> anyhow::Result<Connection> {
+    let env = engine::environment(profile.pbx.ca_file.as_deref())?;
+    let connection = connect(&env, profile).await?;
+    if let Some(reason) = &connection.graph_unavailable {
+        eprintln!("Reading Microsoft 365 users through the PBX ({reason}).");
+    }
+    Ok(connection)
+}
+
+fn cancel_on_ctrl_c() -> CancellationToken {
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("Cancelling after the changes in flight…");
+            on_ctrl_c.cancel();
+        }
+    });
+    cancel
+}
+
+fn show(event: &SyncEvent, json: bool) {
+    if json {
+        if let Ok(line) = serde_json::to_string(event) {
+            let _ = output::print(&format!("{line}\n"));
+        }
+        return;
+    }
+    match event {
+        SyncEvent::Phase { phase } => eprintln!("[{phase:?}]"),
+        SyncEvent::Read { side, users } => eprintln!("  read {users} users from {side:?}"),
+        SyncEvent::Planned {
+            counts: planned, ..
+        } => eprintln!("  plan: {}", counts(planned)),
+        SyncEvent::Progress { done, total, .. } => eprintln!("  {done}/{total}"),
+        SyncEvent::Waiting { millis, reason } => eprintln!("  waiting {millis} ms: {reason}"),
+        other => eprintln!("  {}", serde_json::to_string(other).unwrap_or_default()),
+    }
+}
+
+/// `create=3 adopt=1 …`, leaving out the zeros.
+fn counts(value: &impl Serialize) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(value) else {
+        return String::new();
+    };
+    let parts: Vec<String> = map
+        .iter()
+        .filter(|(_, n)| n.as_u64().is_some_and(|n| n > 0))
+        .map(|(k, n)| format!("{k}={n}"))
+        .collect();
+    if parts.is_empty() {
+        "nothing to do".to_owned()
+    } else {
+        parts.join(" ")
+    }
+}
+
+fn result(value: &impl Serialize, json: bool, text: &str) -> anyhow::Result<()> {
+    if json {
+        output::print_json(value)
+    } else {
+        output::print(text)
+    }
+}
