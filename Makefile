@@ -51,14 +51,27 @@ fmt:
 clippy:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# One `cargo test` builds every test, example and doc test with one feature resolution (running
-# doc tests separately, as nextest would need, compiles the dependencies a second time).
+# nextest runs every test in a process of its own (tests that install a tracing subscriber or
+# change the environment cannot disturb each other) and runs the test binaries in parallel.
+# It does not run doc tests, so `cargo test --doc` follows; on a fresh target dir that compiles
+# part of the dependencies a second time, because src-tauri (a binary only) is left out of its
+# feature resolution. Where nextest is missing, `cargo test` runs everything.
 rust-tests:
-	cargo test --workspace --locked --no-fail-fast
+	@if cargo nextest --version >/dev/null 2>&1; then \
+	  cargo nextest run --workspace --locked --no-fail-fast; \
+	  cargo test --workspace --locked --doc; \
+	else \
+	  cargo test --workspace --locked --no-fail-fast; \
+	fi
 
-# Hook for the TypeScript bindings that ts-rs generates from the Rust types: once they exist,
-# this target regenerates them and fails when the checked-in copies under ui/ are stale.
+# ts-rs writes the TypeScript types of ui/src/lib/bindings/ while rust-tests runs (its export
+# tests); the checked-in copies must be exactly what the Rust types produce.
 check-bindings:
+	@stale=$$(git status --porcelain -- ui/src/lib/bindings); \
+	if [[ -n "$$stale" ]]; then \
+	  echo "ui/src/lib/bindings/ is out of date with the Rust types; commit the regenerated files:" >&2; \
+	  echo "$$stale" >&2; exit 1; \
+	fi
 
 ui-check:
 	cd ui && npm run check
