@@ -371,18 +371,10 @@ async fn sync_runs_what_the_dry_run_showed_and_a_second_run_changes_nothing() ->
 
     assert_eq!(dry.code, 0, "{dry:?}");
     assert!(dry.stdout.contains("create="), "nothing to create? {dry:?}");
-    let planned = dry.stdout.split("create=").nth(1).and_then(|rest| {
-        rest.split_whitespace()
-            .next()
-            .and_then(|n| n.parse::<u32>().ok())
-    });
+    let planned = count_after(&dry.stdout, "create=");
 
     assert_eq!(first.code, 0, "{first:?}");
-    let created = first.stdout.split("created=").nth(1).and_then(|rest| {
-        rest.split_whitespace()
-            .next()
-            .and_then(|n| n.parse::<u32>().ok())
-    });
+    let created = count_after(&first.stdout, "created=");
     assert!(planned.is_some(), "{dry:?}");
     assert_eq!(
         created, planned,
@@ -403,4 +395,14 @@ async fn sync_runs_what_the_dry_run_showed_and_a_second_run_changes_nothing() ->
     assert_eq!(drift.code, 0, "{drift:?}");
     assert!(drift.json()?.is_object(), "{drift:?}");
     Ok(())
+}
+
+/// The number after `key` in a summary line such as `create=12 adopt=3`.
+fn count_after(text: &str, key: &str) -> Option<u32> {
+    text.split(key)
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
