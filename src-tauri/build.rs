@@ -32,6 +32,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "certificate_statuses",
         "rotation_plan",
         "rotate_certificate",
+        "autostart_enabled",
+        "set_autostart",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())

@@ -33,7 +33,10 @@ mod tests {
 
     #[test]
     fn app_info_reports_the_package_version_and_the_demo_flag() -> Result<(), serde_json::Error> {
-        let info = AppInfo::new(&LaunchOptions { demo: true });
+        let info = AppInfo::new(&LaunchOptions {
+            demo: true,
+            hidden: false,
+        });
         assert_eq!(
             serde_json::to_value(&info)?,
             serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "demo": true })

@@ -10,6 +10,10 @@ pub struct LaunchOptions {
     /// real services.
     #[arg(long)]
     pub demo: bool,
+
+    /// Start in the tray without showing the window (how start at login launches it).
+    #[arg(long)]
+    pub hidden: bool,
 }
 
 impl LaunchOptions {
@@ -28,6 +32,17 @@ mod tests {
     fn demo_is_off_unless_asked_for() -> Result<(), clap::Error> {
         assert!(!LaunchOptions::try_parse_from(["pbx365-setup"])?.demo);
         assert!(LaunchOptions::try_parse_from(["pbx365-setup", "--demo"])?.demo);
+        Ok(())
+    }
+
+    #[test]
+    fn the_login_item_flag_starts_hidden() -> Result<(), clap::Error> {
+        assert!(!LaunchOptions::try_parse_from(["pbx365-setup"])?.hidden);
+        let options = LaunchOptions::try_parse_from([
+            "pbx365-setup",
+            crate::autostart_commands::HIDDEN_FLAG,
+        ])?;
+        assert!(options.hidden && !options.demo);
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 // Release builds on Windows must not open a console window next to the app.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod autostart_commands;
 mod certificate_commands;
 mod commands;
 mod demo;
@@ -11,6 +12,7 @@ mod environment;
 mod launch;
 mod profile_commands;
 mod sync_commands;
+mod tray;
 mod wizard_commands;
 
 use std::sync::Arc;
@@ -28,6 +30,7 @@ fn main() -> anyhow::Result<()> {
         .init();
     tracing::info!(demo = options.demo, "starting pbx365-setup");
     let demo_mode = options.demo;
+    let hidden = options.hidden;
 
     tauri::Builder::default()
         // Registered first, as the plugin requires: a second launch only brings the running
@@ -38,6 +41,7 @@ fn main() -> anyhow::Result<()> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(autostart_commands::plugin())
         .setup(move |app| {
             let handle = app.handle();
             let (env, demo) = if demo_mode {
@@ -50,6 +54,10 @@ fn main() -> anyhow::Result<()> {
             app.manage(demo);
             app.manage(sync_commands::SyncRuns::default());
             certificate_commands::spawn_reminders(handle.clone());
+            tray::install(handle);
+            if hidden && let Some(window) = app.get_webview_window("main") {
+                window.hide()?;
+            }
             Ok(())
         })
         .manage(options)
@@ -84,12 +92,14 @@ fn main() -> anyhow::Result<()> {
             certificate_commands::certificate_statuses,
             certificate_commands::rotation_plan,
             certificate_commands::rotate_certificate,
+            autostart_commands::autostart_enabled,
+            autostart_commands::set_autostart,
         ])
         .run(tauri::generate_context!())
         .context("the pbx365 window could not be started")
 }
 
-fn focus_main_window(app: &tauri::AppHandle) {
+pub(crate) fn focus_main_window(app: &tauri::AppHandle) {
     let Some(window) = app.get_webview_window("main") else {
         return;
     };

@@ -5,6 +5,7 @@ use pbx365::profile::Profile;
 use pbx365::wizard::ErrorReport;
 use tauri::{AppHandle, State};
 
+use crate::tray;
 use crate::wizard_commands::{WizardHost, report};
 
 #[tauri::command]
@@ -12,10 +13,16 @@ pub fn profiles_list(host: State<'_, WizardHost>) -> Result<Vec<Profile>, ErrorR
     host.env.profiles.list().map_err(report)
 }
 
-/// Deletes the profile file; `false` when there was none.
+/// Deletes the profile and its secrets in the keyring; `false` when there was none.
 #[tauri::command]
-pub fn profile_delete(host: State<'_, WizardHost>, name: String) -> Result<bool, ErrorReport> {
-    host.env.profiles.delete(&name).map_err(report)
+pub fn profile_delete(
+    app: AppHandle,
+    host: State<'_, WizardHost>,
+    name: String,
+) -> Result<bool, ErrorReport> {
+    let deleted = host.env.forget_profile(&name).map_err(report)?;
+    tray::refresh(&app);
+    Ok(deleted)
 }
 
 /// Runs every check for a saved profile, with progress and cancellation like a wizard step.

@@ -11,9 +11,10 @@ use pbx365::sync::{
     SyncStore, directory_for,
 };
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_notification::NotificationExt;
 
+use crate::tray;
 use crate::wizard_commands::WizardHost;
 
 /// The running sync of each profile, so Cancel can reach it.
@@ -35,6 +36,12 @@ impl SyncRuns {
         Ok(token)
     }
 
+    pub fn is_running(&self, profile: &str) -> bool {
+        self.running
+            .lock()
+            .is_ok_and(|running| running.contains_key(profile))
+    }
+
     fn finish(&self, profile: &str) {
         if let Ok(mut running) = self.running.lock() {
             running.remove(profile);
@@ -46,7 +53,7 @@ fn poisoned() -> String {
     "pbx365 hit an internal error while tracking sync runs; restart the app.".to_owned()
 }
 
-fn store(host: &WizardHost) -> Result<Arc<SyncStore>, String> {
+pub fn store(host: &WizardHost) -> Result<Arc<SyncStore>, String> {
     SyncStore::open(host.env.profiles.base().join(DATABASE_FILE))
         .map(Arc::new)
         .map_err(|error| error.to_string())
@@ -78,17 +85,41 @@ pub async fn sync_preview(host: State<'_, WizardHost>, profile: String) -> Resul
 #[tauri::command]
 pub async fn sync_now(
     app: AppHandle,
-    host: State<'_, WizardHost>,
-    runs: State<'_, SyncRuns>,
     profile: String,
     events: Channel<SyncEvent>,
 ) -> Result<RunSummary, String> {
-    let cancel = runs.start(&profile)?;
-    let result = run(&host, &profile, events, cancel).await;
-    runs.finish(&profile);
+    let progress: ProgressSink = Arc::new(move |event: &SyncEvent| {
+        if let Err(error) = events.send(event.clone()) {
+            tracing::warn!(%error, "a sync progress event could not reach the window");
+        }
+    });
+    run_tracked(&app, &profile, progress).await
+}
+
+/// A run of `profile` from the window or the tray: one at a time, cancellable from the Sync
+/// page, shown in the tray while it runs, and notified when users failed.
+pub async fn run_tracked(
+    app: &AppHandle,
+    profile: &str,
+    progress: ProgressSink,
+) -> Result<RunSummary, String> {
+    let host = app.state::<WizardHost>();
+    let runs = app.state::<SyncRuns>();
+    let cancel = runs.start(profile)?;
+    tray::refresh(app);
+    let result = run(&host, profile, progress, cancel).await;
+    runs.finish(profile);
+    tray::refresh(app);
     let summary = result?;
     if summary.outcome.failed > 0 {
-        notify_failures(&app, &summary);
+        notify(
+            app,
+            format!(
+                "Sync of {}: {} users failed",
+                summary.profile, summary.outcome.failed
+            ),
+            "Open pbx365 > Sync > History to see each user's error.",
+        );
     }
     Ok(summary)
 }
@@ -96,7 +127,7 @@ pub async fn sync_now(
 async fn run(
     host: &WizardHost,
     profile: &str,
-    events: Channel<SyncEvent>,
+    progress: ProgressSink,
     cancel: CancellationToken,
 ) -> Result<RunSummary, String> {
     let connection = connect(host, profile).await?;
@@ -106,11 +137,6 @@ async fn run(
     // limit on higher-ranked closures), so it cannot be awaited in a command: it runs on a
     // blocking thread of the async runtime instead.
     let report = tauri::async_runtime::spawn_blocking(move || {
-        let progress: ProgressSink = Arc::new(move |event: &SyncEvent| {
-            if let Err(error) = events.send(event.clone()) {
-                tracing::warn!(%error, "a sync progress event could not reach the window");
-            }
-        });
         let source = directory_for(&connection.pbx, connection.graph.clone());
         let engine = SyncEngine::new(store, &profile)
             .with_cancellation(cancel)
@@ -128,18 +154,11 @@ async fn run(
         .map_err(|error| error.to_string())
 }
 
-fn notify_failures(app: &AppHandle, summary: &RunSummary) {
-    let shown = app
-        .notification()
-        .builder()
-        .title(format!(
-            "Sync of {}: {} users failed",
-            summary.profile, summary.outcome.failed
-        ))
-        .body("Open pbx365 > Sync > History to see each user's error.")
-        .show();
+/// A desktop notification; failing to show one is logged, never an error of the run.
+pub fn notify(app: &AppHandle, title: String, body: &str) {
+    let shown = app.notification().builder().title(title).body(body).show();
     if let Err(error) = shown {
-        tracing::warn!(%error, "the sync failure notification could not be shown");
+        tracing::warn!(%error, "a desktop notification could not be shown");
     }
 }
 

@@ -215,7 +215,10 @@ pub async fn apply(
     app: AppHandle,
     host: State<'_, WizardHost>,
 ) -> Result<ApplyOutcome, ErrorReport> {
-    step!(host, app, |wizard, ctx| wizard.apply(ctx))
+    let outcome = step!(host, app, |wizard, ctx| wizard.apply(ctx))?;
+    // The saved profile now has a "Sync now" in the tray.
+    crate::tray::refresh(&app);
+    Ok(outcome)
 }
 
 #[tauri::command]

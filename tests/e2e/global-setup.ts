@@ -13,7 +13,8 @@ function previewUrl(server: ChildProcess): Promise<string> {
       reject(new Error(`vite preview did not start within ${STARTUP_TIMEOUT_MS / 1000} s:\n${output}`));
     }, STARTUP_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+      // vite colours the port when it thinks it writes to a terminal: drop the escapes first.
+      output += chunk.toString().replace(/\u001b\[[0-9;]*m/g, '');
       const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
       if (match) {
         clearTimeout(timer);
@@ -37,7 +38,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const server = spawn(
     process.execPath,
     ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', '0', '--strictPort'],
-    { cwd: UI_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: UI_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   try {
     process.env['PBX365_UI_URL'] = await previewUrl(server);

@@ -167,10 +167,8 @@ async fn main() -> anyhow::Result<()> {
             ..RunOptions::default()
         })
         .with_progress(Arc::new(move |event: &SyncEvent| {
-            if json {
-                if let Ok(value) = serde_json::to_value(event) {
-                    print_line(&value);
-                }
+            if json && let Ok(value) = serde_json::to_value(event) {
+                print_line(&value);
             }
         }));
     let started = Instant::now();

@@ -8,6 +8,7 @@ pub mod features;
 pub mod input;
 pub mod profile;
 pub mod progress;
+pub mod run_lock;
 pub mod schedule;
 pub mod secrets;
 pub mod sessions;

@@ -494,3 +494,40 @@ async fn a_saved_profile_rotates_with_its_keyring_sign_ins() -> TestResult {
     assert!(pbx_lists_users(&tenant).await);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_second_rotation_while_one_runs_is_refused_and_changes_nothing() -> TestResult {
+    use pbx365::run_lock::{Activity, RunLock};
+
+    let tenant = integrated_tenant().await?;
+    let folder = tenant
+        .journal_path()
+        .parent()
+        .ok_or("the journal has no folder")?
+        .to_owned();
+    // Another window or a `pbx365 cert rotate` is rotating this profile right now.
+    let held = RunLock::acquire(&folder, Activity::Rotation, PROFILE)?;
+    let (sink, _) = recording_sink(|_| {});
+    let error = rotation(&tenant, graph(&tenant), Duration::from_secs(5), sink)
+        .run()
+        .await
+        .err()
+        .ok_or("a second rotation ran beside the first")?;
+    assert!(error.sync_works);
+    assert!(error.to_string().contains("already running"), "{error}");
+    assert_eq!(
+        tenant.pbx_thumbprint(),
+        Some(tenant.first_thumbprint.clone()),
+        "the refused rotation made a new key pair"
+    );
+    assert!(
+        !tenant.journal_path().exists(),
+        "the refused rotation wrote a journal"
+    );
+    drop(held);
+    let (sink, _) = recording_sink(|_| {});
+    rotation(&tenant, graph(&tenant), Duration::from_secs(5), sink)
+        .run()
+        .await?;
+    Ok(())
+}

@@ -451,3 +451,36 @@ async fn without_a_graph_sign_in_the_pbx_view_is_used_and_the_plan_says_what_it_
     assert!(again.actions.is_empty(), "{:?}", again.actions.first());
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_of_the_same_profile_is_refused_and_changes_nothing() -> TestResult {
+    use pbx365::run_lock::{Activity, RunLock, RunLockError};
+
+    let world = World::start().await?;
+    // Another process (the window, the CLI) is running a sync of this profile.
+    let held = RunLock::acquire(world.store.folder(), Activity::Sync, PROFILE)?;
+    world.sim.pbx_recorder.clear();
+    let refused = world.engine().run(&world.pbx, &world.source()).await;
+    assert!(
+        matches!(
+            refused,
+            Err(SyncError::Lock(RunLockError::Busy {
+                activity: Activity::Sync,
+                ..
+            }))
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        world.pbx_writes().is_empty(),
+        "the refused run wrote to the PBX"
+    );
+    assert!(
+        world.store.history(PROFILE, 10)?.is_empty(),
+        "the refused run was recorded"
+    );
+    drop(held);
+    let report = world.engine().run(&world.pbx, &world.source()).await?;
+    assert_eq!(report.summary.status, RunStatus::Completed);
+    Ok(())
+}

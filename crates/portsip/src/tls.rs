@@ -107,14 +107,14 @@ pub(crate) fn client_config(
 /// The TLS failure inside a request error, if the request failed in the TLS handshake.
 pub(crate) fn tls_failure(error: &(dyn StdError + 'static)) -> Option<Error> {
     let rustls_error = find_rustls_error(error)?;
-    if let rustls::Error::InvalidCertificate(CertificateError::Other(other)) = rustls_error {
-        if let Some(untrusted) = other.0.downcast_ref::<UntrustedCertificate>() {
-            return Some(Error::Tls {
-                subject: Some(untrusted.subject.clone()),
-                sha256: Some(untrusted.sha256.to_string()),
-                reason: untrusted.reason.clone(),
-            });
-        }
+    if let rustls::Error::InvalidCertificate(CertificateError::Other(other)) = rustls_error
+        && let Some(untrusted) = other.0.downcast_ref::<UntrustedCertificate>()
+    {
+        return Some(Error::Tls {
+            subject: Some(untrusted.subject.clone()),
+            sha256: Some(untrusted.sha256.to_string()),
+            reason: untrusted.reason.clone(),
+        });
     }
     Some(Error::Tls {
         subject: None,
@@ -134,10 +134,9 @@ fn find_rustls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rust
         if let Some(inner) = error
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
+            && let Some(found) = find_rustls_error(inner)
         {
-            if let Some(found) = find_rustls_error(inner) {
-                return Some(found);
-            }
+            return Some(found);
         }
         current = error.source();
     }

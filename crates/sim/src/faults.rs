@@ -65,7 +65,7 @@ impl EveryNth {
             return false;
         }
         let seen = self.seen.fetch_add(1, Ordering::SeqCst) + 1;
-        seen % every == 0
+        seen.is_multiple_of(every)
     }
 }
 

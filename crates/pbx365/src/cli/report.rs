@@ -139,11 +139,10 @@ pub fn doctor(report: &DoctorReport) -> String {
         if !check.explanation.is_empty() {
             text.push_str(&format!("        {}\n", check.explanation));
         }
-        if check.status != CheckStatus::Pass {
-            if let Some(fix) = &check.fix {
+        if check.status != CheckStatus::Pass
+            && let Some(fix) = &check.fix {
                 text.push_str(&format!("        Fix: {fix}\n"));
             }
-        }
     }
     text
 }

@@ -191,12 +191,11 @@ impl Applier<'_> {
     /// Creates the user; a retry first looks for the user an unanswered attempt may have made.
     async fn create(&self, action: &PlannedAction) -> Result<String, CallError> {
         self.call(|attempt| async move {
-            if attempt > 0 {
-                if let Some(id) = self.find_created(action).await? {
+            if attempt > 0
+                && let Some(id) = self.find_created(action).await? {
                     tracing::info!(user = %action.pbx_name, "an unanswered create went through; using that user");
                     return Ok(id);
                 }
-            }
             let credentials = NewCredentials::generate();
             let user = new_user(action, credentials);
             self.pbx.create_user(&user).await.map(|created| created.id)

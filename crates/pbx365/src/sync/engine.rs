@@ -20,6 +20,7 @@ use super::report::{OutcomeCounts, RunReport, RunStatus, RunSummary, UserOutcome
 use super::retry::{CallError, RetryPolicy, with_retry};
 use super::settings::SyncSettings;
 use super::store::{SyncStore, Unfinished};
+use crate::run_lock::{Activity, RunLock};
 
 /// Read progress is reported every this many users.
 const READ_REPORT_EVERY: usize = 1000;
@@ -167,6 +168,8 @@ impl SyncEngine {
         pbx: &portsip::Client,
         source: &dyn MicrosoftDirectory,
     ) -> Result<RunReport, SyncError> {
+        // Held to the end of the run: a second run would take this one's journal for a dead one.
+        let _lock = RunLock::acquire(self.store.folder(), Activity::Sync, &self.profile)?;
         let started = Instant::now();
         let started_at = now();
         let unfinished = self.store.unfinished(&self.profile)?;

@@ -68,4 +68,7 @@ pub enum SyncError {
 
     #[error("The sync was cancelled before it changed anything.")]
     Cancelled,
+
+    #[error(transparent)]
+    Lock(#[from] crate::run_lock::RunLockError),
 }

@@ -214,6 +214,27 @@ impl OutcomeCounts {
         *counter += 1;
     }
 
+    /// The counts that are not zero, in words: "12 created, 1 failed"; "no changes" for none.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = [
+            (self.created, "created"),
+            (self.adopted, "adopted"),
+            (self.updated, "updated"),
+            (self.disabled, "disabled"),
+            (self.failed, "failed"),
+            (self.not_done, "not done"),
+        ]
+        .into_iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, label)| format!("{count} {label}"))
+        .collect();
+        if parts.is_empty() {
+            "no changes".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+
     /// Lines done, failed or given up: what a progress bar counts.
     pub fn finished_actions(&self) -> u32 {
         self.created + self.adopted + self.updated + self.disabled + self.failed + self.not_done
@@ -243,6 +264,21 @@ pub struct RunSummary {
     pub error: Option<String>,
 }
 
+impl RunSummary {
+    /// One line for places with no room for a table (the tray menu, a notification).
+    pub fn headline(&self) -> String {
+        let how = match self.status {
+            RunStatus::Running => "running",
+            RunStatus::Completed => "completed",
+            RunStatus::CompletedWithFailures => "completed with failures",
+            RunStatus::Failed => "failed",
+            RunStatus::Cancelled => "cancelled",
+            RunStatus::Interrupted => "interrupted",
+        };
+        format!("Last sync {how}: {}", self.outcome.describe())
+    }
+}
+
 /// A run with every user's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
@@ -265,5 +301,44 @@ impl RunReport {
     /// The CLI's exit status: success only when nothing failed and nothing was left undone.
     pub fn succeeded(&self) -> bool {
         self.summary.status == RunStatus::Completed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(status: RunStatus, outcome: OutcomeCounts) -> RunSummary {
+        RunSummary {
+            id: 7,
+            profile: "contoso".to_owned(),
+            started_at: "2026-11-23T10:00:00Z".to_owned(),
+            finished_at: None,
+            duration_ms: None,
+            status,
+            source: SourceKind::Graph,
+            resumed_from: None,
+            planned: PlanCounts::default(),
+            outcome,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_headline_names_how_the_run_ended_and_only_the_counts_that_happened() {
+        let outcome = OutcomeCounts {
+            created: 12,
+            failed: 1,
+            unchanged: 230,
+            ..OutcomeCounts::default()
+        };
+        assert_eq!(
+            summary(RunStatus::CompletedWithFailures, outcome).headline(),
+            "Last sync completed with failures: 12 created, 1 failed"
+        );
+        assert_eq!(
+            summary(RunStatus::Completed, OutcomeCounts::default()).headline(),
+            "Last sync completed: no changes"
+        );
     }
 }

@@ -98,6 +98,11 @@ pub struct SyncStore {
 impl SyncStore {
     /// Opens (or creates) the database at `path`, e.g. `sync.sqlite3` in the app's data folder
     /// next to the profiles.
+    /// The folder of the database, where the run locks live too.
+    pub fn folder(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
     pub fn open(path: impl AsRef<Path>) -> Result<Self, SyncError> {
         let path = path.as_ref().to_owned();
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

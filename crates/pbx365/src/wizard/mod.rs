@@ -84,6 +84,17 @@ impl Environment {
         }
     }
 
+    /// Removes a saved profile and its secrets; `false` when no such profile was saved. The
+    /// secrets go first: when the keyring refuses, the profile stays listed so the admin can retry
+    /// instead of leaving orphaned passwords behind an invisible profile.
+    pub fn forget_profile(&self, name: &str) -> Result<bool, WizardError> {
+        if self.profiles.load(name)?.is_none() {
+            return Ok(false);
+        }
+        self.secrets.delete_profile(name)?;
+        Ok(self.profiles.delete(name)?)
+    }
+
     pub(crate) fn sign_in_options(
         &self,
         tenant: String,
@@ -277,10 +288,10 @@ impl Wizard {
 
     /// Refuses a step whose predecessor has not run, and forgets what later steps decided.
     fn begin(&mut self, step: StepId) -> Result<(), WizardError> {
-        if let Some(needed) = step.previous() {
-            if !self.completed().contains(&needed) {
-                return Err(WizardError::OutOfOrder { step, needed });
-            }
+        if let Some(needed) = step.previous()
+            && !self.completed().contains(&needed)
+        {
+            return Err(WizardError::OutOfOrder { step, needed });
         }
         let later = |s: StepId| s >= step;
         if later(StepId::ConnectPbx) {
@@ -796,15 +807,15 @@ impl Wizard {
         if let MicrosoftContext::Auto { client_id, .. } = microsoft {
             self.profile.microsoft.client_id = client_id.clone();
         }
-        if let (Mode::Guided, Some(app_id)) = (summary.mode, &summary.app_id) {
-            if self.profile.app.as_ref().map(|a| &a.app_id) != Some(app_id) {
-                self.profile.app = Some(AppIdentity {
-                    app_id: app_id.clone(),
-                    object_id: None,
-                    service_principal_id: None,
-                    display_name: None,
-                });
-            }
+        if let (Mode::Guided, Some(app_id)) = (summary.mode, &summary.app_id)
+            && self.profile.app.as_ref().map(|a| &a.app_id) != Some(app_id)
+        {
+            self.profile.app = Some(AppIdentity {
+                app_id: app_id.clone(),
+                object_id: None,
+                service_principal_id: None,
+                display_name: None,
+            });
         }
         self.profile.features = app.features.clone();
         self.profile.sync = Some(sync.options.clone());
@@ -879,7 +890,7 @@ fn check_can_grant(microsoft: &MicrosoftContext, state: &AppState) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::MemorySecretStore;
+    use crate::secrets::{MemorySecretStore, Secret, SecretKey, SecretKind};
 
     fn assert_send<T: Send>(_: &T) {}
 
@@ -942,6 +953,35 @@ mod tests {
         let state = wizard.state();
         assert!(state.completed.is_empty());
         assert_eq!(state.next, Some(StepId::ConnectPbx));
+        Ok(())
+    }
+
+    #[test]
+    fn forgetting_a_profile_removes_its_secrets_and_only_its_own()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let secrets = Arc::new(MemorySecretStore::default());
+        let env = Environment::new(ProfileStore::at(dir.path()), secrets.clone());
+        for name in ["contoso", "fabrikam"] {
+            env.profiles.save(&Profile::new(name)?)?;
+            secrets.set(
+                &SecretKey::new(name, SecretKind::PbxPassword),
+                &Secret::new(format!("{name}-password")),
+            )?;
+        }
+        assert!(env.forget_profile("contoso")?);
+        assert!(env.profiles.load("contoso")?.is_none());
+        let left: Vec<String> = secrets
+            .values()
+            .iter()
+            .map(|s| s.expose().to_owned())
+            .collect();
+        assert_eq!(left, ["fabrikam-password"]);
+        assert!(env.profiles.load("fabrikam")?.is_some());
+        assert!(
+            !env.forget_profile("contoso")?,
+            "a second forget finds nothing"
+        );
         Ok(())
     }
 }

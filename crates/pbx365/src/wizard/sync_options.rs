@@ -135,7 +135,7 @@ async fn taken_extensions(
     let mut read = 0u32;
     while let Some(user) = users.try_next().await? {
         read += 1;
-        if read % 100 == 0 {
+        if read.is_multiple_of(100) {
             ctx.report(StepId::SyncOptions, format!("Read {read} PBX users…"));
         }
         if let Some(extension) = user.extension_number {

@@ -140,10 +140,10 @@ impl Client {
     /// After a 401: renews the token unless another request already did.
     pub(super) async fn renew_after_rejection(&self, rejected: &Secret) -> Result<Secret, Error> {
         let mut state = self.inner.auth.lock().await;
-        if let Some(tokens) = &state.tokens {
-            if &tokens.access != rejected {
-                return Ok(tokens.access.clone());
-            }
+        if let Some(tokens) = &state.tokens
+            && &tokens.access != rejected
+        {
+            return Ok(tokens.access.clone());
         }
         self.renew(&mut state).await
     }

@@ -214,10 +214,10 @@ fn classify(error: &reqwest::Error, detail: &str) -> NetworkFailure {
                 _ => {}
             }
         }
-        if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
-            if hyper.is_incomplete_message() || hyper.is_closed() || hyper.is_canceled() {
-                return NetworkFailure::Dropped;
-            }
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>()
+            && (hyper.is_incomplete_message() || hyper.is_closed() || hyper.is_canceled())
+        {
+            return NetworkFailure::Dropped;
         }
         source = current.source();
     }

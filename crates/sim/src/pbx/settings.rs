@@ -111,25 +111,23 @@ fn check_rules(body: &Map<String, Value>) -> Problems {
             .get(field)
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
+            && let Err(problem) = check_guid(id)
         {
-            if let Err(problem) = check_guid(id) {
-                problems.push((field.to_owned(), problem));
-            }
+            problems.push((field.to_owned(), problem));
         }
     }
-    if let Some(cron) = body.get("sync_time").and_then(Value::as_str) {
-        if let Err(problem) = check_crontab(cron) {
-            problems.push(("sync_time".to_owned(), problem));
-        }
+    if let Some(cron) = body.get("sync_time").and_then(Value::as_str)
+        && let Err(problem) = check_crontab(cron)
+    {
+        problems.push(("sync_time".to_owned(), problem));
     }
     if let Some(number) = body
         .get("users")
         .and_then(|u| u.get("starting_extension_number"))
         .and_then(Value::as_str)
+        && let Err(problem) = check_extension(number)
     {
-        if let Err(problem) = check_extension(number) {
-            problems.push(("users.starting_extension_number".to_owned(), problem));
-        }
+        problems.push(("users.starting_extension_number".to_owned(), problem));
     }
     for (block, _) in BLOCKS {
         let selected = body

@@ -126,10 +126,10 @@ fn check_new_user(body: &Map<String, Value>, existing: &[UserRecord]) -> Problem
 }
 
 fn check_pin(body: &Map<String, Value>, problems: &mut Vec<(String, String)>) {
-    if let Some(pin) = body.get("voicemail_pin").and_then(Value::as_str) {
-        if !pin.bytes().all(|b| b.is_ascii_digit()) {
-            problems.push(("voicemail_pin".to_owned(), "must be digits only".to_owned()));
-        }
+    if let Some(pin) = body.get("voicemail_pin").and_then(Value::as_str)
+        && !pin.bytes().all(|b| b.is_ascii_digit())
+    {
+        problems.push(("voicemail_pin".to_owned(), "must be digits only".to_owned()));
     }
 }
 

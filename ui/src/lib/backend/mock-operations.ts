@@ -41,6 +41,7 @@ const COUNTED: Record<string, keyof OutcomeCounts> = {
 
 export function createMockOperations(scenario: MockScenario): SyncOperations & CertificateOperations {
   const cancelled = new Set<string>();
+  let autostart = false;
   let nextRunId = 45;
   /** Where each profile's last rotation stopped, so the next one resumes there. */
   const stopped = new Map<string, StopRecord>();
@@ -164,6 +165,10 @@ export function createMockOperations(scenario: MockScenario): SyncOperations & C
         remove_by_hand: null,
         users_listed: 248,
       };
+    },
+    autostartEnabled: async () => autostart,
+    setAutostart: async (enabled) => {
+      autostart = enabled;
     },
   };
 }

@@ -41,7 +41,7 @@ export interface SyncOperations {
   drift(profile: string): Promise<DriftReport>;
 }
 
-/** Certificates and reminders (src-tauri/src/certificate_commands.rs). */
+/** Certificates, reminders and autostart (src-tauri/src/certificate_commands.rs). */
 export interface CertificateOperations {
   /** Every saved profile's certificate status, in profile order. */
   certificateStatuses(): Promise<CertificateStatus[]>;
@@ -49,6 +49,8 @@ export interface CertificateOperations {
   rotationPlan(profile: string): Promise<RotationPlan>;
   /** Rejects with a {@link RotationFailure} when a step fails. */
   rotateCertificate(profile: string, onEvent: (event: RotationEvent) => void): Promise<RotationReport>;
+  autostartEnabled(): Promise<boolean>;
+  setAutostart(enabled: boolean): Promise<void>;
 }
 
 export function isRotationFailure(value: unknown): value is RotationFailure {

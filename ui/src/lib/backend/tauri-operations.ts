@@ -34,5 +34,7 @@ export function createTauriOperations(): SyncOperations & CertificateOperations 
     rotationPlan: (profile) => invoke<RotationPlan>('rotation_plan', { profile }),
     rotateCertificate: (profile, onEvent) =>
       invoke<RotationReport>('rotate_certificate', { profile, events: channelTo<RotationEvent>(onEvent) }),
+    autostartEnabled: () => invoke<boolean>('autostart_enabled'),
+    setAutostart: (enabled) => invoke<void>('set_autostart', { enabled }),
   };
 }

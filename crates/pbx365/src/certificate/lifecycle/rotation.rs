@@ -30,6 +30,7 @@ use super::sync_window::{SYNC_WARNING_WINDOW, sync_soon_warning};
 use crate::atomic_file;
 use crate::certificate::{CertificateInfo, PbxCertificate, rfc3339};
 use crate::profile::{CloudChoice, Mode};
+use crate::run_lock::{Activity, RunLock};
 use crate::wizard::guided::{HandStep, PortalPage, certificate_step, portal_link};
 
 /// Where the app's certificates are changed.
@@ -200,6 +201,23 @@ impl Rotation<'_> {
             .map_err(|error| self.nothing_changed(RotationStep::GenerateKeyPair, error.to_string()))
     }
 
+    fn lock(&self) -> Result<RunLock, RotationError> {
+        let folder = self
+            .journal_path
+            .parent()
+            .unwrap_or(std::path::Path::new("."));
+        RunLock::acquire(folder, Activity::Rotation, self.profile).map_err(|error| {
+            self.stopped(
+                RotationStep::GenerateKeyPair,
+                error.to_string(),
+                true,
+                "This attempt changed nothing; the rotation already running goes on.".to_owned(),
+                "Wait for the running rotation to finish, then check the certificate status."
+                    .to_owned(),
+            )
+        })
+    }
+
     fn unfinished_journal(&self) -> Result<Option<RotationJournal>, RotationError> {
         Ok(self.load_journal()?.filter(RotationJournal::is_unfinished))
     }
@@ -356,6 +374,8 @@ impl Rotation<'_> {
 
     /// Runs the rotation, or resumes the one that stopped.
     pub async fn run(&self) -> Result<RotationReport, RotationError> {
+        // Held to the end: a second rotation would remove the certificate this one adds.
+        let _lock = self.lock()?;
         let mut journal = self.start_or_resume().await?;
         match self.steps(&mut journal).await {
             Ok(report) => Ok(report),

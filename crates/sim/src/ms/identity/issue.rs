@@ -124,10 +124,10 @@ impl Cloud {
         );
         claims.insert("name".into(), json!(user.display_name));
         claims.insert("preferred_username".into(), json!(user.user_principal_name));
-        if grant.scopes.has("email") {
-            if let Some(mail) = &user.mail {
-                claims.insert("email".into(), json!(mail));
-            }
+        if grant.scopes.has("email")
+            && let Some(mail) = &user.mail
+        {
+            claims.insert("email".into(), json!(mail));
         }
         if let Some(nonce) = grant.nonce {
             claims.insert("nonce".into(), json!(nonce));

@@ -1,0 +1,117 @@
+//! One sync or one rotation of a profile at a time, across every process of the workstation
+//! (the window, its tray, the CLI, a scheduled task). Two syncs of one profile would each take
+//! the other's journal for an interrupted run and create users twice; two rotations would each
+//! remove the other's certificate. The lock is an OS file lock, so a process that dies — even
+//! by SIGKILL — releases it with no stale file to clean up.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+/// What the lock guards; it names the lock file and the error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    Sync,
+    Rotation,
+}
+
+impl Activity {
+    fn noun(self) -> &'static str {
+        match self {
+            Activity::Sync => "sync",
+            Activity::Rotation => "certificate rotation",
+        }
+    }
+
+    fn file_stem(self) -> &'static str {
+        match self {
+            Activity::Sync => "sync",
+            Activity::Rotation => "rotation",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunLockError {
+    #[error(
+        "A {noun} of {profile} is already running (in the pbx365 window, its tray or the pbx365 \
+         command). Wait for it to finish or cancel it there, then start again.",
+        noun = activity.noun()
+    )]
+    Busy { activity: Activity, profile: String },
+
+    #[error("The lock file {path} could not be used: {source}. Check that its folder is writable.")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Held while the activity runs; dropping it lets the next one start.
+#[derive(Debug)]
+pub struct RunLock {
+    // The OS lock lives as long as this open file.
+    _file: File,
+}
+
+impl RunLock {
+    /// Takes the lock of `activity` on `profile` in `folder`, or says who holds it. Never waits.
+    pub fn acquire(folder: &Path, activity: Activity, profile: &str) -> Result<Self, RunLockError> {
+        // Profile names are compared without case; hex keeps any name a valid file name.
+        let name = format!(
+            "{}-{}.lock",
+            activity.file_stem(),
+            hex::encode(profile.to_lowercase())
+        );
+        let path = folder.join("locks").join(name);
+        let io = |source| RunLockError::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(RunLockError::Busy {
+                activity,
+                profile: profile.to_owned(),
+            }),
+            Err(TryLockError::Error(source)) => Err(io(source)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_holder_is_refused_until_the_first_lets_go() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = tempfile::tempdir()?;
+        let first = RunLock::acquire(dir.path(), Activity::Sync, "Contoso")?;
+        let second = RunLock::acquire(dir.path(), Activity::Sync, "contoso");
+        assert!(
+            matches!(&second, Err(RunLockError::Busy { activity: Activity::Sync, profile }) if profile == "contoso"),
+            "{second:?}"
+        );
+        let message = second.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("A sync of contoso is already running"),
+            "{message}"
+        );
+        // Other profiles and other activities do not wait on it.
+        RunLock::acquire(dir.path(), Activity::Sync, "fabrikam")?;
+        RunLock::acquire(dir.path(), Activity::Rotation, "contoso")?;
+        drop(first);
+        RunLock::acquire(dir.path(), Activity::Sync, "contoso")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,38 @@
+//! Start at login (off by default), through the autostart plugin: a login item on macOS, a
+//! registry Run key on Windows, an XDG autostart entry on Linux. The entry starts the app with
+//! `--hidden`, straight into the tray, where it checks the certificates.
+
+use tauri::AppHandle;
+use tauri_plugin_autostart::ManagerExt;
+
+/// The flag the login item passes (see [`crate::launch::LaunchOptions::hidden`]).
+pub const HIDDEN_FLAG: &str = "--hidden";
+
+pub fn plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    tauri_plugin_autostart::Builder::new()
+        .args([HIDDEN_FLAG])
+        .build()
+}
+
+#[tauri::command]
+pub fn autostart_enabled(app: AppHandle) -> Result<bool, String> {
+    app.autolaunch()
+        .is_enabled()
+        .map_err(|error| format!("Whether pbx365 starts at login could not be read: {error}"))
+}
+
+#[tauri::command]
+pub fn set_autostart(app: AppHandle, enabled: bool) -> Result<(), String> {
+    let manager = app.autolaunch();
+    let changed = if enabled {
+        manager.enable()
+    } else {
+        manager.disable()
+    };
+    changed.map_err(|error| {
+        format!(
+            "The login item could not be {}: {error}. Check that your user may change the programs started at login.",
+            if enabled { "added" } else { "removed" }
+        )
+    })
+}

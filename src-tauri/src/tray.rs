@@ -1,0 +1,163 @@
+//! The tray icon: open the window, "Sync now" for each profile with its last result, quit.
+//! With the tray, closing the window keeps pbx365 running, so the daily certificate check and
+//! the reminders go on (start at login launches it straight into the tray).
+
+use pbx365::sync::{SyncEvent, SyncStore};
+use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager, WindowEvent, Wry};
+
+use crate::sync_commands::{self, SyncRuns};
+use crate::wizard_commands::WizardHost;
+
+const TRAY_ID: &str = "pbx365";
+const OPEN: &str = "open";
+const QUIT: &str = "quit";
+const SYNC_PREFIX: &str = "sync:";
+
+/// Puts the icon in the tray and makes closing the window hide it there. Without a tray (the
+/// desktop has none, or its library is missing) the window closes as usual.
+pub fn install(app: &AppHandle) {
+    let built = menu(app).and_then(|menu| {
+        let mut builder = TrayIconBuilder::with_id(TRAY_ID)
+            .tooltip("pbx365")
+            .menu(&menu)
+            .show_menu_on_left_click(true)
+            .on_menu_event(on_menu_event);
+        if let Some(icon) = app.default_window_icon() {
+            builder = builder.icon(icon.clone());
+        }
+        builder.build(app)
+    });
+    if let Err(error) = built {
+        tracing::warn!(%error, "no tray icon: closing the window will quit pbx365");
+        return;
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        let hidden = window.clone();
+        window.on_window_event(move |event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                if let Err(error) = hidden.hide() {
+                    tracing::warn!(%error, "the window could not be hidden in the tray");
+                }
+            }
+        });
+    }
+}
+
+/// Rebuilds the menu: profiles come and go, runs start and end.
+pub fn refresh(app: &AppHandle) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    if let Err(error) = menu(app).and_then(|menu| tray.set_menu(Some(menu))) {
+        tracing::warn!(%error, "the tray menu could not be updated");
+    }
+}
+
+fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
+    let menu = Menu::new(app)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        OPEN,
+        "Open pbx365",
+        true,
+        None::<&str>,
+    )?)?;
+    for line in profile_lines(app) {
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+        let label = if line.running {
+            format!("Syncing {}…", line.profile)
+        } else {
+            format!("Sync now: {}", line.profile)
+        };
+        let id = format!("{SYNC_PREFIX}{}", line.profile);
+        menu.append(&MenuItem::with_id(
+            app,
+            id,
+            label,
+            !line.running,
+            None::<&str>,
+        )?)?;
+        // A label, not an action: disabled items are how tray menus show status.
+        let status = format!("last:{}", line.profile);
+        menu.append(&MenuItem::with_id(
+            app,
+            status,
+            line.last_result,
+            false,
+            None::<&str>,
+        )?)?;
+    }
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        QUIT,
+        "Quit pbx365",
+        true,
+        None::<&str>,
+    )?)?;
+    Ok(menu)
+}
+
+struct ProfileLine {
+    profile: String,
+    running: bool,
+    last_result: String,
+}
+
+fn profile_lines(app: &AppHandle) -> Vec<ProfileLine> {
+    let host = app.state::<WizardHost>();
+    let runs = app.state::<SyncRuns>();
+    let profiles = match host.env.profiles.list() {
+        Ok(profiles) => profiles,
+        Err(error) => {
+            tracing::warn!(%error, "the tray lists no profile: the profiles cannot be read");
+            return Vec::new();
+        }
+    };
+    let store = sync_commands::store(&host);
+    profiles
+        .into_iter()
+        .map(|profile| ProfileLine {
+            running: runs.is_running(&profile.name),
+            last_result: last_result(store.as_deref().ok(), &profile.name),
+            profile: profile.name,
+        })
+        .collect()
+}
+
+fn last_result(store: Option<&SyncStore>, profile: &str) -> String {
+    let last = store.map(|store| store.history(profile, 1));
+    match last {
+        Some(Ok(runs)) => runs
+            .first()
+            .map_or_else(|| "Not synced yet".to_owned(), |run| run.headline()),
+        Some(Err(_)) | None => "Sync history unavailable".to_owned(),
+    }
+}
+
+fn on_menu_event(app: &AppHandle, event: MenuEvent) {
+    match event.id.as_ref() {
+        OPEN => crate::focus_main_window(app),
+        QUIT => app.exit(0),
+        id => {
+            if let Some(profile) = id.strip_prefix(SYNC_PREFIX) {
+                sync_from_tray(app.clone(), profile.to_owned());
+            }
+        }
+    }
+}
+
+/// The same run as the Sync page's "Sync now"; its end shows in the menu (and, with
+/// failures, as a notification).
+fn sync_from_tray(app: AppHandle, profile: String) {
+    tauri::async_runtime::spawn(async move {
+        let quiet = std::sync::Arc::new(|_: &SyncEvent| {});
+        // The window may be hidden: a run that stops as a whole is told as a notification.
+        if let Err(error) = sync_commands::run_tracked(&app, &profile, quiet).await {
+            sync_commands::notify(&app, format!("Sync of {profile} did not run"), &error);
+        }
+    });
+}
