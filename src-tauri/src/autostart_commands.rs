@@ -25,6 +25,7 @@ pub fn autostart_enabled(app: AppHandle) -> Result<bool, String> {
 pub fn set_autostart(app: AppHandle, enabled: bool) -> Result<(), String> {
     let manager = app.autolaunch();
     let changed = if enabled {
+        ensure_autostart_folder()?;
         manager.enable()
     } else {
         manager.disable()
@@ -35,4 +36,25 @@ pub fn set_autostart(app: AppHandle, enabled: bool) -> Result<(), String> {
             if enabled { "added" } else { "removed" }
         )
     })
+}
+
+/// The XDG autostart folder does not exist in a fresh home, and the plugin only writes a file
+/// into it: the first "on" would fail with "No such file or directory".
+#[cfg(target_os = "linux")]
+fn ensure_autostart_folder() -> Result<(), String> {
+    let Some(dirs) = directories::BaseDirs::new() else {
+        return Err("Start at login needs a home folder; set HOME.".to_owned());
+    };
+    let folder = dirs.config_dir().join("autostart");
+    std::fs::create_dir_all(&folder).map_err(|error| {
+        format!(
+            "The folder {} could not be created: {error}",
+            folder.display()
+        )
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn ensure_autostart_folder() -> Result<(), String> {
+    Ok(())
 }

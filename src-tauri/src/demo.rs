@@ -152,6 +152,10 @@ pub struct DemoInspection {
     /// The PBX's `/ms365` settings as `GET /ms365` shows them.
     pub pbx_ms365: serde_json::Value,
     pub pbx_application_id: Option<String>,
+    /// The SHA-1 thumbprint of the certificate the PBX signs with.
+    pub pbx_certificate_thumbprint: Option<String>,
+    /// How many PBX users are bound to a Microsoft 365 account.
+    pub pbx_users_bound: usize,
     pub apps: Vec<String>,
     pub key_thumbprints: Vec<String>,
     pub granted_permissions: Vec<String>,
@@ -168,7 +172,16 @@ pub fn demo_inspect(demo: State<'_, Option<Demo>>) -> Option<DemoInspection> {
         .and_then(serde_json::Value::as_str)
         .map(str::to_owned);
     let app_id = pbx_application_id.clone().unwrap_or_default();
+    let pbx = &demo.sim.pbx;
+    let pbx_users_bound = pbx
+        .users()
+        .iter()
+        .filter_map(|user| user.get("id").and_then(serde_json::Value::as_str))
+        .filter(|id| pbx.ms365_binding(id).is_some())
+        .count();
     Some(DemoInspection {
+        pbx_certificate_thumbprint: pbx.certificate().map(|c| c.sha1_thumbprint),
+        pbx_users_bound,
         key_thumbprints: ms
             .key_credentials(&app_id)
             .into_iter()

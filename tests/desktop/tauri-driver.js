@@ -1,7 +1,7 @@
 // @ts-check
 // Starts tauri-driver (which starts WebKitWebDriver) on free loopback ports, and opens a
 // WebdriverIO session on the real pbx365-setup binary.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,15 @@ const TARGET_DIR = process.env.CARGO_TARGET_DIR ?? `${REPO}target`;
 const APP = process.env.PBX365_SETUP_BIN ?? join(TARGET_DIR, 'debug/pbx365-setup');
 const TAURI_DRIVER = process.env.PBX365_TAURI_DRIVER ?? `${REPO}.tools/bin/tauri-driver`;
 const STARTUP_TIMEOUT_MS = 30_000;
+
+/**
+ * Saves the virtual display as `ARTIFACTS/<name>.png`. Taken from the X server, not through
+ * WebDriver: WebKitWebDriver's screenshot command never answers on some pages of the app.
+ * @param {string} name
+ */
+export function screenshot(name) {
+  execFileSync('import', ['-window', 'root', `${ARTIFACTS}${name}.png`], { timeout: 30_000 });
+}
 
 /** @returns {Promise<number>} a port that was free a moment ago */
 function freePort() {
@@ -49,9 +58,10 @@ async function waitUntilListening(port) {
 
 /**
  * @param {string[]} args command-line arguments for pbx365-setup
- * @returns {Promise<{ browser: WebdriverIO.Browser, stop: () => Promise<void> }>}
+ * @param {Record<string, string>} [env] extra environment for the app
+ * @returns {Promise<{ browser: WebdriverIO.Browser, stop: () => Promise<void>, home: string }>}
  */
-export async function launchApp(args) {
+export async function launchApp(args, env = {}) {
   for (const [what, path, fix] of [
     ['the app', APP, 'build it with `make desktop-build`'],
     ['tauri-driver', TAURI_DRIVER, 'install it with scripts/bootstrap'],
@@ -75,6 +85,7 @@ export async function launchApp(args) {
       XDG_CONFIG_HOME: join(home, '.config'),
       XDG_DATA_HOME: join(home, '.local/share'),
       XDG_CACHE_HOME: join(home, '.cache'),
+      ...env,
     },
   });
   driver.stdout.pipe(log);
@@ -90,6 +101,9 @@ export async function launchApp(args) {
       hostname: '127.0.0.1',
       port,
       logLevel: 'warn',
+      // A driver that died must fail the test, not hang it.
+      connectionRetryTimeout: 90_000,
+      connectionRetryCount: 0,
       capabilities: {
         // No browserName: tauri-driver refuses sessions that ask for a browser.
         'tauri:options': { application: APP, args },
@@ -98,6 +112,7 @@ export async function launchApp(args) {
     });
     return {
       browser,
+      home,
       stop: async () => {
         try {
           await browser.deleteSession();

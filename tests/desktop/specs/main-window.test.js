@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, launchApp } from '../tauri-driver.js';
+import { launchApp, screenshot } from '../tauri-driver.js';
 
 // The version every crate of the workspace, the app included, is built with.
 const CARGO_TOML = readFileSync(new URL('../../../Cargo.toml', import.meta.url), 'utf8');
@@ -32,7 +32,7 @@ test('the window opens and shows what the app reports over IPC', async () => {
   assert.equal(await browser.$("//*[contains(text(), 'Browser preview')]").isExisting(), false);
   assert.equal(await browser.getTitle(), 'pbx365 Setup');
   assert.equal(await browser.$('main h1').getText(), 'Connect to the PBX');
-  await browser.saveScreenshot(`${ARTIFACTS}main-window-light.png`);
+  screenshot('main-window-light');
 
   // A fresh home has no saved theme, and the virtual display's desktop prefers light.
   const toggle = await browser.$('button[aria-pressed]');
@@ -41,7 +41,7 @@ test('the window opens and shows what the app reports over IPC', async () => {
   await browser.waitUntil(async () => (await browser.$('html').getAttribute('data-theme')) === 'dark', {
     timeoutMsg: 'the theme toggle did not switch the window to dark',
   });
-  await browser.saveScreenshot(`${ARTIFACTS}main-window-dark.png`);
+  screenshot('main-window-dark');
 });
 
 test('the wizard steps are reachable from the rail in the real window', async () => {

@@ -44,7 +44,7 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await connect(page);
   await shot('20-wizard-connect');
 
-  await page.goto('/?mock-step-ms=600#/microsoft-account');
+  await continueTo(page, 'Sign in to Microsoft');
   await page.getByRole('button', { name: 'Sign in to Microsoft' }).click();
   // Progress is announced while the step waits on the network.
   await expect(page.getByTestId('progress-message')).toHaveText(/Opening the Microsoft sign-in page|Waiting for you/);

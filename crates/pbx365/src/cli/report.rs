@@ -140,9 +140,10 @@ pub fn doctor(report: &DoctorReport) -> String {
             text.push_str(&format!("        {}\n", check.explanation));
         }
         if check.status != CheckStatus::Pass
-            && let Some(fix) = &check.fix {
-                text.push_str(&format!("        Fix: {fix}\n"));
-            }
+            && let Some(fix) = &check.fix
+        {
+            text.push_str(&format!("        Fix: {fix}\n"));
+        }
     }
     text
 }

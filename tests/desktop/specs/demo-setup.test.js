@@ -1,0 +1,220 @@
+// @ts-check
+// The real app in demo mode, driven through its window as an administrator would: the whole
+// automatic setup, then the emulators are asked what they now hold, the doctor runs, a real
+// "Sync now" creates the users, and start at login writes the login item.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchApp, screenshot } from '../tauri-driver.js';
+
+// Signing in, registering the app, waiting for replication and syncing 250 users on a busy
+// 2-core machine: each wait is generous, none is retried.
+const STEP_TIMEOUT_MS = 60_000;
+
+/** @type {Awaited<ReturnType<typeof launchApp>> | undefined} */
+let app;
+
+before(async () => {
+  // The emulated sign-in approves itself: no person can click in the system browser here.
+  app = await launchApp(['--demo'], { PBX365_DEMO_FOLLOW_SIGN_IN: '1' });
+});
+
+after(async () => {
+  await app?.stop();
+});
+
+/** @returns {WebdriverIO.Browser} */
+function window() {
+  assert.ok(app, 'the app did not start');
+  return app.browser;
+}
+
+/**
+ * Calls one of the app's commands over the real IPC, as the UI does.
+ * @param {string} command
+ * @param {Record<string, unknown>} [args]
+ * @returns {Promise<any>}
+ */
+function invoke(command, args = {}) {
+  return window().execute(
+    // @ts-expect-error -- the Tauri global exists only in the app's web view
+    (name, payload) => window.__TAURI_INTERNALS__.invoke(name, payload),
+    command,
+    args,
+  );
+}
+
+
+/**
+ * Clicks what `selector` finds. WebKitWebDriver aims its synthetic clicks as if the document
+ * scrolled, but the app's pages scroll inside <main>: below the fold they land on nothing. The
+ * element's own click() dispatches the same event to the same handler.
+ * @param {string} selector
+ */
+async function press(selector) {
+  const element = await window().$(selector);
+  await element.waitForExist({ timeout: STEP_TIMEOUT_MS });
+  await window().execute((target) => target.click(), element);
+}
+
+/** @param {string} label */
+async function click(label) {
+  const button = await window().$(`button=${label}`);
+  await button.waitForEnabled({ timeout: STEP_TIMEOUT_MS });
+  await press(`button=${label}`);
+}
+
+/**
+ * Waits until the element's text contains `expected`; on a timeout the message shows what the
+ * page said instead (the step's error, usually).
+ * @param {string} selector
+ * @param {string | RegExp} expected
+ */
+async function waitForText(selector, expected) {
+  const browser = window();
+  const element = await browser.$(selector);
+  try {
+    await element.waitForExist({ timeout: STEP_TIMEOUT_MS });
+    await browser.waitUntil(
+      async () => {
+        const text = await element.getText();
+        return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
+      },
+      { timeout: STEP_TIMEOUT_MS },
+    );
+  } catch {
+    const alerts = await browser.$$('[role="alert"], [role="status"]').map((alert) => alert.getText());
+    const said = (await element.isExisting()) ? JSON.stringify(await element.getText()) : 'nothing (not on the page)';
+    screenshot(`failed-${selector.replace(/[^a-z0-9]+/gi, '-')}`);
+    throw new Error(`${selector} never showed ${expected}; it says ${said}, alerts: ${JSON.stringify(alerts)}`);
+  }
+}
+
+/** @param {string} heading */
+async function continueTo(heading) {
+  await press('[data-testid="continue"]');
+  await waitForText('main h1', heading);
+}
+
+test('the demo setup completes through the window in automatic mode', async () => {
+  await waitForText('main h1', 'Connect to the PBX');
+  // Demo mode prefills the emulated PBX and its administrator; the admin only clicks Connect.
+  await waitForText('[data-testid="demo-badge"]', 'Demo mode');
+  await click('Connect');
+  await waitForText('[data-testid="connect-status"]', 'Connected to');
+  screenshot('setup-1-connected');
+
+  await continueTo('Sign in to Microsoft');
+  await click('Sign in to Microsoft');
+  await waitForText('[data-testid="microsoft-summary"]', 'Global Administrator');
+  screenshot('setup-2-signed-in');
+
+  await continueTo('App registration');
+  await click('Check the app registration');
+  await waitForText('[data-testid="app-summary"]', 'User.Read.All');
+
+  await continueTo('Key pair');
+  await click("Check the PBX's certificate");
+  await waitForText('[data-testid="key-reason"]', 'key pair');
+
+  await continueTo('Admin consent');
+  await click('List the permissions');
+  await waitForText('[data-testid="permissions"]', 'User.Read.All');
+
+  await continueTo('Sync options');
+  await click('Check the sync options');
+  await waitForText('[data-testid="engine-next-runs"]', '');
+
+  await continueTo('Review & apply');
+  await click('Review the changes');
+  await waitForText('[data-testid="changes-entra"]', 'Create the app registration');
+  screenshot('setup-3-review');
+  await click('Apply');
+  await waitForText('[data-testid="applied"]', /[0-9a-f]{8}-[0-9a-f]{4}-/);
+  screenshot('setup-4-applied');
+
+  await continueTo('Verify');
+  await click('Verify the integration');
+  await waitForText('main', 'Every check passed');
+  screenshot('setup-5-verified');
+});
+
+test('the emulators hold what the setup wrote, and the doctor passes', async () => {
+  const held = await invoke('demo_inspect');
+  assert.ok(held, 'demo_inspect answered nothing: the app is not in demo mode');
+  // One app, the one the PBX is configured with.
+  assert.equal(held.apps.length, 1, `apps: ${JSON.stringify(held.apps)}`);
+  assert.equal(held.pbxApplicationId, held.apps[0]);
+  assert.equal(held.pbxMs365.directory_id?.length, 36, `PBX /ms365: ${JSON.stringify(held.pbxMs365)}`);
+  // The PBX signs with a key the app holds, and the app's permissions are granted.
+  assert.ok(held.pbxCertificateThumbprint, 'the PBX has no certificate');
+  assert.ok(
+    held.keyThumbprints.includes(held.pbxCertificateThumbprint),
+    `the app's keys ${JSON.stringify(held.keyThumbprints)} lack the PBX's ${held.pbxCertificateThumbprint}`,
+  );
+  assert.ok(held.grantedPermissions.includes('User.Read.All'), JSON.stringify(held.grantedPermissions));
+
+  const [profile] = await invoke('profiles_list');
+  assert.ok(profile, 'the setup saved no profile');
+  const report = await invoke('doctor_run', { name: profile.name });
+  const failing = report.checks.filter((/** @type {{ status: string }} */ check) => check.status !== 'pass');
+  assert.deepEqual(failing, [], 'doctor checks that did not pass');
+  assert.ok(report.checks.length >= 8, `only ${report.checks.length} checks ran`);
+});
+
+/**
+ * The text of an element, visible or not (the screen-reader announcements are hidden).
+ * @param {string} selector
+ * @returns {Promise<string>}
+ */
+function textOf(selector) {
+  return window().execute((css) => document.querySelector(css)?.textContent?.trim() ?? '', selector);
+}
+
+test('Sync now in the real window creates and binds the users', async () => {
+  const browser = window();
+  const before = (await invoke('demo_inspect')).pbxUsersBound;
+  await press('nav a[href="#/sync"]');
+  await waitForText('main h1', 'Sync');
+  await press('#tab-run');
+  await press('//*[@id="panel-run"]//button[normalize-space()="Sync now"]');
+  await browser.waitUntil(async () => (await textOf('[data-testid="sync-announcement"]')).startsWith('Sync completed'), {
+    timeout: STEP_TIMEOUT_MS,
+    timeoutMsg: 'the sync did not complete',
+  });
+  screenshot('sync-finished');
+  const created = Number(await textOf('[data-testid="count-created"]'));
+  const adopted = Number(await textOf('[data-testid="count-adopted"]'));
+  assert.equal(Number(await textOf('[data-testid="count-failed"]')), 0);
+  assert.ok(created > 100, `only ${created} users created`);
+  const after = (await invoke('demo_inspect')).pbxUsersBound;
+  assert.equal(after - before, created + adopted, 'bound users on the PBX differ from the counts shown');
+});
+
+test('start at login writes the login item, off by default, and removes it again', async () => {
+  assert.ok(app);
+  const browser = window();
+  await press('nav a[href="#/certificates"]');
+  await waitForText('main h1', 'Certificates');
+  const toggle = await browser.$('button[role="switch"]');
+  await toggle.waitForEnabled({ timeout: STEP_TIMEOUT_MS });
+  assert.equal(await toggle.getAttribute('aria-checked'), 'false');
+  const autostart = join(app.home, '.config', 'autostart');
+  assert.equal(existsSync(autostart) && readdirSync(autostart).length > 0, false);
+
+  await press('button[role="switch"]');
+  await browser.waitUntil(async () => (await toggle.getAttribute('aria-checked')) === 'true', {
+    timeout: STEP_TIMEOUT_MS,
+    timeoutMsg: `start at login was not switched on: ${await textOf('main [role="alert"]')}`,
+  });
+  const [entry] = readdirSync(autostart);
+  assert.ok(entry?.endsWith('.desktop'), `autostart folder holds ${entry}`);
+  const text = readFileSync(join(autostart, entry), 'utf8');
+  assert.match(text, /^Exec=.*pbx365-setup.* --hidden$/m);
+  screenshot('certificates-autostart-on');
+
+  await press('button[role="switch"]');
+  await browser.waitUntil(async () => (await toggle.getAttribute('aria-checked')) === 'false');
+  assert.equal(readdirSync(autostart).length, 0, 'the login item was left behind');
+});
