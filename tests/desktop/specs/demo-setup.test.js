@@ -187,6 +187,8 @@ test('Sync now in the real window creates and binds the users', async () => {
   const created = Number(await textOf('[data-testid="count-created"]'));
   const adopted = Number(await textOf('[data-testid="count-adopted"]'));
   assert.equal(Number(await textOf('[data-testid="count-failed"]')), 0);
+  const bar = await window().execute(() => document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow'));
+  assert.equal(bar, '100', 'the progress bar of a finished run is not full');
   assert.ok(created > 100, `only ${created} users created`);
   const after = (await invoke('demo_inspect')).pbxUsersBound;
   assert.equal(after - before, created + adopted, 'bound users on the PBX differ from the counts shown');

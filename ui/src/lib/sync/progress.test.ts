@@ -19,6 +19,23 @@ describe('applyEvent', () => {
     expect(percentDone(progress)).toBe(28);
   });
 
+  it('keeps the newest count when the channel delivers events out of order, and ends at 100', () => {
+    let progress = applyEvent(startProgress(), { event: 'progress', done: 5, total: 7, counts: { ...EMPTY_COUNTS, created: 5 }, user: user(4, 'done') });
+    progress = applyEvent(progress, { event: 'progress', done: 3, total: 7, counts: { ...EMPTY_COUNTS, created: 3 }, user: user(2, 'failed') });
+    expect([progress.done, progress.counts.created]).toEqual([5, 5]);
+    expect(progress.failures.map((failure) => failure.seq)).toEqual([2]);
+    const outcome = { ...EMPTY_COUNTS, created: 6, failed: 1, unchanged: 40 };
+    progress = applyEvent(progress, {
+      event: 'finished',
+      summary: {
+        id: 1, profile: 'contoso', started_at: '', finished_at: '', duration_ms: 10, status: 'completed-with-failures',
+        source: 'graph', resumed_from: null, planned: { create: 7, adopt: 0, update: 0, disable: 0, skip: 0, report: 0, unchanged: 40 },
+        outcome, error: null,
+      },
+    });
+    expect(percentDone(progress)).toBe(100);
+  });
+
   it('keeps the latest failures first, at most five', () => {
     let progress = startProgress();
     for (let seq = 0; seq < 7; seq += 1) {

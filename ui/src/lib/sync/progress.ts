@@ -61,22 +61,36 @@ export function applyEvent(progress: SyncProgress, event: SyncEvent): SyncProgre
       const { create, adopt, update, disable } = event.counts;
       return { ...progress, total: create + adopt + update + disable };
     }
-    case 'progress':
+    case 'progress': {
+      // Tauri channels may deliver a burst out of order: an older count never replaces a newer.
+      const newer = event.done >= progress.done;
       return {
         ...progress,
-        done: event.done,
+        done: newer ? event.done : progress.done,
         total: event.total,
-        counts: event.counts,
+        counts: newer ? event.counts : progress.counts,
         waiting: null,
         failures:
           event.user.status === 'failed'
             ? [event.user, ...progress.failures].slice(0, MAX_FAILURES_SHOWN)
             : progress.failures,
       };
+    }
     case 'waiting':
       return { ...progress, waiting: `${event.reason} — retrying in ${Math.ceil(event.millis / 1000)} s` };
-    case 'finished':
-      return { ...progress, phase: 'finished', waiting: null, counts: event.summary.outcome, summary: event.summary };
+    case 'finished': {
+      const { created, adopted, updated, disabled, failed, not_done } = event.summary.outcome;
+      const finished = created + adopted + updated + disabled + failed + not_done;
+      return {
+        ...progress,
+        phase: 'finished',
+        waiting: null,
+        done: finished,
+        total: Math.max(progress.total, finished),
+        counts: event.summary.outcome,
+        summary: event.summary,
+      };
+    }
   }
 }
 
