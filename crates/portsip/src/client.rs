@@ -29,12 +29,18 @@ const DEFAULT_RATE_LIMIT_RETRIES: u32 = 3;
 
 /// Configures a [`Client`].
 ///
-/// ```no_run
-/// # async fn demo() -> Result<(), portsip::Error> {
-/// let client = portsip::Client::builder("https://pbx.example.com:8887")
-///     .ca_file("/etc/pbx365/pbx-ca.pem")
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # // The emulated PBX over TLS, with a certificate from its own CA (written to a file).
+/// # let ca_file = std::env::temp_dir().join(format!("portsip-doc-ca-{}.pem", std::process::id()));
+/// # let sim = sim::start(sim::SimConfig { tls: true, ca_file: Some(ca_file.clone()), ..Default::default() }).await?;
+/// # let url = &sim.pbx_url;
+/// let client = portsip::Client::builder(url)
+///     .ca_file(&ca_file)
 ///     .build()?;
-/// client.login("admin", "password", Some("tenant.example.com")).await?;
+/// client.login("pbxadmin", "Admin-pbx365!", Some("contoso.example")).await?;
+/// # std::fs::remove_file(&ca_file)?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]

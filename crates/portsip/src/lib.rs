@@ -1,15 +1,20 @@
 //! Typed async client of the PortSIP PBX REST API — the subset pbx365 needs, as described by
 //! `spec/portsip-openapi-subset.json` and `spec/portsip-NOTES.md`.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), portsip::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # // The emulated PBX stands in for https://pbx.example.com:8887 and its demo tenant.
+//! # let sim = sim::start(sim::SimConfig::default()).await?;
+//! # let url = &sim.pbx_url;
 //! use futures::TryStreamExt;
 //!
-//! let pbx = portsip::Client::new("https://pbx.example.com:8887")?;
-//! pbx.login("admin", "password", Some("tenant.example.com")).await?;
+//! let pbx = portsip::Client::new(url)?;
+//! pbx.login("pbxadmin", "Admin-pbx365!", Some("contoso.example")).await?;
 //! let settings = pbx.ms365().await?;
 //! println!("register these Redirect URIs: {:?}", settings.redirect_uris());
 //! let users: Vec<_> = pbx.users(&Default::default()).try_collect().await?;
+//! assert!(!users.is_empty());
 //! # Ok(()) }
 //! ```
 //!

@@ -10,19 +10,9 @@
 //! before and after it is sent, and resumes a killed run without duplicates. Nothing is ever
 //! deleted; new users' passwords and PINs are made when sent and kept nowhere.
 //!
-//! ```no_run
-//! # async fn demo(pbx: portsip::Client, graph: Option<entra::GraphClient>) -> Result<(), pbx365::sync::SyncError> {
-//! use std::sync::Arc;
-//! use pbx365::sync::{SyncEngine, SyncStore, directory_for};
-//!
-//! let store = Arc::new(SyncStore::open("/data/pbx365/sync.sqlite3")?);
-//! let engine = SyncEngine::new(store, "contoso");
-//! let source = directory_for(&pbx, graph);
-//! let plan = engine.preview(&pbx, source.as_ref()).await?;
-//! let report = engine.run(&pbx, source.as_ref()).await?;
-//! assert_eq!(report.plan, plan);
-//! # Ok(()) }
-//! ```
+//! `examples/sync_run.rs` is a whole run from plain arguments (the SIGKILL test and the
+//! benchmark drive it); `tests/sync_emulated.rs` shows preview, run and drift against the
+//! emulators.
 
 mod apply;
 mod connect;
