@@ -8,7 +8,7 @@ use std::time::Duration;
 use pbx365::certificate::lifecycle::{
     CertificateStatus, Notification, Notifier, NotifyError, ProfileConnection, Reminders,
     RotationError, RotationEvent, RotationPlan, RotationReport, RotationSink, RotationStep,
-    SystemClock, check_profiles, connect_profile,
+    SystemClock, check_profiles, connect_saved,
 };
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -102,12 +102,7 @@ pub async fn rotate_certificate(
 }
 
 async fn connect(host: &WizardHost, profile: &str) -> Result<ProfileConnection, RotationFailure> {
-    let saved = host
-        .env
-        .profiles
-        .require(profile)
-        .map_err(|error| not_started(profile, error.to_string()))?;
-    connect_profile(&host.env, &saved)
+    connect_saved(&host.env, profile)
         .await
         .map_err(|error| not_started(profile, error.to_string()))
 }

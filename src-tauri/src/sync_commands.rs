@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use pbx365::certificate::lifecycle::{ProfileConnection, connect_profile};
+use pbx365::certificate::lifecycle::{ProfileConnection, connect_saved};
 use pbx365::progress::CancellationToken;
 use pbx365::sync::{
     DATABASE_FILE, DriftReport, Plan, ProgressSink, RunDetail, RunSummary, SyncEngine, SyncEvent,
@@ -60,12 +60,7 @@ pub fn store(host: &WizardHost) -> Result<Arc<SyncStore>, String> {
 }
 
 async fn connect(host: &WizardHost, profile: &str) -> Result<ProfileConnection, String> {
-    let saved = host
-        .env
-        .profiles
-        .require(profile)
-        .map_err(|error| error.to_string())?;
-    connect_profile(&host.env, &saved)
+    connect_saved(&host.env, profile)
         .await
         .map_err(|error| error.to_string())
 }

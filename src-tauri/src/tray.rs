@@ -58,13 +58,10 @@ pub fn refresh(app: &AppHandle) {
 
 fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        OPEN,
-        "Open pbx365",
-        true,
-        None::<&str>,
-    )?)?;
+    let item = |id: String, label: String, enabled: bool| {
+        MenuItem::with_id(app, id, label, enabled, None::<&str>)
+    };
+    menu.append(&item(OPEN.to_owned(), "Open pbx365".to_owned(), true)?)?;
     for line in profile_lines(app) {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
         let label = if line.running {
@@ -73,31 +70,16 @@ fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
             format!("Sync now: {}", line.profile)
         };
         let id = format!("{SYNC_PREFIX}{}", line.profile);
-        menu.append(&MenuItem::with_id(
-            app,
-            id,
-            label,
-            !line.running,
-            None::<&str>,
-        )?)?;
+        menu.append(&item(id, label, !line.running)?)?;
         // A label, not an action: disabled items are how tray menus show status.
-        let status = format!("last:{}", line.profile);
-        menu.append(&MenuItem::with_id(
-            app,
-            status,
+        menu.append(&item(
+            format!("last:{}", line.profile),
             line.last_result,
             false,
-            None::<&str>,
         )?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        QUIT,
-        "Quit pbx365",
-        true,
-        None::<&str>,
-    )?)?;
+    menu.append(&item(QUIT.to_owned(), "Quit pbx365".to_owned(), true)?)?;
     Ok(menu)
 }
 

@@ -21,7 +21,9 @@ pub mod sync_window;
 
 pub use clock::{Clock, SystemClock};
 pub use monitoring::{MonitoringReport, MonitoringState, report};
-pub use profile_ops::{ProfileConnection, check_profile, check_profiles, connect_profile};
+pub use profile_ops::{
+    ProfileConnection, check_profile, check_profiles, connect_profile, connect_saved,
+};
 pub use reminder::{Notification, NotificationAction, Notifier, NotifyError, Reminder, Reminders};
 pub use rotation::journal::{RotationJournal, RotationStep, journal_path};
 pub use rotation::{

@@ -1,4 +1,5 @@
 import type { OutcomeCounts } from '../bindings/OutcomeCounts';
+import type { PlanCounts } from '../bindings/PlanCounts';
 import type { RunSummary } from '../bindings/RunSummary';
 import type { RunStatus } from '../bindings/RunStatus';
 import type { SyncEvent } from '../bindings/SyncEvent';
@@ -48,6 +49,11 @@ export function startProgress(): SyncProgress {
 
 const MAX_FAILURES_SHOWN = 5;
 
+/** The users a plan changes: what the progress bar counts. */
+function actionCount({ create, adopt, update, disable }: PlanCounts): number {
+  return create + adopt + update + disable;
+}
+
 /** The progress after one more event from the engine. */
 export function applyEvent(progress: SyncProgress, event: SyncEvent): SyncProgress {
   switch (event.event) {
@@ -57,10 +63,8 @@ export function applyEvent(progress: SyncProgress, event: SyncEvent): SyncProgre
       return event.side === 'microsoft'
         ? { ...progress, microsoftUsers: event.users }
         : { ...progress, pbxUsers: event.users };
-    case 'planned': {
-      const { create, adopt, update, disable } = event.counts;
-      return { ...progress, total: create + adopt + update + disable };
-    }
+    case 'planned':
+      return { ...progress, total: actionCount(event.counts) };
     case 'progress': {
       // Tauri channels may deliver a burst out of order: an older count never replaces a newer.
       const newer = event.done >= progress.done;
@@ -79,14 +83,15 @@ export function applyEvent(progress: SyncProgress, event: SyncEvent): SyncProgre
     case 'waiting':
       return { ...progress, waiting: `${event.reason} — retrying in ${Math.ceil(event.millis / 1000)} s` };
     case 'finished': {
+      // Actions that ended (done, failed, or given up): a run that stopped as a whole shows
+      // where it stopped rather than a full bar.
       const { created, adopted, updated, disabled, failed, not_done } = event.summary.outcome;
-      const finished = created + adopted + updated + disabled + failed + not_done;
       return {
         ...progress,
         phase: 'finished',
         waiting: null,
-        done: finished,
-        total: Math.max(progress.total, finished),
+        done: created + adopted + updated + disabled + failed + not_done,
+        total: actionCount(event.summary.planned),
         counts: event.summary.outcome,
         summary: event.summary,
       };

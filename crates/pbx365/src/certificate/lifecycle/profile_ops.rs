@@ -44,6 +44,14 @@ pub async fn connect_profile(
     })
 }
 
+/// [`connect_profile`] for the saved profile named `name`.
+pub async fn connect_saved(
+    env: &Environment,
+    name: &str,
+) -> Result<ProfileConnection, WizardError> {
+    connect_profile(env, &env.profiles.require(name)?).await
+}
+
 /// The status of a profile that could not even be connected.
 fn unknown(profile: &Profile, reason: String, clock: &dyn Clock) -> CertificateStatus {
     CertificateStatus {
