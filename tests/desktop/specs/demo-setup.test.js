@@ -183,12 +183,17 @@ test('Sync now in the real window creates and binds the users', async () => {
     timeout: STEP_TIMEOUT_MS,
     timeoutMsg: 'the sync did not complete',
   });
-  screenshot('sync-finished');
   const created = Number(await textOf('[data-testid="count-created"]'));
   const adopted = Number(await textOf('[data-testid="count-adopted"]'));
   assert.equal(Number(await textOf('[data-testid="count-failed"]')), 0);
   const bar = await window().execute(() => document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow'));
   assert.equal(bar, '100', 'the progress bar of a finished run is not full');
+  await (await browser.$('//*[@id="panel-run"]//button[normalize-space()="Sync now"]')).waitForExist({
+    timeout: STEP_TIMEOUT_MS,
+  });
+  // The X server shows what the web view painted: give it the frame after the run ended.
+  await browser.pause(500);
+  screenshot('sync-finished');
   assert.ok(created > 100, `only ${created} users created`);
   const after = (await invoke('demo_inspect')).pbxUsersBound;
   assert.equal(after - before, created + adopted, 'bound users on the PBX differ from the counts shown');
