@@ -44,7 +44,6 @@ impl Demo {
             tls: true,
             ms_users: DEMO_MICROSOFT_USERS,
             auto_approve: follow_sign_in,
-            ca_file: Some(folder.path().join("demo-ca.pem")),
             ..SimConfig::default()
         })
         .await
@@ -123,7 +122,8 @@ pub struct DemoDefaults {
     pub username: String,
     pub password: String,
     pub domain: Option<String>,
-    pub ca_file: Option<PathBuf>,
+    /// The emulators' CA, for the Connect step to trust the emulated PBX.
+    pub ca_pem: Option<String>,
     pub microsoft_authority: String,
     pub microsoft_admin: String,
 }
@@ -138,7 +138,7 @@ pub fn demo_defaults(demo: State<'_, Option<Demo>>) -> Option<DemoDefaults> {
         username: admin.username.clone(),
         password: admin.password.clone(),
         domain: admin.domain.clone(),
-        ca_file: demo.sim.ca_file.clone(),
+        ca_pem: demo.sim.ca_pem.clone(),
         microsoft_authority: demo.sim.ms_authority.clone(),
         microsoft_admin: demo.sim.ms.demo_accounts().global_admin.user_principal_name,
     })

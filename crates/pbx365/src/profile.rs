@@ -47,9 +47,10 @@ pub struct PbxSettings {
     pub username: String,
     /// The tenant's SIP domain.
     pub domain: Option<String>,
-    /// An extra CA (PEM) trusted for the PBX's HTTPS certificate.
-    #[ts(type = "string | null")]
-    pub ca_file: Option<PathBuf>,
+    /// An extra CA certificate (PEM) trusted for the PBX's HTTPS certificate. The text itself is
+    /// kept, not the path it came from, so the profile keeps working when that file is moved or
+    /// deleted; a CA certificate is public.
+    pub ca_pem: Option<String>,
     /// The PBX certificate's SHA-256 fingerprint, when pinned instead of a CA.
     pub pin_sha256: Option<String>,
     /// Keep the PBX password in the keyring (else only the refresh token is kept).

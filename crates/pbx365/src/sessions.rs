@@ -11,8 +11,8 @@ use crate::wizard::{Environment, WizardError};
 /// A PBX client for the profile's PBX with its TLS settings, not signed in.
 pub fn pbx_client(settings: &PbxSettings) -> Result<portsip::Client, WizardError> {
     let mut builder = portsip::Client::builder(&settings.url);
-    if let Some(ca_file) = &settings.ca_file {
-        builder = builder.ca_file(ca_file.clone());
+    if let Some(pem) = &settings.ca_pem {
+        builder = builder.ca_pem(pem.as_bytes());
     }
     if let Some(pin) = settings.pin_sha256.as_deref().filter(|p| !p.is_empty()) {
         builder = builder.pin_sha256(pin.parse()?);

@@ -124,6 +124,8 @@ async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() ->
     assert_eq!(settings["personal_contacts"]["enabled"], true);
     assert_eq!(profile.microsoft.mode, Mode::Auto);
     assert!(profile.last_verification.as_ref().is_some_and(|v| v.passed));
+    // The PBX's CA is kept as its text, so later runs trust the PBX wherever the file went.
+    assert_eq!(profile.pbx.ca_pem, world.sim.ca_pem);
 
     // The profile holds no secret: every keyring value and every emulator password is absent.
     let text = std::fs::read_to_string(world.env.profiles.path_of("contoso")?)?;

@@ -141,6 +141,39 @@ async fn pbx_connection_mistakes_are_explained() -> TestResult {
     );
     assert_eq!(error.report().code, "pbx-role");
 
+    // A CA file that holds no certificate belongs to its form field.
+    let bad_ca = field_error(
+        connect(
+            &world,
+            PbxLogin {
+                ca_pem: Some("-----BEGIN CERTIFICATE-----\nnot base64\n".into()),
+                ..world.login()
+            },
+        )
+        .await,
+        "ca_pem",
+    )?;
+    assert!(bad_ca.contains("The CA certificate"), "{bad_ca}");
+
+    // Without the emulator's CA the PBX's certificate is not trusted, and the admin is shown
+    // which certificate that was.
+    let untrusted = connect(
+        &world,
+        PbxLogin {
+            ca_pem: None,
+            ..world.login()
+        },
+    )
+    .await;
+    let Err(WizardError::Pbx(error)) = &untrusted else {
+        return Err(format!("expected a TLS error, got {untrusted:?}").into());
+    };
+    assert!(
+        matches!(error, portsip::Error::Tls { .. }),
+        "expected a TLS error, got {error:?}"
+    );
+    assert!(error.to_string().contains("SHA-256"), "{error}");
+
     assert_nothing_written(&world, &before);
     Ok(())
 }

@@ -41,7 +41,11 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   // Nine steps with two screenshots each, on a busy 2-core CI machine.
   test.setTimeout(90_000);
   await page.goto('/?mock-step-ms=600#/connect-pbx');
+  const header = page.getByTestId('wizard-profile');
+  await expect(header).toHaveText(/New profile\s+not saved yet/);
   await connect(page);
+  // The profile is named after the tenant once the PBX is connected; nothing is saved yet.
+  await expect(header).toHaveText(/contoso\.example\s+not saved yet/);
   await shot('20-wizard-connect');
 
   await continueTo(page, 'Sign in to Microsoft');
@@ -90,6 +94,7 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await expect(page.getByRole('progressbar', { name: 'Progress' })).toBeVisible();
   await shot('28-wizard-apply-progress');
   await expect(page.getByTestId('applied')).toContainText('3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e');
+  await expect(header).toHaveText(/contoso\.example\s+saved/);
   await shot('29-wizard-applied');
 
   await continueTo(page, 'Verify');

@@ -64,8 +64,8 @@ async fn checked(args: &StatusArgs) -> anyhow::Result<u8> {
         Some(name) => vec![store.require(name)?],
         None => store.list()?,
     };
-    let ca_file = profiles.first().and_then(|p| p.pbx.ca_file.clone());
-    let env = engine::environment(ca_file.as_deref())?;
+    let ca_pem = profiles.first().and_then(|p| p.pbx.ca_pem.clone());
+    let env = engine::environment(ca_pem.as_deref())?;
     let statuses = check_profiles(&env, &profiles, &SystemClock).await;
     let summary = report(&statuses);
     if args.json {
@@ -78,7 +78,7 @@ async fn checked(args: &StatusArgs) -> anyhow::Result<u8> {
 
 pub async fn rotate(args: RotateArgs) -> anyhow::Result<()> {
     let profile = ProfileStore::open_default()?.require(&args.profile)?;
-    let env = engine::environment(profile.pbx.ca_file.as_deref())?;
+    let env = engine::environment(profile.pbx.ca_pem.as_deref())?;
     let connection = connect_profile(&env, &profile).await?;
     let events = Arc::new(|event: &RotationEvent| {
         eprintln!("[step {}] {}", event.step.number(), event.message);

@@ -50,7 +50,7 @@ pub async fn run(args: DoctorArgs) -> anyhow::Result<()> {
 async fn check(args: &DoctorArgs) -> anyhow::Result<DoctorReport> {
     // The profile's CA file is trusted for Microsoft too, as `pbx365 setup --ca-file` was.
     let profile = ProfileStore::open_default()?.require(&args.profile)?;
-    let env = engine::environment(profile.pbx.ca_file.as_deref())?;
+    let env = engine::environment(profile.pbx.ca_pem.as_deref())?;
     let ctx = engine::step_context();
     Ok(pbx365::doctor::run(&env, &args.profile, &ctx).await?)
 }

@@ -1,7 +1,6 @@
 //! What `setup` and `doctor` hand the wizard engine: profiles in the OS config directory,
 //! secrets in the OS keyring, the browser, and progress lines on stderr with Ctrl-C as cancel.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -12,13 +11,13 @@ use pbx365::wizard::Environment;
 
 use super::{browser, ms_signin};
 
-/// The engine's environment. `ca_file` is trusted for Microsoft as well as for the PBX: the
-/// emulators share one CA, and an extra trusted root changes nothing for Microsoft's own
+/// The engine's environment. The PBX's extra CA (`ca_pem`) is trusted for Microsoft as well:
+/// the emulators share one CA, and an extra trusted root changes nothing for Microsoft's own
 /// certificates.
-pub fn environment(ca_file: Option<&Path>) -> anyhow::Result<Arc<Environment>> {
+pub fn environment(ca_pem: Option<&str>) -> anyhow::Result<Arc<Environment>> {
     let profiles = ProfileStore::open_default()?;
     let secrets = KeyringSecretStore::open().context("the OS keyring cannot be used")?;
-    let microsoft_ca_pem = ms_signin::read_ca(ca_file)?;
+    let microsoft_ca_pem = ca_pem.map(str::to_owned);
     let mut env = Environment::new(profiles, Arc::new(secrets));
     env.browser = Arc::from(browser::choose(microsoft_ca_pem.as_deref())?);
     env.microsoft_ca_pem = microsoft_ca_pem;

@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 use super::ms_signin::parse_cloud;
 use super::output;
 use super::pbx_login::PbxLogin;
-use super::{engine, report, stdin};
+use super::{engine, ms_signin, report, stdin};
 
 /// What `pbx365 setup --help` adds after the options.
 pub const HELP: &str = "The review (what will change on the PBX, in Entra and on this computer) \
@@ -109,7 +109,8 @@ fn cloud_choice(cloud: &Cloud) -> CloudChoice {
 }
 
 impl SetupArgs {
-    fn request(&self, password: String) -> SetupRequest {
+    /// `ca_pem` is the text of `--ca-file`, read once by the caller.
+    fn request(&self, password: String, ca_pem: Option<String>) -> SetupRequest {
         let cloud = cloud_choice(&self.authority);
         let microsoft = match self.mode {
             ModeArg::Auto => SetupMicrosoft::Auto(MicrosoftSignIn {
@@ -135,7 +136,7 @@ impl SetupArgs {
                 username: self.login.username.clone(),
                 password: Some(password),
                 domain: self.login.domain.clone(),
-                ca_file: self.login.ca_file.as_deref().map(absolute),
+                ca_pem,
                 pin_sha256: self.login.pin_sha256.map(|pin| pin.to_string()),
                 remember_password: self.remember_password,
             },
@@ -167,9 +168,10 @@ fn absolute(path: &Path) -> PathBuf {
 
 pub async fn run(args: SetupArgs) -> anyhow::Result<()> {
     let password = stdin::read_password()?;
-    let env = engine::environment(args.login.ca_file.as_deref())?;
+    let ca_pem = ms_signin::read_ca(args.login.ca_file.as_deref())?;
+    let env = engine::environment(ca_pem.as_deref())?;
     let ctx = engine::step_context();
-    let request = args.request(password.expose().to_owned());
+    let request = args.request(password.expose().to_owned(), ca_pem);
     drop(password);
     let mut shown = None;
     let result = run_setup(

@@ -140,7 +140,7 @@ fn open(name: &str) -> anyhow::Result<(Profile, Arc<SyncStore>)> {
 }
 
 async fn connected(profile: &Profile) -> anyhow::Result<Connection> {
-    let env = engine::environment(profile.pbx.ca_file.as_deref())?;
+    let env = engine::environment(profile.pbx.ca_pem.as_deref())?;
     let connection = connect(&env, profile).await?;
     if let Some(reason) = &connection.graph_unavailable {
         eprintln!("Reading Microsoft 365 users through the PBX ({reason}).");

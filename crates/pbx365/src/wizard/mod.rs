@@ -910,7 +910,7 @@ mod tests {
                 username: String::new(),
                 password: None,
                 domain: None,
-                ca_file: None,
+                ca_pem: None,
                 pin_sha256: None,
                 remember_password: false,
             },

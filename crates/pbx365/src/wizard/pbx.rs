@@ -2,7 +2,6 @@
 //! certificate, and insist on an administrator's role.
 
 use std::fmt;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -25,8 +24,8 @@ pub struct PbxLogin {
     pub password: Option<String>,
     /// The tenant's SIP domain.
     pub domain: Option<String>,
-    #[ts(type = "string | null")]
-    pub ca_file: Option<PathBuf>,
+    /// An extra CA certificate (PEM text) to trust for the PBX's HTTPS certificate.
+    pub ca_pem: Option<String>,
     pub pin_sha256: Option<String>,
     /// Keep the password in the OS keyring (otherwise only the refresh token is kept).
     pub remember_password: bool,
@@ -39,7 +38,7 @@ impl fmt::Debug for PbxLogin {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("domain", &self.domain)
-            .field("ca_file", &self.ca_file)
+            .field("ca_pem", &self.ca_pem.as_ref().map(|_| "<PEM>"))
             .field("pin_sha256", &self.pin_sha256)
             .field("remember_password", &self.remember_password)
             .finish()
@@ -100,7 +99,7 @@ fn trimmed(value: Option<&String>) -> Option<String> {
 fn field_of(error: portsip::Error) -> WizardError {
     let field = match &error {
         portsip::Error::InvalidUrl { .. } | portsip::Error::InsecureUrl { .. } => "url",
-        portsip::Error::InvalidCa { .. } => "ca_file",
+        portsip::Error::InvalidCa { .. } => "ca_pem",
         portsip::Error::InvalidFingerprint { .. } => "pin_sha256",
         portsip::Error::BadCredentials { .. } => "password",
         _ => return WizardError::Pbx(error),
@@ -145,7 +144,7 @@ pub(crate) async fn connect(
         url,
         username,
         domain: trimmed(login.domain.as_ref()),
-        ca_file: login.ca_file.clone(),
+        ca_pem: login.ca_pem.clone().filter(|pem| !pem.trim().is_empty()),
         pin_sha256: trimmed(login.pin_sha256.as_ref()),
         remember_password: login.remember_password,
     };

@@ -178,7 +178,7 @@ impl Tenant {
             url: self.sim.pbx_url.clone(),
             username: admin.username.clone(),
             domain: admin.domain.clone(),
-            ca_file: None,
+            ca_pem: None,
             pin_sha256: None,
             remember_password: true,
         };

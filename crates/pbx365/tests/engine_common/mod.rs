@@ -152,7 +152,7 @@ impl World {
             username: admin.username.clone(),
             password: Some(admin.password.clone()),
             domain: admin.domain.clone(),
-            ca_file: self.sim.ca_file.clone(),
+            ca_pem: self.sim.ca_pem.clone(),
             pin_sha256: None,
             remember_password: false,
         }

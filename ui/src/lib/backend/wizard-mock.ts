@@ -102,7 +102,7 @@ const CERTIFICATE = {
 function emptyProfile(name: string): Profile {
   return {
     name,
-    pbx: { url: '', username: '', domain: null, ca_file: null, pin_sha256: null, remember_password: false },
+    pbx: { url: '', username: '', domain: null, ca_pem: null, pin_sha256: null, remember_password: false },
     microsoft: { mode: 'auto', cloud: { kind: 'global' }, client_id: null, tenant_id: null, tenant_name: null, account: null },
     app: null,
     features: [],

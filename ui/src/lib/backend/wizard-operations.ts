@@ -23,7 +23,8 @@ export interface DemoDefaults {
   username: string;
   password: string;
   domain: string | null;
-  caFile: string | null;
+  /** The emulators' CA certificate (PEM), trusted for the emulated PBX. */
+  caPem: string | null;
   microsoftAuthority: string;
   microsoftAdmin: string;
 }

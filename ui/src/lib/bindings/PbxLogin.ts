@@ -15,7 +15,11 @@ password: string | null,
 /**
  * The tenant's SIP domain.
  */
-domain: string | null, ca_file: string | null, pin_sha256: string | null, 
+domain: string | null, 
+/**
+ * An extra CA certificate (PEM text) to trust for the PBX's HTTPS certificate.
+ */
+ca_pem: string | null, pin_sha256: string | null, 
 /**
  * Keep the password in the OS keyring (otherwise only the refresh token is kept).
  */

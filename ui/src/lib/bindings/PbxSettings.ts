@@ -9,9 +9,11 @@ export type PbxSettings = { url: string, username: string,
  */
 domain: string | null, 
 /**
- * An extra CA (PEM) trusted for the PBX's HTTPS certificate.
+ * An extra CA certificate (PEM) trusted for the PBX's HTTPS certificate. The text itself is
+ * kept, not the path it came from, so the profile keeps working when that file is moved or
+ * deleted; a CA certificate is public.
  */
-ca_file: string | null, 
+ca_pem: string | null, 
 /**
  * The PBX certificate's SHA-256 fingerprint, when pinned instead of a CA.
  */

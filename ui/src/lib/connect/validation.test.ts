@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  loginFrom,
   type PbxConnectionForm,
   validateCaPem,
   validateConnectionForm,
@@ -102,5 +103,36 @@ describe('validateConnectionForm', () => {
   it('reports every bad field, in the order of the form', () => {
     const errors = validateConnectionForm({ ...valid, url: 'http://pbx.example.com', password: '' });
     expect(Object.keys(errors)).toEqual(['url', 'password']);
+  });
+});
+
+describe('loginFrom', () => {
+  const form: PbxConnectionForm = {
+    url: ' https://pbx.example.com:8887 ',
+    domain: ' contoso.com ',
+    username: ' tenantadmin ',
+    password: ' secret with spaces ',
+    caPem: null,
+  };
+  const DEMO_CA = '-----BEGIN CERTIFICATE-----\nDEMO\n-----END CERTIFICATE-----\n';
+
+  it('sends the chosen CA certificate itself, not a file name', () => {
+    expect(loginFrom({ ...form, caPem: CERTIFICATE }, null).ca_pem).toBe(CERTIFICATE);
+  });
+
+  it("prefers the admin's CA over the demo's, and falls back to the demo's, then to none", () => {
+    expect(loginFrom({ ...form, caPem: CERTIFICATE }, DEMO_CA).ca_pem).toBe(CERTIFICATE);
+    expect(loginFrom(form, DEMO_CA).ca_pem).toBe(DEMO_CA);
+    expect(loginFrom(form, null).ca_pem).toBeNull();
+  });
+
+  it('trims the address, user name and domain but never the password', () => {
+    const login = loginFrom(form, null);
+    expect([login.url, login.username, login.domain, login.password]).toEqual([
+      'https://pbx.example.com:8887',
+      'tenantadmin',
+      'contoso.com',
+      ' secret with spaces ',
+    ]);
   });
 });

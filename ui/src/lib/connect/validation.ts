@@ -1,3 +1,5 @@
+import type { PbxLogin } from '../bindings/PbxLogin';
+
 /** What the admin types into "Connect to the PBX". */
 export interface PbxConnectionForm {
   url: string;
@@ -133,4 +135,20 @@ export function validateConnectionForm(form: PbxConnectionForm): FieldErrors {
     }
   }
   return errors;
+}
+
+/**
+ * What the engine is asked to connect with. The CA the admin chose is sent as its text and kept
+ * in the profile; without one, demo mode trusts the emulators' CA.
+ */
+export function loginFrom(form: PbxConnectionForm, demoCaPem: string | null): PbxLogin {
+  return {
+    url: form.url.trim(),
+    username: form.username.trim(),
+    password: form.password,
+    domain: form.domain.trim(),
+    ca_pem: form.caPem ?? demoCaPem,
+    pin_sha256: null,
+    remember_password: false,
+  };
 }

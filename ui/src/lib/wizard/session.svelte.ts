@@ -14,10 +14,18 @@ import type { Backend } from '../backend';
 import type { DemoDefaults } from '../backend/wizard-operations';
 import { toErrorReport } from '../backend/wizard-operations';
 
+/** The profile the wizard is setting up, as the header names it. */
+export interface WizardProfile {
+  name: string;
+  /** Whether its file exists: it was set up before, or apply has saved it. */
+  saved: boolean;
+}
+
 /** What the steps have found so far, the running step's progress and the last failure. */
 export class WizardSession {
   readonly backend: Backend;
   demo = $state<DemoDefaults | null>(null);
+  profile = $state<WizardProfile | null>(null);
   running = $state<StepId | null>(null);
   progress = $state<ProgressEvent | null>(null);
   error = $state<{ step: StepId; report: ErrorReport } | null>(null);
@@ -54,6 +62,19 @@ export class WizardSession {
     } finally {
       this.running = null;
       this.progress = null;
+    }
+  }
+
+  /** Opens (or reopens) the wizard on the profile named `name`. */
+  async open(name: string): Promise<void> {
+    const state = await this.backend.wizardOpen(name);
+    this.profile = { name, saved: state.profile_exists };
+  }
+
+  /** Apply wrote the profile. */
+  markSaved(): void {
+    if (this.profile) {
+      this.profile = { ...this.profile, saved: true };
     }
   }
 
