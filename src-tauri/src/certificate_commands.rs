@@ -6,15 +6,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pbx365::certificate::lifecycle::{
-    CertificateStatus, Notification, Notifier, NotifyError, ProfileConnection, Reminders,
-    RotationError, RotationEvent, RotationPlan, RotationReport, RotationSink, RotationStep,
-    SystemClock, check_profiles, connect_saved,
+    CertificateStatus, Notification, NotificationAction, Notifier, NotifyError, ProfileConnection,
+    Reminder, Reminders, RotationError, RotationEvent, RotationPlan, RotationReport, RotationSink,
+    RotationStep, SystemClock, check_profiles, connect_saved,
 };
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
-use tauri_plugin_notification::NotificationExt;
 
+use crate::notifications::{self, Message};
 use crate::wizard_commands::WizardHost;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
@@ -107,24 +107,28 @@ async fn connect(host: &WizardHost, profile: &str) -> Result<ProfileConnection, 
         .map_err(|error| not_started(profile, error.to_string()))
 }
 
-/// Reminders as desktop notifications. The notification plugin cannot route a click on
-/// desktop platforms, so the text says where the rotation screen is.
-struct PluginNotifier(AppHandle);
+/// Reminders as desktop notifications; a click opens the profile's rotation screen.
+struct DesktopNotifier(AppHandle);
 
-impl Notifier for PluginNotifier {
+impl Notifier for DesktopNotifier {
     fn notify(&self, notification: &Notification) -> Result<(), NotifyError> {
-        self.0
-            .notification()
-            .builder()
-            .title(&notification.title)
-            .body(format!(
-                "{} In pbx365: Certificates > Rotate {}.",
-                notification.body, notification.profile
-            ))
-            .show()
-            .map_err(|error| NotifyError {
-                reason: error.to_string(),
-            })
+        let NotificationAction::OpenRotation { profile } = &notification.action;
+        let urgent = matches!(
+            notification.reminder,
+            Reminder::Expired | Reminder::Mismatched
+        );
+        notifications::try_notify(
+            &self.0,
+            Message {
+                title: notification.title.clone(),
+                body: notification.body.clone(),
+                route: format!("certificates/rotate/{profile}"),
+                place: format!("Certificates > Rotate {profile}"),
+                action_label: "Rotate the certificate".to_owned(),
+                urgent,
+            },
+        )
+        .map_err(|reason| NotifyError { reason })
     }
 }
 
@@ -151,7 +155,7 @@ async fn check_reminders(app: &AppHandle) {
     let statuses = check_profiles(&env, &profiles, &SystemClock).await;
     let reminders = Reminders::new(
         Reminders::default_path(env.profiles.base()),
-        Arc::new(PluginNotifier(app.clone())),
+        Arc::new(DesktopNotifier(app.clone())),
     );
     if let Err(error) = reminders.check(&statuses) {
         tracing::warn!(%error, "certificate reminders could not be checked");

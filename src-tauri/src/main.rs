@@ -10,6 +10,7 @@ mod commands;
 mod demo;
 mod environment;
 mod launch;
+mod notifications;
 mod profile_commands;
 mod sync_commands;
 mod tray;

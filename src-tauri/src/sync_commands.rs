@@ -12,8 +12,8 @@ use pbx365::sync::{
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
-use tauri_plugin_notification::NotificationExt;
 
+use crate::notifications::{self, Message};
 use crate::tray;
 use crate::wizard_commands::WizardHost;
 
@@ -107,13 +107,19 @@ pub async fn run_tracked(
     tray::refresh(app);
     let summary = result?;
     if summary.outcome.failed > 0 {
-        notify(
+        notifications::notify(
             app,
-            format!(
-                "Sync of {}: {} users failed",
-                summary.profile, summary.outcome.failed
-            ),
-            "Open pbx365 > Sync > History to see each user's error.",
+            Message {
+                title: format!(
+                    "Sync of {}: {} users failed",
+                    summary.profile, summary.outcome.failed
+                ),
+                body: "The run's history has each user's error.".to_owned(),
+                route: "sync".to_owned(),
+                place: "Sync > History".to_owned(),
+                action_label: "Show the run".to_owned(),
+                urgent: false,
+            },
         );
     }
     Ok(summary)
@@ -147,14 +153,6 @@ async fn run(
     report
         .map(|report| report.summary)
         .map_err(|error| error.to_string())
-}
-
-/// A desktop notification; failing to show one is logged, never an error of the run.
-pub fn notify(app: &AppHandle, title: String, body: &str) {
-    let shown = app.notification().builder().title(title).body(body).show();
-    if let Err(error) = shown {
-        tracing::warn!(%error, "a desktop notification could not be shown");
-    }
 }
 
 /// Asks the running sync of `profile` to stop after the requests in flight.

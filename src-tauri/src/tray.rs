@@ -7,6 +7,7 @@ use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, WindowEvent, Wry};
 
+use crate::notifications::{self, Message};
 use crate::sync_commands::{self, SyncRuns};
 use crate::wizard_commands::WizardHost;
 
@@ -139,7 +140,17 @@ fn sync_from_tray(app: AppHandle, profile: String) {
         let quiet = std::sync::Arc::new(|_: &SyncEvent| {});
         // The window may be hidden: a run that stops as a whole is told as a notification.
         if let Err(error) = sync_commands::run_tracked(&app, &profile, quiet).await {
-            sync_commands::notify(&app, format!("Sync of {profile} did not run"), &error);
+            notifications::notify(
+                &app,
+                Message {
+                    title: format!("Sync of {profile} did not run"),
+                    body: error,
+                    route: "sync".to_owned(),
+                    place: "Sync".to_owned(),
+                    action_label: "Open Sync".to_owned(),
+                    urgent: false,
+                },
+            );
         }
     });
 }

@@ -5,9 +5,8 @@
 //! create and one bind per new user (+ one bind per adopted user).
 //!
 //! The emulators run in this process; the sync runs in a process of its own (the `sync_run`
-//! example, built in release mode here) so its memory is measured alone. PBX requests are
-//! counted by the emulator's recorder; Graph requests by the sync process itself (one per
-//! request entra sends, retries included). `SYNC_BENCH_SIZES=10000` limits the sizes.
+//! example, built in release mode here) so its memory is measured alone. Requests are counted
+//! where they arrive, by the emulators' recorders. `SYNC_BENCH_SIZES=10000` limits the sizes.
 
 #[path = "../tests/sync_support/example.rs"]
 mod example;
@@ -30,7 +29,7 @@ const PBX_PAGE: usize = 100;
 struct Measured {
     wall: Duration,
     peak_rss_mib: f64,
-    graph_requests: u64,
+    graph_requests: usize,
     pbx_pages: usize,
     creates: usize,
     binds: usize,
@@ -100,6 +99,7 @@ async fn bench(program: &Path, size: usize) -> Result<()> {
     for run in ["first sync", "re-sync"] {
         let pbx_before = sim.pbx.users().len();
         sim.pbx_recorder.clear();
+        sim.ms_recorder.clear();
         let measured = sync(program, &sim, &ca_file, &db).await?;
         let new_users = usize::try_from(measured.created)?;
         let adopted = usize::try_from(measured.adopted)?;
@@ -158,7 +158,12 @@ async fn sync(program: &Path, sim: &sim::Sim, ca_file: &PathBuf, db: &Path) -> R
     let mut measured = Measured {
         wall,
         peak_rss_mib: summary["peak_rss_kib"].as_f64().unwrap_or_default() / 1024.0,
-        graph_requests: summary["graph_requests"].as_u64().unwrap_or_default(),
+        graph_requests: sim
+            .ms_recorder
+            .exchanges()
+            .iter()
+            .filter(|e| e.path.starts_with("/v1.0/"))
+            .count(),
         pbx_pages: 0,
         creates: 0,
         binds: 0,

@@ -11,21 +11,18 @@
 //! Without `--ms-authority` the Microsoft 365 users come from the PBX's `/ms365/users`. With
 //! it, the admin signs in with a device code (the emulator approves at once when started
 //! with auto-approve). `--json` prints every progress event as a JSON line, then one line
-//! `{"result": …, "peak_rss_kib": …, "graph_requests": …}`.
+//! `{"result": …, "wall_ms": …, "peak_rss_kib": …}`.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
 use pbx365::sync::{RunOptions, SyncEngine, SyncEvent, SyncStore, directory_for};
-use tracing_subscriber::filter::{LevelFilter, Targets};
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{EnvFilter, Layer};
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::LevelFilter;
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -71,28 +68,6 @@ struct Args {
     json: bool,
 }
 
-/// Counts the Graph requests entra sends (one debug event each, retries included).
-#[derive(Clone, Default)]
-struct GraphRequests(Arc<AtomicU64>);
-
-impl<S: tracing::Subscriber> Layer<S> for GraphRequests {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        struct Message(bool);
-        impl tracing::field::Visit for Message {
-            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                if field.name() == "message" && format!("{value:?}") == "Graph request" {
-                    self.0 = true;
-                }
-            }
-        }
-        let mut message = Message(false);
-        event.record(&mut message);
-        if message.0 {
-            self.0.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
-
 /// The process's peak resident memory (VmHWM), on Linux.
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -109,21 +84,12 @@ fn print_line(value: &serde_json::Value) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let graph_requests = GraphRequests::default();
-    tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_filter(
-                    EnvFilter::builder()
-                        .with_default_directive(LevelFilter::WARN.into())
-                        .from_env_lossy(),
-                ),
-        )
-        .with(
-            graph_requests
-                .clone()
-                .with_filter(Targets::new().with_target("entra", LevelFilter::DEBUG)),
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::builder()
+                .with_default_directive(LevelFilter::WARN.into())
+                .from_env_lossy(),
         )
         .init();
 
@@ -186,7 +152,6 @@ async fn main() -> anyhow::Result<()> {
         "result": result,
         "wall_ms": started.elapsed().as_millis(),
         "peak_rss_kib": peak_rss_kib(),
-        "graph_requests": graph_requests.0.load(Ordering::Relaxed),
     });
     if json {
         print_line(&ended);

@@ -37,6 +37,7 @@ async fn the_dry_run_is_what_the_run_does_and_a_second_run_changes_nothing() -> 
     );
 
     world.sim.pbx_recorder.clear();
+    world.sim.ms_recorder.clear();
     let report = engine.run(&world.pbx, &source).await?;
     assert_eq!(
         report.plan, preview,
@@ -75,6 +76,14 @@ async fn the_dry_run_is_what_the_run_does_and_a_second_run_changes_nothing() -> 
         (preview.counts.create + preview.counts.adopt) as usize
     );
     assert_converged(&world.sim)?;
+    // Microsoft is read at its floor: one request per page of 999 users, nothing per user.
+    let graph = world.graph_requests();
+    let floor = world.sim.ms.users().len().div_ceil(999);
+    assert_eq!(graph.len(), floor, "{graph:#?}");
+    assert!(
+        graph.iter().all(|r| r.starts_with("GET /v1.0/users?")),
+        "{graph:#?}"
+    );
 
     // What the PBX now holds is what the plan said, field for field.
     let users = world.sim.pbx.users();

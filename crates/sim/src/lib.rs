@@ -51,7 +51,7 @@ pub struct SimConfig {
     pub sbc_domain: Option<String>,
     /// Where to write the CA PEM (with `tls`); unset = a temporary directory the [`Sim`] owns.
     pub ca_file: Option<PathBuf>,
-    /// How many PBX exchanges the recorder keeps (oldest dropped first).
+    /// How many exchanges each emulator's recorder keeps (oldest dropped first).
     pub recorder_capacity: usize,
 }
 
@@ -118,6 +118,9 @@ pub struct Sim {
     pub ms_faults: Arc<Faults>,
     /// Every exchange the PBX served.
     pub pbx_recorder: Arc<Recorder>,
+    /// Every exchange the Microsoft cloud served (sign-in, tokens, Graph), whoever sent it:
+    /// the wizard, a sync, or the emulated PBX.
+    pub ms_recorder: Arc<Recorder>,
     servers: Vec<serve::Server>,
     /// Holds the temporary CA directory for as long as the emulators run.
     _ca_dir: Option<tempfile::TempDir>,
@@ -212,12 +215,17 @@ pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
         ca_pem: ca_pem.clone(),
     })?;
     let pbx_recorder = Arc::new(Recorder::new(config.recorder_capacity));
+    let ms_recorder = Arc::new(Recorder::new(config.recorder_capacity));
     let pbx_faults = Arc::new(Faults::new(ErrorStyle::PortSip));
     let ms_faults = Arc::new(Faults::new(ErrorStyle::Microsoft));
 
     let tls_config = ca.as_ref().map(tls::SimCa::server_config).transpose()?;
     let pbx_router = pbx.router().layer(axum::middleware::from_fn_with_state(
         Arc::clone(&pbx_recorder),
+        recorder::record,
+    ));
+    let ms_router = ms.router().layer(axum::middleware::from_fn_with_state(
+        Arc::clone(&ms_recorder),
         recorder::record,
     ));
     let servers = vec![
@@ -227,7 +235,7 @@ pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
             tls_config.clone(),
             Arc::clone(&pbx_faults),
         ),
-        serve::spawn(ms_listener, ms.router(), tls_config, Arc::clone(&ms_faults)),
+        serve::spawn(ms_listener, ms_router, tls_config, Arc::clone(&ms_faults)),
     ];
     tracing::info!(%pbx_url, %ms_authority, "emulators started");
     Ok(Sim {
@@ -241,6 +249,7 @@ pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
         pbx_faults,
         ms_faults,
         pbx_recorder,
+        ms_recorder,
         servers,
         _ca_dir: ca_dir,
     })

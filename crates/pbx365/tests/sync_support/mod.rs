@@ -104,6 +104,17 @@ impl World {
         GraphDirectory::new(self.graph.clone())
     }
 
+    /// Graph requests the Microsoft cloud received since its recorder was last cleared.
+    pub fn graph_requests(&self) -> Vec<String> {
+        self.sim
+            .ms_recorder
+            .exchanges()
+            .into_iter()
+            .filter(|e| e.path.starts_with("/v1.0/"))
+            .map(|e| format!("{} {}?{}", e.method, e.path, e.query))
+            .collect()
+    }
+
     /// Write requests the PBX received since the recorder was last cleared.
     pub fn pbx_writes(&self) -> Vec<String> {
         self.sim

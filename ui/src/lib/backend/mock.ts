@@ -16,5 +16,7 @@ export function createMockBackend(
     ...createMockOperations(scenario),
     ...createMockWizard(wizardScenarioFromAddress(globalThis.location?.search ?? '')),
     appInfo: async () => ({ ...appInfo }),
+    // Nothing outside the page sends the browser preview anywhere.
+    onNavigate: async () => () => {},
   };
 }

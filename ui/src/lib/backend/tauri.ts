@@ -1,7 +1,11 @@
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import { createTauriOperations } from './tauri-operations';
 import { createTauriWizard } from './wizard-tauri';
 import type { AppInfo, Backend } from './types';
+
+/** The event src-tauri emits when a clicked notification opens a screen (`NAVIGATE_EVENT`). */
+export const NAVIGATE_EVENT = 'navigate';
 
 /** The backend inside the desktop app: each method is one Tauri command. */
 export function createTauriBackend(): Backend {
@@ -10,5 +14,6 @@ export function createTauriBackend(): Backend {
     ...createTauriOperations(),
     ...createTauriWizard(),
     appInfo: () => invoke<AppInfo>('app_info'),
+    onNavigate: (listener) => listen<{ route: string }>(NAVIGATE_EVENT, (event) => listener(event.payload.route)),
   };
 }

@@ -15,4 +15,9 @@ export interface Backend extends SyncOperations, CertificateOperations, WizardOp
   /** `tauri` inside the desktop app, `mock` in a plain browser. */
   readonly kind: 'tauri' | 'mock';
   appInfo(): Promise<AppInfo>;
+  /**
+   * Screens the app asks the window to show (a clicked notification opens the screen it is
+   * about); `route` is what `#/` is followed by. Resolves to the function that stops listening.
+   */
+  onNavigate(listener: (route: string) => void): Promise<() => void>;
 }
