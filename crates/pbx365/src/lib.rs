@@ -13,4 +13,5 @@ pub mod schedule;
 pub mod secrets;
 pub mod sessions;
 pub mod sync;
+pub mod time_zone;
 pub mod wizard;

@@ -42,7 +42,7 @@ pub use self::plan::{
 };
 pub use self::review::{Change, ChangeTarget, Review};
 pub use self::setup::{SetupMicrosoft, SetupOutcome, SetupRequest, run_setup};
-pub use self::sync_options::{SyncOptionsSummary, preview_schedule};
+pub use self::sync_options::{SyncOptionsSummary, next_runs};
 use crate::doctor::{self, DoctorReport, GraphAccess};
 use crate::features::Feature;
 use crate::profile::{AppIdentity, Mode, Profile, ProfileStore, SyncOptions};

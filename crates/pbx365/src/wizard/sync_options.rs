@@ -17,6 +17,7 @@ use crate::profile::{CloudChoice, SyncOptions, UserScope};
 use crate::progress::{StepContext, StepId};
 use crate::schedule::{Schedule, format_run};
 use crate::sessions::national_cloud;
+use crate::time_zone;
 use crate::wizard::WizardError;
 
 /// What step 6 accepted.
@@ -29,16 +30,30 @@ pub struct SyncOptionsSummary {
     pub timezone: Option<String>,
 }
 
-/// Checks a schedule and returns its next runs (for the time picker, as the admin types).
-pub fn preview_schedule(expression: &str, count: usize) -> Result<Vec<String>, WizardError> {
-    let schedule = Schedule::parse(expression)?;
-    let now = OffsetDateTime::now_utc();
-    let now = time::PrimitiveDateTime::new(now.date(), now.time());
-    Ok(schedule
-        .next_runs(now, count)
+/// The schedule's next `count` runs, `YYYY-MM-DD HH:MM` in the PBX's time zone (`timezone`,
+/// as `/tenant` names it; UTC when unknown): crontab times are the PBX's wall-clock times.
+pub fn next_runs(schedule: &Schedule, timezone: Option<&str>, count: usize) -> Vec<String> {
+    next_runs_after(schedule, timezone, OffsetDateTime::now_utc(), count)
+}
+
+fn next_runs_after(
+    schedule: &Schedule,
+    timezone: Option<&str>,
+    now: OffsetDateTime,
+    count: usize,
+) -> Vec<String> {
+    let offset = timezone
+        .and_then(|zone| time_zone::offset_at(zone, now))
+        .unwrap_or(time::UtcOffset::UTC);
+    let local = now.to_offset(offset);
+    schedule
+        .next_runs(
+            time::PrimitiveDateTime::new(local.date(), local.time()),
+            count,
+        )
         .into_iter()
         .map(format_run)
-        .collect())
+        .collect()
 }
 
 fn checked_scope(field: &str, scope: &UserScope) -> Result<UserScope, FieldError> {
@@ -112,14 +127,8 @@ pub(crate) async fn check(
             .into());
         }
     }
-    let now = OffsetDateTime::now_utc();
-    let now = time::PrimitiveDateTime::new(now.date(), now.time());
     Ok(SyncOptionsSummary {
-        next_runs: schedule
-            .next_runs(now, 5)
-            .into_iter()
-            .map(format_run)
-            .collect(),
+        next_runs: next_runs(&schedule, timezone.as_deref(), 5),
         options: checked,
         timezone,
     })
@@ -273,9 +282,20 @@ mod tests {
     }
 
     #[test]
-    fn schedule_preview_lists_runs() -> Result<(), WizardError> {
-        assert_eq!(preview_schedule("@hourly", 3)?.len(), 3);
-        assert!(preview_schedule("61 * * * *", 3).is_err());
+    fn next_runs_are_the_pbx_wall_clock_times() -> Result<(), WizardError> {
+        let nightly = Schedule::parse("30 2 * * *")?;
+        // 01:00 UTC is 02:00 in Berlin: tonight's 02:30 there is still to come.
+        let now = time::macros::datetime!(2026-11-23 01:00 UTC);
+        assert_eq!(
+            next_runs_after(&nightly, Some("Europe/Berlin"), now, 2),
+            ["2026-11-23 02:30", "2026-11-24 02:30"]
+        );
+        // 01:00 UTC is 06:30 in Kolkata: the next 02:30 there is tomorrow's.
+        assert_eq!(
+            next_runs_after(&nightly, Some("Asia/Kolkata"), now, 1),
+            ["2026-11-24 02:30"]
+        );
+        assert_eq!(next_runs(&nightly, None, 3).len(), 3);
         Ok(())
     }
 }

@@ -4,44 +4,17 @@
 //!
 //! `sync_time` is read with [`crate::schedule`], the five-field crontab reader the wizard uses
 //! (the `cron` crate wants a seconds field and numbers weekdays differently from crontab).
-//! The schedule runs in the PBX's local time; `/tenant` gives its time zone, and names such as
-//! `UTC`, `GMT+2` or `UTC-05:30` are understood. Other names (`Europe/Berlin`) are not: then the
-//! check assumes UTC and says so.
+//! The schedule runs in the PBX's local time ([`crate::time_zone`]); a zone pbx365 does not
+//! know is read as UTC, and the warning says so.
 
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::schedule::{Schedule, format_run};
+use crate::time_zone;
 
 /// How far ahead a scheduled sync earns a warning: longer than a rotation usually takes,
 /// replication included.
 pub const SYNC_WARNING_WINDOW: Duration = Duration::minutes(15);
-
-/// The fixed offset a PBX time-zone name stands for, if it names one.
-pub fn fixed_offset(zone: &str) -> Option<UtcOffset> {
-    let zone = zone.trim();
-    let upper = zone.to_ascii_uppercase();
-    let rest = ["UTC", "GMT", "Z"]
-        .iter()
-        .find_map(|prefix| upper.strip_prefix(prefix))
-        .unwrap_or(&upper)
-        .trim();
-    if rest.is_empty() {
-        return (!zone.is_empty()).then_some(UtcOffset::UTC);
-    }
-    let (sign, digits) = match rest.as_bytes().first() {
-        Some(b'+') => (1i8, &rest[1..]),
-        Some(b'-') => (-1i8, &rest[1..]),
-        _ => return None,
-    };
-    let (hours, minutes) = match digits.split_once(':') {
-        Some((h, m)) => (h, m),
-        None if digits.len() == 4 => digits.split_at(2),
-        None => (digits, "0"),
-    };
-    let hours: i8 = hours.parse().ok()?;
-    let minutes: i8 = minutes.parse().ok()?;
-    UtcOffset::from_hms(sign * hours, sign * minutes, 0).ok()
-}
 
 /// A warning when the schedule runs within `window` after `now`; `None` when it does not, or
 /// when there is no schedule.
@@ -59,7 +32,7 @@ pub fn sync_soon_warning(
             return None;
         }
     };
-    let known = pbx_time_zone.and_then(fixed_offset);
+    let known = pbx_time_zone.and_then(|zone| time_zone::offset_at(zone, now));
     let offset = known.unwrap_or(UtcOffset::UTC);
     let local = now.to_offset(offset);
     // `next_after` is strictly after; a run in the current minute counts too.
@@ -72,7 +45,7 @@ pub fn sync_soon_warning(
     let minutes = starts_in.whole_minutes().max(0);
     let assumption = match (known, pbx_time_zone) {
         (None, Some(zone)) => {
-            format!(" (read in UTC: the PBX's time zone \"{zone}\" is not one pbx365 can convert)")
+            format!(" (read in UTC: the PBX's time zone \"{zone}\" is not one pbx365 knows)")
         }
         _ => String::new(),
     };
@@ -95,18 +68,6 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-
-    #[test]
-    fn reads_fixed_offset_names() {
-        let hm = |h, m| UtcOffset::from_hms(h, m, 0).ok();
-        assert_eq!(fixed_offset("UTC"), Some(UtcOffset::UTC));
-        assert_eq!(fixed_offset("gmt"), Some(UtcOffset::UTC));
-        assert_eq!(fixed_offset("UTC+8"), hm(8, 0));
-        assert_eq!(fixed_offset("GMT-05:30"), hm(-5, -30));
-        assert_eq!(fixed_offset("+0200"), hm(2, 0));
-        assert_eq!(fixed_offset("Europe/Berlin"), None);
-        assert_eq!(fixed_offset(""), None);
-    }
 
     #[test]
     fn warns_only_inside_the_window() {
@@ -144,9 +105,19 @@ mod tests {
         assert!(
             sync_soon_warning(Some("0 0 * * *"), Some("UTC"), now, SYNC_WARNING_WINDOW).is_none()
         );
+        // Midnight in Berlin is 23:00 UTC in November.
+        assert!(
+            sync_soon_warning(
+                Some("0 0 * * *"),
+                Some("Europe/Berlin"),
+                datetime!(2026-11-23 22:50 UTC),
+                SYNC_WARNING_WINDOW
+            )
+            .is_some_and(|w| w.contains("2026-11-24 00:00") && !w.contains("read in UTC"))
+        );
         let assumed = sync_soon_warning(
             Some("*/5 * * * *"),
-            Some("Europe/Berlin"),
+            Some("Mars/Olympus_Mons"),
             now,
             SYNC_WARNING_WINDOW,
         );
