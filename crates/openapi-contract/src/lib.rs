@@ -4,6 +4,7 @@
 //! [`Contract::operation`] finds an operation by method and concrete path (`/users/42` matches
 //! `/users/{id}`; a leading `/api` is accepted), and the [`Operation`] checks a request (query
 //! parameters and JSON body) or a response (status and JSON body) against it.
+//! [`response_problems`] holds a whole recording of responses to the contract.
 //!
 //! OpenAPI 3.0 schemas are not quite JSON Schema; [`schema`] translates them (nullable,
 //! readOnly/writeOnly per direction, draft-4 semantics, unknown formats such as `date_time`
@@ -11,6 +12,7 @@
 
 mod operation;
 mod path;
+mod recorded;
 pub mod schema;
 
 use std::sync::OnceLock;
@@ -18,6 +20,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub use operation::Operation;
+pub use recorded::{RecordedResponse, response_problems};
 
 /// The PortSIP REST API subset this project is held to.
 const PORTSIP_SPEC: &str = include_str!("../../../spec/portsip-openapi-subset.json");

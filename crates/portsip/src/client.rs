@@ -117,6 +117,9 @@ impl ClientBuilder {
         let tls = client_config(&self.extra_cas, self.pin)?;
         let http = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
+            // A redirect to http:// elsewhere would resend the password in clear text; 3xx
+            // answers become Error::Redirected instead.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(concat!("pbx365-portsip/", env!("CARGO_PKG_VERSION")))

@@ -176,8 +176,25 @@ pub enum Error {
         reason: String,
     },
 
+    /// A 3xx answer. Redirects are never followed: one to `http://` elsewhere would carry the
+    /// password or token there in clear text, and PortSIP's API itself does not redirect.
+    #[error("{}", redirected_sentence(.operation, *.status, .location.as_deref(), .suggested_url.as_deref()))]
+    Redirected {
+        /// Method and path, e.g. `POST /login`.
+        operation: String,
+        /// HTTP status (3xx).
+        status: u16,
+        /// Where it pointed (`Location`, made absolute), when it said.
+        location: Option<String>,
+        /// The PBX address to enter instead: the API base of `location`, over https.
+        suggested_url: Option<String>,
+    },
+
     /// The access token expired and could be neither refreshed nor replaced.
-    #[error("Your PBX session has expired and could not be renewed ({reason}). Sign in again.")]
+    #[error(
+        "Your PBX session has expired and could not be renewed ({}). Sign in again.",
+        .reason.trim().trim_end_matches('.')
+    )]
     SessionExpired {
         /// Why renewal failed.
         reason: String,
@@ -373,6 +390,32 @@ fn network_sentence(url: &str, failure: &NetworkFailure, detail: &str) -> String
     }
 }
 
+fn redirected_sentence(
+    operation: &str,
+    status: u16,
+    location: Option<&str>,
+    suggested_url: Option<&str>,
+) -> String {
+    let refusal = "pbx365 does not follow redirects, so nothing (least of all your password) \
+                   was sent there";
+    match (location, suggested_url) {
+        (Some(location), Some(suggested)) => format!(
+            "The PBX address redirected {operation} (HTTP {status}) to {location}; {refusal}. \
+             If that is your PBX, enter its address with https:// instead: {suggested}."
+        ),
+        (Some(location), None) => format!(
+            "The PBX address redirected {operation} (HTTP {status}) to {location}; {refusal}. \
+             If that is your PBX, enter the address of its REST API with https:// instead \
+             (e.g. https://pbx.example.com:8887)."
+        ),
+        _ => format!(
+            "The PBX address answered {operation} with a redirect (HTTP {status}) without saying \
+             where to; {refusal}. Check that the address points to the PBX's REST API over \
+             https:// (e.g. https://pbx.example.com:8887)."
+        ),
+    }
+}
+
 fn tls_sentence(subject: Option<&str>, sha256: Option<&str>, reason: &str) -> String {
     match sha256 {
         Some(sha256) => format!(
@@ -482,6 +525,25 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("--ca-file or pin the fingerprint"), "{text}");
+    }
+
+    #[test]
+    fn a_redirect_without_a_location_says_what_to_check() {
+        let text = Error::Redirected {
+            operation: "GET /tenant".to_owned(),
+            status: 302,
+            location: None,
+            suggested_url: None,
+        }
+        .to_string();
+        assert!(
+            text.starts_with(
+                "The PBX address answered GET /tenant with a redirect (HTTP 302) without saying \
+                 where to; pbx365 does not follow redirects"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("REST API over https://"), "{text}");
     }
 
     #[test]

@@ -22,7 +22,9 @@
 //!   does not already end in it (`https://pbx:8887` → `https://pbx:8887/api`); a URL without
 //!   a scheme means `https://`; no port is guessed (PortSIP's default is 8887). Plain
 //!   `http://` is refused ([`Error::InsecureUrl`]) unless the host is loopback (`localhost`,
-//!   127.0.0.0/8, `::1`); user info, queries and fragments are refused too.
+//!   127.0.0.0/8, `::1`); user info, queries and fragments are refused too. Redirects are never
+//!   followed ([`Error::Redirected`] names where they pointed), so a password cannot be
+//!   resent elsewhere or over plain http.
 //! - **TLS**: the system's trusted roots, plus optional extra CAs and an optional pinned
 //!   certificate fingerprint; a refused certificate is reported with its subject and SHA-256
 //!   fingerprint ([`Error::Tls`]).

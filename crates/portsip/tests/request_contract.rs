@@ -1,11 +1,12 @@
 //! Every request the client sends, recorded by the emulated PBX, must validate against the
-//! request side of `spec/portsip-openapi-subset.json`.
+//! request side of `spec/portsip-openapi-subset.json`, and every answer it got against the
+//! response side.
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use common::{TestResult, builder_for, sim_with_users, tenant_admin};
+use common::{TestResult, builder_for, response_problems, sim_with_users, tenant_admin};
 use futures::TryStreamExt;
 use portsip::model::{
     ContactDetails, ForwardAction, ForwardRule, Ms365App, Ms365SettingsUpdate, NationalCloud,
@@ -201,6 +202,12 @@ async fn every_request_the_client_sends_matches_the_spec() -> TestResult {
     assert!(
         missing.is_empty(),
         "operations never exercised: {missing:?}"
+    );
+    let answers = response_problems(&sim)?;
+    assert!(
+        answers.is_empty(),
+        "answers off the contract:\n{}",
+        answers.join("\n")
     );
     Ok(())
 }

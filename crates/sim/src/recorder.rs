@@ -51,6 +51,19 @@ impl std::fmt::Debug for Exchange {
     }
 }
 
+/// The response half, as `openapi_contract::response_problems` checks it.
+impl<'a> From<&'a Exchange> for openapi_contract::RecordedResponse<'a> {
+    fn from(exchange: &'a Exchange) -> Self {
+        Self {
+            method: &exchange.method,
+            path: &exchange.path,
+            status: exchange.status,
+            content_type: exchange.response_content_type.as_deref(),
+            json: exchange.response_json.as_ref(),
+        }
+    }
+}
+
 /// The last `capacity` exchanges of one emulator.
 #[derive(Debug)]
 pub struct Recorder {

@@ -102,6 +102,13 @@ pub fn describe_error(error: &portsip::Error) -> (&'static str, Map<String, Valu
             );
             "tls"
         }
+        E::Redirected {
+            status, location, ..
+        } => {
+            details.insert("status".to_owned(), json!(status));
+            details.insert("location".to_owned(), json!(location));
+            "redirected"
+        }
         E::SessionExpired { .. } => "session_expired",
         E::NotSignedIn => "not_signed_in",
         E::Encoding { .. } => "encoding",

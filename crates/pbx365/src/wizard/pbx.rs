@@ -98,7 +98,9 @@ fn trimmed(value: Option<&String>) -> Option<String> {
 /// Address, CA and pin problems belong to their form fields.
 fn field_of(error: portsip::Error) -> WizardError {
     let field = match &error {
-        portsip::Error::InvalidUrl { .. } | portsip::Error::InsecureUrl { .. } => "url",
+        portsip::Error::InvalidUrl { .. }
+        | portsip::Error::InsecureUrl { .. }
+        | portsip::Error::Redirected { .. } => "url",
         portsip::Error::InvalidCa { .. } => "ca_pem",
         portsip::Error::InvalidFingerprint { .. } => "pin_sha256",
         portsip::Error::BadCredentials { .. } => "password",

@@ -104,7 +104,7 @@ impl RunningSim {
     async fn spawn(ca_args: &[&std::ffi::OsStr], args: &[&str]) -> Result<Self, Box<dyn Error>> {
         let mut child = pbx365()
             .arg("sim")
-            .args(["--pbx-users", "5", "--users", "12"])
+            .args(small_populations(args))
             .args(ca_args)
             .args(args)
             .stdout(Stdio::piped())
@@ -154,6 +154,16 @@ impl RunningSim {
         let stderr = self.stderr.await?;
         Ok((status, stderr))
     }
+}
+
+/// Small populations so the emulators start fast, except where the test sets its own (clap
+/// refuses a flag given twice).
+fn small_populations(args: &[&str]) -> Vec<&'static str> {
+    [("--pbx-users", "5"), ("--users", "12")]
+        .into_iter()
+        .filter(|(flag, _)| !args.contains(flag))
+        .flat_map(|(flag, value)| [flag, value])
+        .collect()
 }
 
 /// Reads a child's stderr to the end in the background, so the pipe never fills up.

@@ -4,7 +4,7 @@
 use std::error::Error as StdError;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
 use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
@@ -26,7 +26,7 @@ impl Client {
         let url = self.url_for(call.path, call.query)?;
         async {
             let (status, answer) = self.exchange(call, &url, None).await?;
-            self.settle(status, answer, call).await
+            self.settle(status, answer, call, &url).await
         }
         .instrument(request_span(call))
         .await
@@ -42,7 +42,7 @@ impl Client {
                 let renewed = self.renew_after_rejection(&token).await?;
                 (status, answer) = self.exchange(call, &url, Some(&renewed)).await?;
             }
-            self.settle(status, answer, call).await
+            self.settle(status, answer, call, &url).await
         }
         .instrument(request_span(call))
         .await
@@ -74,11 +74,39 @@ impl Client {
         }
     }
 
-    async fn settle(&self, status: u16, answer: Answer, call: &Call<'_>) -> Result<Answer, Error> {
-        if (200..300).contains(&status) {
-            Ok(answer)
-        } else {
-            Err(self.rejection(status, &answer, call).await)
+    async fn settle(
+        &self,
+        status: u16,
+        answer: Answer,
+        call: &Call<'_>,
+        url: &Url,
+    ) -> Result<Answer, Error> {
+        match status {
+            200..=299 => Ok(answer),
+            300..=399 => Err(self.redirected(status, &answer.headers, call, url)),
+            _ => Err(self.rejection(status, &answer, call).await),
+        }
+    }
+
+    /// A 3xx answer (the client follows none) as an error naming where it pointed and the
+    /// https address the admin should enter instead.
+    fn redirected(&self, status: u16, headers: &HeaderMap, call: &Call<'_>, url: &Url) -> Error {
+        let target = headers
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|location| url.join(location.trim()).ok())
+            .map(|mut target| {
+                // A password in the Location would otherwise end up in messages and logs.
+                let _ = target.set_password(None);
+                target
+            });
+        Error::Redirected {
+            operation: format!("{} {}", call.method, call.path),
+            status,
+            suggested_url: target
+                .as_ref()
+                .and_then(|target| api_base_over_https(target, url, &self.inner.base)),
+            location: target.map(String::from),
         }
     }
 
@@ -168,6 +196,27 @@ impl Client {
         }
         Ok(url)
     }
+}
+
+/// The API base the redirect `target` implies, over https: the part of the request's path
+/// below the base (e.g. `/login`) is cut from the target's path when the target ends in it.
+fn api_base_over_https(target: &Url, requested: &Url, base: &Url) -> Option<String> {
+    if !matches!(target.scheme(), "http" | "https") {
+        return None;
+    }
+    let below_base = requested.path().strip_prefix(base.path())?;
+    let mut suggested = target.clone();
+    suggested.set_scheme("https").ok()?;
+    let path = target
+        .path()
+        .strip_suffix(below_base)
+        .unwrap_or(target.path())
+        .to_owned();
+    suggested.set_path(&path);
+    suggested.set_query(None);
+    suggested.set_fragment(None);
+    suggested.set_username("").ok()?;
+    Some(String::from(suggested).trim_end_matches('/').to_owned())
 }
 
 fn request_span(call: &Call<'_>) -> tracing::Span {
@@ -262,6 +311,33 @@ mod tests {
             url.as_str(),
             "http://127.0.0.1:9/api/users/a%2Fb%20c/ms365_binding?search=x%26y"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_redirect_suggests_the_api_base_it_implies_over_https() -> Result<(), Box<dyn StdError>> {
+        let base = Url::parse("http://127.0.0.1:9/api")?;
+        let requested = Url::parse("http://127.0.0.1:9/api/login")?;
+        let suggest = |target: &str| -> Result<Option<String>, url::ParseError> {
+            Ok(api_base_over_https(
+                &requested.join(target)?,
+                &requested,
+                &base,
+            ))
+        };
+        assert_eq!(
+            suggest("http://192.0.2.1/api/login")?.as_deref(),
+            Some("https://192.0.2.1/api")
+        );
+        assert_eq!(
+            suggest("http://pbx.example.com:8887/pbx/api/login?x=1#f")?.as_deref(),
+            Some("https://pbx.example.com:8887/pbx/api")
+        );
+        assert_eq!(
+            suggest("https://sso.example.com/")?.as_deref(),
+            Some("https://sso.example.com")
+        );
+        assert_eq!(suggest("ftp://192.0.2.1/api/login")?, None);
         Ok(())
     }
 

@@ -32,3 +32,8 @@ pub async fn tenant_admin(sim: &Sim) -> Result<Client, portsip::Error> {
         .await?;
     Ok(client)
 }
+
+/// Every way the responses the emulator recorded so far depart from the spec, one line each.
+pub fn response_problems(sim: &Sim) -> Result<Vec<String>, openapi_contract::ContractError> {
+    openapi_contract::response_problems(sim.pbx_recorder.exchanges().iter().map(Into::into))
+}

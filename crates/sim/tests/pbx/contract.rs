@@ -7,7 +7,7 @@ use serde_json::json;
 use sim::SimConfig;
 use sim::ms::AppSeed;
 
-use crate::support::{Harness, TestResult, contract_problems, small_config};
+use crate::support::{Harness, TestResult, small_config};
 
 /// Registers an Entra app holding the PBX's current certificate and points `/ms365` at it.
 pub async fn connect_integration(h: &Harness, admin: &str) -> TestResult {
@@ -225,7 +225,7 @@ async fn every_endpoint_answers_within_the_contract() -> TestResult {
     h.get("/audit_logs", &user).await?;
 
     let exchanges = h.sim.pbx_recorder.exchanges();
-    let problems = contract_problems(&exchanges)?;
+    let problems = openapi_contract::response_problems(exchanges.iter().map(Into::into))?;
     assert!(problems.is_empty(), "{problems:#?}");
 
     // Every operation was seen both succeeding and failing.

@@ -3,7 +3,7 @@
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
-use sim::{Account, Exchange, Sim, SimConfig};
+use sim::{Account, Sim, SimConfig};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type TestResult = Result<(), Error>;
@@ -167,54 +167,4 @@ impl Harness {
     pub async fn admin(&self) -> Result<String, Error> {
         self.login(&self.sim.tenant.admin).await
     }
-}
-
-/// Every way the recorded exchanges depart from the contract, one line each.
-pub fn contract_problems(exchanges: &[Exchange]) -> Result<Vec<String>, Error> {
-    let contract = openapi_contract::portsip()?;
-    let mut problems = Vec::new();
-    for exchange in exchanges {
-        let json_response = exchange
-            .response_content_type
-            .as_deref()
-            .is_some_and(|t| t.starts_with("application/json"));
-        let body = if json_response {
-            exchange.response_json.as_ref()
-        } else {
-            None
-        };
-        if let Err(error) =
-            contract.validate_response(&exchange.method, &exchange.path, exchange.status, body)
-        {
-            problems.push(format!(
-                "{} {} → {}: {error}",
-                exchange.method, exchange.path, exchange.status
-            ));
-        }
-        if exchange.status >= 400 {
-            let well_formed = exchange
-                .response_json
-                .as_ref()
-                .and_then(|j| j.get("errors"))
-                .and_then(Value::as_array)
-                .is_some_and(|errors| {
-                    !errors.is_empty()
-                        && errors.iter().all(|e| {
-                            e.get("code")
-                                .and_then(Value::as_str)
-                                .is_some_and(|c| !c.is_empty())
-                                && e.get("message")
-                                    .and_then(Value::as_str)
-                                    .is_some_and(|m| !m.is_empty())
-                        })
-                });
-            if !well_formed {
-                problems.push(format!(
-                    "{} {} → {}: not a PortSIP error body",
-                    exchange.method, exchange.path, exchange.status
-                ));
-            }
-        }
-    }
-    Ok(problems)
 }
