@@ -28,6 +28,9 @@ const PBX_PAGE: usize = 100;
 /// What one sync process did, as measured.
 struct Measured {
     wall: Duration,
+    /// The sync process's own CPU time: the rest of the wall time is the emulators' and the
+    /// network's.
+    cpu: Duration,
     peak_rss_mib: f64,
     graph_requests: usize,
     pbx_pages: usize,
@@ -55,9 +58,9 @@ async fn main() -> Result<()> {
     // cargo bench passes `--bench`; nothing else is taken from the command line.
     let program = example::build_sync_run(true)?;
     out(
-        "| users | run | wall | peak RSS | Graph requests (floor) | PBX requests (floor) | extra PBX requests |",
+        "| users | run | wall | sync CPU | peak RSS | Graph requests (floor) | PBX requests (floor) | extra PBX requests |",
     );
-    out("|---|---|---|---|---|---|---|");
+    out("|---|---|---|---|---|---|---|---|");
     for size in sizes {
         bench(&program, size).await?;
     }
@@ -106,8 +109,9 @@ async fn bench(program: &Path, size: usize) -> Result<()> {
         let pbx_floor = pages(pbx_before, PBX_PAGE) + 2 * new_users + adopted;
         let pbx_sent = measured.pbx_pages + measured.creates + measured.binds;
         out(&format!(
-            "| {size} | {run} | {:.1} s | {:.1} MiB | {} ({graph_floor}) | {pbx_sent} ({pbx_floor}: {} pages, {new_users} creates, {} binds) | {} |",
+            "| {size} | {run} | {:.1} s | {:.1} s | {:.1} MiB | {} ({graph_floor}) | {pbx_sent} ({pbx_floor}: {} pages, {new_users} creates, {} binds) | {} |",
             measured.wall.as_secs_f64(),
+            measured.cpu.as_secs_f64(),
             measured.peak_rss_mib,
             measured.graph_requests,
             pages(pbx_before, PBX_PAGE),
@@ -157,6 +161,7 @@ async fn sync(program: &Path, sim: &sim::Sim, ca_file: &PathBuf, db: &Path) -> R
     }
     let mut measured = Measured {
         wall,
+        cpu: Duration::from_millis(summary["cpu_ms"].as_u64().unwrap_or_default()),
         peak_rss_mib: summary["peak_rss_kib"].as_f64().unwrap_or_default() / 1024.0,
         graph_requests: sim
             .ms_recorder

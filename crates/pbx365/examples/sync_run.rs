@@ -11,7 +11,7 @@
 //! Without `--ms-authority` the Microsoft 365 users come from the PBX's `/ms365/users`. With
 //! it, the admin signs in with a device code (the emulator approves at once when started
 //! with auto-approve). `--json` prints every progress event as a JSON line, then one line
-//! `{"result": …, "wall_ms": …, "peak_rss_kib": …}`.
+//! `{"result": …, "wall_ms": …, "cpu_ms": …, "peak_rss_kib": …}`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -66,6 +66,17 @@ struct Args {
     /// Progress and the result as JSON lines on stdout.
     #[arg(long)]
     json: bool,
+}
+
+/// The CPU time (user + system) the process has used, on Linux: `/proc/self/stat` counts it
+/// in USER_HZ ticks, which Linux fixes at 100 per second for user space.
+fn cpu_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name may hold spaces; the fields after it are plain numbers.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime are the 14th and 15th fields; the 3rd (state) is the first after ')'.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks * 10)
 }
 
 /// The process's peak resident memory (VmHWM), on Linux.
@@ -151,6 +162,7 @@ async fn main() -> anyhow::Result<()> {
     let ended = serde_json::json!({
         "result": result,
         "wall_ms": started.elapsed().as_millis(),
+        "cpu_ms": cpu_ms(),
         "peak_rss_kib": peak_rss_kib(),
     });
     if json {
