@@ -18,6 +18,8 @@ export const test = base.extend<{ shot: (name: string) => Promise<void> }>({
     const dir = `${ARTIFACTS}${testInfo.project.name}/`;
     mkdirSync(dir, { recursive: true });
     await use(async (name) => {
+      // A full-page shot of a scrolled page draws the sticky header where the viewport was.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${dir}${name}.png`, fullPage: true });
     });
   },

@@ -78,8 +78,9 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await page.getByLabel('Days').selectOption('weekdays');
   await expect(page.getByTestId('cron')).toHaveText('30 3 * * 1-5');
   await expect(page.getByTestId('next-runs').getByRole('listitem')).toHaveCount(3);
-  await page.getByLabel('Everyone except the selected users').check();
-  await page.getByLabel(/Selected users/).fill('ceo@contoso.example');
+  const users = page.getByRole('group', { name: 'Which users' });
+  await users.getByLabel('Everyone except the selected users').check();
+  await users.getByLabel('Selected users', { exact: true }).fill('ceo@contoso.example');
   await page.getByRole('button', { name: 'Check the sync options' }).click();
   await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
   await shot('26-wizard-sync-options');
@@ -102,6 +103,46 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await expect(page.getByRole('region', { name: 'Every check passed' })).toBeVisible();
   await expect(page.getByTestId('checks').getByRole('listitem')).toHaveCount(9);
   await shot('30-wizard-verify');
+});
+
+test("sync options ask for each chosen feature's scope and check the lists", async ({ page, shot }) => {
+  await page.goto('/?mock-step-ms=10#/connect-pbx');
+  await connect(page);
+  await page.goto(`${page.url().split('#')[0]}#/app-registration`);
+  await page.getByLabel('Single sign-on to the PBX with Microsoft accounts').check();
+  await page.getByLabel("Users' personal Outlook contacts").check();
+  await page.getByRole('button', { name: 'Check the app registration' }).click();
+  await expect(page.getByTestId('app-summary')).toContainText('User.Read.All');
+  await page.goto(`${page.url().split('#')[0]}#/sync-options`);
+
+  const users = page.getByRole('group', { name: 'Which users' });
+  const sso = page.getByRole('group', { name: 'Who may sign in with Microsoft' });
+  const contacts = page.getByRole('group', { name: 'Whose personal contacts' });
+  await expect(page.getByRole('group', { name: 'Which shared mailboxes' })).toHaveCount(0);
+  await users.getByLabel('Only the selected users').check();
+  await sso.getByLabel('Everyone except the selected users').check();
+  await sso.getByLabel('Selected users', { exact: true }).fill('guest@contoso.example');
+  await sso.getByLabel('Administrators who sign in with Microsoft').fill('admin@contoso.example, helpdesk');
+  await contacts.getByLabel('Only the selected users').check();
+  await contacts.getByLabel('Selected users', { exact: true }).fill('anna@contoso.example\nbob@contoso.example');
+  await page.getByRole('button', { name: 'Check the sync options' }).click();
+
+  // Nothing is sent while a list is wrong; the first wrong list takes the focus.
+  const usersList = users.getByLabel('Selected users', { exact: true });
+  await expect(usersList).toBeFocused();
+  await expect(usersList).toHaveAttribute('aria-invalid', 'true');
+  await expect(usersList).toHaveAccessibleDescription(/List at least one user principal name, or choose Everyone\./);
+  await expect(sso.getByLabel('Administrators who sign in with Microsoft')).toHaveAccessibleDescription(
+    /"helpdesk" is not a user principal name/,
+  );
+  await expect(page.getByTestId('engine-next-runs')).toHaveCount(0);
+  await shot('26b-wizard-sync-scopes');
+
+  await usersList.fill('anna@contoso.example; bob@contoso.example');
+  await expect(usersList).not.toHaveAttribute('aria-invalid');
+  await sso.getByLabel('Administrators who sign in with Microsoft').fill('admin@contoso.example');
+  await page.getByRole('button', { name: 'Check the sync options' }).click();
+  await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
 });
 
 test('guided mode checks the pasted IDs as they are typed', async ({ page, shot }) => {

@@ -3,6 +3,7 @@ import type { ApplyOutcome } from '../bindings/ApplyOutcome';
 import type { ConsentSummary } from '../bindings/ConsentSummary';
 import type { DoctorReport } from '../bindings/DoctorReport';
 import type { ErrorReport } from '../bindings/ErrorReport';
+import type { Feature } from '../bindings/Feature';
 import type { KeyPairSummary } from '../bindings/KeyPairSummary';
 import type { MicrosoftSummary } from '../bindings/MicrosoftSummary';
 import type { PbxSummary } from '../bindings/PbxSummary';
@@ -32,6 +33,8 @@ export class WizardSession {
   pbx = $state<PbxSummary | null>(null);
   microsoft = $state<MicrosoftSummary | null>(null);
   app = $state<AppRegistrationSummary | null>(null);
+  /** The features `app` was planned for: its summary does not repeat them, and sync options ask about each. */
+  features = $state<Feature[] | null>(null);
   keyPair = $state<KeyPairSummary | null>(null);
   consent = $state<ConsentSummary | null>(null);
   syncOptions = $state<SyncOptionsSummary | null>(null);
