@@ -528,12 +528,16 @@ async fn consent_refused_is_explained() -> TestResult {
     assert_eq!(error.aadsts_code(), Some(65004), "{error}");
     assert!(error.to_string().contains("declined"), "{error}");
 
+    // Entra ends the device flow with `authorization_declined` carrying AADSTS65004; the
+    // code is kept so the admin sees the same explanation as on the browser path.
     let refused = auth.sign_in_with_device_code(|_| {}).await;
     let error = refused.err().ok_or("the device code sign-in passed")?;
-    assert!(
-        error.aadsts_code() == Some(65004) || matches!(error, EntraError::Declined),
-        "{error}"
-    );
+    let EntraError::Identity { error: refusal, .. } = &error else {
+        return Err(format!("not Entra's refusal: {error:?}").into());
+    };
+    assert_eq!(refusal.error, "authorization_declined", "{error}");
+    assert_eq!(error.aadsts_code(), Some(65004), "{error}");
+    assert!(error.to_string().contains("declined"), "{error}");
     Ok(())
 }
 
@@ -643,40 +647,82 @@ async fn expired_or_revoked_refresh_token_asks_to_sign_in_again() -> TestResult 
 
 #[tokio::test]
 async fn throttling_is_waited_out_within_the_budget() -> TestResult {
+    // The emulator's throttling settings: the bounds below derive from them.
+    const EVERY: u64 = 3;
+    const RETRY_AFTER: Duration = Duration::from_secs(1);
     let world = world().await?;
     let session = world.sign_in().await?;
     let (progress, seen) = recorder();
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&waits);
+    let report_and_keep: ProgressFn = Arc::new(move |p: &Progress| {
+        progress(p);
+        if let (Progress::Throttled { wait, .. }, Ok(mut waits)) = (p, sink.lock()) {
+            waits.push(*wait);
+        }
+    });
+    let policy = fast_policy();
     let graph = GraphClient::new(session.clone())
-        .with_retry_policy(fast_policy())
-        .with_progress(progress);
-    world
-        .sim
-        .ms_faults
-        .throttle_every(3, Duration::from_secs(1));
+        .with_retry_policy(policy.clone())
+        .with_progress(report_and_keep);
+    world.sim.ms_recorder.clear();
+    world.sim.ms_faults.throttle_every(EVERY, RETRY_AFTER);
+    let started = std::time::Instant::now();
     let users: Vec<entra::User> = graph.users(&["id"], 10).try_collect().await?;
     assert!(users.len() > 40);
     graph.organization().await?;
+    let elapsed = started.elapsed();
+    // How many 429s the emulator sent, from its own side: the recorder sees only the calls
+    // that passed, every EVERY-th call was refused, and the last call passed.
+    let passed = u64::try_from(world.sim.ms_recorder.exchanges().len())?;
+    let refused = (passed - 1) / (EVERY - 1);
+    assert!(refused > 0, "the emulator never throttled");
     let throttled = reports(&seen);
-    assert!(!throttled.is_empty(), "the emulator never throttled");
+    assert_eq!(u64::try_from(throttled.len())?, refused, "{throttled:?}");
     assert!(
         throttled.iter().all(|r| r.contains("slow down")),
         "{throttled:?}"
     );
+    // Each 429 was waited out exactly as long as Microsoft asked: the run took at least the
+    // sum of the Retry-After values sent, and no request came near its budget.
+    let waits = waits.lock().map(|w| w.clone()).unwrap_or_default();
+    assert!(waits.iter().all(|w| *w == RETRY_AFTER), "{waits:?}");
+    let asked = RETRY_AFTER * u32::try_from(refused)?;
+    assert!(elapsed >= asked, "{elapsed:?} < {asked:?}");
+    assert!(elapsed < policy.throttle_budget, "{elapsed:?}");
+
+    // Throttled on every call: the waits add up to the budget and no further, then the
+    // client gives up (one more wait would have overrun it).
+    world.sim.ms_faults.throttle_every(1, RETRY_AFTER);
+    let budget = RETRY_AFTER * 3 + RETRY_AFTER / 2;
+    let bounded = GraphClient::new(session.clone()).with_retry_policy(RetryPolicy {
+        throttle_budget: budget,
+        ..fast_policy()
+    });
+    let started = std::time::Instant::now();
+    let outcome = bounded.organization().await;
+    let elapsed = started.elapsed();
+    let Err(EntraError::Throttled { waited, .. }) = outcome else {
+        return Err(format!("not given up on throttling: {outcome:?}").into());
+    };
+    assert_eq!(waited, RETRY_AFTER * 3);
+    assert!(elapsed >= waited, "{elapsed:?} < {waited:?}");
+    assert!(elapsed < budget + RETRY_AFTER, "{elapsed:?}");
 
     // Retry-After longer than the whole budget: give up at once with a clear error.
-    world
-        .sim
-        .ms_faults
-        .throttle_every(1, Duration::from_secs(60));
+    let too_long = Duration::from_secs(60);
+    world.sim.ms_faults.throttle_every(1, too_long);
     let impatient = GraphClient::new(session).with_retry_policy(RetryPolicy {
         throttle_budget: Duration::from_secs(5),
         ..fast_policy()
     });
+    let started = std::time::Instant::now();
     let outcome = impatient.organization().await;
     assert!(
-        matches!(outcome, Err(EntraError::Throttled { .. })),
+        matches!(outcome, Err(EntraError::Throttled { waited, .. }) if waited.is_zero()),
         "{outcome:?}"
     );
+    assert!(started.elapsed() < too_long);
     Ok(())
 }
 

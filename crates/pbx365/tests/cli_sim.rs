@@ -5,9 +5,22 @@
 mod cli_support;
 
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
-use cli_support::{HANG_GUARD, RunningSim, TestResult, pbx365};
+use cli_support::{HANG_GUARD, RunningSim, TestResult, free_port, pbx365};
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
+
+/// Microsoft Graph Command Line Tools, the public client the wizard signs in with.
+const GRAPH_CLI_TOOLS: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+
+/// The `AADSTS` codes of an Entra error body.
+fn error_codes(body: &Value) -> Vec<u64> {
+    body["error_codes"]
+        .as_array()
+        .map(|codes| codes.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default()
+}
 
 #[tokio::test]
 async fn tls_sim_announces_its_addresses_accounts_and_an_existing_ca_then_stops_on_sigterm()
@@ -123,5 +136,156 @@ async fn print_env_lines_sourced_by_a_shell_are_enough_for_pbx_check() -> TestRe
 
     child.start_kill()?;
     child.wait().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn ms_port_latency_and_throttling_flags_shape_what_microsoft_answers() -> TestResult {
+    const LATENCY: Duration = Duration::from_millis(300);
+    const EVERY: usize = 3;
+    let port = free_port()?;
+    let sim = RunningSim::start(&[
+        "--ms-port",
+        &port.to_string(),
+        "--fault-target",
+        "ms",
+        "--latency-ms",
+        &LATENCY.as_millis().to_string(),
+        "--throttle-every",
+        &EVERY.to_string(),
+    ])
+    .await?;
+    let authority = sim.get("/microsoft/authority")?;
+    assert_eq!(authority, format!("http://127.0.0.1:{port}"));
+
+    let discovery = format!(
+        "{authority}/{}/v2.0/.well-known/openid-configuration",
+        sim.get("/microsoft/tenant_id")?
+    );
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..2 * EVERY {
+        let started = Instant::now();
+        let response = http.get(&discovery).send().await?;
+        // Only a lower bound: a busy machine may always be slower.
+        let elapsed = started.elapsed();
+        assert!(elapsed >= LATENCY, "answered after {elapsed:?}");
+        let status = response.status().as_u16();
+        statuses.push(status);
+        if status == 429 {
+            // `pbx365 sim --help` promises `Retry-After: 1`.
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .map(|v| v.to_str().map(str::to_owned))
+                .transpose()?;
+            assert_eq!(retry_after.as_deref(), Some("1"));
+            let body: Value = response.json().await?;
+            assert!(body["error"]["code"].is_string(), "{body}");
+        }
+    }
+    assert_eq!(statuses, [200, 200, 429, 200, 200, 429]);
+
+    // `--fault-target ms` leaves the PBX alone.
+    let pbx = format!("{}/user/profile", sim.get("/pbx/url")?);
+    for _ in 0..EVERY {
+        let status = http.get(&pbx).send().await?.status();
+        assert_ne!(status, reqwest::StatusCode::TOO_MANY_REQUESTS);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn replication_delay_flag_hides_a_new_app_from_token_issuance_for_that_long() -> TestResult {
+    // Long enough that the first token request surely comes before it ends, short enough for
+    // a quick test.
+    const DELAY: Duration = Duration::from_secs(3);
+    let sim = RunningSim::start(&[
+        "--auto-approve",
+        "--replication-delay-secs",
+        &DELAY.as_secs().to_string(),
+    ])
+    .await?;
+    let authority = sim.get("/microsoft/authority")?;
+    let token_endpoint = format!(
+        "{authority}/{}/oauth2/v2.0/token",
+        sim.get("/microsoft/tenant_id")?
+    );
+    let http = reqwest::Client::new();
+
+    // An admin's delegated token by the device code flow: with --auto-approve the code is
+    // approved as it is issued, so the first poll redeems it.
+    let device: Value = http
+        .post(format!("{authority}/organizations/oauth2/v2.0/devicecode"))
+        .form(&[
+            ("client_id", GRAPH_CLI_TOOLS),
+            (
+                "scope",
+                "openid offline_access https://graph.microsoft.com/Application.ReadWrite.All",
+            ),
+        ])
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let device_code = device["device_code"].as_str().ok_or("no device code")?;
+    let token: Value = http
+        .post(&token_endpoint)
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", GRAPH_CLI_TOOLS),
+            ("device_code", device_code),
+        ])
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let access_token = token["access_token"].as_str().ok_or("no access token")?;
+
+    let created: Value = http
+        .post(format!("{authority}/v1.0/applications"))
+        .bearer_auth(access_token)
+        .json(&json!({"displayName": "Replication probe", "signInAudience": "AzureADMyOrg"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    // The app existed before this instant, so it is replicated once DELAY has passed from here.
+    let created_by = Instant::now();
+    let app_id = created["appId"].as_str().ok_or("no appId")?;
+
+    // The assertion is never looked at while the app is unknown; once the app is known, its
+    // being no signed JWT is what Entra refuses.
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", app_id),
+        ("scope", "https://graph.microsoft.com/.default"),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", "not-a-signed-jwt"),
+    ];
+    let early: Value = http
+        .post(&token_endpoint)
+        .form(&form)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(error_codes(&early), [700016], "{early}");
+
+    tokio::time::sleep_until((created_by + DELAY).into()).await;
+    let later: Value = http
+        .post(&token_endpoint)
+        .form(&form)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(error_codes(&later), [50027], "{later}");
     Ok(())
 }

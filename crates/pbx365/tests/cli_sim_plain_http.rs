@@ -4,17 +4,10 @@
 #[allow(dead_code)] // each cli_* test binary uses part of the support module
 mod cli_support;
 
-use cli_support::{RunningSim, TestResult, run};
+use cli_support::{RunningSim, TestResult, free_port, run};
 use futures::TryStreamExt;
 use portsip::model::UserQuery;
 use serde_json::Value;
-
-/// A port nothing listens on right now (bound, then released for `pbx365 sim` to take).
-fn free_port() -> std::io::Result<u16> {
-    std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()
-        .map(|address| address.port())
-}
 
 #[tokio::test]
 async fn plain_http_sim_on_a_chosen_port_passes_pbx_check_and_holds_the_seeded_users() -> TestResult

@@ -3,14 +3,20 @@
 
 mod engine_common;
 
-use engine_common::{TestResult, describe, full_auto, prepare_auto, world};
-use pbx365::doctor::{self, CheckId, CheckStatus};
-use pbx365::profile::{ApplyStep, Mode, StepOutcome};
-use pbx365::progress::StepContext;
-use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
-use pbx365::wizard::{AppAction, ChangeTarget, KeyAction};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-fn audit_updates(world: &engine_common::World) -> usize {
+use engine_common::{
+    TestResult, World, describe, full_auto, prepare_auto, prepare_auto_signing_in, world,
+};
+use pbx365::doctor::{self, CheckId, CheckStatus, DoctorReport};
+use pbx365::profile::{ApplyStep, Mode, StepOutcome};
+use pbx365::progress::{StepContext, StepId};
+use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
+use pbx365::wizard::{AppAction, ChangeTarget, KeyAction, MicrosoftSignIn, SignInMethod};
+
+fn audit_updates(world: &World) -> usize {
     world
         .sim
         .pbx
@@ -18,6 +24,73 @@ fn audit_updates(world: &engine_common::World) -> usize {
         .iter()
         .filter(|entry| entry.to_string().contains("MICROSOFT_365_INTEGRATION"))
         .count()
+}
+
+/// What a finished automatic setup leaves in the emulators: one app with the PBX's Redirect
+/// URIs, the PBX's certificate as its only key, the Graph permissions of every feature granted,
+/// and the profile pointing at that app. Returns the app and the PBX's certificate.
+fn assert_registered(
+    world: &World,
+    profile: &str,
+) -> Result<(sim::ms::Application, sim::Certificate), Box<dyn std::error::Error>> {
+    let apps = world.sim.ms.applications();
+    assert_eq!(apps.len(), 1);
+    let app = apps[0].clone();
+    let identity = world
+        .env
+        .profiles
+        .require(profile)?
+        .app
+        .ok_or("the profile has no app")?;
+    assert_eq!(identity.app_id, app.app_id);
+    let mut uris = app.web_redirect_uris.clone();
+    uris.sort();
+    let mut pbx_uris = vec![
+        world.sim.pbx.redirect_uri(),
+        world.sim.pbx.sbc_redirect_uri().ok_or("no SBC URI")?,
+    ];
+    pbx_uris.sort();
+    assert_eq!(uris, pbx_uris);
+    let certificate = world
+        .sim
+        .pbx
+        .certificate()
+        .ok_or("the PBX has no key pair")?;
+    let keys = world.sim.ms.key_credentials(&app.app_id);
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].thumbprint_hex(), certificate.sha1_thumbprint);
+    assert_eq!(
+        world.sim.ms.granted_graph_permissions(&app.app_id),
+        ["Contacts.Read", "MailboxSettings.Read", "User.Read.All"]
+    );
+    Ok((app, certificate))
+}
+
+/// The doctor's listing check passes on any successful answer, so the PBX's own
+/// `GET /ms365/users` is compared with the emulated tenant here: every user, each once.
+async fn assert_pbx_lists_every_user(world: &World, report: &DoctorReport) -> TestResult {
+    let client = portsip::Client::builder(&world.sim.pbx_url)
+        .ca_file(world.sim.ca_file.clone().ok_or("no CA file")?)
+        .build()?;
+    let admin = &world.sim.tenant.admin;
+    client
+        .login(&admin.username, &admin.password, admin.domain.as_deref())
+        .await?;
+    let page = client.ms365_users().await?;
+    let directory = world.sim.ms.users();
+    assert_eq!(page.count, Some(i64::try_from(directory.len())?));
+    let listed: Vec<&str> = page.items.iter().filter_map(|u| u.id.as_deref()).collect();
+    let unique: BTreeSet<&str> = listed.iter().copied().collect();
+    assert_eq!(listed.len(), unique.len(), "a user was listed twice");
+    let expected: BTreeSet<&str> = directory.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(unique, expected);
+    let check = report
+        .check(CheckId::PbxListsUsers)
+        .ok_or("no listing check")?;
+    assert_eq!(check.status, CheckStatus::Pass, "{}", describe(report));
+    let read = format!("read {} Microsoft 365 user(s)", directory.len());
+    assert!(check.explanation.contains(&read), "{}", check.explanation);
+    Ok(())
 }
 
 #[tokio::test]
@@ -88,33 +161,9 @@ async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() ->
             .any(|e| e.message.contains("Create or repair the app registration"))
     );
 
-    // What the emulators now hold.
-    let apps = world.sim.ms.applications();
-    assert_eq!(apps.len(), 1);
-    let app = &apps[0];
+    let (app, certificate) = assert_registered(&world, "contoso")?;
+    assert_pbx_lists_every_user(&world, &report).await?;
     let profile = world.env.profiles.require("contoso")?;
-    let identity = profile.app.clone().ok_or("the profile has no app")?;
-    assert_eq!(identity.app_id, app.app_id);
-    let mut uris = app.web_redirect_uris.clone();
-    uris.sort();
-    let mut pbx_uris = vec![
-        world.sim.pbx.redirect_uri(),
-        world.sim.pbx.sbc_redirect_uri().ok_or("no SBC URI")?,
-    ];
-    pbx_uris.sort();
-    assert_eq!(uris, pbx_uris);
-    let certificate = world
-        .sim
-        .pbx
-        .certificate()
-        .ok_or("the PBX has no key pair")?;
-    let keys = world.sim.ms.key_credentials(&app.app_id);
-    assert_eq!(keys.len(), 1);
-    assert_eq!(keys[0].thumbprint_hex(), certificate.sha1_thumbprint);
-    assert_eq!(
-        world.sim.ms.granted_graph_permissions(&app.app_id),
-        ["Contacts.Read", "MailboxSettings.Read", "User.Read.All"]
-    );
     let settings = world.sim.pbx.ms365_settings();
     assert_eq!(settings["application_id"], app.app_id.as_str());
     assert_eq!(settings["directory_id"], world.sim.ms.tenant_id());
@@ -328,6 +377,120 @@ async fn an_app_the_pbx_already_uses_is_adopted_and_its_certificate_kept() -> Te
             .iter()
             .any(|e| e.step == ApplyStep::KeyPair
                 && e.outcome == StepOutcome::Done { changed: false })
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn device_code_sign_in_drives_the_whole_automatic_setup() -> TestResult {
+    let world = world().await?;
+    // Entra announces 5 s between polls; one second keeps the test short.
+    world
+        .sim
+        .ms
+        .set_device_code_interval(Duration::from_secs(1));
+    let (ctx, events) = engine_common::recording();
+    let sign_in = MicrosoftSignIn {
+        method: SignInMethod::DeviceCode,
+        ..world.sign_in()
+    };
+    let mut wizard =
+        prepare_auto_signing_in(Arc::clone(&world.env), &world, "device", sign_in, &ctx).await?;
+
+    // The code was shown to the admin and no browser was involved: the emulator approved the
+    // code itself, as the Global Administrator.
+    let seen = events.lock().map(|e| e.clone()).unwrap_or_default();
+    let prompt = seen
+        .iter()
+        .find_map(|e| e.device_code.clone())
+        .ok_or("no device code was shown")?;
+    assert!(!prompt.user_code.is_empty());
+    assert!(
+        prompt.verification_uri.starts_with(&world.sim.ms_authority),
+        "{}",
+        prompt.verification_uri
+    );
+    let opened = world.opened.lock().map(|o| o.len()).unwrap_or_default();
+    assert_eq!(opened, 0, "a browser was opened for a device code sign-in");
+    let microsoft = wizard.state().microsoft.ok_or("no Microsoft step")?;
+    assert_eq!(
+        microsoft.account.as_deref(),
+        Some(
+            world
+                .sim
+                .ms
+                .demo_accounts()
+                .global_admin
+                .user_principal_name
+                .as_str()
+        )
+    );
+    assert_eq!(microsoft.can_grant_permissions, Some(true));
+
+    wizard.review(&ctx).await?;
+    let applied = wizard.apply(&ctx).await?;
+    assert!(applied.changed);
+    assert!(applied.journal.finished_at.is_some());
+    let report = wizard.verify(&ctx).await?;
+    assert!(report.passed, "{}", describe(&report));
+    assert_registered(&world, "device")?;
+    assert_pbx_lists_every_user(&world, &report).await?;
+    assert!(
+        world
+            .secrets
+            .get(&SecretKey::new("device", SecretKind::MicrosoftRefreshToken))?
+            .is_some(),
+        "the device code sign-in was not saved"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn replication_delay_is_waited_out_by_apply_and_verify() -> TestResult {
+    // Short, so the test stays fast, yet longer than the first few replication waits of
+    // `fast_retry`, so the apply really has to wait.
+    const REPLICATION_DELAY: Duration = Duration::from_secs(2);
+    let world = world().await?;
+    let (ctx, events) = engine_common::recording();
+    let mut wizard = prepare_auto(&world, "lagging", &ctx).await?;
+    wizard.review(&ctx).await?;
+
+    world.sim.ms.set_replication_delay(REPLICATION_DELAY);
+    let started = Instant::now();
+    let applied = wizard.apply(&ctx).await?;
+    assert!(
+        applied.journal.finished_at.is_some(),
+        "{:?}",
+        applied.journal
+    );
+    assert!(
+        applied
+            .journal
+            .entries
+            .iter()
+            .all(|e| matches!(e.outcome, StepOutcome::Done { .. })),
+        "{:?}",
+        applied.journal
+    );
+    let report = wizard.verify(&ctx).await?;
+    // The PBX's token needs the new key, which Entra only shows once replicated.
+    assert!(started.elapsed() >= REPLICATION_DELAY);
+    assert!(!ctx.cancel_token().is_cancelled());
+    assert!(report.passed, "{}", describe(&report));
+    assert_registered(&world, "lagging")?;
+    assert_pbx_lists_every_user(&world, &report).await?;
+
+    let seen = events.lock().map(|e| e.clone()).unwrap_or_default();
+    let waits: Vec<&str> = seen
+        .iter()
+        .filter(|e| e.waiting && e.step == StepId::Apply)
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(
+        waits
+            .iter()
+            .any(|m| m.starts_with("Waiting for Entra to replicate")),
+        "the apply never said it waited: {waits:?}"
     );
     Ok(())
 }

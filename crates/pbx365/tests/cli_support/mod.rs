@@ -17,6 +17,13 @@ pub type TestResult = Result<(), Box<dyn Error>>;
 /// Guards against a hung child; generous, so it never decides a passing run.
 pub const HANG_GUARD: Duration = Duration::from_secs(120);
 
+/// A port nothing listens on right now (bound, then released for `pbx365 sim` to take).
+pub fn free_port() -> std::io::Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()
+        .map(|address| address.port())
+}
+
 /// `pbx365` with a clean environment for the settings it reads.
 pub fn pbx365() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pbx365"));

@@ -281,9 +281,20 @@ pub async fn prepare_auto_in(
     profile: &str,
     ctx: &StepContext,
 ) -> Result<Wizard, Box<dyn std::error::Error>> {
+    prepare_auto_signing_in(env, world, profile, world.sign_in(), ctx).await
+}
+
+/// Steps 1–6 of automatic mode, signing in to Microsoft with `sign_in`.
+pub async fn prepare_auto_signing_in(
+    env: Arc<Environment>,
+    world: &World,
+    profile: &str,
+    sign_in: MicrosoftSignIn,
+    ctx: &StepContext,
+) -> Result<Wizard, Box<dyn std::error::Error>> {
     let mut wizard = Wizard::open(env, profile)?;
     wizard.connect_pbx(world.login(), ctx).await?;
-    wizard.sign_in_microsoft(world.sign_in(), ctx).await?;
+    wizard.sign_in_microsoft(sign_in, ctx).await?;
     wizard
         .plan_app_registration(app_input(all_features()), ctx)
         .await?;
