@@ -50,10 +50,16 @@ pub enum NotifyError {
     Bus(String),
     #[error("no notification service answered on the desktop session bus: {0}")]
     Service(String),
+    #[error(
+        "the desktop's notification service does not offer actions, so a click cannot be heard"
+    )]
+    NoActions,
 }
 
 /// Shows `notice` and calls `on_outcome` once, on another thread, when it is clicked or
-/// closed. Returns as soon as the desktop has accepted the notification.
+/// closed. Returns as soon as the desktop has accepted the notification. A desktop whose
+/// notifications cannot be clicked ([`NotifyError::NoActions`]) is shown nothing, so the caller
+/// can show a notification that says where to go instead.
 pub fn show(
     notice: &Notice,
     on_outcome: impl FnOnce(Outcome) + Send + 'static,

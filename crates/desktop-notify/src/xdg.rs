@@ -24,7 +24,17 @@ pub(crate) fn show(
     on_outcome: impl FnOnce(Outcome) + Send + 'static,
 ) -> Result<(), NotifyError> {
     let bus = |error: zbus::Error| NotifyError::Bus(error.to_string());
+    let service = |error: zbus::Error| NotifyError::Service(error.to_string());
     let connection = Connection::session().map_err(bus)?;
+    let capabilities: Vec<String> = connection
+        .call_method(Some(SERVICE), PATH, Some(SERVICE), "GetCapabilities", &())
+        .map_err(service)?
+        .body()
+        .deserialize()
+        .map_err(service)?;
+    if !capabilities.iter().any(|c| c == "actions") {
+        return Err(NotifyError::NoActions);
+    }
     // Subscribed before the notification exists: a server may answer a click before the
     // reply that tells us the notification's id has been read.
     let rule = MatchRule::builder()
@@ -61,11 +71,8 @@ pub(crate) fn show(
                 DEFAULT_TIMEOUT,
             ),
         )
-        .map_err(|error| NotifyError::Service(error.to_string()))?;
-    let id: u32 = reply
-        .body()
-        .deserialize()
-        .map_err(|error| NotifyError::Service(error.to_string()))?;
+        .map_err(service)?;
+    let id: u32 = reply.body().deserialize().map_err(service)?;
 
     std::thread::Builder::new()
         .name(format!("notification-{id}"))

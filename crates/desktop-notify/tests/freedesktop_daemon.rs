@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
@@ -35,6 +35,8 @@ struct Shown {
 struct Daemon {
     next_id: AtomicU32,
     shown: Arc<Mutex<Vec<Shown>>>,
+    /// Whether it offers actions (some desktops' daemons do not).
+    actions: Arc<AtomicBool>,
 }
 
 #[interface(name = "org.freedesktop.Notifications")]
@@ -82,7 +84,11 @@ impl Daemon {
     }
 
     fn get_capabilities(&self) -> Vec<String> {
-        vec!["actions".to_owned(), "body".to_owned()]
+        let mut capabilities = vec!["body".to_owned()];
+        if self.actions.load(Ordering::SeqCst) {
+            capabilities.push("actions".to_owned());
+        }
+        capabilities
     }
 
     #[zbus(signal)]
@@ -156,6 +162,7 @@ fn exercise() -> TestResult {
     }
 
     let shown = Arc::new(Mutex::new(Vec::new()));
+    let actions = Arc::new(AtomicBool::new(false));
     let _daemon = zbus::blocking::connection::Builder::session()?
         .name("org.freedesktop.Notifications")?
         .serve_at(
@@ -163,9 +170,20 @@ fn exercise() -> TestResult {
             Daemon {
                 next_id: AtomicU32::new(1),
                 shown: Arc::clone(&shown),
+                actions: Arc::clone(&actions),
             },
         )?
         .build()?;
+
+    // A daemon without actions could show the notification but never report a click: nothing
+    // is shown, and the caller shows one that says where to go instead.
+    let no_actions = show(&notice("click", Urgency::Normal), |_| {});
+    assert!(
+        matches!(no_actions, Err(NotifyError::NoActions)),
+        "{no_actions:?}"
+    );
+    assert!(shown.lock().map_err(|_| "poisoned")?.is_empty());
+    actions.store(true, Ordering::SeqCst);
 
     assert_eq!(
         outcome_of(&notice("click: expires in 7 days", Urgency::Critical))?,
