@@ -5,6 +5,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "app_info",
         "demo_defaults",
         "demo_inspect",
+        "demo_check_reminders",
         "profiles_list",
         "profile_delete",
         "doctor_run",

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pbx365::certificate::lifecycle::{
-    CertificateStatus, Notification, NotificationAction, Notifier, NotifyError, ProfileConnection,
-    Reminder, Reminders, RotationError, RotationEvent, RotationPlan, RotationReport, RotationSink,
-    RotationStep, SystemClock, check_profiles, connect_saved,
+    CertificateStatus, Clock, Notification, NotificationAction, Notifier, NotifyError,
+    ProfileConnection, Reminder, Reminders, RotationError, RotationEvent, RotationPlan,
+    RotationReport, RotationSink, RotationStep, SystemClock, check_profiles, connect_saved,
 };
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -138,12 +138,13 @@ pub fn spawn_reminders(app: AppHandle) {
         let mut daily = tokio::time::interval(DAY);
         loop {
             daily.tick().await;
-            check_reminders(&app).await;
+            check_reminders(&app, &SystemClock).await;
         }
     });
 }
 
-async fn check_reminders(app: &AppHandle) {
+/// Checks every profile's certificate at `clock`'s time and notifies what is due.
+pub async fn check_reminders(app: &AppHandle, clock: &dyn Clock) {
     let env = app.state::<WizardHost>().env.clone();
     let profiles = match env.profiles.list() {
         Ok(profiles) => profiles,
@@ -152,7 +153,7 @@ async fn check_reminders(app: &AppHandle) {
             return;
         }
     };
-    let statuses = check_profiles(&env, &profiles, &SystemClock).await;
+    let statuses = check_profiles(&env, &profiles, clock).await;
     let reminders = Reminders::new(
         Reminders::default_path(env.profiles.base()),
         Arc::new(DesktopNotifier(app.clone())),

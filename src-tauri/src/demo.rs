@@ -13,8 +13,10 @@ use anyhow::Context;
 use entra::{BrowserOpener, EntraError};
 use serde::Serialize;
 use sim::{Sim, SimConfig};
-use tauri::State;
+use tauri::{AppHandle, State};
 use url::{Host, Url};
+
+use crate::certificate_commands;
 
 /// Set to `1` with `--demo` to have the emulated sign-in approve itself (desktop E2E tests).
 pub const FOLLOW_SIGN_IN_ENV: &str = "PBX365_DEMO_FOLLOW_SIGN_IN";
@@ -192,6 +194,22 @@ pub fn demo_inspect(demo: State<'_, Option<Demo>>) -> Option<DemoInspection> {
         pbx_application_id,
         apps,
     })
+}
+
+/// Runs the certificate reminders as the daily check would `days_ahead` days from now, for
+/// the desktop E2E: the demo's certificates are new, so no reminder is due today.
+#[tauri::command]
+pub async fn demo_check_reminders(
+    app: AppHandle,
+    demo: State<'_, Option<Demo>>,
+    days_ahead: u32,
+) -> Result<(), String> {
+    if demo.is_none() {
+        return Err("Moving the reminders' clock is for demo mode only.".to_owned());
+    }
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days_ahead));
+    certificate_commands::check_reminders(&app, &later).await;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -66,6 +66,7 @@ fn main() -> anyhow::Result<()> {
             commands::app_info,
             demo::demo_defaults,
             demo::demo_inspect,
+            demo::demo_check_reminders,
             profile_commands::profiles_list,
             profile_commands::profile_delete,
             profile_commands::doctor_run,

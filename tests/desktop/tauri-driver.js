@@ -11,7 +11,7 @@ import { remote } from 'webdriverio';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const ARTIFACTS = `${REPO}tests/artifacts/desktop/`;
-const TARGET_DIR = process.env.CARGO_TARGET_DIR ?? `${REPO}target`;
+export const TARGET_DIR = process.env.CARGO_TARGET_DIR ?? `${REPO}target`;
 const APP = process.env.PBX365_SETUP_BIN ?? join(TARGET_DIR, 'debug/pbx365-setup');
 const TAURI_DRIVER = process.env.PBX365_TAURI_DRIVER ?? `${REPO}.tools/bin/tauri-driver`;
 const STARTUP_TIMEOUT_MS = 30_000;

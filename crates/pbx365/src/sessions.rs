@@ -2,7 +2,9 @@
 //! or the password when the admin chose to keep it) and Microsoft (refresh token). Used by the
 //! doctor, and by sync runs and certificate rotation, which run without the wizard.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use crate::profile::{CloudChoice, PbxSettings, Profile};
 use crate::secrets::{Secret, SecretKey, SecretKind, SecretStore};
@@ -38,25 +40,46 @@ pub async fn save_pbx_refresh_token(
 
 /// Signs in to the profile's PBX from the keyring: the refresh token first, then the kept
 /// password. The new refresh token is saved at once.
+///
+/// PortSIP refresh tokens are single-use, so two resumes of one profile must not race: in this
+/// process they take turns (the dashboard, a reminder check and the rotation screen may all
+/// resume the same profile at once); against another process (the CLI beside the app), a
+/// refused token whose successor is already in the keyring is retried with that successor
+/// rather than taken for a lost sign-in.
 pub async fn resume_pbx(
     env: &Environment,
     profile: &Profile,
 ) -> Result<(portsip::Client, portsip::SignedIn), WizardError> {
+    let turn = resume_turn(env, &profile.name);
+    let _turn = turn.lock().await;
     let client = pbx_client(&profile.pbx)?;
     let token_key = SecretKey::new(&profile.name, SecretKind::PbxRefreshToken);
     let mut refusal = None;
-    if let Some(token) = env.secrets.get(&token_key)? {
+    let mut refused_token: Option<Secret> = None;
+    for _ in 0..2 {
+        let Some(token) = env.secrets.get(&token_key)? else {
+            break;
+        };
+        if refused_token.as_ref() == Some(&token) {
+            break;
+        }
         match client.resume(portsip::Secret::new(token.expose())).await {
             Ok(signed_in) => {
                 save_pbx_refresh_token(env.secrets.as_ref(), &profile.name, &client).await?;
                 return Ok((client, signed_in));
             }
             Err(error) if error.is_rejection() || is_session_refusal(&error) => {
-                env.secrets.delete(&token_key)?;
+                refused_token = Some(token);
                 refusal = Some(error);
             }
             Err(error) => return Err(error.into()),
         }
+    }
+    // A refused token that nobody has replaced is dead: forget it.
+    if let Some(dead) = &refused_token
+        && env.secrets.get(&token_key)?.as_ref() == Some(dead)
+    {
+        env.secrets.delete(&token_key)?;
     }
     let password_key = SecretKey::new(&profile.name, SecretKind::PbxPassword);
     match env.secrets.get(&password_key)? {
@@ -80,6 +103,15 @@ pub async fn resume_pbx(
             WizardError::Pbx,
         )),
     }
+}
+
+/// The turn that resumes of one profile (of one profile folder) take in this process.
+fn resume_turn(env: &Environment, profile: &str) -> Arc<tokio::sync::Mutex<()>> {
+    static TURNS: LazyLock<Mutex<HashMap<(PathBuf, String), Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Mutex::default);
+    let key = (env.profiles.base().to_owned(), profile.to_ascii_lowercase());
+    let mut turns = TURNS.lock().unwrap_or_else(PoisonError::into_inner);
+    Arc::clone(turns.entry(key).or_default())
 }
 
 fn is_session_refusal(error: &portsip::Error) -> bool {

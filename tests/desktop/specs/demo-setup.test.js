@@ -3,10 +3,13 @@
 // automatic setup, then the emulators are asked what they now hold, the doctor runs, a real
 // "Sync now" creates the users, and start at login writes the login item.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { launchApp, screenshot } from '../tauri-driver.js';
+import { TARGET_DIR, launchApp, screenshot } from '../tauri-driver.js';
 
 // Signing in, registering the app, waiting for replication and syncing 250 users on a busy
 // 2-core machine: each wait is generous, none is retried.
@@ -197,6 +200,53 @@ test('Sync now in the real window creates and binds the users', async () => {
   assert.ok(created > 100, `only ${created} users created`);
   const after = (await invoke('demo_inspect')).pbxUsersBound;
   assert.equal(after - before, created + adopted, 'bound users on the PBX differ from the counts shown');
+});
+
+test('a certificate reminder, clicked on the desktop, opens the rotation screen of its profile', async () => {
+  // The desktop's notification daemon, on the app's private session bus (make desktop-e2e
+  // runs the tests in dbus-run-session); it clicks every notification it is shown.
+  const daemon = spawn(join(TARGET_DIR, 'debug', 'examples', 'notification_daemon'), [], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  try {
+    const lines = createInterface({ input: daemon.stdout })[Symbol.asyncIterator]();
+    const next = async () => {
+      const line = await lines.next();
+      assert.ok(!line.done, 'the notification daemon stopped');
+      return line.value;
+    };
+    assert.equal(await next(), 'ready');
+    const [profile] = await invoke('profiles_list');
+
+    // The demo's certificate is new; 360 days on, it has 5 days left: the 7-day reminder.
+    await invoke('demo_check_reminders', { daysAhead: 360 });
+    const [kind, appName, title, body, actions, hints] = (await next()).split('\t');
+    assert.equal(kind, 'shown');
+    assert.equal(appName, 'pbx365');
+    assert.ok(title?.startsWith(`${profile.name}: `), title);
+    assert.match(title ?? '', /certificate expires in [1-7] days?$/);
+    assert.match(body ?? '', /Rotat/);
+    assert.equal(actions?.split(',')[0], 'default');
+    assert.match(hints ?? '', /urgency/);
+
+    const browser = window();
+    const rotation = `#/certificates/rotate/${encodeURIComponent(profile.name)}`;
+    await browser.waitUntil(async () => (await browser.execute(() => window.location.hash)) === rotation, {
+      timeout: STEP_TIMEOUT_MS,
+      timeoutMsg: 'the clicked reminder did not open the rotation screen',
+    });
+    await waitForText('main h1', `Rotate the certificate of ${profile.name}`);
+    // The screen signs in to the PBX again while the reminder check and the certificates list
+    // may be doing the same: it must be ready to rotate, not refused.
+    const rotate = await browser.$('button=Rotate certificate');
+    await rotate.waitForExist({ timeout: STEP_TIMEOUT_MS, timeoutMsg: 'the rotation screen offered no rotation' });
+    assert.equal(await (await browser.$('.panel-error')).isExisting(), false, 'the rotation screen shows an error');
+    await browser.pause(500);
+    screenshot('reminder-clicked-rotation');
+  } finally {
+    daemon.stdin.end();
+    await once(daemon, 'exit');
+  }
 });
 
 test('start at login writes the login item, off by default, and removes it again', async () => {

@@ -59,4 +59,18 @@ describe('errorMessage', () => {
     expect(errorMessage('The PBX is unreachable.')).toBe('The PBX is unreachable.');
     expect(errorMessage(new Error('boom'))).toBe('boom');
   });
+
+  it('shows why a rotation could not start and what to do, never [object Object]', () => {
+    const failure = {
+      profile: 'contoso',
+      step: 'generate-key-pair',
+      cause: 'The PBX refused the saved sign-in.',
+      sync_works: true,
+      state: 'Nothing was changed.',
+      next: 'Fix the connection to the PBX (Connect PBX), then rotate again.',
+    };
+    expect(errorMessage(failure)).toBe(
+      'The PBX refused the saved sign-in. Fix the connection to the PBX (Connect PBX), then rotate again.',
+    );
+  });
 });

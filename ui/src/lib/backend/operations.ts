@@ -66,6 +66,9 @@ export function isRotationFailure(value: unknown): value is RotationFailure {
 
 /** The sentence to show for a failed call: the engine's message, or the error as text. */
 export function errorMessage(cause: unknown): string {
+  if (isRotationFailure(cause)) {
+    return `${cause.cause} ${cause.next}`;
+  }
   if (typeof cause === 'object' && cause !== null && 'message' in cause && typeof cause.message === 'string') {
     return cause.message;
   }
