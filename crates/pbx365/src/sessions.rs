@@ -105,10 +105,12 @@ pub async fn resume_pbx(
     }
 }
 
+/// Per profile folder and profile name, the turn its resumes take.
+type ResumeTurns = HashMap<(PathBuf, String), Arc<tokio::sync::Mutex<()>>>;
+
 /// The turn that resumes of one profile (of one profile folder) take in this process.
 fn resume_turn(env: &Environment, profile: &str) -> Arc<tokio::sync::Mutex<()>> {
-    static TURNS: LazyLock<Mutex<HashMap<(PathBuf, String), Arc<tokio::sync::Mutex<()>>>>> =
-        LazyLock::new(Mutex::default);
+    static TURNS: LazyLock<Mutex<ResumeTurns>> = LazyLock::new(Mutex::default);
     let key = (env.profiles.base().to_owned(), profile.to_ascii_lowercase());
     let mut turns = TURNS.lock().unwrap_or_else(PoisonError::into_inner);
     Arc::clone(turns.entry(key).or_default())
