@@ -41,6 +41,8 @@ pub enum Location {
     PathParam(String),
     /// The HTTP status code itself.
     Status,
+    /// The response header of this name (`Content-Type` included).
+    Header(String),
 }
 
 impl std::fmt::Display for Location {
@@ -51,6 +53,7 @@ impl std::fmt::Display for Location {
             Self::Query(name) => write!(f, "query parameter `{name}`"),
             Self::PathParam(name) => write!(f, "path parameter `{name}`"),
             Self::Status => f.write_str("status"),
+            Self::Header(name) => write!(f, "header `{name}`"),
         }
     }
 }
@@ -174,6 +177,20 @@ impl Contract {
         body: Option<&Value>,
     ) -> Result<(), ContractError> {
         self.operation(method, path)?.check_response(status, body)
+    }
+
+    /// Checks a response's `Content-Type` and declared headers against the operation; see
+    /// [`Operation::check_response_headers`].
+    pub fn validate_response_headers<'h>(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        content_type: Option<&str>,
+        header: impl Fn(&str) -> Option<&'h str>,
+    ) -> Result<(), ContractError> {
+        self.operation(method, path)?
+            .check_response_headers(status, content_type, header)
     }
 }
 

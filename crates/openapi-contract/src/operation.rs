@@ -31,6 +31,22 @@ struct Response {
     key: String,
     /// Whether the response declares a JSON body with a schema; then `validator` checks it.
     validator: Option<Validator>,
+    /// The media types of `content` (`application/json`, `application/octet-stream`, …).
+    media_types: Vec<String>,
+    /// The headers the response declares, other than `Content-Type`.
+    headers: Vec<Header>,
+}
+
+#[derive(Debug)]
+struct Header {
+    name: String,
+    /// OpenAPI's `required`, but defaulting to true: the subset declares a header only where
+    /// PortSIP sends it and clients depend on it (the certificate's file name comes from
+    /// `Content-Disposition`), and it never spells out `required`. An explicit `false` opts
+    /// out.
+    required: bool,
+    kind: String,
+    validator: Validator,
 }
 
 /// One operation of the contract.
@@ -169,11 +185,36 @@ impl Operation {
         let mut responses = Vec::new();
         if let Some(declared) = op.get("responses").and_then(Value::as_object) {
             for (key, response) in declared {
+                let mut headers = Vec::new();
+                for (name, header) in response
+                    .get("headers")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    // OpenAPI: a `Content-Type` header definition is ignored; `content` rules.
+                    if name.eq_ignore_ascii_case("content-type") {
+                        continue;
+                    }
+                    let schema = header.get("schema").cloned().unwrap_or(Value::Null);
+                    headers.push(Header {
+                        name: name.clone(),
+                        required: header.get("required").and_then(Value::as_bool) != Some(false),
+                        kind: primitive_kind(&schema),
+                        validator: compile(&schema, Direction::Response, &context)?,
+                    });
+                }
                 responses.push(Response {
                     key: key.clone(),
                     validator: json_schema(response.get("content"))
                         .map(|schema| compile(schema, Direction::Response, &context))
                         .transpose()?,
+                    media_types: response
+                        .get("content")
+                        .and_then(Value::as_object)
+                        .map(|content| content.keys().cloned().collect())
+                        .unwrap_or_default(),
+                    headers,
                 });
             }
         }
@@ -377,5 +418,88 @@ impl Operation {
             Some(_) => {}
         }
         self.outcome(out)
+    }
+
+    /// Checks what a response says about its body: its `Content-Type` must be one of the
+    /// media types the document declares for `status` (when it declares any), and every header
+    /// it declares must be there with a value of its schema. `header` looks a response header
+    /// up by name, case-insensitively. An undocumented status is left to [`Self::check_response`].
+    pub fn check_response_headers<'h>(
+        &self,
+        status: u16,
+        content_type: Option<&str>,
+        header: impl Fn(&str) -> Option<&'h str>,
+    ) -> Result<(), ContractError> {
+        let mut out = Vec::new();
+        let Some(response) = self.response_for(status) else {
+            return Ok(());
+        };
+        if !response.media_types.is_empty() {
+            let declared = response.media_types.join(", ");
+            match content_type {
+                None => out.push(Violation {
+                    location: Location::Header("Content-Type".to_owned()),
+                    message: format!("missing; status {status} is documented as {declared}"),
+                }),
+                Some(actual)
+                    if !response
+                        .media_types
+                        .iter()
+                        .any(|media| media_type_matches(media, actual)) =>
+                {
+                    out.push(Violation {
+                        location: Location::Header("Content-Type".to_owned()),
+                        message: format!(
+                            "`{actual}` is not what status {status} is documented as ({declared})"
+                        ),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        for declared in &response.headers {
+            match header(&declared.name) {
+                None if declared.required => out.push(Violation {
+                    location: Location::Header(declared.name.clone()),
+                    message: format!("missing; status {status} is documented with it"),
+                }),
+                None => {}
+                Some(text) => match coerce(&declared.kind, text) {
+                    Some(value) => {
+                        for error in declared.validator.iter_errors(&value) {
+                            out.push(Violation {
+                                location: Location::Header(declared.name.clone()),
+                                message: error.to_string(),
+                            });
+                        }
+                    }
+                    None => out.push(Violation {
+                        location: Location::Header(declared.name.clone()),
+                        message: format!("`{text}` is not a {}", declared.kind),
+                    }),
+                },
+            }
+        }
+        self.outcome(out)
+    }
+}
+
+/// Whether a response's `Content-Type` (parameters such as `charset` aside) is the declared
+/// media type, which may be a range (`application/*`, `*/*`).
+fn media_type_matches(declared: &str, actual: &str) -> bool {
+    let essence = |text: &str| {
+        text.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let (declared, actual) = (essence(declared), essence(actual));
+    match declared.split_once('/') {
+        Some(("*", "*")) => true,
+        Some((kind, "*")) => actual
+            .split_once('/')
+            .is_some_and(|(actual_kind, _)| actual_kind == kind),
+        _ => declared == actual,
     }
 }

@@ -14,12 +14,15 @@ pub struct RecordedResponse<'a> {
     pub status: u16,
     /// The response's `Content-Type`.
     pub content_type: Option<&'a str>,
+    /// The response's `Content-Disposition`: the one header the subset declares.
+    pub content_disposition: Option<&'a str>,
     /// The response body parsed as JSON, when it was JSON.
     pub json: Option<&'a Value>,
 }
 
 /// Every way the responses depart from the PortSIP contract, one line each: status and JSON
-/// body against the operation's response schema, and every 4xx/5xx in PortSIP's
+/// body against the operation's response schema, `Content-Type` against the declared media
+/// types and `Content-Disposition` where it is declared, and every 4xx/5xx in PortSIP's
 /// `{"errors":[{code, message}]}` format with a non-empty code and message (the subset leaves
 /// error bodies untyped, but clients rely on that format).
 pub fn response_problems<'a>(
@@ -41,6 +44,20 @@ pub fn response_problems<'a>(
         if let Err(error) =
             contract.validate_response(response.method, response.path, response.status, json_body)
         {
+            problems.push(format!("{line}: {error}"));
+        }
+        let header = |name: &str| {
+            name.eq_ignore_ascii_case("content-disposition")
+                .then_some(response.content_disposition)
+                .flatten()
+        };
+        if let Err(error) = contract.validate_response_headers(
+            response.method,
+            response.path,
+            response.status,
+            response.content_type,
+            header,
+        ) {
             problems.push(format!("{line}: {error}"));
         }
         if response.status >= 400 && !is_portsip_error_body(response.json) {
@@ -86,8 +103,79 @@ mod tests {
             path,
             status,
             content_type: JSON,
+            content_disposition: None,
             json: Some(json),
         }
+    }
+
+    fn certificate<'a>(
+        content_type: Option<&'a str>,
+        content_disposition: Option<&'a str>,
+    ) -> RecordedResponse<'a> {
+        RecordedResponse {
+            method: "GET",
+            path: "/api/ms365/certificate",
+            status: 200,
+            content_type,
+            content_disposition,
+            json: None,
+        }
+    }
+
+    #[test]
+    fn a_certificate_download_with_its_media_type_and_file_name_passes() -> Result<(), ContractError>
+    {
+        let problems = response_problems([certificate(
+            Some("application/octet-stream"),
+            Some("attachment; filename=\"pbx.pem\""),
+        )])?;
+        assert!(problems.is_empty(), "{problems:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_certificate_download_of_the_wrong_media_type_is_reported() -> Result<(), ContractError> {
+        let problems = response_problems([
+            certificate(Some("text/plain; charset=utf-8"), Some("attachment")),
+            certificate(None, Some("attachment")),
+        ])?;
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        for problem in &problems {
+            assert!(
+                problem.contains("header `Content-Type`")
+                    && problem.contains("application/octet-stream"),
+                "{problems:?}"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_certificate_download_without_content_disposition_is_reported() -> Result<(), ContractError>
+    {
+        let problems = response_problems([certificate(Some("application/octet-stream"), None)])?;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("GET /api/ms365/certificate → 200: ")
+                && problems[0].contains("header `Content-Disposition`: missing"),
+            "{problems:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_json_answer_labelled_otherwise_is_reported() -> Result<(), ContractError> {
+        let users = json!({"count": 0, "items": []});
+        let mut answer = response("GET", "/api/users", 200, &users);
+        answer.content_type = Some("text/html");
+        let problems = response_problems([answer])?;
+        assert!(
+            problems
+                .iter()
+                .any(|problem| problem.contains("`text/html` is not what status 200")),
+            "{problems:?}"
+        );
+        Ok(())
     }
 
     #[test]

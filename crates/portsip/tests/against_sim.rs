@@ -57,6 +57,76 @@ async fn users_are_read_in_pages_of_one_hundred_until_all_250_are_seen() -> Test
     Ok(())
 }
 
+/// The `id` of every object in `entries`.
+fn ids_of(entries: &[serde_json::Value]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|entry| entry.get("id").and_then(serde_json::Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Sorted, with duplicates kept, so "each exactly once" is an equality.
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+/// Contacts page with `top`/`skip`. `GET /audit_logs` declares no paging parameters in the
+/// spec, so the client asks once and reads what that one answer holds, each entry once; with
+/// more than a page of entries that is the newest page only (the emulator pages by its
+/// default `top`).
+#[tokio::test]
+async fn contacts_are_paged_past_one_hundred_and_audit_logs_read_in_the_one_request_allowed()
+-> TestResult {
+    let sim = sim_with_users(5).await?;
+    let client = tenant_admin(&sim).await?;
+    // Each contact created is also an audit log entry: both lists grow past one page.
+    for n in 0..130 {
+        client
+            .create_contact(&ContactDetails {
+                name: Some(format!("Paged Contact {n:03}")),
+                ..ContactDetails::default()
+            })
+            .await?;
+    }
+    let held_contacts = ids_of(&sim.pbx.contacts());
+    let mut newest_audit = ids_of(&sim.pbx.audit_log());
+    newest_audit.reverse();
+    assert!(
+        (101..=200).contains(&held_contacts.len()),
+        "{}",
+        held_contacts.len()
+    );
+    assert!(newest_audit.len() > 100, "{}", newest_audit.len());
+    newest_audit.truncate(100);
+    sim.pbx_recorder.clear();
+
+    let contacts: Vec<_> = client.contacts().try_collect().await?;
+    let audit: Vec<_> = client.audit_logs().try_collect().await?;
+
+    let read_contacts: Vec<_> = contacts.iter().filter_map(|c| c.id.clone()).collect();
+    assert_eq!(
+        read_contacts.len(),
+        contacts.len(),
+        "every contact has an ID"
+    );
+    assert_eq!(sorted(read_contacts), sorted(held_contacts));
+    let read_audit: Vec<_> = audit.iter().filter_map(|e| e.id.clone()).collect();
+    assert_eq!(read_audit, newest_audit, "the newest page, each entry once");
+    assert_eq!(
+        recorded_calls(&sim),
+        vec![
+            "GET /api/contacts?top=100&skip=0 200",
+            "GET /api/contacts?top=100&skip=100 200",
+            "GET /api/audit_logs 200",
+        ]
+    );
+    let problems = response_problems(&sim)?;
+    assert!(problems.is_empty(), "{problems:#?}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_smaller_page_size_and_a_search_are_sent_as_asked() -> TestResult {
     let sim = sim_with_users(30).await?;

@@ -59,6 +59,7 @@ impl<'a> From<&'a Exchange> for openapi_contract::RecordedResponse<'a> {
             path: &exchange.path,
             status: exchange.status,
             content_type: exchange.response_content_type.as_deref(),
+            content_disposition: exchange.response_content_disposition.as_deref(),
             json: exchange.response_json.as_ref(),
         }
     }
