@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use pbx365::certificate::lifecycle::{
     CertificateStatus, Clock, Notification, NotificationAction, Notifier, NotifyError,
-    ProfileConnection, Reminder, Reminders, RotationError, RotationEvent, RotationPlan,
-    RotationReport, RotationSink, RotationStep, SystemClock, check_profiles, connect_saved,
+    ProfileConnection, Reminders, RotationError, RotationEvent, RotationPlan, RotationReport,
+    RotationSink, RotationStep, SystemClock, check_profiles, connect_saved,
 };
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -113,10 +113,6 @@ struct DesktopNotifier(AppHandle);
 impl Notifier for DesktopNotifier {
     fn notify(&self, notification: &Notification) -> Result<(), NotifyError> {
         let NotificationAction::OpenRotation { profile } = &notification.action;
-        let urgent = matches!(
-            notification.reminder,
-            Reminder::Expired | Reminder::Mismatched
-        );
         notifications::try_notify(
             &self.0,
             Message {
@@ -125,7 +121,7 @@ impl Notifier for DesktopNotifier {
                 route: format!("certificates/rotate/{profile}"),
                 place: format!("Certificates > Rotate {profile}"),
                 action_label: "Rotate the certificate".to_owned(),
-                urgent,
+                urgent: notification.reminder.urgent(),
             },
         )
         .map_err(|reason| NotifyError { reason })

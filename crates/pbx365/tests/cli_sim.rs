@@ -269,23 +269,21 @@ async fn replication_delay_flag_hides_a_new_app_from_token_issuance_for_that_lon
         ),
         ("client_assertion", "not-a-signed-jwt"),
     ];
-    let early: Value = http
-        .post(&token_endpoint)
-        .form(&form)
-        .send()
-        .await?
-        .json()
-        .await?;
+    let ask_for_a_token = || async {
+        let answer: Value = http
+            .post(&token_endpoint)
+            .form(&form)
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok::<_, reqwest::Error>(answer)
+    };
+    let early = ask_for_a_token().await?;
     assert_eq!(error_codes(&early), [700016], "{early}");
 
     tokio::time::sleep_until((created_by + DELAY).into()).await;
-    let later: Value = http
-        .post(&token_endpoint)
-        .form(&form)
-        .send()
-        .await?
-        .json()
-        .await?;
+    let later = ask_for_a_token().await?;
     assert_eq!(error_codes(&later), [50027], "{later}");
     Ok(())
 }

@@ -69,13 +69,7 @@ fn assert_registered(
 /// The doctor's listing check passes on any successful answer, so the PBX's own
 /// `GET /ms365/users` is compared with the emulated tenant here: every user, each once.
 async fn assert_pbx_lists_every_user(world: &World, report: &DoctorReport) -> TestResult {
-    let client = portsip::Client::builder(&world.sim.pbx_url)
-        .ca_file(world.sim.ca_file.clone().ok_or("no CA file")?)
-        .build()?;
-    let admin = &world.sim.tenant.admin;
-    client
-        .login(&admin.username, &admin.password, admin.domain.as_deref())
-        .await?;
+    let client = world.admin_pbx().await?;
     let page = client.ms365_users().await?;
     let directory = world.sim.ms.users();
     assert_eq!(page.count, Some(i64::try_from(directory.len())?));
@@ -275,13 +269,7 @@ async fn an_app_the_pbx_already_uses_is_adopted_and_its_certificate_kept() -> Te
     // pointed at it. The certificate is valid, so it must be kept (a new key pair would
     // break the PBX for whatever else uses the app).
     let ctx = StepContext::silent();
-    let client = portsip::Client::builder(&world.sim.pbx_url)
-        .ca_file(world.sim.ca_file.clone().ok_or("no CA file")?)
-        .build()?;
-    let admin = &world.sim.tenant.admin;
-    client
-        .login(&admin.username, &admin.password, admin.domain.as_deref())
-        .await?;
+    let client = world.admin_pbx().await?;
     client.generate_ms365_certificate().await?;
     let certificate = world.sim.pbx.certificate().ok_or("no certificate")?;
     let registered = world.sim.ms.register_app(sim::ms::AppSeed {

@@ -403,13 +403,7 @@ async fn the_pbx_going_away_between_review_and_apply_changes_nothing() -> TestRe
 
     // Someone else changes the PBX between review and apply: also stopped before writing.
     wizard.review(&ctx).await?;
-    let client = portsip::Client::builder(&world.sim.pbx_url)
-        .ca_file(world.sim.ca_file.clone().ok_or("no CA")?)
-        .build()?;
-    let admin = &world.sim.tenant.admin;
-    client
-        .login(&admin.username, &admin.password, admin.domain.as_deref())
-        .await?;
+    let client = world.admin_pbx().await?;
     client
         .set_ms365(&portsip::model::Ms365SettingsUpdate {
             sync_time: Some("15 3 * * *".into()),

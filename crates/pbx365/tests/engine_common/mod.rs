@@ -145,6 +145,19 @@ pub async fn world_with(
 }
 
 impl World {
+    /// The tenant administrator signed in to the emulated PBX directly, as another admin (or
+    /// the test's own eyes) would be, outside the wizard.
+    pub async fn admin_pbx(&self) -> Result<portsip::Client, Box<dyn std::error::Error>> {
+        let client = portsip::Client::builder(&self.sim.pbx_url)
+            .ca_pem(self.sim.ca_pem.clone().ok_or("the emulator has no CA")?)
+            .build()?;
+        let admin = &self.sim.tenant.admin;
+        client
+            .login(&admin.username, &admin.password, admin.domain.as_deref())
+            .await?;
+        Ok(client)
+    }
+
     pub fn login(&self) -> PbxLogin {
         let admin = &self.sim.tenant.admin;
         PbxLogin {

@@ -31,6 +31,12 @@ pub enum Reminder {
 }
 
 impl Reminder {
+    /// Whether the integration is broken now (rather than about to break): such a reminder
+    /// should stay on screen until the admin sees it.
+    pub fn urgent(&self) -> bool {
+        matches!(self, Reminder::Expired | Reminder::Mismatched)
+    }
+
     /// The name it is remembered under.
     fn key(&self) -> String {
         match self {
@@ -311,6 +317,19 @@ mod tests {
     use super::*;
     use crate::certificate::CertificateInfo;
     use crate::certificate::lifecycle::status::AppMatch;
+
+    #[test]
+    fn only_a_broken_integration_is_urgent() {
+        assert!(Reminder::Expired.urgent());
+        assert!(Reminder::Mismatched.urgent());
+        assert!(
+            !Reminder::Expiring {
+                threshold_days: 1,
+                days_left: 0
+            }
+            .urgent()
+        );
+    }
 
     fn status(thumbprint: &str, state: CertificateState) -> CertificateStatus {
         CertificateStatus {
