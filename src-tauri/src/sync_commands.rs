@@ -4,11 +4,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use pbx365::certificate::lifecycle::{ProfileConnection, connect_saved};
 use pbx365::progress::CancellationToken;
 use pbx365::sync::{
-    DATABASE_FILE, DriftReport, Plan, ProgressSink, RunDetail, RunSummary, SyncEngine, SyncEvent,
-    SyncStore, directory_for,
+    Connection, DATABASE_FILE, DriftReport, Plan, ProgressSink, RunDetail, RunOptions, RunSummary,
+    SyncEngine, SyncEvent, SyncStore,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -59,19 +58,38 @@ pub fn store(host: &WizardHost) -> Result<Arc<SyncStore>, String> {
         .map_err(|error| error.to_string())
 }
 
-async fn connect(host: &WizardHost, profile: &str) -> Result<ProfileConnection, String> {
-    connect_saved(&host.env, profile)
+/// The profile's PBX and its own source of Microsoft 365 users; a source that cannot be read
+/// is the error (with what to do), never replaced by another.
+async fn connect(host: &WizardHost, profile: &str) -> Result<Connection, String> {
+    let profile = host
+        .env
+        .profiles
+        .require(profile)
+        .map_err(|error| error.to_string())?;
+    pbx365::sync::connect(&host.env, &profile)
         .await
         .map_err(|error| error.to_string())
 }
 
+/// A run's options: unclassified users are created only when the admin chose it for this run.
+fn options(create_unclassified: bool) -> RunOptions {
+    RunOptions {
+        create_unclassified,
+        ..RunOptions::default()
+    }
+}
+
 /// The dry run: exactly what `sync_now` would do, changing nothing.
 #[tauri::command]
-pub async fn sync_preview(host: State<'_, WizardHost>, profile: String) -> Result<Plan, String> {
+pub async fn sync_preview(
+    host: State<'_, WizardHost>,
+    profile: String,
+    create_unclassified: bool,
+) -> Result<Plan, String> {
     let connection = connect(&host, &profile).await?;
-    let source = directory_for(&connection.pbx, connection.graph.clone());
     SyncEngine::new(store(&host)?, &profile)
-        .preview(&connection.pbx, source.as_ref())
+        .with_options(options(create_unclassified))
+        .preview(&connection.pbx, connection.source.as_ref())
         .await
         .map_err(|error| error.to_string())
 }
@@ -81,6 +99,7 @@ pub async fn sync_preview(host: State<'_, WizardHost>, profile: String) -> Resul
 pub async fn sync_now(
     app: AppHandle,
     profile: String,
+    create_unclassified: bool,
     events: Channel<SyncEvent>,
 ) -> Result<RunSummary, String> {
     let progress: ProgressSink = Arc::new(move |event: &SyncEvent| {
@@ -88,7 +107,7 @@ pub async fn sync_now(
             tracing::warn!(%error, "a sync progress event could not reach the window");
         }
     });
-    run_tracked(&app, &profile, progress).await
+    run_tracked(&app, &profile, options(create_unclassified), progress).await
 }
 
 /// A run of `profile` from the window or the tray: one at a time, cancellable from the Sync
@@ -96,13 +115,14 @@ pub async fn sync_now(
 pub async fn run_tracked(
     app: &AppHandle,
     profile: &str,
+    options: RunOptions,
     progress: ProgressSink,
 ) -> Result<RunSummary, String> {
     let host = app.state::<WizardHost>();
     let runs = app.state::<SyncRuns>();
     let cancel = runs.start(profile)?;
     tray::refresh(app);
-    let result = run(&host, profile, progress, cancel).await;
+    let result = run(&host, profile, options, progress, cancel).await;
     runs.finish(profile);
     tray::refresh(app);
     let summary = result?;
@@ -128,6 +148,7 @@ pub async fn run_tracked(
 async fn run(
     host: &WizardHost,
     profile: &str,
+    options: RunOptions,
     progress: ProgressSink,
     cancel: CancellationToken,
 ) -> Result<RunSummary, String> {
@@ -138,11 +159,11 @@ async fn run(
     // limit on higher-ranked closures), so it cannot be awaited in a command: it runs on a
     // blocking thread of the async runtime instead.
     let report = tauri::async_runtime::spawn_blocking(move || {
-        let source = directory_for(&connection.pbx, connection.graph.clone());
         let engine = SyncEngine::new(store, &profile)
+            .with_options(options)
             .with_cancellation(cancel)
             .with_progress(progress);
-        tauri::async_runtime::block_on(engine.run(&connection.pbx, source.as_ref()))
+        tauri::async_runtime::block_on(engine.run(&connection.pbx, connection.source.as_ref()))
     })
     .await
     .map_err(|error| {
@@ -198,9 +219,8 @@ pub async fn sync_drift(
     profile: String,
 ) -> Result<DriftReport, String> {
     let connection = connect(&host, &profile).await?;
-    let source = directory_for(&connection.pbx, connection.graph.clone());
     SyncEngine::new(store(&host)?, &profile)
-        .drift(&connection.pbx, source.as_ref())
+        .drift(&connection.pbx, connection.source.as_ref())
         .await
         .map_err(|error| error.to_string())
 }

@@ -139,7 +139,9 @@ fn sync_from_tray(app: AppHandle, profile: String) {
     tauri::async_runtime::spawn(async move {
         let quiet = std::sync::Arc::new(|_: &SyncEvent| {});
         // The window may be hidden: a run that stops as a whole is told as a notification.
-        if let Err(error) = sync_commands::run_tracked(&app, &profile, quiet).await {
+        // Unattended: users the source cannot classify are never created from here.
+        let options = pbx365::sync::RunOptions::default();
+        if let Err(error) = sync_commands::run_tracked(&app, &profile, options, quiet).await {
             notifications::notify(
                 &app,
                 Message {

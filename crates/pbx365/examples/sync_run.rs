@@ -20,7 +20,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Parser;
-use pbx365::sync::{RunOptions, SyncEngine, SyncEvent, SyncStore, directory_for};
+use pbx365::sync::{
+    GraphDirectory, MicrosoftDirectory, PbxDirectory, RunOptions, SyncEngine, SyncEvent, SyncStore,
+};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::LevelFilter;
 
@@ -131,11 +133,13 @@ async fn main() -> anyhow::Result<()> {
         portsip::PasswordRetention::KeepInMemory,
     )
     .await?;
-    let graph = match &args.ms_authority {
-        Some(authority) => Some(sign_in(&args, authority, ca_pem).await?),
-        None => None,
+    // The example's source is what its arguments name: Graph with an authority, else the PBX.
+    let source: Box<dyn MicrosoftDirectory> = match &args.ms_authority {
+        Some(authority) => Box::new(GraphDirectory::new(
+            sign_in(&args, authority, ca_pem).await?,
+        )),
+        None => Box::new(PbxDirectory::new(pbx.clone())),
     };
-    let source = directory_for(&pbx, graph);
 
     let json = args.json;
     let engine = SyncEngine::new(store, &args.profile)

@@ -32,6 +32,20 @@ pub enum Error {
     Microsoft(#[from] entra::EntraError),
 
     #[error(
+        "The saved Microsoft sign-in of the profile \"{profile}\" no longer works ({reason}). \
+         Nothing was read or changed. Sign in to Microsoft again (pbx365 ms signin --profile \
+         {profile}, or Set up again in the app), then start again."
+    )]
+    MicrosoftSignInNeeded { profile: String, reason: String },
+
+    #[error(
+        "Microsoft 365 could not be read for the profile \"{profile}\" ({reason}), even after \
+         retrying. Nothing was changed. Try again in a few minutes; if it keeps failing, check \
+         this computer's connection to Microsoft."
+    )]
+    MicrosoftUnavailable { profile: String, reason: String },
+
+    #[error(
         "The Microsoft sign-in was cancelled in the browser, so pbx365 has no access to your \
          tenant. Nothing was changed. Start the sign-in again and choose Accept (or use guided \
          mode)."
@@ -123,6 +137,11 @@ pub(crate) fn sentence(text: &str) -> String {
     out
 }
 
+/// A message to quote inside a sentence of ours: trimmed, without its own closing full stop.
+pub(crate) fn clean_clause(text: &str) -> String {
+    text.trim().trim_end_matches('.').to_owned()
+}
+
 /// What the UI and `--json` receive for a failed step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
@@ -144,6 +163,8 @@ impl Error {
             Error::Pbx(_) => "pbx",
             Error::PbxRole { .. } => "pbx-role",
             Error::Microsoft(_) => "microsoft",
+            Error::MicrosoftSignInNeeded { .. } => "microsoft-sign-in-needed",
+            Error::MicrosoftUnavailable { .. } => "microsoft-unavailable",
             Error::SignInDeclined => "sign-in-declined",
             Error::SignInTimedOut { .. } => "sign-in-timed-out",
             Error::CannotGrant { .. } => "cannot-grant",

@@ -225,3 +225,44 @@ pub async fn resume_graph(
     let session = authenticator.resume(store, MICROSOFT_TOKEN_KEY).await?;
     Ok(entra::GraphClient::new(session).with_retry_policy(env.retry.clone()))
 }
+
+/// Signs in to Microsoft for work that must read Graph (a sync whose users come from Graph):
+/// a sign-in that does not work ends the work, named for what the admin does next — it is
+/// never replaced by a weaker source.
+pub async fn require_graph(
+    env: &Environment,
+    profile: &Profile,
+) -> Result<entra::GraphClient, Error> {
+    resume_graph(env, profile)
+        .await
+        .map_err(|error| match error {
+            Error::Microsoft(error) => {
+                let reason = super::error::clean_clause(&error.to_string());
+                if needs_new_sign_in(&error) {
+                    Error::MicrosoftSignInNeeded {
+                        profile: profile.name.clone(),
+                        reason,
+                    }
+                } else {
+                    Error::MicrosoftUnavailable {
+                        profile: profile.name.clone(),
+                        reason,
+                    }
+                }
+            }
+            other => other,
+        })
+}
+
+/// Whether only a new interactive sign-in can help (expired, revoked or missing refresh token),
+/// as opposed to trouble that passes (network, throttling, Microsoft's own failures).
+fn needs_new_sign_in(error: &entra::EntraError) -> bool {
+    match error {
+        entra::EntraError::SignInAgain { .. } | entra::EntraError::TokenStore(_) => true,
+        entra::EntraError::Identity { error, .. } => !matches!(
+            error.error.as_str(),
+            "temporarily_unavailable" | "server_error"
+        ),
+        _ => false,
+    }
+}

@@ -42,7 +42,51 @@ pub fn print_json_failure(
     print_json(&json!({ "ok": false, "error": error }))
 }
 
-/// An error and its causes as one line, leaving out causes its text already repeats.
+/// Text safe for a terminal: escape sequences (CSI, OSC and the like) and every other control
+/// character are removed, line breaks and tabs kept. What a server wrote can reach the admin's
+/// terminal inside an error, and must not clear the screen or retitle the window.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Skips the rest of an escape sequence: CSI up to its final byte, OSC/DCS/APC/PM/SOS up to BEL
+/// or ST, otherwise the one character that follows.
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => {
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+        Some(']' | 'P' | '_' | '^' | 'X') => {
+            while let Some(c) = chars.next() {
+                if c == '\u{7}' || c == '\u{9c}' {
+                    break;
+                }
+                if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                    chars.next();
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An error and its causes as one line, leaving out causes its text already repeats; safe for
+/// a terminal (see [`clean`]).
 pub fn sentence(error: &anyhow::Error) -> String {
     let mut text = String::new();
     for cause in error.chain() {
@@ -55,7 +99,7 @@ pub fn sentence(error: &anyhow::Error) -> String {
         }
         text.push_str(&part);
     }
-    text
+    clean(&text)
 }
 
 /// Label–value lines with the values in one column, under optional headings.
@@ -135,6 +179,13 @@ pub fn yes_no(value: bool) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn terminal_controls_from_servers_never_reach_the_terminal() {
+        let hostile =
+            "bad\u{1b}[2J\u{1b}]0;owned\u{7}name\r\u{1b}P1$q\u{1b}\\ \u{9b}31m!\nnext\tcol";
+        assert_eq!(super::clean(hostile), "badname 31m!\nnext\tcol");
+    }
+
     use super::*;
 
     #[test]

@@ -8,7 +8,10 @@ use anyhow::bail;
 use clap::{Args, Subcommand};
 use pbx365::profile::{Profile, ProfileStore};
 use pbx365::progress::CancellationToken;
-use pbx365::sync::{Connection, SyncEngine, SyncEvent, SyncStore, connect, database_path};
+use pbx365::sync::{
+    Connection, Plan, Reason, RunOptions, SourceKind, SyncEngine, SyncEvent, SyncStore, connect,
+    database_path,
+};
 use serde::Serialize;
 
 use super::{engine, output};
@@ -36,6 +39,11 @@ struct RunArgs {
     /// Show the plan the run would follow, changing nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Also create the new users the profile's source cannot classify as guest or disabled
+    /// (guided mode reads the PBX's view of Microsoft 365, which does not say). Without it they
+    /// are held back and listed; scheduled and unattended runs never create them.
+    #[arg(long)]
+    create_unclassified: bool,
     /// Progress as JSON lines on stdout, then the result as the last line.
     #[arg(long)]
     json: bool,
@@ -57,6 +65,7 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<()> {
     let RunArgs {
         profile,
         dry_run,
+        create_unclassified,
         json,
     } = args.run;
     let Some(profile) = profile else {
@@ -66,6 +75,10 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<()> {
     let connection = connected(&profile).await?;
     let (sink, mut events) = pbx365::sync::channel();
     let engine = SyncEngine::new(store, &profile.name)
+        .with_options(RunOptions {
+            create_unclassified,
+            ..RunOptions::default()
+        })
         .with_progress(sink)
         .with_cancellation(cancel_on_ctrl_c());
     let printer = tokio::spawn(async move {
@@ -79,7 +92,11 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<()> {
         drop(engine);
         let _ = printer.await;
         let plan = plan?;
-        return result(&plan, json, &format!("Dry run: {}\n", counts(&plan.counts)));
+        return result(
+            &plan,
+            json,
+            &format!("{}Dry run: {}\n", describe(&plan), counts(&plan.counts)),
+        );
     }
     let report = engine.run(&connection.pbx, source).await;
     drop(engine);
@@ -90,8 +107,10 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<()> {
         &report.summary,
         json,
         &format!(
-            "Run {} {:?}: {outcome}\n",
-            report.summary.id, report.summary.status
+            "{}Run {} {:?}: {outcome}\n",
+            describe(&report.plan),
+            report.summary.id,
+            report.summary.status
         ),
     )?;
     if !report.succeeded() {
@@ -141,11 +160,7 @@ fn open(name: &str) -> anyhow::Result<(Profile, Arc<SyncStore>)> {
 
 async fn connected(profile: &Profile) -> anyhow::Result<Connection> {
     let env = engine::environment(profile.pbx.ca_pem.as_deref())?;
-    let connection = connect(&env, profile).await?;
-    if let Some(reason) = &connection.graph_unavailable {
-        eprintln!("Reading Microsoft 365 users through the PBX ({reason}).");
-    }
-    Ok(connection)
+    Ok(connect(&env, profile).await?)
 }
 
 fn cancel_on_ctrl_c() -> CancellationToken {
@@ -177,6 +192,34 @@ fn show(event: &SyncEvent, json: bool) {
         SyncEvent::Waiting { millis, reason } => eprintln!("  waiting {millis} ms: {reason}"),
         other => eprintln!("  {}", serde_json::to_string(other).unwrap_or_default()),
     }
+}
+
+/// Where the users came from, what the admin should know, and who was held back unclassified.
+fn describe(plan: &Plan) -> String {
+    let mut text = format!(
+        "Microsoft 365 users read from {}.\n",
+        match plan.source {
+            SourceKind::Graph => "Microsoft Graph with the saved Microsoft sign-in",
+            SourceKind::Pbx => "the PBX's view of Microsoft 365 (guided mode)",
+        }
+    );
+    for notice in &plan.notices {
+        text.push_str(notice.sentence());
+        text.push('\n');
+    }
+    let held: Vec<&str> = plan
+        .skipped
+        .iter()
+        .filter(|s| s.reason == Reason::Unclassified)
+        .map(|s| s.principal.as_str())
+        .collect();
+    if !held.is_empty() {
+        text.push_str(&format!("Held back ({}):\n", held.len()));
+        for principal in held {
+            text.push_str(&format!("  {}\n", output::clean(principal)));
+        }
+    }
+    text
 }
 
 /// `create=3 adopt=1 …`, leaving out the zeros.

@@ -4,23 +4,20 @@
 use std::path::PathBuf;
 
 use super::DATABASE_FILE;
-use super::directory::{GraphDirectory, MicrosoftDirectory, PbxDirectory};
-use crate::access::sessions::{resume_graph, resume_pbx};
+use super::directory::{GraphDirectory, MicrosoftDirectory, PbxDirectory, SourceKind};
+use crate::access::sessions::{require_graph, resume_pbx};
 use crate::access::{Environment, Error};
-use crate::profile::{Mode, Profile, ProfileStore};
+use crate::profile::{Profile, ProfileStore};
 
 /// The history database: `sync.sqlite3` in the folder that holds the `profiles` folder.
 pub fn database_path(profiles: &ProfileStore) -> PathBuf {
     profiles.base().join(DATABASE_FILE)
 }
 
-/// A profile's PBX, signed in, and where its Microsoft 365 users are read from.
+/// A profile's PBX, signed in, and the profile's source of Microsoft 365 users.
 pub struct Connection {
     pub pbx: portsip::Client,
     pub source: Box<dyn MicrosoftDirectory>,
-    /// Why Graph is not used although the profile signs in to Microsoft (automatic mode);
-    /// the PBX's own view is used instead, with the plan's degradations.
-    pub graph_unavailable: Option<String>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -28,33 +25,26 @@ impl std::fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("pbx", &self.pbx)
             .field("source", &self.source.kind())
-            .field("graph_unavailable", &self.graph_unavailable)
             .finish()
     }
 }
 
-/// Signs in to the profile's PBX from the keyring, and to Microsoft Graph when the profile
-/// is in automatic mode and its saved sign-in still works; otherwise the PBX's `/ms365/users`
-/// is the source.
+/// Signs in to the profile's PBX from the keyring, and to the profile's source of Microsoft 365
+/// users: Graph with the admin's saved sign-in in automatic mode, the PBX's own `/ms365/users`
+/// in guided mode (pbx365 has no Graph access there). A source that cannot be read ends the
+/// run here, before anything is written: it is never swapped for another, which would classify
+/// guests and disabled accounts differently and so provision other people.
 pub async fn connect(env: &Environment, profile: &Profile) -> Result<Connection, Error> {
-    let (pbx, _) = resume_pbx(env, profile).await?;
-    let graph = match profile.microsoft.mode {
-        Mode::Auto => resume_graph(env, profile).await.map_err(|e| e.to_string()),
-        Mode::Guided => Err("the profile is in guided mode (no Microsoft sign-in)".to_owned()),
-    };
-    Ok(match graph {
-        Ok(graph) => Connection {
-            source: Box::new(GraphDirectory::new(graph)),
-            pbx,
-            graph_unavailable: None,
-        },
-        Err(reason) => {
-            tracing::info!(%reason, "reading Microsoft 365 users through the PBX instead of Graph");
-            Connection {
+    let source: Box<dyn MicrosoftDirectory> = match SourceKind::of_mode(profile.microsoft.mode) {
+        SourceKind::Graph => Box::new(GraphDirectory::new(require_graph(env, profile).await?)),
+        SourceKind::Pbx => {
+            let (pbx, _) = resume_pbx(env, profile).await?;
+            return Ok(Connection {
                 source: Box::new(PbxDirectory::new(pbx.clone())),
                 pbx,
-                graph_unavailable: Some(reason),
-            }
+            });
         }
-    })
+    };
+    let (pbx, _) = resume_pbx(env, profile).await?;
+    Ok(Connection { pbx, source })
 }

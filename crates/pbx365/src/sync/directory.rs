@@ -100,6 +100,15 @@ impl SourceKind {
         }
     }
 
+    /// A profile's source, decided by its mode at setup: Graph through the admin's sign-in in
+    /// automatic mode, the PBX's view only where pbx365 has no Graph access (guided mode).
+    pub fn of_mode(mode: crate::profile::Mode) -> Self {
+        match mode {
+            crate::profile::Mode::Auto => SourceKind::Graph,
+            crate::profile::Mode::Guided => SourceKind::Pbx,
+        }
+    }
+
     pub(crate) fn parse(text: &str) -> Self {
         if text == "pbx" {
             SourceKind::Pbx
@@ -256,15 +265,4 @@ fn from_pbx_view(user: portsip::model::Ms365User) -> Option<DirectoryUser> {
         display_name: user.name,
         ..DirectoryUser::default()
     })
-}
-
-/// Graph when the admin's sign-in is at hand, else the PBX's view.
-pub fn directory_for(
-    pbx: &portsip::Client,
-    graph: Option<entra::GraphClient>,
-) -> Box<dyn MicrosoftDirectory> {
-    match graph {
-        Some(graph) => Box::new(GraphDirectory::new(graph)),
-        None => Box::new(PbxDirectory::new(pbx.clone())),
-    }
 }

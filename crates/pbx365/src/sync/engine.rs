@@ -34,6 +34,9 @@ pub struct RunOptions {
     /// Options to use instead of the PBX's `/ms365` `users` block (tests, previews of
     /// unsaved options).
     pub settings: Option<SyncSettings>,
+    /// Create new users the source cannot classify as guest or disabled: only when the admin
+    /// chose it for this run, never in an unattended one.
+    pub create_unclassified: bool,
 }
 
 impl Default for RunOptions {
@@ -42,6 +45,7 @@ impl Default for RunOptions {
             concurrency: 8,
             retry: RetryPolicy::default(),
             settings: None,
+            create_unclassified: false,
         }
     }
 }
@@ -75,13 +79,18 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    fn input<'a>(&'a self, source: &dyn MicrosoftDirectory) -> PlanInput<'a> {
+    fn input<'a>(
+        &'a self,
+        source: &dyn MicrosoftDirectory,
+        create_unclassified: bool,
+    ) -> PlanInput<'a> {
         PlanInput {
             settings: &self.settings,
             source: source.kind(),
             microsoft: &self.microsoft,
             pbx: &self.pbx,
             links: &self.links,
+            create_unclassified,
         }
     }
 }
@@ -157,7 +166,7 @@ impl SyncEngine {
         source: &dyn MicrosoftDirectory,
     ) -> Result<DriftReport, SyncError> {
         let snapshot = self.read_unchecked(pbx, source).await?;
-        Ok(compute_drift(&snapshot.input(source), now()))
+        Ok(compute_drift(&snapshot.input(source, false), now()))
     }
 
     /// A real run. It is recorded in the history whatever happens; an error here means the
@@ -298,7 +307,7 @@ impl SyncEngine {
         self.emit(SyncEvent::Phase {
             phase: SyncPhase::Planning,
         });
-        let mut plan = make_plan(&snapshot.input(source))?;
+        let mut plan = make_plan(&snapshot.input(source, self.options.create_unclassified))?;
         if let Some(unfinished) = unfinished {
             let note = format!("left unfinished by interrupted run #{}", unfinished.run_id);
             for action in &mut plan.actions {

@@ -32,7 +32,7 @@ mod store;
 pub use connect::{Connection, connect, database_path};
 pub use directory::{
     Degradation, DirectoryUser, GRAPH_PAGE_SIZE, GraphDirectory, MicrosoftDirectory, PbxDirectory,
-    SourceKind, directory_for,
+    SourceKind,
 };
 pub use drift::{DriftEntry, DriftReport, compute_drift};
 pub use engine::{RunOptions, SyncEngine};

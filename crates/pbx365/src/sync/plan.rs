@@ -111,6 +111,9 @@ pub enum Reason {
     NoEmail,
     /// Bound on the PBX, but the Microsoft 365 account no longer exists.
     GoneFromMicrosoft,
+    /// The source cannot tell whether the account is a guest or disabled, and this run was not
+    /// told to create such users anyway.
+    Unclassified,
 }
 
 impl Reason {
@@ -122,6 +125,7 @@ impl Reason {
             Reason::AccountDisabled => "account-disabled",
             Reason::NoEmail => "no-email",
             Reason::GoneFromMicrosoft => "gone-from-microsoft",
+            Reason::Unclassified => "unclassified",
         }
     }
 
@@ -133,6 +137,7 @@ impl Reason {
             Reason::AccountDisabled,
             Reason::NoEmail,
             Reason::GoneFromMicrosoft,
+            Reason::Unclassified,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)
@@ -149,6 +154,9 @@ impl Reason {
             Reason::NoEmail => "has no e-mail address or user principal name",
             Reason::GoneFromMicrosoft => {
                 "is bound to a Microsoft 365 account that no longer exists (the PBX user is kept)"
+            }
+            Reason::Unclassified => {
+                "may be a guest or a disabled account: the PBX's view of Microsoft 365 does not say, so it is not created unless you choose to create such users in this run"
             }
         }
     }
@@ -184,6 +192,10 @@ pub enum Notice {
     /// Photos are on: the PBX's REST API takes no photo uploads, so the PBX's own scheduled
     /// sync copies them; this run does not.
     PhotosByPbx,
+    /// Some users were held back because the source cannot classify them.
+    UnclassifiedHeld,
+    /// This run creates users the source cannot classify, as the admin chose.
+    UnclassifiedCreated,
 }
 
 impl Notice {
@@ -191,6 +203,12 @@ impl Notice {
         match self {
             Notice::PhotosByPbx => {
                 "Profile photos are on: the PBX copies them in its own scheduled sync (its REST API takes no photo uploads), so this run changes no photo."
+            }
+            Notice::UnclassifiedHeld => {
+                "Some new users are held back: the PBX's view of Microsoft 365 cannot tell guests and disabled accounts apart, so they are not created. Check them below; to create them anyway, run the sync again choosing to create unclassified users (pbx365 sync --create-unclassified). Unattended runs never create them."
+            }
+            Notice::UnclassifiedCreated => {
+                "You chose to create users the PBX's view of Microsoft 365 cannot classify: guests and disabled accounts among them get PBX users too."
             }
         }
     }
@@ -233,6 +251,9 @@ pub struct PlanInput<'a> {
     pub pbx: &'a [PbxUser],
     /// Object ID → PBX user ID of the bindings earlier runs made (they survive e-mail changes).
     pub links: &'a HashMap<String, String>,
+    /// Whether new users the source cannot classify are created (the admin's choice for this
+    /// run) or held back.
+    pub create_unclassified: bool,
 }
 
 /// Microsoft 365 users matched with PBX users.
@@ -329,6 +350,12 @@ pub(crate) fn exclusion(
     }
 }
 
+/// Whether the source leaves open something that decides if this user is synced: the account
+/// state, or — when guests are not synced — the guest flag.
+fn unclassified(user: &DirectoryUser, settings: &SyncSettings) -> bool {
+    user.enabled.is_none() || (user.guest.is_none() && !settings.sync_guests)
+}
+
 /// The values a PBX user of this person should have; `None` = leave as it is.
 fn desired(user: &DirectoryUser) -> [(UserField, Option<String>); 5] {
     let text = |t: &Option<String>| non_empty(t.as_deref()).map(str::to_owned);
@@ -411,6 +438,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
         input.pbx.iter().filter_map(|u| u.extension.as_deref()),
     );
     let matching = match_users(input);
+    let mut created_unclassified = false;
 
     let mut plan = Plan {
         settings: settings.clone(),
@@ -488,6 +516,12 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
                     plan.skipped.push(skip(Reason::NoEmail));
                     continue;
                 };
+                let unknown = unclassified(ms, settings);
+                if unknown && !input.create_unclassified {
+                    plan.skipped.push(skip(Reason::Unclassified));
+                    continue;
+                }
+                created_unclassified |= unknown;
                 let extension =
                     extensions
                         .allocate()
@@ -512,10 +546,22 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
                             })
                         })
                         .collect(),
-                    note: None,
+                    note: unknown.then(|| {
+                        "created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run".to_owned()
+                    }),
                 });
             }
         }
+    }
+    if created_unclassified {
+        plan.notices.push(Notice::UnclassifiedCreated);
+    }
+    if plan
+        .skipped
+        .iter()
+        .any(|s| s.reason == Reason::Unclassified)
+    {
+        plan.notices.push(Notice::UnclassifiedHeld);
     }
     for orphan in matching.orphans {
         plan.reported.push(ReportedUser {

@@ -363,10 +363,12 @@ async fn preflight(
             what: "the PBX's Microsoft 365 settings were changed by someone else".to_owned(),
         });
     }
-    let certificate = read_certificate::<Error>(&pbx.client).await.map_err(|e| match e {
-        Error::Pbx(error) => gone(error),
-        other => other,
-    })?;
+    let certificate = read_certificate::<Error>(&pbx.client)
+        .await
+        .map_err(|e| match e {
+            Error::Pbx(error) => gone(error),
+            other => other,
+        })?;
     let thumbprint = |c: Option<&PbxCertificate>| c.map(PbxCertificate::thumbprint);
     if thumbprint(certificate.as_ref()) != thumbprint(plan.certificate.as_ref()) {
         return Err(Error::ReviewStale {

@@ -56,6 +56,7 @@ fn plan_of(
         microsoft,
         pbx,
         links,
+        create_unclassified: false,
     })
 }
 
@@ -309,7 +310,8 @@ fn options_change_the_plan() -> Result<(), SyncError> {
 }
 
 #[test]
-fn the_pbx_view_degrades_and_says_so() -> Result<(), SyncError> {
+fn the_pbx_view_holds_back_whom_it_cannot_classify_unless_told_otherwise() -> Result<(), SyncError>
+{
     let seen = DirectoryUser {
         id: "1".to_owned(),
         mail: Some("anna@contoso.example".to_owned()),
@@ -321,20 +323,54 @@ fn the_pbx_view_degrades_and_says_so() -> Result<(), SyncError> {
         mail: Some("x@contoso.example".to_owned()),
         ..DirectoryUser::default()
     };
-    let plan = make_plan(&PlanInput {
-        settings: &settings(),
-        source: SourceKind::Pbx,
-        microsoft: &[seen, blank],
-        pbx: &[],
-        links: &HashMap::new(),
-    })?;
+    let microsoft = [seen, blank];
+    let plan_with = |create_unclassified| {
+        make_plan(&PlanInput {
+            settings: &settings(),
+            source: SourceKind::Pbx,
+            microsoft: &microsoft,
+            pbx: &[],
+            links: &HashMap::new(),
+            create_unclassified,
+        })
+    };
+
+    let held = plan_with(false)?;
+    assert!(held.actions.is_empty(), "{:?}", held.actions);
+    let reasons: Vec<(&str, Reason)> = held
+        .skipped
+        .iter()
+        .map(|s| (s.object_id.as_str(), s.reason))
+        .collect();
     assert_eq!(
-        kinds(&plan),
+        reasons,
+        [("1", Reason::Unclassified), ("2", Reason::NoName)]
+    );
+    assert_eq!(held.notices, [Notice::UnclassifiedHeld]);
+    assert!(held.degradations.contains(&Degradation::NoAccountState));
+    assert!(held.degradations.contains(&Degradation::NoGuestFlag));
+
+    let created = plan_with(true)?;
+    assert_eq!(
+        kinds(&created),
         vec![(ActionKind::Create, "1", "anna", Some("1000"))]
     );
-    assert_eq!(plan.skipped[0].reason, Reason::NoName);
-    assert!(plan.degradations.contains(&Degradation::NoAccountState));
-    assert!(plan.degradations.contains(&Degradation::NoGuestFlag));
+    assert!(created.actions[0].note.is_some());
+    assert_eq!(created.notices, [Notice::UnclassifiedCreated]);
+    assert_eq!(created.skipped[0].reason, Reason::NoName);
+    Ok(())
+}
+
+#[test]
+fn a_full_read_classifies_everyone_so_nothing_is_held() -> Result<(), SyncError> {
+    let users = [
+        member("1", "a@contoso.example"),
+        member("2", "b@contoso.example"),
+    ];
+    let plan = plan_of(&settings(), &users, &[], &HashMap::new())?;
+    assert_eq!(plan.counts.create, 2);
+    assert!(plan.skipped.is_empty());
+    assert!(plan.notices.is_empty());
     Ok(())
 }
 
