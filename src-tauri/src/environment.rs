@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use entra::{BrowserOpener, EntraError};
+use pbx365::Environment;
 use pbx365::profile::ProfileStore;
 use pbx365::secrets::{KeyringSecretStore, MemorySecretStore};
-use pbx365::wizard::Environment;
 use tauri::AppHandle;
 use tauri_plugin_opener::OpenerExt;
 use url::Url;

@@ -1,8 +1,8 @@
 //! Saved profiles (one per PBX tenant) and the doctor that checks one.
 
+use pbx365::ErrorReport;
 use pbx365::doctor::{self, DoctorReport};
 use pbx365::profile::Profile;
-use pbx365::wizard::ErrorReport;
 use tauri::{AppHandle, State};
 
 use crate::tray;

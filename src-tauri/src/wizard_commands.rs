@@ -8,10 +8,11 @@ use pbx365::doctor::DoctorReport;
 use pbx365::profile::SyncOptions;
 use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
 use pbx365::wizard::{
-    AppRegistrationInput, AppRegistrationSummary, ApplyOutcome, ConsentSummary, Environment,
-    ErrorReport, GuidedIds, KeyPairInput, KeyPairSummary, MicrosoftSignIn, MicrosoftSummary,
-    PbxLogin, PbxSummary, Review, SyncOptionsSummary, Wizard, WizardError, WizardState,
+    AppRegistrationInput, AppRegistrationSummary, ApplyOutcome, ConsentSummary, GuidedIds,
+    KeyPairInput, KeyPairSummary, MicrosoftSignIn, MicrosoftSummary, PbxLogin, PbxSummary, Review,
+    SyncOptionsSummary, Wizard, WizardState,
 };
+use pbx365::{Environment, Error, ErrorReport};
 use tauri::{AppHandle, Emitter, State};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -92,7 +93,7 @@ fn no_wizard() -> ErrorReport {
     }
 }
 
-pub fn report(error: impl Into<WizardError>) -> ErrorReport {
+pub fn report(error: impl Into<Error>) -> ErrorReport {
     error.into().report()
 }
 

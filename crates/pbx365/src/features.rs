@@ -115,6 +115,16 @@ pub fn required_permissions(features: &BTreeSet<Feature>) -> Vec<&'static str> {
         .collect()
 }
 
+/// The name of a Graph app role, for messages.
+pub(crate) fn role_name(graph_sp: &entra::ServicePrincipal, role_id: &str) -> String {
+    graph_sp
+        .app_roles
+        .iter()
+        .find(|r| r.id.eq_ignore_ascii_case(role_id))
+        .and_then(|r| r.value.clone())
+        .unwrap_or_else(|| role_id.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,17 +1,29 @@
 //! pbx365: the setup engine, profiles, secrets, sync and certificate lifecycle. No Tauri in here:
 //! the desktop shell and the CLI both drive this crate.
+//!
+//! Layers, each depending only on those below it:
+//!
+//! ```text
+//! wizard ──> doctor        sync        certificate (lifecycle)
+//!   └──────────┴────────────┴────────────┴──> access: Environment, Error, sessions, retry
+//!                     profile, secrets, pbx_certificate, guided, features, input, schedule, …
+//! ```
 
+pub mod access;
 pub mod atomic_file;
 pub mod certificate;
 pub mod doctor;
 pub mod features;
+pub mod guided;
 pub mod input;
+pub mod pbx_certificate;
 pub mod profile;
 pub mod progress;
 pub mod run_lock;
 pub mod schedule;
 pub mod secrets;
-pub mod sessions;
 pub mod sync;
 pub mod time_zone;
 pub mod wizard;
+
+pub use access::{Environment, Error, ErrorReport};

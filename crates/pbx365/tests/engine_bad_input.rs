@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use engine_common::{TestResult, World, prepare_auto, world};
+use pbx365::Error;
 use pbx365::profile::SyncOptions;
 use pbx365::progress::{CancellationToken, StepContext};
-use pbx365::wizard::{GuidedIds, KeyPairInput, PbxLogin, Wizard, WizardError};
+use pbx365::wizard::{GuidedIds, KeyPairInput, PbxLogin, Wizard};
 
 /// Nothing anywhere has changed since the world was made.
 fn assert_nothing_written(world: &World, pbx_settings: &serde_json::Value) {
@@ -31,20 +32,14 @@ fn assert_nothing_written(world: &World, pbx_settings: &serde_json::Value) {
     );
 }
 
-fn field_error(
-    result: Result<impl std::fmt::Debug, WizardError>,
-    field: &str,
-) -> Result<String, String> {
+fn field_error(result: Result<impl std::fmt::Debug, Error>, field: &str) -> Result<String, String> {
     match result {
-        Err(WizardError::Input(error)) if error.field == field => Ok(error.message),
+        Err(Error::Input(error)) if error.field == field => Ok(error.message),
         other => Err(format!("expected an input error on {field}, got {other:?}")),
     }
 }
 
-async fn connect(
-    world: &World,
-    login: PbxLogin,
-) -> Result<pbx365::wizard::PbxSummary, WizardError> {
+async fn connect(world: &World, login: PbxLogin) -> Result<pbx365::wizard::PbxSummary, Error> {
     let mut wizard = Wizard::open(Arc::clone(&world.env), "bad")?;
     wizard.connect_pbx(login, &StepContext::silent()).await
 }
@@ -82,7 +77,7 @@ async fn pbx_connection_mistakes_are_explained() -> TestResult {
         },
     )
     .await;
-    let Err(WizardError::Pbx(error)) = &unreachable else {
+    let Err(Error::Pbx(error)) = &unreachable else {
         return Err(format!("expected a PBX error, got {unreachable:?}").into());
     };
     let text = error.to_string();
@@ -100,7 +95,7 @@ async fn pbx_connection_mistakes_are_explained() -> TestResult {
         },
     )
     .await;
-    let Err(WizardError::Pbx(error)) = &wrong_port else {
+    let Err(Error::Pbx(error)) = &wrong_port else {
         return Err(format!("expected a PBX error, got {wrong_port:?}").into());
     };
     assert!(error.to_string().contains("PortSIP PBX"), "{error}");
@@ -131,7 +126,7 @@ async fn pbx_connection_mistakes_are_explained() -> TestResult {
         },
     )
     .await;
-    let Err(error @ WizardError::PbxRole { .. }) = &standard_user else {
+    let Err(error @ Error::PbxRole { .. }) = &standard_user else {
         return Err(format!("expected a role error, got {standard_user:?}").into());
     };
     let text = error.to_string();
@@ -165,7 +160,7 @@ async fn pbx_connection_mistakes_are_explained() -> TestResult {
         },
     )
     .await;
-    let Err(WizardError::Pbx(error)) = &untrusted else {
+    let Err(Error::Pbx(error)) = &untrusted else {
         return Err(format!("expected a TLS error, got {untrusted:?}").into());
     };
     assert!(
@@ -259,7 +254,7 @@ async fn sync_option_mistakes_are_refused() -> TestResult {
         ..engine_common::sync_options()
     };
     let error = wizard.set_sync_options(bad_cron, &ctx).await;
-    let Err(error @ WizardError::Schedule(_)) = &error else {
+    let Err(error @ Error::Schedule(_)) = &error else {
         return Err(format!("expected a schedule error, got {error:?}").into());
     };
     assert!(
@@ -273,7 +268,7 @@ async fn sync_option_mistakes_are_refused() -> TestResult {
     // A refused step leaves the wizard before the review.
     let review = wizard.review(&ctx).await;
     assert!(
-        matches!(review, Err(WizardError::OutOfOrder { .. })),
+        matches!(review, Err(Error::OutOfOrder { .. })),
         "{review:?}"
     );
     assert_nothing_written(&world, &before);
@@ -309,7 +304,7 @@ async fn an_admin_who_cannot_grant_permissions_is_stopped_early() -> TestResult 
             &ctx,
         )
         .await;
-    let Err(error @ WizardError::CannotGrant { .. }) = &refused else {
+    let Err(error @ Error::CannotGrant { .. }) = &refused else {
         return Err(format!("expected CannotGrant, got {refused:?}").into());
     };
     let text = error.to_string();
@@ -334,7 +329,7 @@ async fn a_sign_in_cancelled_timed_out_or_aborted_changes_nothing() -> TestResul
     let mut wizard = Wizard::open(Arc::clone(&world.env), "cancelled")?;
     wizard.connect_pbx(world.login(), &ctx).await?;
     let declined = wizard.sign_in_microsoft(world.sign_in(), &ctx).await;
-    let Err(error @ WizardError::SignInDeclined) = &declined else {
+    let Err(error @ Error::SignInDeclined) = &declined else {
         return Err(format!("expected SignInDeclined, got {declined:?}").into());
     };
     assert!(error.to_string().contains("Nothing was changed"), "{error}");
@@ -348,7 +343,7 @@ async fn a_sign_in_cancelled_timed_out_or_aborted_changes_nothing() -> TestResul
     let mut wizard = Wizard::open(env, "timeout")?;
     wizard.connect_pbx(world.login(), &ctx).await?;
     let timed_out = wizard.sign_in_microsoft(world.sign_in(), &ctx).await;
-    let Err(WizardError::SignInTimedOut { .. }) = &timed_out else {
+    let Err(Error::SignInTimedOut { .. }) = &timed_out else {
         return Err(format!("expected SignInTimedOut, got {timed_out:?}").into());
     };
 
@@ -369,7 +364,7 @@ async fn a_sign_in_cancelled_timed_out_or_aborted_changes_nothing() -> TestResul
         .sign_in_microsoft(world.sign_in(), &cancellable)
         .await;
     canceller.await?;
-    let Err(error @ WizardError::Cancelled(_)) = &aborted else {
+    let Err(error @ Error::Cancelled(_)) = &aborted else {
         return Err(format!("expected Cancelled, got {aborted:?}").into());
     };
     assert_eq!(
@@ -391,7 +386,7 @@ async fn the_pbx_going_away_between_review_and_apply_changes_nothing() -> TestRe
     world.sim.pbx_faults.drop_every(1);
     let result = wizard.apply(&ctx).await;
     world.sim.pbx_faults.clear();
-    let Err(error @ WizardError::PbxGone { .. }) = &result else {
+    let Err(error @ Error::PbxGone { .. }) = &result else {
         return Err(format!("expected PbxGone, got {result:?}").into());
     };
     let text = error.to_string();
@@ -412,17 +407,14 @@ async fn the_pbx_going_away_between_review_and_apply_changes_nothing() -> TestRe
         .await?;
     let changed = world.sim.pbx.ms365_settings();
     let stale = wizard.apply(&ctx).await;
-    assert!(
-        matches!(stale, Err(WizardError::ReviewStale { .. })),
-        "{stale:?}"
-    );
+    assert!(matches!(stale, Err(Error::ReviewStale { .. })), "{stale:?}");
     assert_nothing_written(&world, &changed);
 
     // A step run out of order is refused too.
     let mut fresh = Wizard::open(Arc::clone(&world.env), "order")?;
     let out_of_order = fresh.plan_key_pair(KeyPairInput::default(), &ctx).await;
     assert!(
-        matches!(out_of_order, Err(WizardError::OutOfOrder { .. })),
+        matches!(out_of_order, Err(Error::OutOfOrder { .. })),
         "{out_of_order:?}"
     );
     Ok(())

@@ -9,13 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use engine_common::{TestResult, describe, follow, world};
+use pbx365::Error;
 use pbx365::doctor::{CheckId, CheckStatus};
 use pbx365::features::Feature;
 use pbx365::progress::StepContext;
 use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
-use pbx365::wizard::{
-    AppAction, ChangeTarget, GuidedIds, KeyAction, KeyPairInput, Wizard, WizardError,
-};
+use pbx365::wizard::{AppAction, ChangeTarget, GuidedIds, KeyAction, KeyPairInput, Wizard};
 
 /// The administrator's own Graph session in the emulated tenant.
 async fn admin_graph(
@@ -144,7 +143,7 @@ async fn guided_setup_with_the_admin_doing_the_entra_steps_by_hand() -> TestResu
 
     // Before the admin's steps, verification says what is missing.
     let early = wizard.verify(&ctx).await;
-    let Err(WizardError::NotVerified { hint, .. }) = early else {
+    let Err(Error::NotVerified { hint, .. }) = early else {
         return Err(format!("verification passed too early: {early:?}").into());
     };
     assert!(hint.contains("upload public_key.pem"), "{hint}");

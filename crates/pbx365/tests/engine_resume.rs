@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use engine_common::{TestResult, World, describe, prepare_auto_in, world};
+use pbx365::Error;
 use pbx365::profile::ApplyStep;
 use pbx365::progress::StepContext;
 use pbx365::secrets::{MemorySecretStore, Secret, SecretError, SecretKey, SecretStore};
-use pbx365::wizard::WizardError;
 use serde_json::json;
 
 fn graph_error(code: &str) -> serde_json::Value {
@@ -25,7 +25,7 @@ fn pbx_error() -> serde_json::Value {
 /// Runs the setup with a fault armed, expects it to stop at `step`, then runs it again.
 async fn fails_at_then_resumes(
     world: &World,
-    env: Arc<pbx365::wizard::Environment>,
+    env: Arc<pbx365::Environment>,
     step: ApplyStep,
 ) -> TestResult {
     let ctx = StepContext::silent();
@@ -220,10 +220,10 @@ async fn a_cancelled_apply_is_journaled_and_resumes_without_a_second_app() -> Te
         token,
     );
     let cancelled = wizard.apply(&cancelling).await;
-    let Err(WizardError::ApplyFailed { step, source }) = &cancelled else {
+    let Err(Error::ApplyFailed { step, source }) = &cancelled else {
         return Err(format!("expected a cancelled apply, got {cancelled:?}").into());
     };
-    assert!(matches!(**source, WizardError::Cancelled(_)), "{source}");
+    assert!(matches!(**source, Error::Cancelled(_)), "{source}");
     assert_eq!(*step, ApplyStep::ServicePrincipal);
     let journal = world
         .env

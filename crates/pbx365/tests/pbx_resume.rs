@@ -7,10 +7,10 @@ mod cert_support;
 use std::sync::{Arc, Mutex};
 
 use cert_support::integrated_tenant;
+use pbx365::Environment;
+use pbx365::access::sessions::resume_pbx;
 use pbx365::profile::Mode;
 use pbx365::secrets::{Secret, SecretError, SecretKey, SecretKind, SecretStore};
-use pbx365::sessions::resume_pbx;
-use pbx365::wizard::Environment;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 

@@ -3,9 +3,9 @@
 
 use anyhow::bail;
 use clap::Args;
+use pbx365::Error;
 use pbx365::doctor::DoctorReport;
 use pbx365::profile::ProfileStore;
-use pbx365::wizard::WizardError;
 use serde_json::Map;
 
 use super::{engine, output, report};
@@ -25,9 +25,7 @@ pub async fn run(args: DoctorArgs) -> anyhow::Result<()> {
         Ok(report) => report,
         Err(error) => {
             if args.json {
-                let code = error
-                    .downcast_ref::<WizardError>()
-                    .map_or("profile", WizardError::code);
+                let code = error.downcast_ref::<Error>().map_or("profile", Error::code);
                 output::print_json_failure(code, &output::sentence(&error), Map::new())?;
             }
             return Err(error);

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use pbx365::Environment;
 use pbx365::profile::ProfileStore;
 use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
 use pbx365::secrets::KeyringSecretStore;
-use pbx365::wizard::Environment;
 
 use super::{browser, ms_signin};
 

@@ -1,8 +1,8 @@
 //! How the engine's review, apply outcome and doctor report read in a terminal.
 
 use pbx365::doctor::{CheckStatus, DoctorReport};
+use pbx365::guided::HandStep;
 use pbx365::profile::{Mode, StepOutcome};
-use pbx365::wizard::guided::HandStep;
 use pbx365::wizard::{AppAction, ApplyOutcome, ChangeTarget, KeyAction, Review};
 
 use super::output::{Summary, or_unset};

@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 use time::OffsetDateTime;
 
 use super::{Check, CheckId, DoctorReport, GraphAccess};
-use crate::certificate::{PbxCertificate, dates_agree};
+use crate::access::Error;
+use crate::access::sessions::national_cloud;
 use crate::features::required_permissions;
+use crate::features::role_name;
+use crate::pbx_certificate::{EXPIRY_WARNING_DAYS, read_certificate};
+use crate::pbx_certificate::{PbxCertificate, dates_agree};
 use crate::profile::Profile;
 use crate::progress::{StepContext, StepId};
-use crate::sessions::national_cloud;
-use crate::wizard::WizardError;
-use crate::wizard::pbx::read_certificate;
-use crate::wizard::plan::{EXPIRY_WARNING_DAYS, role_name};
 
 const GRAPH_CHECKS: [CheckId; 4] = [
     CheckId::RedirectUris,
@@ -36,7 +36,7 @@ struct PbxFacts {
 
 pub(super) async fn run(
     profile: &Profile,
-    pbx: Result<(portsip::Client, Option<portsip::model::Role>), WizardError>,
+    pbx: Result<(portsip::Client, Option<portsip::model::Role>), Error>,
     graph: GraphAccess,
     ctx: &StepContext,
 ) -> DoctorReport {
@@ -139,7 +139,7 @@ pub(super) async fn run(
 
 async fn reachability(profile: &Profile) -> Check {
     let id = CheckId::PbxReachable;
-    let client = match crate::sessions::pbx_client(&profile.pbx) {
+    let client = match crate::access::sessions::pbx_client(&profile.pbx) {
         Ok(client) => client,
         Err(error) => {
             return Check::fail(
@@ -316,7 +316,7 @@ async fn settings_match(profile: &Profile, client: &portsip::Client) -> (Check, 
 async fn certificate(client: &portsip::Client) -> (Check, Option<PbxCertificate>) {
     let id = CheckId::PbxCertificate;
     let now = OffsetDateTime::now_utc();
-    match read_certificate(client).await {
+    match read_certificate::<Error>(client).await {
         Ok(Some(cert)) if cert.is_valid_at(now) => {
             let days = cert.days_left(now);
             let soon = if days < EXPIRY_WARNING_DAYS {
@@ -391,14 +391,14 @@ async fn graph_checks(
                 identity.app_id
             ));
         }
-        Err(error) => return failed_all(crate::wizard::error::sentence(&error.to_string())),
+        Err(error) => return failed_all(crate::access::sentence(&error.to_string())),
     };
     let mut checks = vec![redirect_uris(profile, &app, facts)];
     checks.push(match graph.key_credentials(&app.id).await {
         Ok(keys) => certificate_on_app(profile, &keys, facts.certificate.as_ref()),
         Err(error) => Check::fail(
             CheckId::CertificateOnApp,
-            crate::wizard::error::sentence(&error.to_string()),
+            crate::access::sentence(&error.to_string()),
             rerun_setup(profile),
         ),
     });
@@ -531,7 +531,7 @@ async fn permissions(
     };
     let graph_sp = match graph.graph_service_principal().await {
         Ok(sp) => sp,
-        Err(error) => return fail_both(crate::wizard::error::sentence(&error.to_string())),
+        Err(error) => return fail_both(crate::access::sentence(&error.to_string())),
     };
     let needed: BTreeSet<String> = required_permissions(&profile.features)
         .into_iter()
@@ -570,7 +570,7 @@ async fn permissions(
             }
             Err(error) => Check::fail(
                 CheckId::PermissionsGranted,
-                crate::wizard::error::sentence(&error.to_string()),
+                crate::access::sentence(&error.to_string()),
                 rerun_setup(profile),
             ),
         },
@@ -581,7 +581,7 @@ async fn permissions(
         ),
         Err(error) => Check::fail(
             CheckId::PermissionsGranted,
-            crate::wizard::error::sentence(&error.to_string()),
+            crate::access::sentence(&error.to_string()),
             rerun_setup(profile),
         ),
     };

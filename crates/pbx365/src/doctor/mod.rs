@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::certificate::rfc3339;
+use crate::access::sessions;
+use crate::access::{Environment, Error};
+use crate::pbx_certificate::rfc3339;
 use crate::profile::{Mode, Profile, VerificationSummary};
 use crate::progress::{StepContext, StepId};
-use crate::sessions;
-use crate::wizard::{Environment, WizardError};
 
 /// The checks, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -160,7 +160,7 @@ pub async fn run(
     env: &Environment,
     profile_name: &str,
     ctx: &StepContext,
-) -> Result<DoctorReport, WizardError> {
+) -> Result<DoctorReport, Error> {
     let mut profile = env.profiles.require(profile_name)?;
     let report = ctx
         .cancellable(StepId::Verify, async {
@@ -186,7 +186,7 @@ pub async fn run(
                 sessions::save_pbx_refresh_token(env.secrets.as_ref(), &profile.name, &client)
                     .await?;
             }
-            Ok::<_, WizardError>(report)
+            Ok::<_, Error>(report)
         })
         .await?;
     profile.last_verification = Some(report.summary());

@@ -14,8 +14,8 @@ use super::pbx_users;
 use super::plan::{ActionKind, PlannedAction, UserField};
 use super::progress::{ProgressSink, SyncEvent, waiting};
 use super::report::{OutcomeCounts, OutcomeStatus, UserOutcome};
-use super::retry::{CallError, RetryPolicy, with_retry};
 use super::store::{Phase, SyncStore};
+use crate::access::retry::{CallError, RetryPolicy, with_retry};
 
 /// How one step ended short of success.
 enum StepEnd {

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use super::DATABASE_FILE;
 use super::directory::{GraphDirectory, MicrosoftDirectory, PbxDirectory};
+use crate::access::sessions::{resume_graph, resume_pbx};
+use crate::access::{Environment, Error};
 use crate::profile::{Mode, Profile, ProfileStore};
-use crate::sessions::{resume_graph, resume_pbx};
-use crate::wizard::{Environment, WizardError};
 
 /// The history database: `sync.sqlite3` in the folder that holds the `profiles` folder.
 pub fn database_path(profiles: &ProfileStore) -> PathBuf {
@@ -36,7 +36,7 @@ impl std::fmt::Debug for Connection {
 /// Signs in to the profile's PBX from the keyring, and to Microsoft Graph when the profile
 /// is in automatic mode and its saved sign-in still works; otherwise the PBX's `/ms365/users`
 /// is the source.
-pub async fn connect(env: &Environment, profile: &Profile) -> Result<Connection, WizardError> {
+pub async fn connect(env: &Environment, profile: &Profile) -> Result<Connection, Error> {
     let (pbx, _) = resume_pbx(env, profile).await?;
     let graph = match profile.microsoft.mode {
         Mode::Auto => resume_graph(env, profile).await.map_err(|e| e.to_string()),

@@ -17,9 +17,9 @@ use super::pbx_users::{self, PbxUser};
 use super::plan::{Plan, PlanCounts, PlanInput, make_plan};
 use super::progress::{ProgressSink, Side, SyncEvent, SyncPhase, waiting};
 use super::report::{OutcomeCounts, RunReport, RunStatus, RunSummary, UserOutcome};
-use super::retry::{CallError, RetryPolicy, with_retry};
 use super::settings::SyncSettings;
 use super::store::{SyncStore, Unfinished};
+use crate::access::retry::{CallError, RetryPolicy, with_retry};
 use crate::run_lock::{Activity, RunLock};
 
 /// Read progress is reported every this many users.

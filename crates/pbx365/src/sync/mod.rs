@@ -26,7 +26,6 @@ mod pbx_users;
 mod plan;
 mod progress;
 mod report;
-mod retry;
 mod settings;
 mod store;
 
@@ -48,7 +47,6 @@ pub use progress::{ProgressSink, Side, SyncEvent, SyncPhase, channel};
 pub use report::{
     OutcomeCounts, OutcomeStatus, RunDetail, RunReport, RunStatus, RunSummary, UserOutcome,
 };
-pub use retry::RetryPolicy;
 pub use settings::{DEFAULT_STARTING_EXTENSION, SyncSettings};
 pub use store::SyncStore;
 

@@ -21,20 +21,21 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
+use crate::access::sessions::{self, MICROSOFT_TOKEN_KEY, ProfileTokenStore};
+use crate::access::{Environment, Error};
 use crate::atomic_file;
-use crate::certificate::{CertificateInfo, PbxCertificate, rfc3339};
+use crate::guided::HandStep;
+use crate::pbx_certificate::read_certificate;
+use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
 use crate::profile::{
     AppIdentity, ApplyJournal, ApplyStep, JournalEntry, Mode, Profile, StepOutcome,
 };
 use crate::progress::{StepContext, StepId};
 use crate::secrets::{SecretKey, SecretKind};
-use crate::sessions::{self, MICROSOFT_TOKEN_KEY, ProfileTokenStore};
-use crate::wizard::guided::HandStep;
 use crate::wizard::microsoft::MicrosoftContext;
-use crate::wizard::pbx::{PbxSession, read_certificate};
+use crate::wizard::pbx::PbxSession;
 use crate::wizard::plan::KeyAction;
 use crate::wizard::review::{Plan, settings_changes};
-use crate::wizard::{Environment, WizardError};
 
 /// What apply did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -63,7 +64,7 @@ pub(crate) struct Apply<'a> {
     pub hand_steps: Vec<HandStep>,
 }
 
-type StepResult<T> = Result<(T, bool, Option<String>), WizardError>;
+type StepResult<T> = Result<(T, bool, Option<String>), Error>;
 
 impl Apply<'_> {
     fn record(
@@ -71,7 +72,7 @@ impl Apply<'_> {
         step: ApplyStep,
         outcome: StepOutcome,
         detail: Option<String>,
-    ) -> Result<(), WizardError> {
+    ) -> Result<(), Error> {
         let journal = self.profile.apply.get_or_insert_with(ApplyJournal::default);
         journal.entries.push(JournalEntry {
             step,
@@ -83,13 +84,13 @@ impl Apply<'_> {
         Ok(())
     }
 
-    /// Journals a step's result; a failure becomes [`WizardError::ApplyFailed`].
+    /// Journals a step's result; a failure becomes [`Error::ApplyFailed`].
     fn settle<T>(
         &mut self,
         step: ApplyStep,
         result: StepResult<T>,
         changed: &mut bool,
-    ) -> Result<T, WizardError> {
+    ) -> Result<T, Error> {
         match result {
             Ok((value, step_changed, detail)) => {
                 *changed |= step_changed;
@@ -115,7 +116,7 @@ impl Apply<'_> {
                 ) {
                     tracing::warn!(%journal_error, "could not journal the failed step");
                 }
-                Err(WizardError::ApplyFailed {
+                Err(Error::ApplyFailed {
                     step,
                     source: Box::new(error),
                 })
@@ -138,7 +139,7 @@ impl Apply<'_> {
         self.ctx.report(StepId::Apply, format!("{title}…"));
     }
 
-    pub async fn run(mut self) -> Result<ApplyOutcome, WizardError> {
+    pub async fn run(mut self) -> Result<ApplyOutcome, Error> {
         self.say(ApplyStep::Preflight);
         self.ctx
             .cancellable(
@@ -196,15 +197,12 @@ impl Apply<'_> {
         })
     }
 
-    async fn run_auto(
-        &mut self,
-        changed: &mut bool,
-    ) -> Result<Option<PbxCertificate>, WizardError> {
+    async fn run_auto(&mut self, changed: &mut bool) -> Result<Option<PbxCertificate>, Error> {
         let (Some(app), Some(graph)) = (
             self.plan.app.as_ref(),
             self.microsoft.graph(self.env, self.ctx, StepId::Apply),
         ) else {
-            return Err(WizardError::ReviewStale {
+            return Err(Error::ReviewStale {
                 what: "the review has no app registration plan".to_owned(),
             });
         };
@@ -289,10 +287,7 @@ impl Apply<'_> {
         Ok(Some(certificate))
     }
 
-    async fn run_guided(
-        &mut self,
-        changed: &mut bool,
-    ) -> Result<Option<PbxCertificate>, WizardError> {
+    async fn run_guided(&mut self, changed: &mut bool) -> Result<Option<PbxCertificate>, Error> {
         let certificate = self.key_pair(changed).await?;
         self.say(ApplyStep::CertificateFile);
         let path = self.plan.certificate_path.clone();
@@ -314,7 +309,7 @@ impl Apply<'_> {
         Ok(Some(certificate))
     }
 
-    async fn key_pair(&mut self, changed: &mut bool) -> Result<PbxCertificate, WizardError> {
+    async fn key_pair(&mut self, changed: &mut bool) -> Result<PbxCertificate, Error> {
         self.say(ApplyStep::KeyPair);
         let action = self.plan.key_action;
         let reviewed = self.plan.certificate.clone();
@@ -346,35 +341,35 @@ async fn preflight(
     plan: &Plan,
     env: &Environment,
     ctx: &StepContext,
-) -> Result<(), WizardError> {
+) -> Result<(), Error> {
     let gone = |error: portsip::Error| match error {
         portsip::Error::Network { .. }
         | portsip::Error::Tls { .. }
         | portsip::Error::Server { .. }
-        | portsip::Error::SessionExpired { .. } => WizardError::PbxGone {
+        | portsip::Error::SessionExpired { .. } => Error::PbxGone {
             url: pbx.client.base_url().to_string(),
-            reason: crate::wizard::error::sentence(&error.to_string())
+            reason: crate::access::sentence(&error.to_string())
                 .trim_end_matches('.')
                 .to_owned(),
         },
-        other => WizardError::Pbx(other),
+        other => Error::Pbx(other),
     };
     let settings = pbx.client.ms365().await.map_err(gone)?;
-    let now = serde_json::to_value(&settings).map_err(|e| WizardError::ReviewStale {
+    let now = serde_json::to_value(&settings).map_err(|e| Error::ReviewStale {
         what: format!("the PBX's settings could not be compared ({e})"),
     })?;
     if now != plan.settings_before {
-        return Err(WizardError::ReviewStale {
+        return Err(Error::ReviewStale {
             what: "the PBX's Microsoft 365 settings were changed by someone else".to_owned(),
         });
     }
-    let certificate = read_certificate(&pbx.client).await.map_err(|e| match e {
-        WizardError::Pbx(error) => gone(error),
+    let certificate = read_certificate::<Error>(&pbx.client).await.map_err(|e| match e {
+        Error::Pbx(error) => gone(error),
         other => other,
     })?;
     let thumbprint = |c: Option<&PbxCertificate>| c.map(PbxCertificate::thumbprint);
     if thumbprint(certificate.as_ref()) != thumbprint(plan.certificate.as_ref()) {
-        return Err(WizardError::ReviewStale {
+        return Err(Error::ReviewStale {
             what: "the PBX's key pair was replaced".to_owned(),
         });
     }
@@ -386,7 +381,7 @@ async fn preflight(
             .find_application(&entra::AppLocator::ObjectId(app.id.clone()))
             .await?;
         if still_there.is_none() {
-            return Err(WizardError::ReviewStale {
+            return Err(Error::ReviewStale {
                 what: format!("the app registration {} was deleted", app.app_id),
             });
         }
@@ -423,7 +418,7 @@ async fn configure_pbx(pbx: &PbxSession, plan: &Plan, app_id: Option<&str>) -> S
         desired.app.application_id = Some(app_id.to_owned());
     }
     let current = pbx.client.ms365().await?;
-    let before = serde_json::to_value(&current).map_err(|e| WizardError::ReviewStale {
+    let before = serde_json::to_value(&current).map_err(|e| Error::ReviewStale {
         what: format!("the PBX's settings could not be compared ({e})"),
     })?;
     let changes = settings_changes(&before, &desired, false)?;

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::access::from_sign_in;
+use crate::access::sessions::{self, MICROSOFT_TOKEN_KEY, ProfileTokenStore};
+use crate::access::{Environment, Error};
 use crate::input::{FieldError, GuidField, check_guid};
 use crate::profile::{CloudChoice, Mode};
 use crate::progress::{DeviceCodeInfo, ProgressEvent, StepContext, StepId};
-use crate::sessions::{self, MICROSOFT_TOKEN_KEY, ProfileTokenStore};
-use crate::wizard::error::from_sign_in;
 use crate::wizard::pbx::PbxSession;
-use crate::wizard::{Environment, WizardError};
 
 /// How the admin signs in to Microsoft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -124,13 +124,13 @@ impl MicrosoftContext {
     }
 }
 
-fn client_id(input: Option<&String>) -> Result<Option<String>, WizardError> {
+fn client_id(input: Option<&String>) -> Result<Option<String>, Error> {
     input
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
         .map(|id| check_guid(GuidField::ClientId, id))
         .transpose()
-        .map_err(WizardError::from)
+        .map_err(Error::from)
 }
 
 /// Automatic mode.
@@ -140,7 +140,7 @@ pub(crate) async fn sign_in(
     pbx: &PbxSession,
     input: MicrosoftSignIn,
     ctx: &StepContext,
-) -> Result<MicrosoftContext, WizardError> {
+) -> Result<MicrosoftContext, Error> {
     let cloud = sessions::entra_cloud(&input.cloud)?;
     let client = client_id(input.client_id.as_ref())?;
     let login_hint = input
@@ -299,7 +299,7 @@ pub(crate) async fn guided(
     pbx: &PbxSession,
     input: GuidedIds,
     ctx: &StepContext,
-) -> Result<MicrosoftContext, WizardError> {
+) -> Result<MicrosoftContext, Error> {
     let tenant_id = check_guid(GuidField::TenantId, &input.tenant_id)?;
     let app_id = check_guid(GuidField::AppId, &input.app_id)?;
     if tenant_id == app_id {

@@ -2,7 +2,7 @@
 //!
 //! A [`Wizard`] belongs to one profile. Each step is an async method taking the step's input
 //! and a [`StepContext`] (progress sink + cancellation), returning the step's summary or a
-//! [`WizardError`] whose sentence says what to do. Steps run in order; running one again
+//! [`Error`] whose sentence says what to do. Steps run in order; running one again
 //! discards what later steps had decided. Steps 1–7 only read: the first write happens in
 //! [`Wizard::apply`], after the admin has seen [`Wizard::review`]'s diff.
 //!
@@ -12,8 +12,6 @@
 //! ```
 
 pub(crate) mod apply;
-pub(crate) mod error;
-pub mod guided;
 pub(crate) mod microsoft;
 pub(crate) mod pbx;
 pub(crate) mod plan;
@@ -26,14 +24,12 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
 pub use self::apply::ApplyOutcome;
-pub use self::error::{ErrorReport, WizardError};
 pub use self::microsoft::{GuidedIds, MicrosoftSignIn, MicrosoftSummary, SignInMethod};
 pub use self::pbx::{CurrentIntegration, PbxLogin, PbxSummary};
 pub use self::plan::{
@@ -43,97 +39,16 @@ pub use self::plan::{
 pub use self::review::{Change, ChangeTarget, Review};
 pub use self::setup::{SetupMicrosoft, SetupOutcome, SetupRequest, run_setup};
 pub use self::sync_options::{SyncOptionsSummary, next_runs};
+use crate::access::{Environment, Error, sessions};
 use crate::doctor::{self, DoctorReport, GraphAccess};
 use crate::features::Feature;
-use crate::profile::{AppIdentity, Mode, Profile, ProfileStore, SyncOptions};
+use crate::guided;
+use crate::profile::{AppIdentity, Mode, Profile, SyncOptions};
 use crate::progress::{StepContext, StepId};
-use crate::secrets::SecretStore;
-use crate::sessions;
 use microsoft::MicrosoftContext;
 use pbx::PbxSession;
 use plan::AppState;
 use review::Plan;
-
-/// What the wizard needs from its host: where profiles and secrets go, how to open a browser,
-/// and how long to wait for people and for Entra.
-pub struct Environment {
-    pub profiles: ProfileStore,
-    pub secrets: Arc<dyn SecretStore>,
-    pub browser: Arc<dyn entra::BrowserOpener>,
-    /// Extra CA certificates (PEM) trusted for Microsoft (the emulator's CA in demo and tests).
-    pub microsoft_ca_pem: Option<String>,
-    /// Throttling and replication waits for Graph.
-    pub retry: entra::RetryPolicy,
-    /// How long the browser sign-in may take.
-    pub sign_in_timeout: Duration,
-    /// How long verification waits for Entra (automatic) or the admin (guided).
-    pub verify_budget: Duration,
-}
-
-impl Environment {
-    /// Real-world defaults: the system browser, Entra's own timings.
-    pub fn new(profiles: ProfileStore, secrets: Arc<dyn SecretStore>) -> Self {
-        Self {
-            profiles,
-            secrets,
-            browser: Arc::new(entra::SystemBrowser),
-            microsoft_ca_pem: None,
-            retry: entra::RetryPolicy::default(),
-            sign_in_timeout: Duration::from_secs(300),
-            verify_budget: Duration::from_secs(600),
-        }
-    }
-
-    /// Removes a saved profile and its secrets; `false` when no such profile was saved. The
-    /// secrets go first: when the keyring refuses, the profile stays listed so the admin can retry
-    /// instead of leaving orphaned passwords behind an invisible profile.
-    pub fn forget_profile(&self, name: &str) -> Result<bool, WizardError> {
-        if self.profiles.load(name)?.is_none() {
-            return Ok(false);
-        }
-        self.secrets.delete_profile(name)?;
-        Ok(self.profiles.delete(name)?)
-    }
-
-    pub(crate) fn sign_in_options(
-        &self,
-        tenant: String,
-        client_id: Option<String>,
-        login_hint: Option<String>,
-    ) -> entra::SignInOptions {
-        let mut permissions: Vec<String> = entra::SETUP_PERMISSIONS
-            .iter()
-            .map(|p| (*p).to_owned())
-            .collect();
-        // Sync runs read users with the same saved sign-in.
-        permissions.push(entra::USER_SYNC_PERMISSION.to_owned());
-        let defaults = entra::SignInOptions::default();
-        entra::SignInOptions {
-            client_id: client_id.unwrap_or(defaults.client_id),
-            tenant,
-            graph_permissions: permissions,
-            http: entra::HttpOptions {
-                extra_ca_pem: self.microsoft_ca_pem.clone(),
-                ..entra::HttpOptions::default()
-            },
-            browser_timeout: self.sign_in_timeout,
-            login_hint,
-            prompt: None,
-            refresh_margin: defaults.refresh_margin,
-        }
-    }
-}
-
-impl fmt::Debug for Environment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Environment")
-            .field("profiles", &self.profiles)
-            .field("secrets", &self.secrets)
-            .field("sign_in_timeout", &self.sign_in_timeout)
-            .field("verify_budget", &self.verify_budget)
-            .finish_non_exhaustive()
-    }
-}
 
 /// Step 4's input.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -213,7 +128,7 @@ impl fmt::Debug for Wizard {
 impl Wizard {
     /// Starts the setup of profile `name`: an existing profile is loaded (a re-run), a new one
     /// is only saved when applied.
-    pub fn open(env: Arc<Environment>, name: &str) -> Result<Self, WizardError> {
+    pub fn open(env: Arc<Environment>, name: &str) -> Result<Self, Error> {
         let existing = env.profiles.load(name)?;
         let profile_exists = existing.is_some();
         let profile = match existing {
@@ -287,11 +202,11 @@ impl Wizard {
     }
 
     /// Refuses a step whose predecessor has not run, and forgets what later steps decided.
-    fn begin(&mut self, step: StepId) -> Result<(), WizardError> {
+    fn begin(&mut self, step: StepId) -> Result<(), Error> {
         if let Some(needed) = step.previous()
             && !self.completed().contains(&needed)
         {
-            return Err(WizardError::OutOfOrder { step, needed });
+            return Err(Error::OutOfOrder { step, needed });
         }
         let later = |s: StepId| s >= step;
         if later(StepId::ConnectPbx) {
@@ -322,22 +237,22 @@ impl Wizard {
         Ok(())
     }
 
-    fn pbx_session(&self) -> Result<&PbxSession, WizardError> {
-        self.pbx.as_ref().ok_or(WizardError::OutOfOrder {
+    fn pbx_session(&self) -> Result<&PbxSession, Error> {
+        self.pbx.as_ref().ok_or(Error::OutOfOrder {
             step: StepId::Microsoft,
             needed: StepId::ConnectPbx,
         })
     }
 
-    fn microsoft_context(&self, step: StepId) -> Result<&MicrosoftContext, WizardError> {
-        self.microsoft.as_ref().ok_or(WizardError::OutOfOrder {
+    fn microsoft_context(&self, step: StepId) -> Result<&MicrosoftContext, Error> {
+        self.microsoft.as_ref().ok_or(Error::OutOfOrder {
             step,
             needed: StepId::Microsoft,
         })
     }
 
-    fn app_step(&self, step: StepId) -> Result<&AppStep, WizardError> {
-        self.app.as_ref().ok_or(WizardError::OutOfOrder {
+    fn app_step(&self, step: StepId) -> Result<&AppStep, Error> {
+        self.app.as_ref().ok_or(Error::OutOfOrder {
             step,
             needed: StepId::AppRegistration,
         })
@@ -348,7 +263,7 @@ impl Wizard {
         &mut self,
         login: PbxLogin,
         ctx: &StepContext,
-    ) -> Result<PbxSummary, WizardError> {
+    ) -> Result<PbxSummary, Error> {
         self.begin(StepId::ConnectPbx)?;
         ctx.report(StepId::ConnectPbx, "Connecting to the PBX…");
         let session = ctx
@@ -367,7 +282,7 @@ impl Wizard {
         &mut self,
         input: MicrosoftSignIn,
         ctx: &StepContext,
-    ) -> Result<MicrosoftSummary, WizardError> {
+    ) -> Result<MicrosoftSummary, Error> {
         self.begin(StepId::Microsoft)?;
         let context = ctx
             .cancellable(
@@ -385,7 +300,7 @@ impl Wizard {
         &mut self,
         input: GuidedIds,
         ctx: &StepContext,
-    ) -> Result<MicrosoftSummary, WizardError> {
+    ) -> Result<MicrosoftSummary, Error> {
         self.begin(StepId::Microsoft)?;
         let context = ctx
             .cancellable(
@@ -404,7 +319,7 @@ impl Wizard {
         &mut self,
         input: AppRegistrationInput,
         ctx: &StepContext,
-    ) -> Result<AppRegistrationSummary, WizardError> {
+    ) -> Result<AppRegistrationSummary, Error> {
         self.begin(StepId::AppRegistration)?;
         plan::check_features(&input.features)?;
         let pbx = self.pbx_session()?;
@@ -469,11 +384,14 @@ impl Wizard {
         &mut self,
         input: KeyPairInput,
         ctx: &StepContext,
-    ) -> Result<KeyPairSummary, WizardError> {
+    ) -> Result<KeyPairSummary, Error> {
         self.begin(StepId::KeyPair)?;
         let pbx = self.pbx_session()?;
         let certificate = ctx
-            .cancellable(StepId::KeyPair, pbx::read_certificate(&pbx.client))
+            .cancellable(
+                StepId::KeyPair,
+                crate::pbx_certificate::read_certificate::<Error>(&pbx.client),
+            )
             .await?;
         let app = self.app_step(StepId::KeyPair)?;
         let keys = app.state.as_ref().map(|s| s.keys.as_slice());
@@ -496,10 +414,7 @@ impl Wizard {
     }
 
     /// Step 5: which permissions apply will grant; in guided mode, the admin-consent link.
-    pub async fn plan_consent(
-        &mut self,
-        _ctx: &StepContext,
-    ) -> Result<ConsentSummary, WizardError> {
+    pub async fn plan_consent(&mut self, _ctx: &StepContext) -> Result<ConsentSummary, Error> {
         self.begin(StepId::Consent)?;
         let app = self.app_step(StepId::Consent)?;
         let mut summary = plan::consent_summary(app.state.as_ref(), &app.features);
@@ -520,7 +435,7 @@ impl Wizard {
         cloud: &crate::profile::CloudChoice,
         tenant_id: &str,
         app_id: &str,
-    ) -> Result<String, WizardError> {
+    ) -> Result<String, Error> {
         let redirect = self
             .pbx_session()?
             .summary
@@ -540,17 +455,17 @@ impl Wizard {
     }
 
     /// Guided mode: opens the admin-consent page in the browser.
-    pub fn open_admin_consent(&self) -> Result<(), WizardError> {
+    pub fn open_admin_consent(&self) -> Result<(), Error> {
         let url = self
             .consent
             .as_ref()
             .and_then(|c| c.admin_consent_url.clone())
-            .ok_or(WizardError::OutOfOrder {
+            .ok_or(Error::OutOfOrder {
                 step: StepId::Consent,
                 needed: StepId::Consent,
             })?;
         let url = url::Url::parse(&url).map_err(|e| {
-            WizardError::Input(crate::input::FieldError::new(
+            Error::Input(crate::input::FieldError::new(
                 "admin_consent_url",
                 e.to_string(),
             ))
@@ -564,7 +479,7 @@ impl Wizard {
         &mut self,
         options: SyncOptions,
         ctx: &StepContext,
-    ) -> Result<SyncOptionsSummary, WizardError> {
+    ) -> Result<SyncOptionsSummary, Error> {
         self.begin(StepId::SyncOptions)?;
         let pbx = self.pbx_session()?;
         let features = &self.app_step(StepId::SyncOptions)?.features;
@@ -585,7 +500,7 @@ impl Wizard {
     }
 
     /// Step 7: everything apply would change, from fresh reads. Writes nothing.
-    pub async fn review(&mut self, ctx: &StepContext) -> Result<Review, WizardError> {
+    pub async fn review(&mut self, ctx: &StepContext) -> Result<Review, Error> {
         self.begin(StepId::Review)?;
         let step = ctx
             .cancellable(StepId::Review, self.compute_review(ctx))
@@ -595,26 +510,25 @@ impl Wizard {
         Ok(review)
     }
 
-    async fn compute_review(&self, ctx: &StepContext) -> Result<ReviewStep, WizardError> {
+    async fn compute_review(&self, ctx: &StepContext) -> Result<ReviewStep, Error> {
         let step = StepId::Review;
         let pbx = self.pbx_session()?;
         let microsoft = self.microsoft_context(step)?;
         let app_step = self.app_step(step)?;
-        let key_step = self.key.as_ref().ok_or(WizardError::OutOfOrder {
+        let key_step = self.key.as_ref().ok_or(Error::OutOfOrder {
             step,
             needed: StepId::KeyPair,
         })?;
-        let sync = self.sync.as_ref().ok_or(WizardError::OutOfOrder {
+        let sync = self.sync.as_ref().ok_or(Error::OutOfOrder {
             step,
             needed: StepId::SyncOptions,
         })?;
         ctx.report(step, "Reading the PBX's current settings and certificate…");
         let settings = pbx.client.ms365().await?;
-        let settings_before =
-            serde_json::to_value(&settings).map_err(|e| WizardError::ReviewStale {
-                what: format!("the PBX's settings could not be read for comparison ({e})"),
-            })?;
-        let certificate = pbx::read_certificate(&pbx.client).await?;
+        let settings_before = serde_json::to_value(&settings).map_err(|e| Error::ReviewStale {
+            what: format!("the PBX's settings could not be read for comparison ({e})"),
+        })?;
+        let certificate = crate::pbx_certificate::read_certificate::<Error>(&pbx.client).await?;
         let tenant_id = microsoft.summary().tenant_id.clone();
         let app_state = match microsoft.graph(&self.env, ctx, step) {
             Some(graph) => {
@@ -782,7 +696,7 @@ impl Wizard {
     }
 
     /// Step 8: make the changes the review showed, journaling each in the profile.
-    pub async fn apply(&mut self, ctx: &StepContext) -> Result<ApplyOutcome, WizardError> {
+    pub async fn apply(&mut self, ctx: &StepContext) -> Result<ApplyOutcome, Error> {
         self.begin(StepId::Apply)?;
         let (Some(pbx), Some(microsoft), Some(app), Some(sync), Some(review)) = (
             self.pbx.as_ref(),
@@ -791,7 +705,7 @@ impl Wizard {
             self.sync.as_ref(),
             self.review.as_ref(),
         ) else {
-            return Err(WizardError::OutOfOrder {
+            return Err(Error::OutOfOrder {
                 step: StepId::Apply,
                 needed: StepId::Review,
             });
@@ -840,7 +754,7 @@ impl Wizard {
 
     /// Step 9: wait until the PBX lists Microsoft 365 users, then run every doctor check and
     /// record the result in the profile.
-    pub async fn verify(&mut self, ctx: &StepContext) -> Result<DoctorReport, WizardError> {
+    pub async fn verify(&mut self, ctx: &StepContext) -> Result<DoctorReport, Error> {
         self.begin(StepId::Verify)?;
         let pbx = self.pbx_session()?;
         let microsoft = self.microsoft_context(StepId::Verify)?;
@@ -851,7 +765,7 @@ impl Wizard {
                     Some(graph) => GraphAccess::Client(Box::new(graph)),
                     None => GraphAccess::Guided,
                 };
-                Ok::<_, WizardError>(doctor::run_with(&self.profile, &pbx.client, graph, ctx).await)
+                Ok::<_, Error>(doctor::run_with(&self.profile, &pbx.client, graph, ctx).await)
             })
             .await?;
         sessions::save_pbx_refresh_token(
@@ -868,7 +782,7 @@ impl Wizard {
 }
 
 /// Automatic mode cannot go on when permissions must be granted and the admin may not.
-fn check_can_grant(microsoft: &MicrosoftContext, state: &AppState) -> Result<(), WizardError> {
+fn check_can_grant(microsoft: &MicrosoftContext, state: &AppState) -> Result<(), Error> {
     let summary = microsoft.summary();
     let missing: Vec<String> = state
         .missing_grants()
@@ -876,7 +790,7 @@ fn check_can_grant(microsoft: &MicrosoftContext, state: &AppState) -> Result<(),
         .map(|p| p.name.clone())
         .collect();
     if summary.can_grant_permissions == Some(false) && !missing.is_empty() {
-        return Err(WizardError::CannotGrant {
+        return Err(Error::CannotGrant {
             account: summary
                 .account
                 .clone()
@@ -890,13 +804,14 @@ fn check_can_grant(microsoft: &MicrosoftContext, state: &AppState) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::{MemorySecretStore, Secret, SecretKey, SecretKind};
+    use crate::profile::ProfileStore;
+    use crate::secrets::MemorySecretStore;
 
     fn assert_send<T: Send>(_: &T) {}
 
     /// The desktop shell runs steps as async commands, which must be `Send`.
     #[test]
-    fn the_wizard_and_its_step_futures_can_move_between_threads() -> Result<(), WizardError> {
+    fn the_wizard_and_its_step_futures_can_move_between_threads() -> Result<(), Error> {
         let dir = std::env::temp_dir().join("pbx365-never-written");
         let env = Arc::new(Environment::new(
             ProfileStore::at(&dir),
@@ -931,7 +846,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn steps_refuse_to_run_out_of_order() -> Result<(), WizardError> {
+    async fn steps_refuse_to_run_out_of_order() -> Result<(), Error> {
         let dir = std::env::temp_dir().join("pbx365-never-written-2");
         let env = Arc::new(Environment::new(
             ProfileStore::at(&dir),
@@ -943,7 +858,7 @@ mod tests {
         assert!(
             matches!(
                 refused,
-                Err(WizardError::OutOfOrder {
+                Err(Error::OutOfOrder {
                     step: StepId::Review,
                     needed: StepId::SyncOptions
                 })
@@ -953,35 +868,6 @@ mod tests {
         let state = wizard.state();
         assert!(state.completed.is_empty());
         assert_eq!(state.next, Some(StepId::ConnectPbx));
-        Ok(())
-    }
-
-    #[test]
-    fn forgetting_a_profile_removes_its_secrets_and_only_its_own()
-    -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
-        let secrets = Arc::new(MemorySecretStore::default());
-        let env = Environment::new(ProfileStore::at(dir.path()), secrets.clone());
-        for name in ["contoso", "fabrikam"] {
-            env.profiles.save(&Profile::new(name)?)?;
-            secrets.set(
-                &SecretKey::new(name, SecretKind::PbxPassword),
-                &Secret::new(format!("{name}-password")),
-            )?;
-        }
-        assert!(env.forget_profile("contoso")?);
-        assert!(env.profiles.load("contoso")?.is_none());
-        let left: Vec<String> = secrets
-            .values()
-            .iter()
-            .map(|s| s.expose().to_owned())
-            .collect();
-        assert_eq!(left, ["fabrikam-password"]);
-        assert!(env.profiles.load("fabrikam")?.is_some());
-        assert!(
-            !env.forget_profile("contoso")?,
-            "a second forget finds nothing"
-        );
         Ok(())
     }
 }

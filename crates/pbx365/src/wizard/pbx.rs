@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::certificate::{CertificateInfo, PbxCertificate};
+use crate::access::sessions;
+use crate::access::{Environment, Error};
 use crate::input::FieldError;
+use crate::pbx_certificate::{CertificateInfo, read_certificate};
 use crate::profile::PbxSettings;
-use crate::sessions;
-use crate::wizard::{Environment, WizardError};
 
 /// What the admin enters to connect to the PBX.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -96,7 +96,7 @@ fn trimmed(value: Option<&String>) -> Option<String> {
 }
 
 /// Address, CA and pin problems belong to their form fields.
-fn field_of(error: portsip::Error) -> WizardError {
+fn field_of(error: portsip::Error) -> Error {
     let field = match &error {
         portsip::Error::InvalidUrl { .. }
         | portsip::Error::InsecureUrl { .. }
@@ -104,20 +104,9 @@ fn field_of(error: portsip::Error) -> WizardError {
         portsip::Error::InvalidCa { .. } => "ca_pem",
         portsip::Error::InvalidFingerprint { .. } => "pin_sha256",
         portsip::Error::BadCredentials { .. } => "password",
-        _ => return WizardError::Pbx(error),
+        _ => return Error::Pbx(error),
     };
-    WizardError::Input(FieldError::new(field, error.to_string()))
-}
-
-/// The PBX's current certificate, or `None` when it has none yet.
-pub(crate) async fn read_certificate(
-    client: &portsip::Client,
-) -> Result<Option<PbxCertificate>, WizardError> {
-    match client.ms365_certificate().await {
-        Ok(file) => Ok(Some(PbxCertificate::from_pem(&file.pem)?)),
-        Err(portsip::Error::NotFound { .. }) => Ok(None),
-        Err(error) => Err(error.into()),
-    }
+    Error::Input(FieldError::new(field, error.to_string()))
 }
 
 /// Step 1. `profile` is the profile's name, for the saved sign-in.
@@ -125,7 +114,7 @@ pub(crate) async fn connect(
     env: &Environment,
     profile: &crate::profile::Profile,
     login: PbxLogin,
-) -> Result<PbxSession, WizardError> {
+) -> Result<PbxSession, Error> {
     let url = login.url.trim().to_owned();
     if url.is_empty() {
         return Err(FieldError::new(
@@ -155,7 +144,7 @@ pub(crate) async fn connect(
     let (client, signed_in, info) = match &password {
         Some(password) => {
             let client = sessions::pbx_client(&settings).map_err(|e| match e {
-                WizardError::Pbx(error) => field_of(error),
+                Error::Pbx(error) => field_of(error),
                 other => other,
             })?;
             // `/info` first: it needs no sign-in, so an unreachable PBX, a wrong port or an
@@ -175,7 +164,7 @@ pub(crate) async fn connect(
             let mut saved = profile.clone();
             saved.pbx = settings.clone();
             let (client, signed_in) = sessions::resume_pbx(env, &saved).await.map_err(|_| {
-                WizardError::Input(FieldError::new(
+                Error::Input(FieldError::new(
                     "password",
                     "Enter the PBX password: no saved PBX sign-in is usable for this profile.",
                 ))
@@ -186,7 +175,7 @@ pub(crate) async fn connect(
 
     let role = signed_in.role.clone().unwrap_or_default();
     if !is_admin(&role) {
-        return Err(WizardError::PbxRole {
+        return Err(Error::PbxRole {
             username: settings.username.clone(),
             role: role.to_string(),
         });
@@ -197,7 +186,7 @@ pub(crate) async fn connect(
     };
     let tenant = client.tenant().await?;
     let ms365 = client.ms365().await?;
-    let certificate = read_certificate(&client).await?;
+    let certificate = read_certificate::<Error>(&client).await?;
     let now = OffsetDateTime::now_utc();
     let summary = PbxSummary {
         api_url: client.base_url().to_string(),
@@ -226,7 +215,7 @@ pub(crate) async fn connect(
         certificate_valid: certificate.as_ref().is_some_and(|c| c.is_valid_at(now)),
     };
     if summary.redirect_uris.is_empty() {
-        return Err(WizardError::Pbx(portsip::Error::UnexpectedResponse {
+        return Err(Error::Pbx(portsip::Error::UnexpectedResponse {
             operation: "GET /ms365".to_owned(),
             reason: "it shows no redirect_uri; set the PBX's web domain first (it is part of the Redirect URI)".to_owned(),
         }));

@@ -8,12 +8,13 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::certificate::{CertificateInfo, PbxCertificate};
-use crate::features::{Feature, required_permissions};
+use crate::access::Error;
+use crate::features::{Feature, required_permissions, role_name};
+use crate::guided::{self, HandStep};
 use crate::input::FieldError;
+use crate::pbx_certificate::EXPIRY_WARNING_DAYS;
+use crate::pbx_certificate::{CertificateInfo, PbxCertificate};
 use crate::profile::{AppIdentity, CloudChoice};
-use crate::wizard::WizardError;
-use crate::wizard::guided::{self, HandStep};
 use crate::wizard::pbx::PbxSession;
 
 /// Step 3's input.
@@ -94,9 +95,6 @@ pub struct ConsentSummary {
     pub hand_steps: Vec<HandStep>,
 }
 
-/// Warn this long before the certificate expires (the first reminder threshold).
-pub(crate) const EXPIRY_WARNING_DAYS: i64 = 30;
-
 /// A required permission: its name and its app-role ID in this tenant's Graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Permission {
@@ -128,7 +126,7 @@ pub(crate) fn default_display_name(pbx: &PbxSession) -> String {
     format!("PortSIP PBX ({name})")
 }
 
-pub(crate) fn check_features(features: &BTreeSet<Feature>) -> Result<(), WizardError> {
+pub(crate) fn check_features(features: &BTreeSet<Feature>) -> Result<(), Error> {
     if features.is_empty() {
         return Err(FieldError::new(
             "features",
@@ -139,16 +137,6 @@ pub(crate) fn check_features(features: &BTreeSet<Feature>) -> Result<(), WizardE
     Ok(())
 }
 
-/// The name of a Graph app role, for messages.
-pub(crate) fn role_name(graph_sp: &entra::ServicePrincipal, role_id: &str) -> String {
-    graph_sp
-        .app_roles
-        .iter()
-        .find(|r| r.id.eq_ignore_ascii_case(role_id))
-        .and_then(|r| r.value.clone())
-        .unwrap_or_else(|| role_id.to_owned())
-}
-
 /// The app an unfinished apply created may not be visible yet (Entra replicates for seconds
 /// to minutes); treating it as gone would create a second app, so it is waited for.
 async fn wait_for_app(
@@ -156,7 +144,7 @@ async fn wait_for_app(
     remembered: &AppIdentity,
     policy: &entra::RetryPolicy,
     progress: &entra::ProgressFn,
-) -> Result<entra::Application, WizardError> {
+) -> Result<entra::Application, Error> {
     let locator = match &remembered.object_id {
         Some(object_id) => entra::AppLocator::ObjectId(object_id.clone()),
         None => entra::AppLocator::AppId(remembered.app_id.clone()),
@@ -191,7 +179,7 @@ pub(crate) async fn read_app_state(
     pbx: &PbxSession,
     tenant_id: &str,
     features: &BTreeSet<Feature>,
-) -> Result<AppState, WizardError> {
+) -> Result<AppState, Error> {
     let graph_sp = graph.graph_service_principal().await?;
     let names = required_permissions(features);
     let role_ids = entra::resolve_app_role_ids(&graph_sp, &names)?;

@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::certificate::PbxCertificate;
+use crate::access::{Environment, Error};
+use crate::guided::HandStep;
+use crate::pbx_certificate::PbxCertificate;
 use crate::profile::Mode;
 use crate::secrets::{SecretKey, SecretKind};
-use crate::wizard::guided::HandStep;
 use crate::wizard::plan::{
     AppRegistrationSummary, AppState, ConsentSummary, KeyAction, KeyPairSummary,
 };
-use crate::wizard::{Environment, WizardError};
 
 /// Where a change happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -141,9 +141,9 @@ pub(crate) fn settings_changes(
     before: &Value,
     desired: &portsip::model::Ms365SettingsUpdate,
     new_app: bool,
-) -> Result<Vec<Change>, WizardError> {
+) -> Result<Vec<Change>, Error> {
     let desired = serde_json::to_value(desired).map_err(|error| {
-        WizardError::Pbx(portsip::Error::Encoding {
+        Error::Pbx(portsip::Error::Encoding {
             operation: "POST /ms365".to_owned(),
             reason: error.to_string(),
         })
@@ -194,7 +194,7 @@ pub(crate) fn local_changes(
     mode: Mode,
     password: Option<&crate::secrets::Secret>,
     certificate_path: Option<&PathBuf>,
-) -> Result<Vec<Change>, WizardError> {
+) -> Result<Vec<Change>, Error> {
     let mut changes = Vec::new();
     if !profile_exists {
         changes.push(Change::action(
@@ -202,7 +202,7 @@ pub(crate) fn local_changes(
             format!("Create the profile \"{profile}\" (no secrets in it)."),
         ));
     }
-    let missing = |kind| -> Result<bool, WizardError> {
+    let missing = |kind| -> Result<bool, Error> {
         Ok(env.secrets.get(&SecretKey::new(profile, kind))?.is_none())
     };
     if missing(SecretKind::PbxRefreshToken)? {
@@ -296,7 +296,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_differing_settings_are_listed() -> Result<(), WizardError> {
+    fn only_differing_settings_are_listed() -> Result<(), Error> {
         let before = json!({
             "national_cloud": "GLOBAL", "directory_id": "d", "application_id": "a",
             "sync_time": "0 0 * * *", "redirect_uri": "https://pbx/cb",
@@ -307,7 +307,7 @@ mod tests {
             "sync_time": "30 2 * * *",
             "users": {"enabled": true, "sync_type": "ALL", "selected_users": []}
         }))
-        .map_err(|e| WizardError::Input(crate::input::FieldError::new("x", e.to_string())))?;
+        .map_err(|e| Error::Input(crate::input::FieldError::new("x", e.to_string())))?;
         let changes = settings_changes(&before, &desired, false)?;
         let summaries: Vec<&str> = changes.iter().map(|c| c.summary.as_str()).collect();
         assert_eq!(

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AppRegistrationInput, ApplyOutcome, Environment, GuidedIds, KeyPairInput, MicrosoftSignIn,
-    PbxLogin, Review, Wizard, WizardError,
+    AppRegistrationInput, ApplyOutcome, Environment, Error, GuidedIds, KeyPairInput,
+    MicrosoftSignIn, PbxLogin, Review, Wizard,
 };
 use crate::doctor::DoctorReport;
 use crate::profile::SyncOptions;
@@ -49,7 +49,7 @@ pub async fn run_setup(
     request: SetupRequest,
     confirm: impl FnOnce(&Review) -> bool,
     ctx: &StepContext,
-) -> Result<SetupOutcome, WizardError> {
+) -> Result<SetupOutcome, Error> {
     let mut wizard = Wizard::open(env, &request.profile)?;
     wizard.connect_pbx(request.pbx, ctx).await?;
     match request.microsoft {

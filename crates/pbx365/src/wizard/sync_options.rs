@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
+use crate::access::Error;
+use crate::access::sessions::national_cloud;
 use crate::features::Feature;
 use crate::input::{FieldError, check_extension, check_user_principal_name};
 use crate::profile::{CloudChoice, SyncOptions, UserScope};
 use crate::progress::{StepContext, StepId};
 use crate::schedule::{Schedule, format_run};
-use crate::sessions::national_cloud;
 use crate::time_zone;
-use crate::wizard::WizardError;
 
 /// What step 6 accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -87,7 +87,7 @@ pub(crate) async fn check(
     options: SyncOptions,
     timezone: Option<String>,
     ctx: &StepContext,
-) -> Result<SyncOptionsSummary, WizardError> {
+) -> Result<SyncOptionsSummary, Error> {
     let schedule = Schedule::parse(&options.sync_time)?;
     let mut checked = SyncOptions {
         sync_time: schedule.expression().to_owned(),
@@ -138,7 +138,7 @@ pub(crate) async fn check(
 async fn taken_extensions(
     client: &portsip::Client,
     ctx: &StepContext,
-) -> Result<std::collections::HashMap<String, String>, WizardError> {
+) -> Result<std::collections::HashMap<String, String>, Error> {
     let mut taken = std::collections::HashMap::new();
     let mut users = std::pin::pin!(client.users(&portsip::model::UserQuery::default()));
     let mut read = 0u32;
@@ -282,7 +282,7 @@ mod tests {
     }
 
     #[test]
-    fn next_runs_are_the_pbx_wall_clock_times() -> Result<(), WizardError> {
+    fn next_runs_are_the_pbx_wall_clock_times() -> Result<(), Error> {
         let nightly = Schedule::parse("30 2 * * *")?;
         // 01:00 UTC is 02:00 in Berlin: tonight's 02:30 there is still to come.
         let now = time::macros::datetime!(2026-11-23 01:00 UTC);

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
+use crate::access::{Environment, Error};
 use crate::profile::Mode;
 use crate::progress::{StepContext, StepId};
-use crate::wizard::{Environment, WizardError};
 
 /// The PBX's answer means Entra has not caught up yet (a new app, key or grant).
 fn is_replication_lag(error: &portsip::Error) -> bool {
@@ -27,7 +27,7 @@ pub(crate) async fn wait_for_listing(
     client: &portsip::Client,
     mode: Mode,
     ctx: &StepContext,
-) -> Result<(), WizardError> {
+) -> Result<(), Error> {
     let step = StepId::Verify;
     let budget = env.verify_budget;
     let mut waited = Duration::ZERO;
@@ -46,9 +46,9 @@ pub(crate) async fn wait_for_listing(
             return Ok(());
         }
         if waited >= budget {
-            return Err(WizardError::NotVerified {
+            return Err(Error::NotVerified {
                 seconds: waited.as_secs(),
-                last: crate::wizard::error::sentence(&error.to_string()),
+                last: crate::access::sentence(&error.to_string()),
                 hint: match mode {
                     Mode::Guided => "Finish the steps in the Entra admin center (upload public_key.pem, grant admin consent), then verify again.".to_owned(),
                     Mode::Auto => "Entra may still be replicating the app or its certificate: wait a few minutes and verify again (pbx365 doctor).".to_owned(),

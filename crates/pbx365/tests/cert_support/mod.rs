@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use entra::{Authenticator, CertificateKey, Cloud, GraphClient, RetryPolicy, SignInOptions};
+use pbx365::Environment;
+use pbx365::access::sessions::ProfileTokenStore;
 use pbx365::certificate::lifecycle::{
     Clock, Notification, Notifier, NotifyError, RotationEvent, RotationSink, SystemClock,
 };
@@ -18,8 +20,6 @@ use pbx365::profile::{
     AppIdentity, CloudChoice, MicrosoftSettings, Mode, PbxSettings, Profile, ProfileStore,
 };
 use pbx365::secrets::{MemorySecretStore, Secret, SecretKey, SecretKind, SecretStore};
-use pbx365::sessions::ProfileTokenStore;
-use pbx365::wizard::Environment;
 use portsip::model::{Ms365App, Ms365SettingsUpdate, NationalCloud};
 use time::OffsetDateTime;
 

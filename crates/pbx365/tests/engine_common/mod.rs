@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use pbx365::Environment;
 use pbx365::features::Feature;
 use pbx365::profile::{CloudChoice, ProfileStore, SyncOptions};
 use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
 use pbx365::secrets::MemorySecretStore;
 use pbx365::wizard::{
-    AppRegistrationInput, Environment, KeyPairInput, MicrosoftSignIn, PbxLogin, SignInMethod,
-    Wizard,
+    AppRegistrationInput, KeyPairInput, MicrosoftSignIn, PbxLogin, SignInMethod, Wizard,
 };
 use reqwest::header::LOCATION;
 use url::Url;

@@ -92,9 +92,9 @@ impl World {
 
     pub fn engine(&self) -> SyncEngine {
         SyncEngine::new(Arc::clone(&self.store), PROFILE).with_options(RunOptions {
-            retry: pbx365::sync::RetryPolicy {
+            retry: pbx365::access::retry::RetryPolicy {
                 first_backoff: Duration::from_millis(20),
-                ..pbx365::sync::RetryPolicy::default()
+                ..pbx365::access::retry::RetryPolicy::default()
             },
             ..RunOptions::default()
         })

@@ -6,10 +6,10 @@ use super::clock::Clock;
 use super::rotation::journal::{RotationStep, journal_path};
 use super::rotation::{Rotation, RotationError, RotationSink, RotationTarget};
 use super::status::{AppSource, CertificateState, CertificateStatus, check};
-use crate::certificate::rfc3339;
+use crate::access::sessions;
+use crate::access::{Environment, Error};
+use crate::pbx_certificate::rfc3339;
 use crate::profile::{Mode, Profile};
-use crate::sessions;
-use crate::wizard::{Environment, WizardError};
 
 /// A profile signed in to its PBX and, in automatic mode, to Microsoft.
 #[derive(Debug)]
@@ -27,7 +27,7 @@ pub struct ProfileConnection {
 pub async fn connect_profile(
     env: &Environment,
     profile: &Profile,
-) -> Result<ProfileConnection, WizardError> {
+) -> Result<ProfileConnection, Error> {
     let (pbx, _) = sessions::resume_pbx(env, profile).await?;
     let (graph, graph_unavailable) = match profile.microsoft.mode {
         Mode::Guided => (None, None),
@@ -45,10 +45,7 @@ pub async fn connect_profile(
 }
 
 /// [`connect_profile`] for the saved profile named `name`.
-pub async fn connect_saved(
-    env: &Environment,
-    name: &str,
-) -> Result<ProfileConnection, WizardError> {
+pub async fn connect_saved(env: &Environment, name: &str) -> Result<ProfileConnection, Error> {
     connect_profile(env, &env.profiles.require(name)?).await
 }
 

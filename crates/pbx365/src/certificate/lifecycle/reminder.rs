@@ -315,8 +315,8 @@ impl Reminders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::certificate::CertificateInfo;
     use crate::certificate::lifecycle::status::AppMatch;
+    use crate::pbx_certificate::CertificateInfo;
 
     #[test]
     fn only_a_broken_integration_is_urgent() {

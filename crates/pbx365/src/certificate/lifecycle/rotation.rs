@@ -28,10 +28,10 @@ use super::clock::Clock;
 use super::status::{PbxEvidence, read_pbx};
 use super::sync_window::{SYNC_WARNING_WINDOW, sync_soon_warning};
 use crate::atomic_file;
-use crate::certificate::{CertificateInfo, PbxCertificate, rfc3339};
+use crate::guided::{HandStep, PortalPage, certificate_step, portal_link};
+use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
 use crate::profile::{CloudChoice, Mode};
 use crate::run_lock::{Activity, RunLock};
-use crate::wizard::guided::{HandStep, PortalPage, certificate_step, portal_link};
 
 /// Where the app's certificates are changed.
 #[derive(Debug, Clone, Copy)]
@@ -773,7 +773,7 @@ impl Rotation<'_> {
                     link: Some(portal_link(cloud, app_id, PortalPage::Certificates)),
                     copy: to_remove
                         .iter()
-                        .map(|t| crate::wizard::guided::CopyValue {
+                        .map(|t| crate::guided::CopyValue {
                             label: "Old thumbprint".to_owned(),
                             value: t.clone(),
                         })

@@ -11,7 +11,7 @@ use time::format_description::well_known::Rfc3339;
 use ts_rs::TS;
 
 use super::clock::Clock;
-use crate::certificate::{CertificateInfo, PbxCertificate, rfc3339};
+use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
 
 /// Days before expiry at which the admin is reminded, most distant first.
 pub const REMINDER_DAYS: [u32; 4] = [30, 14, 7, 1];

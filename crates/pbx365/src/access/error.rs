@@ -1,11 +1,11 @@
 //! Everything a wizard step can fail with. Each renders as a sentence that says what happened
-//! and what to do; [`WizardError::report`] is the form the UI receives.
+//! and what to do; [`Error::report`] is the form the UI receives.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::certificate::CertificateError;
 use crate::input::FieldError;
+use crate::pbx_certificate::CertificateError;
 use crate::profile::{ApplyStep, ProfileError};
 use crate::progress::{Cancelled, StepId};
 use crate::schedule::ScheduleError;
@@ -13,7 +13,7 @@ use crate::secrets::SecretError;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum WizardError {
+pub enum Error {
     /// A value the admin typed; nothing was sent or written.
     #[error("{0}")]
     Input(#[from] FieldError),
@@ -84,7 +84,7 @@ pub enum WizardError {
     ApplyFailed {
         step: ApplyStep,
         #[source]
-        source: Box<WizardError>,
+        source: Box<Error>,
     },
 
     #[error(transparent)]
@@ -137,36 +137,36 @@ pub struct ErrorReport {
     pub apply_step: Option<ApplyStep>,
 }
 
-impl WizardError {
+impl Error {
     pub fn code(&self) -> &'static str {
         match self {
-            WizardError::Input(_) => "input",
-            WizardError::Pbx(_) => "pbx",
-            WizardError::PbxRole { .. } => "pbx-role",
-            WizardError::Microsoft(_) => "microsoft",
-            WizardError::SignInDeclined => "sign-in-declined",
-            WizardError::SignInTimedOut { .. } => "sign-in-timed-out",
-            WizardError::CannotGrant { .. } => "cannot-grant",
-            WizardError::OutOfOrder { .. } => "out-of-order",
-            WizardError::Cancelled(_) => "cancelled",
-            WizardError::PbxGone { .. } => "pbx-gone",
-            WizardError::ReviewStale { .. } => "review-stale",
-            WizardError::ApplyFailed { .. } => "apply-failed",
-            WizardError::Profile(_) => "profile",
-            WizardError::Secret(_) => "keyring",
-            WizardError::Certificate(_) => "certificate",
-            WizardError::Schedule(_) => "schedule",
-            WizardError::File(_) => "file",
-            WizardError::NotVerified { .. } => "not-verified",
+            Error::Input(_) => "input",
+            Error::Pbx(_) => "pbx",
+            Error::PbxRole { .. } => "pbx-role",
+            Error::Microsoft(_) => "microsoft",
+            Error::SignInDeclined => "sign-in-declined",
+            Error::SignInTimedOut { .. } => "sign-in-timed-out",
+            Error::CannotGrant { .. } => "cannot-grant",
+            Error::OutOfOrder { .. } => "out-of-order",
+            Error::Cancelled(_) => "cancelled",
+            Error::PbxGone { .. } => "pbx-gone",
+            Error::ReviewStale { .. } => "review-stale",
+            Error::ApplyFailed { .. } => "apply-failed",
+            Error::Profile(_) => "profile",
+            Error::Secret(_) => "keyring",
+            Error::Certificate(_) => "certificate",
+            Error::Schedule(_) => "schedule",
+            Error::File(_) => "file",
+            Error::NotVerified { .. } => "not-verified",
         }
     }
 
     /// The input field at fault, if any.
     pub fn field(&self) -> Option<&str> {
         match self {
-            WizardError::Input(error) => Some(&error.field),
-            WizardError::Schedule(_) => Some("sync_time"),
-            WizardError::ApplyFailed { source, .. } => source.field(),
+            Error::Input(error) => Some(&error.field),
+            Error::Schedule(_) => Some("sync_time"),
+            Error::ApplyFailed { source, .. } => source.field(),
             _ => None,
         }
     }
@@ -177,16 +177,16 @@ impl WizardError {
             message: self.to_string(),
             field: self.field().map(str::to_owned),
             apply_step: match self {
-                WizardError::ApplyFailed { step, .. } => Some(*step),
+                Error::ApplyFailed { step, .. } => Some(*step),
                 _ => None,
             },
         }
     }
 
-    /// The error of the step itself, unwrapping [`WizardError::ApplyFailed`].
-    pub fn root(&self) -> &WizardError {
+    /// The error of the step itself, unwrapping [`Error::ApplyFailed`].
+    pub fn root(&self) -> &Error {
         match self {
-            WizardError::ApplyFailed { source, .. } => source.root(),
+            Error::ApplyFailed { source, .. } => source.root(),
             other => other,
         }
     }
@@ -196,14 +196,14 @@ impl WizardError {
 const CONSENT_DECLINED: u32 = 65004;
 
 /// Maps Entra's sign-in failures to the wizard's own, clearer ones.
-pub(crate) fn from_sign_in(error: entra::EntraError) -> WizardError {
+pub(crate) fn from_sign_in(error: entra::EntraError) -> Error {
     match &error {
-        entra::EntraError::Declined => WizardError::SignInDeclined,
-        entra::EntraError::TimedOut { after, .. } => WizardError::SignInTimedOut {
+        entra::EntraError::Declined => Error::SignInDeclined,
+        entra::EntraError::TimedOut { after, .. } => Error::SignInTimedOut {
             seconds: after.as_secs(),
         },
-        _ if error.aadsts_code() == Some(CONSENT_DECLINED) => WizardError::SignInDeclined,
-        _ => WizardError::Microsoft(error),
+        _ if error.aadsts_code() == Some(CONSENT_DECLINED) => Error::SignInDeclined,
+        _ => Error::Microsoft(error),
     }
 }
 
@@ -219,9 +219,9 @@ mod tests {
 
     #[test]
     fn reports_carry_code_field_and_step() {
-        let error = WizardError::ApplyFailed {
+        let error = Error::ApplyFailed {
             step: ApplyStep::Consent,
-            source: Box::new(WizardError::Input(FieldError::new("x", "bad x"))),
+            source: Box::new(Error::Input(FieldError::new("x", "bad x"))),
         };
         let report = error.report();
         assert_eq!(report.code, "apply-failed");

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
+use crate::access::{Environment, Error};
 use crate::profile::{CloudChoice, PbxSettings, Profile};
 use crate::secrets::{Secret, SecretKey, SecretKind, SecretStore};
-use crate::wizard::{Environment, WizardError};
 
 /// A PBX client for the profile's PBX with its TLS settings, not signed in.
-pub fn pbx_client(settings: &PbxSettings) -> Result<portsip::Client, WizardError> {
+pub fn pbx_client(settings: &PbxSettings) -> Result<portsip::Client, Error> {
     let mut builder = portsip::Client::builder(&settings.url);
     if let Some(pem) = &settings.ca_pem {
         builder = builder.ca_pem(pem.as_bytes());
@@ -28,7 +28,7 @@ pub async fn save_pbx_refresh_token(
     secrets: &dyn SecretStore,
     profile: &str,
     client: &portsip::Client,
-) -> Result<(), WizardError> {
+) -> Result<(), Error> {
     if let Some(token) = client.refresh_token().await {
         secrets.set(
             &SecretKey::new(profile, SecretKind::PbxRefreshToken),
@@ -49,7 +49,7 @@ pub async fn save_pbx_refresh_token(
 pub async fn resume_pbx(
     env: &Environment,
     profile: &Profile,
-) -> Result<(portsip::Client, portsip::SignedIn), WizardError> {
+) -> Result<(portsip::Client, portsip::SignedIn), Error> {
     let turn = resume_turn(env, &profile.name);
     let _turn = turn.lock().await;
     let client = pbx_client(&profile.pbx)?;
@@ -96,11 +96,11 @@ pub async fn resume_pbx(
         }
         None => Err(refusal.map_or_else(
             || {
-                WizardError::Pbx(portsip::Error::SessionExpired {
+                Error::Pbx(portsip::Error::SessionExpired {
                     reason: "no PBX sign-in is saved for this profile".to_owned(),
                 })
             },
-            WizardError::Pbx,
+            Error::Pbx,
         )),
     }
 }
@@ -124,12 +124,12 @@ fn is_session_refusal(error: &portsip::Error) -> bool {
 }
 
 /// The entra cloud of a profile's choice.
-pub fn entra_cloud(choice: &CloudChoice) -> Result<entra::Cloud, WizardError> {
+pub fn entra_cloud(choice: &CloudChoice) -> Result<entra::Cloud, Error> {
     match choice {
         CloudChoice::Global => Ok(entra::Cloud::Global),
         CloudChoice::China => Ok(entra::Cloud::China),
         CloudChoice::Custom { authority } => entra::Cloud::custom(authority).map_err(|error| {
-            WizardError::Input(crate::input::FieldError::new(
+            Error::Input(crate::input::FieldError::new(
                 "authority",
                 format!(
                     "The Microsoft authority \"{authority}\" cannot be used: {error}. Choose global or china, or give an https:// authority URL."
@@ -209,7 +209,7 @@ pub(crate) const MICROSOFT_TOKEN_KEY: &str = "microsoft";
 pub async fn resume_graph(
     env: &Environment,
     profile: &Profile,
-) -> Result<entra::GraphClient, WizardError> {
+) -> Result<entra::GraphClient, Error> {
     let tenant = profile
         .microsoft
         .tenant_id

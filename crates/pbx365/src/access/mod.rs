@@ -1,0 +1,13 @@
+//! The ground the wizard, sync, doctor and certificate lifecycle stand on: the host
+//! [`Environment`], the [`Error`] every action reports, signing in again from what a profile and
+//! the keyring hold ([`sessions`]), and the policy for riding out passing trouble ([`retry`]).
+//! Nothing in here knows any of those four; each of them depends only downward, on this.
+
+mod environment;
+mod error;
+pub mod retry;
+pub mod sessions;
+
+pub use self::environment::Environment;
+pub use self::error::{Error, ErrorReport};
+pub(crate) use self::error::{from_sign_in, sentence};
