@@ -104,6 +104,9 @@ pub(crate) struct AuthState {
     pub(crate) role: Option<Role>,
     /// Present only with [`PasswordRetention::KeepInMemory`].
     pub(crate) kept: Option<Credentials>,
+    /// The refresh token in `tokens` is new and the session sink has not taken it yet: no
+    /// request may use these tokens until it has.
+    pub(crate) unkept: bool,
 }
 
 /// What a successful sign-in tells the caller.

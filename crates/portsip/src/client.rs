@@ -1,8 +1,14 @@
 //! The client: its configuration and the typed request helpers the endpoint modules use.
-//! The session lives in [`session`], the request pipeline in [`transport`].
+//! The session lives in [`session`], the request pipeline in [`transport`], what it retries
+//! in [`retry`] and what each endpoint is in [`endpoints`].
 
+mod body;
+mod endpoints;
+mod retry;
 mod session;
 mod transport;
+
+pub use retry::RetryPolicy;
 
 use std::fmt;
 use std::sync::Arc;
@@ -20,12 +26,13 @@ use crate::auth::AuthState;
 use crate::base_url::parse_base_url;
 use crate::paging::{MAX_PAGE_SIZE, clamp_page_size};
 use crate::rejection::Purpose;
+use crate::session_sink::SessionSink;
 use crate::tls::{ExtraCa, Sha256Fingerprint, client_config};
+use retry::RetryObserver;
 use transport::error_chain;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const DEFAULT_RATE_LIMIT_RETRIES: u32 = 3;
 
 /// Configures a [`Client`].
 ///
@@ -51,7 +58,19 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     page_size: u8,
-    rate_limit_retries: u32,
+    retry: RetryPolicy,
+    on_retry: Option<RetryObserver>,
+    sink: Option<Sink>,
+}
+
+/// The [`SessionSink`], with a `Debug` that says only that there is one.
+#[derive(Clone)]
+struct Sink(Arc<dyn SessionSink>);
+
+impl fmt::Debug for Sink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionSink")
+    }
 }
 
 impl ClientBuilder {
@@ -63,7 +82,9 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             page_size: MAX_PAGE_SIZE,
-            rate_limit_retries: DEFAULT_RATE_LIMIT_RETRIES,
+            retry: RetryPolicy::default(),
+            on_retry: None,
+            sink: None,
         }
     }
 
@@ -86,7 +107,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Gives up on a request after this long (default 30 s).
+    /// Gives up on one attempt of a request after this long, reading the answer included
+    /// (default 30 s). A timed-out attempt may be retried within the
+    /// [`retry_policy`](Self::retry_policy)'s budget.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -104,10 +127,24 @@ impl ClientBuilder {
         self
     }
 
-    /// How many times a request refused with HTTP 429 is retried after the PBX's
-    /// `Retry-After` (default 3; 0 turns retrying off).
-    pub fn rate_limit_retries(mut self, retries: u32) -> Self {
-        self.rate_limit_retries = retries;
+    /// How requests are retried through throttling, server errors and broken connections
+    /// (default [`RetryPolicy::default`]; [`RetryPolicy::NEVER`] turns retrying off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Calls `observer` before each pause between attempts, with its length and the failure
+    /// it waits out, e.g. to show "The PBX is busy, retrying in 4 s". It runs on the
+    /// request's task, so it should return quickly.
+    pub fn on_retry(mut self, observer: impl Fn(Duration, &Error) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(RetryObserver(Arc::new(observer)));
+        self
+    }
+
+    /// Hands every new refresh token to `sink` before it is used; see [`SessionSink`].
+    pub fn session_sink(mut self, sink: Arc<dyn SessionSink>) -> Self {
+        self.sink = Some(Sink(sink));
         self
     }
 
@@ -133,7 +170,9 @@ impl ClientBuilder {
                 base,
                 auth: tokio::sync::Mutex::new(AuthState::default()),
                 page_size: self.page_size,
-                rate_limit_retries: self.rate_limit_retries,
+                retry: self.retry,
+                on_retry: self.on_retry,
+                sink: self.sink.map(|sink| sink.0),
             }),
         })
     }
@@ -150,7 +189,9 @@ struct Inner {
     base: Url,
     auth: tokio::sync::Mutex<AuthState>,
     page_size: u8,
-    rate_limit_retries: u32,
+    retry: RetryPolicy,
+    on_retry: Option<RetryObserver>,
+    sink: Option<Arc<dyn SessionSink>>,
 }
 
 impl fmt::Debug for Client {

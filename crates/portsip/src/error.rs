@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::model::Role;
+use crate::server_text::{MAX_QUOTED_CHARS, clean};
 use crate::string_enum::string_enum;
 
 /// A failed PBX operation. `Display` is a complete sentence: what happened and what to do.
@@ -128,10 +129,11 @@ pub enum Error {
         message: Option<String>,
     },
 
-    /// HTTP 429 that outlasted the client's retries.
+    /// HTTP 429 that outlasted the client's retry budget (or asked for a longer wait than
+    /// was left of it).
     #[error(
-        "The PBX is limiting how fast it accepts requests and still refused after several \
-         retries. Wait {} and try again.",
+        "The PBX is limiting how fast it accepts requests (HTTP 429) and did not accept this one \
+         in the time pbx365 waits. Wait {} and try again.",
         wait_phrase(*.retry_after)
     )]
     RateLimited {
@@ -216,6 +218,43 @@ pub enum Error {
         reason: String,
     },
 
+    /// An answer larger than this client reads for its kind; reading stopped at the limit, so
+    /// a broken or hostile server cannot fill this computer's memory.
+    #[error(
+        "The PBX's answer to {operation} ({url}) is larger than the {} this client accepts for \
+         {what}, so it was not read. Check that the address points to the REST API of a \
+         PortSIP PBX; if it does, the PBX is misbehaving: check its logs or tell its operator.",
+        size_phrase(*.limit)
+    )]
+    ResponseTooLarge {
+        /// Method and path, e.g. `GET /ms365/certificate`.
+        operation: String,
+        /// The URL that was requested.
+        url: String,
+        /// What kind of answer was expected, e.g. "a JSON answer" or "a certificate file".
+        what: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
+
+    /// The PBX issued a new refresh token and the client's [`SessionSink`](crate::SessionSink)
+    /// could not keep it. PortSIP refresh tokens are single-use, so the saved one no longer
+    /// works; the call stopped rather than go on with a session nobody could resume. The
+    /// client still holds the new token and offers it to the sink again before its next
+    /// request; nothing is sent with it until the sink has taken it.
+    #[error(
+        "The PBX renewed the sign-in, but the new sign-in could not be saved ({}). The call was \
+         stopped so that the saved sign-in is not left behind with a token the PBX no longer \
+         accepts. Check that the system's keyring (credential store) is unlocked and \
+         writable, then try again; if it is not fixed, you will have to sign in to the PBX \
+         again.",
+        .reason.trim().trim_end_matches('.')
+    )]
+    SessionNotKept {
+        /// Why the sink refused it.
+        reason: String,
+    },
+
     /// A 2xx answer this client cannot read.
     #[error(
         "The PBX answered {operation} with something this client does not understand \
@@ -288,11 +327,27 @@ pub enum NetworkFailure {
 }
 
 /// PortSIP's own words, quoted inside one of our sentences; its final period is dropped because
-/// our sentence goes on after it.
+/// our sentence goes on after it. Cleaned again here, as the fields are public and may be
+/// filled by other code than this crate's.
 fn said(message: Option<&str>) -> String {
-    match message.map(|m| m.trim().trim_end_matches('.')) {
+    let message = message.map(quoted);
+    match message.as_deref().map(|m| m.trim().trim_end_matches('.')) {
         Some(message) if !message.is_empty() => format!(": {message}"),
         _ => String::new(),
+    }
+}
+
+/// Server text fit to quote: no control characters, at most a few hundred characters.
+fn quoted(text: &str) -> String {
+    clean(text, MAX_QUOTED_CHARS)
+}
+
+fn size_phrase(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    match bytes {
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b >= 1024 && b % 1024 == 0 => format!("{} KiB", b / 1024),
+        b => format!("{b} bytes"),
     }
 }
 
@@ -322,17 +377,21 @@ fn forbidden_sentence(role: Option<&Role>, operation: &str, message: Option<&str
 }
 
 fn validation_sentence(field: Option<&str>, message: &str, problems: &[FieldProblem]) -> String {
+    let message = quoted(message);
+    let message = message.trim_end_matches('.');
     let mut sentence = match field {
         Some(field) => format!("The PBX rejected the value of `{field}`: {message}."),
         None => format!("The PBX rejected the request: {message}."),
     };
     for problem in problems.iter().skip(1) {
+        let message = quoted(&problem.message);
+        let message = message.trim_end_matches('.');
         match &problem.field {
             Some(field) => {
-                let _ = write!(sentence, " Also `{field}`: {}.", problem.message);
+                let _ = write!(sentence, " Also `{field}`: {message}.");
             }
             None => {
-                let _ = write!(sentence, " Also: {}.", problem.message);
+                let _ = write!(sentence, " Also: {message}.");
             }
         }
     }
@@ -384,8 +443,9 @@ fn network_sentence(url: &str, failure: &NetworkFailure, detail: &str) -> String
              DNS or VPN."
         ),
         NetworkFailure::Other => format!(
-            "Could not talk to the PBX at {url} ({detail}). Check the address and this \
-             computer's network connection."
+            "Could not talk to the PBX at {url} ({}). Check the address and this computer's \
+             network connection.",
+            quoted(detail)
         ),
     }
 }
@@ -417,11 +477,13 @@ fn redirected_sentence(
 }
 
 fn tls_sentence(subject: Option<&str>, sha256: Option<&str>, reason: &str) -> String {
+    // The subject is whatever the server's certificate says.
+    let subject = subject.map_or_else(|| "unreadable".to_owned(), quoted);
+    let reason = quoted(reason);
     match sha256 {
         Some(sha256) => format!(
-            "The PBX's certificate is not trusted (subject {}, SHA-256 {sha256}): {reason}. If \
-             you trust it, pass its CA with --ca-file or pin the fingerprint.",
-            subject.unwrap_or("unreadable")
+            "The PBX's certificate is not trusted (subject {subject}, SHA-256 {sha256}): \
+             {reason}. If you trust it, pass its CA with --ca-file or pin the fingerprint."
         ),
         None => format!(
             "The secure (TLS) connection to the PBX failed: {reason}. Check that the address \

@@ -30,7 +30,15 @@
 //!   fingerprint ([`Error::Tls`]).
 //! - **Session**: the access token is refreshed shortly before it expires and once after a
 //!   401; if the refresh token is refused, the client signs in again only when it was allowed
-//!   to keep the password ([`PasswordRetention`]).
+//!   to keep the password ([`PasswordRetention`]). Each new (single-use) refresh token goes to
+//!   an optional [`SessionSink`] before it is used, so the saved sign-in is always the newest.
+//! - **Retries**: every request rides out throttling, server errors and broken connections
+//!   within a time budget ([`RetryPolicy`]); requests that create something are sent again
+//!   only when the PBX certainly did not apply them.
+//! - **Hostile servers**: answers are read up to a limit per kind (JSON 8 MiB, the unpaged
+//!   Microsoft 365 user list 64 MiB, certificates 256 KiB, error answers 64 KiB) within the
+//!   request's time-out; server text quoted in errors is parsed into code and message, cut
+//!   to a few hundred characters and stripped of control characters and escape sequences.
 //! - **Errors**: [`Error`]; each renders as a sentence an administrator can act on.
 //! - **Logs**: every request is a `pbx_request` tracing span (method, path) with its status
 //!   and duration; no body, password or token is ever logged.
@@ -45,13 +53,16 @@ pub mod model;
 mod paging;
 mod rejection;
 mod secret;
+mod server_text;
+mod session_sink;
 mod string_enum;
 mod tls;
 
 pub use api::CertificateFile;
 pub use auth::{Credentials, PasswordRetention, SignedIn};
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, RetryPolicy};
 pub use error::{Error, ErrorCode, FieldProblem, NetworkFailure};
 pub use paging::MAX_PAGE_SIZE;
 pub use secret::Secret;
+pub use session_sink::{SessionSink, SinkError};
 pub use tls::Sha256Fingerprint;

@@ -4,7 +4,12 @@
 //! the offending field in prose, so the field is recovered by looking for the names of the
 //! fields that were sent (`users.starting_extension_number`, `sync_time`, …), then for a quoted
 //! identifier or one after "field"/"parameter". Messages are kept as PortSIP wrote them,
-//! except that any password, PIN or token that was sent is blanked out of them.
+//! except that any password, PIN or token that was sent is blanked out of them, and that they
+//! are cut to a few hundred characters and stripped of control characters ([`server_text`]).
+//! Bodies in other formats (Graph's `{"error":{"code","message"}}`, OAuth's, problem details)
+//! give their code and message; JSON itself is never quoted.
+//!
+//! [`server_text`]: crate::server_text
 
 use std::time::Duration;
 
@@ -13,6 +18,7 @@ use serde_json::Value;
 
 use crate::error::{ErrorCode, FieldProblem};
 use crate::model::Role;
+use crate::server_text::{ForeignError, MAX_QUOTED_CHARS, clean, clean_code, plain_text};
 use crate::{Error, Secret};
 
 /// Request body keys whose values are secrets and must not be echoed back in errors.
@@ -24,9 +30,6 @@ const SECRET_KEYS: [&str; 6] = [
     "access_token",
     "token",
 ];
-
-/// Longest PortSIP text quoted in an error when the body is not in PortSIP's format.
-const MAX_QUOTED_TEXT: usize = 300;
 
 /// What the request was for: decides how a 401/403 reads.
 #[derive(Debug, Clone)]
@@ -108,11 +111,7 @@ pub(crate) fn error_from_answer(
             Error::Rejected {
                 operation: exchange.operation.to_owned(),
                 status,
-                code: answer
-                    .problems
-                    .into_iter()
-                    .next()
-                    .map_or(ErrorCode::Unknown, |problem| problem.code),
+                code: answer.code(),
                 message: answer.summary,
             }
         }
@@ -152,81 +151,96 @@ struct ErrorEntry {
 #[derive(Debug, Default)]
 struct Answer {
     problems: Vec<FieldProblem>,
-    /// The first problem's message, or the body's text when it is not PortSIP's format.
+    /// The code of a body in another format than PortSIP's (e.g. Graph's `error.code`).
+    foreign_code: Option<ErrorCode>,
+    /// The first problem's message, or what a body in another format says.
     summary: Option<String>,
 }
 
 impl Answer {
+    /// Every text taken from the body is scrubbed of the secrets that were sent first (so a
+    /// cut cannot leave half a secret behind), then cleaned and shortened for display.
     fn read(body: &[u8], sent: Option<&Value>) -> Self {
         let secrets = sent.map(secret_values).unwrap_or_default();
-        let known_fields = sent.map(field_paths).unwrap_or_default();
-        let entries = serde_json::from_slice::<ErrorBody>(body)
+        let quote = |text: &str| clean(&scrub(text, &secrets), MAX_QUOTED_CHARS);
+        let Ok(json) = serde_json::from_slice::<Value>(body) else {
+            let text = String::from_utf8_lossy(body);
+            return Self {
+                summary: plain_text(&scrub(&text, &secrets)),
+                ..Self::default()
+            };
+        };
+        let entries = ErrorBody::deserialize(&json)
             .ok()
             .and_then(|body| body.errors)
-            .unwrap_or_default();
+            .filter(|entries| !entries.is_empty());
+        let Some(entries) = entries else {
+            let foreign = ForeignError::read(&json);
+            return Self {
+                problems: Vec::new(),
+                foreign_code: foreign.code.as_deref().map(ErrorCode::from),
+                summary: foreign
+                    .message
+                    .map(|message| quote(&message))
+                    .filter(|message| !message.is_empty()),
+            };
+        };
+        let known_fields = sent.map(field_paths).unwrap_or_default();
         let problems: Vec<FieldProblem> = entries
             .into_iter()
             .map(|entry| {
-                let detail = entry.detail.as_ref().map(detail_text);
+                // A structured detail helps find the field but is never quoted: it is JSON.
+                let detail = entry.detail.as_ref().and_then(Value::as_str);
                 let field = entry
                     .detail
                     .as_ref()
                     .and_then(field_named_in_detail)
                     .or_else(|| {
-                        [entry.message.as_deref(), detail.as_deref()]
+                        [entry.message.as_deref(), detail]
                             .into_iter()
                             .flatten()
                             .find_map(|text| field_in_text(text, &known_fields))
                     });
-                let message = entry
-                    .message
-                    .or(detail)
-                    .or_else(|| entry.code.clone())
+                let code = entry.code.as_deref().and_then(clean_code);
+                let message = [entry.message.as_deref(), detail]
+                    .into_iter()
+                    .flatten()
+                    .map(quote)
+                    .find(|message| !message.is_empty())
+                    .or_else(|| code.clone())
                     .unwrap_or_else(|| "no reason given".to_owned());
                 FieldProblem {
                     field,
-                    code: entry
-                        .code
-                        .as_deref()
-                        .map_or(ErrorCode::Unknown, ErrorCode::from),
-                    message: scrub(&message, &secrets),
+                    code: code.as_deref().map_or(ErrorCode::Unknown, ErrorCode::from),
+                    message,
                 }
             })
             .collect();
-        let summary = match problems.first() {
-            Some(first) => Some(first.message.clone()),
-            None => plain_text(body).map(|text| scrub(&text, &secrets)),
-        };
-        Self { problems, summary }
+        let summary = problems.first().map(|first| first.message.clone());
+        Self {
+            problems,
+            foreign_code: None,
+            summary,
+        }
+    }
+
+    /// PortSIP's code of the first problem, else the foreign body's code, else `UNKNOWN`.
+    fn code(&self) -> ErrorCode {
+        self.problems
+            .first()
+            .map(|problem| problem.code.clone())
+            .or_else(|| self.foreign_code.clone())
+            .unwrap_or(ErrorCode::Unknown)
     }
 }
 
-/// A non-PortSIP error body worth quoting: short, and not an HTML page.
-fn plain_text(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() || text.starts_with('<') {
-        return None;
-    }
-    Some(match text.char_indices().nth(MAX_QUOTED_TEXT) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    })
-}
-
-fn detail_text(detail: &Value) -> String {
-    match detail {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// A structured `detail` that names its field outright.
+/// A structured `detail` that names its field outright (and looks like a field name).
 fn field_named_in_detail(detail: &Value) -> Option<String> {
     let object = detail.as_object()?;
     ["field", "property", "param", "parameter", "name", "path"]
         .into_iter()
         .find_map(|key| object.get(key)?.as_str())
+        .filter(|name| looks_like_field_name(name))
         .map(str::to_owned)
 }
 
@@ -598,11 +612,94 @@ mod tests {
     }
 
     #[test]
-    fn long_or_html_bodies_are_not_quoted_whole() {
-        assert_eq!(plain_text(b"<!DOCTYPE html><p>error</p>"), None);
-        let long = "x".repeat(1000);
-        let quoted = plain_text(long.as_bytes()).unwrap_or_default();
-        assert_eq!(quoted.chars().count(), MAX_QUOTED_TEXT + 1);
+    fn a_huge_error_text_gives_a_short_message() -> Result<(), String> {
+        let huge = "The disk is full. ".repeat(600_000);
+        assert!(huge.len() > 10_000_000);
+        let error = map(500, &huge, None);
+        let Error::Server {
+            message: Some(message),
+            ..
+        } = &error
+        else {
+            return Err(format!(
+                "expected a server error quoting the text, got {error:?}"
+            ));
+        };
+        assert!(message.chars().count() <= MAX_QUOTED_CHARS + 1, "{message}");
+        assert!(message.ends_with('…'), "{message}");
+        assert!(error.to_string().chars().count() < 700, "{error}");
+        Ok(())
+    }
+
+    #[test]
+    fn an_error_text_with_escape_sequences_reaches_nobody_raw() {
+        let hostile = "\u{1b}[2J\u{1b}[HAccess\r\u{1b}]0;pwned\u{7} denied\u{9b}1m\u{0}\u{7f}";
+        let body = json!({"errors": [{"code": "UNKNOWN\u{1b}[31m", "message": hostile}]});
+        let plain = map(409, hostile, None);
+        let portsip = map(409, &body.to_string(), None);
+        let graph = map(
+            409,
+            &json!({"error": {"code": "Conflict", "message": hostile}}).to_string(),
+            None,
+        );
+        for error in [plain, portsip, graph] {
+            let text = error.to_string();
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+            assert!(!text.contains("pwned") && !text.contains("[2J"), "{text:?}");
+            assert!(text.contains("Access denied"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_429_with_a_graph_style_body_reads_as_a_sentence() {
+        let error = error_from_answer(
+            429,
+            Some(Duration::from_secs(4)),
+            br#"{"error":{"code":"TooManyRequests","message":"Too many requests; retry later.","innerError":{"date":"2025-01-01T00:00:00"}}}"#,
+            &api_exchange(None, &Purpose::Api),
+        );
+        let text = error.to_string();
+        assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
+        assert!(!text.contains('{') && !text.contains('"'), "{text}");
+        assert!(text.contains("4 seconds") && text.ends_with('.'), "{text}");
+    }
+
+    #[test]
+    fn other_json_shapes_give_their_code_and_message_never_the_json() {
+        let error = map(
+            400,
+            r#"{"error":{"code":"BadRequest","message":"Resource not found for the segment 'x'."}}"#,
+            None,
+        );
+        let text = error.to_string();
+        assert!(
+            matches!(&error, Error::Rejected { code: ErrorCode::Other(code), message: Some(message), .. }
+                if code == "BadRequest" && message == "Resource not found for the segment 'x'."),
+            "{error:?}"
+        );
+        assert!(!text.contains('{'), "{text}");
+        let unknown_shape = map(503, r#"{"fault":{"detail":{"errorcode":"x"}}}"#, None);
+        assert!(
+            matches!(unknown_shape, Error::Server { message: None, .. }),
+            "{unknown_shape:?}"
+        );
+        let structured_detail = map(
+            400,
+            r#"{"errors":[{"code":"UNKNOWN","detail":{"reason":"nested"}}]}"#,
+            None,
+        );
+        assert!(
+            !structured_detail.to_string().contains('{'),
+            "{structured_detail}"
+        );
+    }
+
+    #[test]
+    fn a_secret_is_scrubbed_before_the_text_is_cut() {
+        let sent = json!({"password": "pw-0123456789"});
+        let body = format!("{}pw-0123456789", "x".repeat(295));
+        let error = map(500, &body, Some(&sent));
+        assert!(!error.to_string().contains("pw-01"), "{error}");
     }
 
     #[test]

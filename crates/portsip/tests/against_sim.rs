@@ -5,13 +5,15 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{TestResult, builder_for, response_problems, sim_with_users, tenant_admin};
+use common::{
+    TestResult, builder_for, quick_retries, response_problems, sim_with_users, tenant_admin,
+};
 use futures::TryStreamExt;
 use portsip::model::{
     ContactDetails, Ms365App, Ms365SettingsUpdate, NationalCloud, NewUser, Role, SyncType,
     UserQuery, UserSettings, UsersSync,
 };
-use portsip::{Client, Error, ErrorCode, NetworkFailure, PasswordRetention, Secret};
+use portsip::{Client, Error, ErrorCode, NetworkFailure, PasswordRetention, RetryPolicy, Secret};
 use serde_json::json;
 use sim::{Sim, SimConfig};
 
@@ -31,6 +33,16 @@ pub fn recorded_calls(sim: &Sim) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// A client signed in as the tenant's administrator, retrying as `policy` says.
+async fn signed_in(sim: &Sim, policy: RetryPolicy) -> Result<Client, Error> {
+    let client = builder_for(sim).retry_policy(policy).build()?;
+    let admin = &sim.tenant.admin;
+    client
+        .login(&admin.username, &admin.password, admin.domain.as_deref())
+        .await?;
+    Ok(client)
 }
 
 #[tokio::test]
@@ -423,7 +435,7 @@ async fn the_system_wide_integration_needs_the_system_administrator() -> TestRes
 #[tokio::test]
 async fn a_server_error_is_a_server_error_telling_to_retry_later() -> TestResult {
     let sim = sim_with_users(3).await?;
-    let client = tenant_admin(&sim).await?;
+    let client = signed_in(&sim, RetryPolicy::NEVER).await?;
     sim.pbx_faults.fail_every(1, 503);
 
     let result = client.tenant().await;
@@ -440,7 +452,7 @@ async fn a_server_error_is_a_server_error_telling_to_retry_later() -> TestResult
 #[tokio::test]
 async fn a_dropped_connection_is_a_network_error_naming_the_url() -> TestResult {
     let sim = sim_with_users(3).await?;
-    let client = tenant_admin(&sim).await?;
+    let client = signed_in(&sim, RetryPolicy::NEVER).await?;
     sim.pbx_faults.drop_every(1);
 
     let result = client.tenant().await;
@@ -465,6 +477,7 @@ async fn a_pbx_that_does_not_answer_in_time_is_a_timeout_naming_the_url() -> Tes
     let sim = sim_with_users(3).await?;
     let client = builder_for(&sim)
         .timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::NEVER)
         .build()?;
     sim.pbx_faults.set_latency(Duration::from_secs(3));
 
@@ -519,7 +532,7 @@ async fn an_unknown_error_code_is_kept_verbatim() -> TestResult {
 #[tokio::test]
 async fn throttling_is_waited_out_and_then_reported() -> TestResult {
     let sim = sim_with_users(250).await?;
-    let client = tenant_admin(&sim).await?;
+    let client = signed_in(&sim, quick_retries(Duration::from_millis(500))).await?;
     sim.pbx_faults.throttle_every(2, Duration::ZERO);
     let users: Vec<_> = client.users(&UserQuery::default()).try_collect().await?;
     assert_eq!(users.len(), 250);

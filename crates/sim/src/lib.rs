@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
-pub use faults::{ErrorStyle, Faults, InjectedError};
+pub use faults::{ErrorStyle, FaultScope, Faults, InjectedError};
 pub use pbx::{Account, Certificate, DemoTenant};
 pub use recorder::{Exchange, Recorder};
 

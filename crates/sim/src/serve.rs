@@ -1,5 +1,6 @@
 //! Serving a router on an already-bound listener, over HTTP or HTTPS, with the fault switches
-//! applied in front of it (a dropped connection must be dropped at the connection level).
+//! applied in front of it (a dropped connection must be dropped at the connection level, both
+//! before a request is handled and after it was, in place of its reply).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -102,16 +103,36 @@ async fn handle(
     router: Router,
     faults: &Faults,
 ) -> Result<Response, DroppedByFault> {
-    let latency = faults.latency();
+    let latency = faults.latency_for(request.uri().path());
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    match faults.decide_for(request.method().as_str(), request.uri().path()) {
+    let verdict = faults.decide_for(
+        request.method().as_str(),
+        request.uri().path(),
+        request.headers(),
+    );
+    match verdict {
         Verdict::Drop => Err(DroppedByFault),
         Verdict::Respond(response) => Ok(response),
-        Verdict::Pass => {
-            let response: Result<Response, Infallible> = router.oneshot(request).await;
-            Ok(response.unwrap_or_else(|never| match never {}))
+        Verdict::Pass => Ok(route(request, router).await),
+        Verdict::DropReply => {
+            let method = request.method().clone();
+            let path = request.uri().path().to_owned();
+            let response = route(request, router).await;
+            let status = response.status();
+            // Reading the whole body runs any work a streamed body would still do, so the
+            // request has had every effect it would have had before the reply is lost.
+            if let Err(error) = axum::body::to_bytes(response.into_body(), usize::MAX).await {
+                tracing::debug!(%error, "the body of a reply to be dropped failed");
+            }
+            tracing::info!(%method, %path, %status, "request applied, its reply dropped by the fault switch");
+            Err(DroppedByFault)
         }
     }
+}
+
+async fn route(request: Request, router: Router) -> Response {
+    let response: Result<Response, Infallible> = router.oneshot(request).await;
+    response.unwrap_or_else(|never| match never {})
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use sim::ms::DemoAccount;
-use sim::{Account, Faults, Sim, SimConfig};
+use sim::{Account, FaultScope, Faults, Sim, SimConfig};
 
 use super::output;
 
@@ -78,9 +78,18 @@ pub struct SimArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Fault switches")]
 struct FaultArgs {
-    /// Which emulator the HTTP faults (latency, throttling, failures, drops) apply to.
-    #[arg(long, value_enum, default_value_t = FaultTarget::Both)]
-    fault_target: FaultTarget,
+    /// Which endpoints the HTTP faults (latency, throttling, failures, drops) apply to; a
+    /// comma-separated list. Each emulator counts "every Nth" over the targeted requests it
+    /// gets, separately from the other. Faulted answers are each endpoint's own errors:
+    /// PortSIP's, Graph's, or the identity platform's OAuth error with an AADSTS code.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "TARGETS",
+        default_value = "both"
+    )]
+    fault_target: Vec<FaultTarget>,
     /// Delay every request by this many milliseconds.
     #[arg(long, value_name = "MS")]
     latency_ms: Option<u64>,
@@ -90,9 +99,15 @@ struct FaultArgs {
     /// Answer every Nth request with 503.
     #[arg(long, value_name = "N")]
     fail_every: Option<u64>,
-    /// Close the connection without an answer on every Nth request.
+    /// Close the connection without an answer on every Nth request, before handling it:
+    /// nothing it asked for happens.
     #[arg(long, value_name = "N")]
     drop_every: Option<u64>,
+    /// Handle every Nth request completely (a user is created, settings saved, a token
+    /// issued and a single-use one spent) and then close the connection without the answer,
+    /// as when the reply is lost on the way back.
+    #[arg(long, value_name = "N")]
+    drop_reply_every: Option<u64>,
     /// New Entra apps and keys stay invisible this long, as Entra's replication makes them.
     #[arg(long, value_name = "SECS")]
     replication_delay_secs: Option<u64>,
@@ -109,9 +124,42 @@ struct FaultArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FaultTarget {
+    /// The PBX and every Microsoft endpoint.
     Both,
+    /// The PBX.
     Pbx,
+    /// Every Microsoft endpoint: the identity platform and Graph.
     Ms,
+    /// The Microsoft identity platform: token, device code, discovery, sign-in and consent.
+    #[value(alias = "ms-token")]
+    MsIdentity,
+    /// Microsoft Graph.
+    MsGraph,
+}
+
+/// Where the fault switches go: whether on the PBX, and on which Microsoft endpoints if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Targets {
+    pbx: bool,
+    microsoft: Option<FaultScope>,
+}
+
+impl Targets {
+    fn of(chosen: &[FaultTarget]) -> Self {
+        let any = |wanted: &[FaultTarget]| chosen.iter().any(|t| wanted.contains(t));
+        let every_ms = any(&[FaultTarget::Both, FaultTarget::Ms]);
+        let identity = every_ms || any(&[FaultTarget::MsIdentity]);
+        let graph = every_ms || any(&[FaultTarget::MsGraph]);
+        Self {
+            pbx: any(&[FaultTarget::Both, FaultTarget::Pbx]),
+            microsoft: match (identity, graph) {
+                (true, true) => Some(FaultScope::All),
+                (true, false) => Some(FaultScope::Identity),
+                (false, true) => Some(FaultScope::Graph),
+                (false, false) => None,
+            },
+        }
+    }
 }
 
 pub async fn run(args: SimArgs) -> anyhow::Result<()> {
@@ -148,12 +196,16 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
 }
 
 fn apply_faults(sim: &Sim, faults: &FaultArgs) {
-    let targets: Vec<&Faults> = match faults.fault_target {
-        FaultTarget::Both => vec![&sim.pbx_faults, &sim.ms_faults],
-        FaultTarget::Pbx => vec![&sim.pbx_faults],
-        FaultTarget::Ms => vec![&sim.ms_faults],
-    };
-    for target in targets {
+    let targets = Targets::of(&faults.fault_target);
+    let mut chosen: Vec<&Faults> = Vec::new();
+    if targets.pbx {
+        chosen.push(&sim.pbx_faults);
+    }
+    if let Some(scope) = targets.microsoft {
+        sim.ms_faults.limit_to(scope);
+        chosen.push(&sim.ms_faults);
+    }
+    for target in chosen {
         if let Some(ms) = faults.latency_ms {
             target.set_latency(Duration::from_millis(ms));
         }
@@ -165,6 +217,9 @@ fn apply_faults(sim: &Sim, faults: &FaultArgs) {
         }
         if let Some(every) = faults.drop_every {
             target.drop_every(every);
+        }
+        if let Some(every) = faults.drop_reply_every {
+            target.drop_reply_every(every);
         }
     }
     if let Some(secs) = faults.replication_delay_secs {
@@ -377,7 +432,29 @@ impl StopSignals {
 
 #[cfg(test)]
 mod tests {
-    use super::shell_quote;
+    use super::{FaultScope, FaultTarget, Targets, shell_quote};
+
+    #[test]
+    fn fault_targets_combine() {
+        use FaultTarget::{Both, Ms, MsGraph, MsIdentity, Pbx};
+        let cases = [
+            (vec![Both], true, Some(FaultScope::All)),
+            (vec![Pbx], true, None),
+            (vec![Ms], false, Some(FaultScope::All)),
+            (vec![MsIdentity], false, Some(FaultScope::Identity)),
+            (vec![MsGraph], false, Some(FaultScope::Graph)),
+            (vec![MsIdentity, MsGraph], false, Some(FaultScope::All)),
+            (vec![Pbx, MsIdentity], true, Some(FaultScope::Identity)),
+            (vec![Ms, MsGraph], false, Some(FaultScope::All)),
+        ];
+        for (chosen, pbx, microsoft) in cases {
+            assert_eq!(
+                Targets::of(&chosen),
+                Targets { pbx, microsoft },
+                "{chosen:?}"
+            );
+        }
+    }
 
     #[test]
     fn shell_quoting_keeps_everything_literal() {

@@ -1,5 +1,6 @@
-//! The session: signing in, refreshing shortly before expiry or after a 401, and signing in
-//! again with a kept password when the refresh token is refused.
+//! The session: signing in, refreshing shortly before expiry or after a 401, signing in
+//! again with a kept password when the refresh token is refused, and handing each new refresh
+//! token to the session sink before anything uses it.
 
 use std::time::Instant;
 
@@ -10,7 +11,8 @@ use crate::auth::{
     AuthState, Credentials, PasswordRetention, SignedIn, TokenAnswer, Tokens, refresh_due,
 };
 use crate::model::Role;
-use crate::rejection::Purpose;
+use crate::rejection::{Purpose, scrub_secret};
+use crate::server_text::{MAX_QUOTED_CHARS, clean};
 use crate::{Error, Secret};
 
 impl Client {
@@ -42,12 +44,16 @@ impl Client {
             expires_in: answer.lifetime(time::OffsetDateTime::now_utc()),
         };
         let mut state = self.inner.auth.lock().await;
-        state.tokens = Some(tokens);
-        state.role = answer.role;
-        state.kept = match retention {
-            PasswordRetention::Forget => None,
-            PasswordRetention::KeepInMemory => Some(credentials),
+        *state = AuthState {
+            tokens: None,
+            role: answer.role,
+            kept: match retention {
+                PasswordRetention::Forget => None,
+                PasswordRetention::KeepInMemory => Some(credentials),
+            },
+            unkept: false,
         };
+        self.take_tokens(&mut state, tokens, None)?;
         tracing::info!(role = ?signed_in.role, "signed in to the PBX");
         Ok(signed_in)
     }
@@ -56,11 +62,11 @@ impl Client {
     /// asks the PBX (`GET /login`) which role the session has. The password is not kept.
     pub async fn resume(&self, refresh_token: Secret) -> Result<SignedIn, Error> {
         let tokens = self.refreshed(&refresh_token).await?;
-        *self.inner.auth.lock().await = AuthState {
-            tokens: Some(tokens),
-            role: None,
-            kept: None,
-        };
+        {
+            let mut state = self.inner.auth.lock().await;
+            *state = AuthState::default();
+            self.take_tokens(&mut state, tokens, Some(&refresh_token))?;
+        }
         let status: TokenAnswer = self.get_json(&ApiPath::new(&["login"]), &[]).await?;
         let signed_in = SignedIn {
             role: status.role.clone(),
@@ -70,7 +76,8 @@ impl Client {
         Ok(signed_in)
     }
 
-    /// The current refresh token, to save for [`resume`](Self::resume).
+    /// The current refresh token, to save for [`resume`](Self::resume). With a
+    /// [`SessionSink`](crate::SessionSink) there is no need: the sink hears every new one.
     pub async fn refresh_token(&self) -> Option<Secret> {
         let state = self.inner.auth.lock().await;
         state
@@ -87,6 +94,7 @@ impl Client {
     /// Forgets the session and any kept password. (PortSIP's API has no sign-out call in
     /// the subset this client uses; the tokens simply expire.)
     pub async fn forget_session(&self) {
+        // A token the sink never took is given up here on purpose: the caller ends the session.
         *self.inner.auth.lock().await = AuthState::default();
     }
 
@@ -129,6 +137,7 @@ impl Client {
     /// A usable access token: the current one, or a renewed one when it is about to expire.
     pub(super) async fn access_token(&self) -> Result<Secret, Error> {
         let mut state = self.inner.auth.lock().await;
+        self.keep_refresh_token(&mut state)?;
         match &state.tokens {
             Some(tokens) if !tokens.due(Instant::now()) => return Ok(tokens.access.clone()),
             None if state.kept.is_none() => return Err(Error::NotSignedIn),
@@ -140,6 +149,7 @@ impl Client {
     /// After a 401: renews the token unless another request already did.
     pub(super) async fn renew_after_rejection(&self, rejected: &Secret) -> Result<Secret, Error> {
         let mut state = self.inner.auth.lock().await;
+        self.keep_refresh_token(&mut state)?;
         if let Some(tokens) = &state.tokens
             && &tokens.access != rejected
         {
@@ -157,11 +167,7 @@ impl Client {
             .and_then(|tokens| tokens.refresh.clone());
         let refusal = match refresh_token {
             Some(refresh_token) => match self.refreshed(&refresh_token).await {
-                Ok(tokens) => {
-                    let access = tokens.access.clone();
-                    state.tokens = Some(tokens);
-                    return Ok(access);
-                }
+                Ok(tokens) => return self.take_tokens(state, tokens, Some(&refresh_token)),
                 Err(error) if refusal_of_token(&error) => {
                     tracing::info!("the PBX refused the refresh token");
                     "the PBX refused to renew it"
@@ -173,16 +179,66 @@ impl Client {
         };
         let Some(credentials) = state.kept.clone() else {
             state.tokens = None;
+            state.unkept = false;
             return Err(Error::SessionExpired {
                 reason: refusal.to_owned(),
             });
         };
         tracing::info!("signing in to the PBX again with the kept password");
         let (tokens, answer) = self.sign_in(&credentials).await?;
-        let access = tokens.access.clone();
-        state.tokens = Some(tokens);
         state.role = answer.role;
+        self.take_tokens(state, tokens, None)
+    }
+
+    /// Makes `tokens` the session's, handing a refresh token other than `previous` to the
+    /// sink first; answers the access token to use. If the sink fails, the tokens are still
+    /// held (the PBX has spent `previous`, so dropping them would lose the session for good)
+    /// but not used until the sink takes them.
+    fn take_tokens(
+        &self,
+        state: &mut AuthState,
+        tokens: Tokens,
+        previous: Option<&Secret>,
+    ) -> Result<Secret, Error> {
+        let access = tokens.access.clone();
+        let new_refresh_token = tokens
+            .refresh
+            .as_ref()
+            .is_some_and(|refresh| Some(refresh) != previous);
+        state.tokens = Some(tokens);
+        state.unkept = new_refresh_token && self.inner.sink.is_some();
+        self.keep_refresh_token(state)?;
         Ok(access)
+    }
+
+    /// Hands the session's refresh token to the sink if it has not taken it yet.
+    fn keep_refresh_token(&self, state: &mut AuthState) -> Result<(), Error> {
+        if !state.unkept {
+            return Ok(());
+        }
+        let (Some(sink), Some(refresh)) = (
+            &self.inner.sink,
+            state
+                .tokens
+                .as_ref()
+                .and_then(|tokens| tokens.refresh.as_ref()),
+        ) else {
+            state.unkept = false;
+            return Ok(());
+        };
+        match sink.renewed(refresh) {
+            Ok(()) => {
+                state.unkept = false;
+                tracing::debug!("new PBX refresh token handed to the session sink");
+                Ok(())
+            }
+            Err(error) => {
+                // The sink's text could quote the token it was given.
+                let reason = clean(&scrub_secret(&error.to_string(), refresh), MAX_QUOTED_CHARS);
+                tracing::warn!(%reason, "the session sink could not keep the new PBX refresh token");
+                Err(Error::SessionNotKept { reason })
+            }
+        }
     }
 }
 

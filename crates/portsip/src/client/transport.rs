@@ -1,24 +1,35 @@
-//! The request pipeline: URL building, the bearer token, 429 back-off, tracing, and turning
-//! transport failures and refusals into [`Error`]s.
+//! The request pipeline: URL building, the bearer token, retrying through passing trouble,
+//! reading answers within their size limits, tracing, and turning transport failures and
+//! refusals into [`Error`]s.
 
 use std::error::Error as StdError;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION};
 use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
 
+use super::body::read_capped;
+use super::endpoints::{ERROR_LIMIT, Expected, endpoint};
+use super::retry::{Trouble, retry_after};
 use super::{Answer, ApiPath, Call, Client};
 use crate::error::NetworkFailure;
-use crate::rejection::{Exchange, error_from_answer, parse_retry_after, scrub_secret};
+use crate::rejection::{Exchange, error_from_answer, scrub_secret};
 use crate::tls::tls_failure;
 use crate::{Error, Secret};
 
-/// Longest pause honoured for one `Retry-After`; a PBX asking for more gets an error instead.
-const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
-/// Pause after a 429 without `Retry-After`, doubled on each further one.
-const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+/// An attempt that got no usable answer, and what that means for retrying it.
+struct Failure {
+    error: Error,
+    trouble: Option<Trouble>,
+}
+
+/// What a troubled attempt left behind: an answer (429, 5xx) or an error.
+enum Troubled {
+    Answered(u16, Answer),
+    Broke(Error),
+}
 
 impl Client {
     /// Sends a call that needs no session: sign-in, refresh, public endpoints.
@@ -48,8 +59,9 @@ impl Client {
         .await
     }
 
-    /// Sends a call, waiting and retrying while the PBX answers 429 (up to the configured
-    /// number of times).
+    /// Sends a call, and again after each pause the retry policy allows for passing trouble
+    /// (see [`RetryPolicy`](crate::RetryPolicy)). Answers the last answer, or the last
+    /// transport failure.
     async fn exchange(
         &self,
         call: &Call<'_>,
@@ -57,20 +69,48 @@ impl Client {
         token: Option<&Secret>,
     ) -> Result<(u16, Answer), Error> {
         let body = call.body.as_ref().map(Value::to_string);
-        let mut throttled = 0;
+        let (replay, expected) = endpoint(&call.method, call.path);
+        let policy = self.inner.retry;
+        let started = Instant::now();
+        let mut attempt = 0;
         loop {
-            let (status, answer) = self.send_once(call, url, body.as_deref(), token).await?;
-            if status != 429 || throttled >= self.inner.rate_limit_retries {
-                return Ok((status, answer));
+            let sent = self
+                .send_once(call, url, body.as_deref(), token, expected)
+                .await;
+            let (trouble, troubled) = match sent {
+                Ok((status, answer)) => match Trouble::of_status(status, &answer.headers) {
+                    Some(trouble) => (trouble, Troubled::Answered(status, answer)),
+                    None => return Ok((status, answer)),
+                },
+                Err(Failure {
+                    error,
+                    trouble: Some(trouble),
+                }) => (trouble, Troubled::Broke(error)),
+                Err(Failure {
+                    error,
+                    trouble: None,
+                }) => return Err(error),
+            };
+            let remaining = policy.budget.saturating_sub(started.elapsed());
+            let Some(pause) = policy.pause(replay, trouble, attempt, remaining) else {
+                tracing::debug!(%trouble, attempts = attempt + 1, "PBX request not retried (further)");
+                return match troubled {
+                    Troubled::Answered(status, answer) => Ok((status, answer)),
+                    Troubled::Broke(error) => Err(error),
+                };
+            };
+            tracing::info!(%trouble, wait_ms = pause.as_millis(), attempt, "PBX request will be retried");
+            if let Some(observer) = &self.inner.on_retry {
+                match &troubled {
+                    Troubled::Answered(status, answer) => {
+                        let error = self.rejection(*status, answer, call).await;
+                        (observer.0)(pause, &error);
+                    }
+                    Troubled::Broke(error) => (observer.0)(pause, error),
+                }
             }
-            throttled += 1;
-            let asked = retry_after(&answer.headers);
-            if asked.is_some_and(|wait| wait > MAX_RETRY_WAIT) {
-                return Ok((status, answer));
-            }
-            let wait = asked.unwrap_or(FIRST_BACKOFF * 2_u32.pow(throttled - 1));
-            tracing::info!(wait_ms = wait.as_millis(), "PBX asked to slow down");
-            tokio::time::sleep(wait).await;
+            tokio::time::sleep(pause).await;
+            attempt += 1;
         }
     }
 
@@ -116,7 +156,8 @@ impl Client {
         url: &Url,
         body: Option<&str>,
         token: Option<&Secret>,
-    ) -> Result<(u16, Answer), Error> {
+        expected: Expected,
+    ) -> Result<(u16, Answer), Failure> {
         let started = Instant::now();
         let mut request = self
             .inner
@@ -133,26 +174,70 @@ impl Client {
         }
         let result = async {
             let response = request.send().await?;
-            let status = response.status().as_u16();
+            let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>((status, Answer { headers, body }))
+            // Only an answer that is used whole may be large; of an error, its start is all
+            // that is quoted.
+            let (limit, head_will_do) = if status.is_success() {
+                (expected.limit(), false)
+            } else {
+                (ERROR_LIMIT, true)
+            };
+            let body = read_capped(response, limit, head_will_do).await?;
+            Ok::<_, reqwest::Error>((status.as_u16(), headers, body))
         }
         .await;
         let duration_ms = started.elapsed().as_millis();
         match result {
-            Ok((status, answer)) => {
+            Ok((status, _, body)) if body.cut && (200..=299).contains(&status) => {
+                let error = Error::ResponseTooLarge {
+                    operation: format!("{} {}", call.method, call.path),
+                    url: url.to_string(),
+                    what: expected.what().to_owned(),
+                    limit: expected.limit(),
+                };
+                tracing::warn!(
+                    status,
+                    duration_ms,
+                    limit = expected.limit(),
+                    "PBX answer too large"
+                );
+                Err(Failure {
+                    error,
+                    trouble: None,
+                })
+            }
+            Ok((status, headers, body)) => {
                 match status {
                     500.. => tracing::warn!(status, duration_ms, "PBX failed"),
                     400..=499 => tracing::info!(status, duration_ms, "PBX refused the request"),
                     _ => tracing::debug!(status, duration_ms, "PBX answered"),
                 }
-                Ok((status, answer))
+                if body.cut {
+                    tracing::debug!(
+                        status,
+                        limit = ERROR_LIMIT,
+                        "only the start of the PBX's error answer was read"
+                    );
+                }
+                Ok((
+                    status,
+                    Answer {
+                        headers,
+                        body: body.bytes,
+                    },
+                ))
             }
             Err(error) => {
+                // Nothing was sent when connecting failed, so the PBX cannot have applied it.
+                let connecting = error.is_connect();
                 let error = network_error(&error, url, token);
                 tracing::warn!(duration_ms, %error, "PBX request failed");
-                Err(error)
+                let trouble = match &error {
+                    Error::Network { failure, .. } => Trouble::of_network(*failure, connecting),
+                    _ => None,
+                };
+                Err(Failure { error, trouble })
             }
         }
     }
@@ -221,11 +306,6 @@ fn api_base_over_https(target: &Url, requested: &Url, base: &Url) -> Option<Stri
 
 fn request_span(call: &Call<'_>) -> tracing::Span {
     tracing::info_span!("pbx_request", method = %call.method, path = %call.path)
-}
-
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    parse_retry_after(value, time::OffsetDateTime::now_utc())
 }
 
 /// A transport failure as an [`Error`]: TLS, refused, dropped, timed out, DNS, other.
@@ -298,6 +378,10 @@ pub(super) fn error_chain(error: &(dyn StdError + 'static)) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
@@ -347,8 +431,36 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
         drop(listener);
-        let client = Client::new(&format!("http://127.0.0.1:{port}"))?;
+        let pauses = Arc::new(AtomicUsize::new(0));
+        let heard = Arc::clone(&pauses);
+        let client = Client::builder(&format!("http://127.0.0.1:{port}"))
+            .retry_policy(crate::RetryPolicy {
+                first_backoff: Duration::from_millis(10),
+                max_backoff: Duration::from_millis(20),
+                budget: Duration::from_millis(200),
+            })
+            .on_retry(move |_, error| {
+                if matches!(
+                    error,
+                    Error::Network {
+                        failure: NetworkFailure::Refused,
+                        ..
+                    }
+                ) {
+                    heard.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+            .build()?;
+        let started = std::time::Instant::now();
         let result = client.info(None).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the budget was not kept"
+        );
+        assert!(
+            pauses.load(Ordering::SeqCst) >= 2,
+            "a refused connection is retried"
+        );
         let Err(
             error @ Error::Network {
                 failure: NetworkFailure::Refused,

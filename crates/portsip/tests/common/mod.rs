@@ -1,6 +1,10 @@
 //! Shared set-up of the tests that run the client against the emulated PBX.
+// Each test binary uses its own part of this.
+#![allow(dead_code)]
 
-use portsip::{Client, ClientBuilder};
+use std::time::Duration;
+
+use portsip::{Client, ClientBuilder, RetryPolicy};
 use sim::{Sim, SimConfig};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -20,6 +24,15 @@ pub fn builder_for(sim: &Sim) -> ClientBuilder {
     match &sim.ca_pem {
         Some(pem) => builder.ca_pem(pem.as_bytes()),
         None => builder,
+    }
+}
+
+/// Retries that finish in test time: 10 ms doubling to 80 ms, for at most `budget`.
+pub fn quick_retries(budget: Duration) -> RetryPolicy {
+    RetryPolicy {
+        first_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(80),
+        budget,
     }
 }
 

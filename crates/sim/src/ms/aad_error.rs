@@ -108,6 +108,37 @@ impl AadError {
         )
     }
 
+    /// The identity platform refusing work while overloaded (the fault switches' 429). Entra
+    /// does not document the body of its 429s; this is its documented throttling code in the
+    /// body its other errors have, under the OAuth error for an overloaded server.
+    pub fn throttled() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "temporarily_unavailable",
+            90055,
+            "There are too many incoming requests. Please try again later.",
+        )
+    }
+
+    /// The identity platform failing for a moment (the fault switches' 5xx): a 500 is its
+    /// sign-in service's own error; other statuses carry AADSTS90033, as Entra's 503s do.
+    pub fn unavailable(status: StatusCode) -> Self {
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            return Self::new(
+                status,
+                "server_error",
+                50000,
+                "There was an error issuing a token or an issue with our sign-in service.",
+            );
+        }
+        Self::new(
+            status,
+            "temporarily_unavailable",
+            90033,
+            "A transient error has occurred. Please try again.",
+        )
+    }
+
     /// Renames the OAuth error: Entra names the same AADSTS code differently per endpoint.
     pub fn with_error(mut self, error: &'static str) -> Self {
         self.error = error;

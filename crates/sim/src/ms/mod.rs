@@ -23,6 +23,11 @@ mod tenant;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use crate::faults::{Endpoint, Fault};
+
 pub use directory::{
     DemoAccount, DemoAccounts, DirectoryRole, DirectoryUser, GLOBAL_ADMINISTRATOR,
     PRIVILEGED_ROLE_ADMINISTRATOR, USER_ADMINISTRATOR,
@@ -131,4 +136,36 @@ impl Cloud {
     fn issuer(&self) -> String {
         format!("{}/{}/v2.0", self.base_url, self.tenant.id)
     }
+}
+
+/// Which kind of endpoint `path` is on the cloud's host, for the fault switches.
+pub(crate) fn endpoint_of(path: &str) -> Endpoint {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if under("/v1.0") || under("/oidc") {
+        return Endpoint::Graph;
+    }
+    let page = path == "/devicelogin"
+        || path.ends_with("/oauth2/v2.0/authorize")
+        || path.ends_with("/oauth2/v2.0/logout")
+        || path.ends_with("/adminconsent");
+    Endpoint::Identity { page }
+}
+
+/// What the fault switches answer instead of an identity-platform response: the OAuth error
+/// body with its AADSTS code, or on a page a browser shows, Entra's error page.
+pub(crate) fn identity_fault_answer(fault: Fault, page: bool) -> Response {
+    let error = match fault {
+        Fault::Throttled => aad_error::AadError::throttled(),
+        Fault::ServerError(status) => aad_error::AadError::unavailable(status),
+    };
+    if page {
+        html::error_page(&error)
+    } else {
+        error.into_response()
+    }
+}
+
+/// What the fault switches answer instead of a Graph response.
+pub(crate) fn graph_fault_answer(fault: Fault, headers: &HeaderMap) -> Response {
+    graph::fault_answer(fault, headers)
 }

@@ -4,6 +4,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::faults::Fault;
+
 /// The request failed validation; the message names the field.
 pub const VALIDATE_FAILED: &str = "VALIDATE_FAILED";
 /// No, an unknown or a malformed bearer token.
@@ -24,6 +26,10 @@ pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 pub const MS365_NOT_CONFIGURED: &str = "MS365_NOT_CONFIGURED";
 /// Microsoft answered the PBX's own call with an error; the message carries Microsoft's.
 pub const MS365_REQUEST_FAILED: &str = "MS365_REQUEST_FAILED";
+/// The fault switches' throttling answer.
+pub const TOO_MANY_REQUESTS: &str = "TOO_MANY_REQUESTS";
+/// The fault switches' server-error answer.
+pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 
 /// One entry of the `errors` list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +105,24 @@ impl IntoResponse for ApiError {
             .collect();
         (self.status, axum::Json(json!({ "errors": errors }))).into_response()
     }
+}
+
+/// What the fault switches answer instead of the real response (`Retry-After` is added by
+/// the fault layer).
+pub(crate) fn fault_answer(fault: Fault) -> Response {
+    match fault {
+        Fault::Throttled => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            TOO_MANY_REQUESTS,
+            "Too many requests; retry later.",
+        ),
+        Fault::ServerError(status) => ApiError::new(
+            status,
+            INTERNAL_SERVER_ERROR,
+            "The service is temporarily unavailable.",
+        ),
+    }
+    .into_response()
 }
 
 /// Unknown paths answer like PortSIP's other errors.

@@ -25,6 +25,30 @@ use self::auth::Caller;
 use self::error::{GraphError, RequestIds};
 use self::odata::ODataQuery;
 use super::Cloud;
+use crate::faults::Fault;
+
+/// What the fault switches answer instead of a Graph response (`Retry-After` is added by the
+/// fault layer), with the request IDs Graph stamps on every answer.
+pub(crate) fn fault_answer(fault: Fault, headers: &HeaderMap) -> Response {
+    let error = match fault {
+        Fault::Throttled => GraphError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "Please retry again later.",
+        ),
+        Fault::ServerError(StatusCode::INTERNAL_SERVER_ERROR) => GraphError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generalException",
+            "An unspecified error has occurred.",
+        ),
+        Fault::ServerError(status) => GraphError::new(
+            status,
+            "serviceNotAvailable",
+            "The service is temporarily unavailable.",
+        ),
+    };
+    RequestIds::from_headers(headers).error_response(error)
+}
 
 pub(crate) fn routes() -> Router<Arc<Cloud>> {
     Router::new()
