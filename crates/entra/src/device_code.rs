@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::error::{EntraError, IdentityError};
+use crate::untrusted_text::{MESSAGE_CHARS, TOKEN_CHARS, clean_line};
 
 /// What the user must do: open `verification_uri` and type `user_code`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,12 +40,16 @@ fn default_interval() -> u64 {
 }
 
 impl DeviceCodeResponse {
+    /// What is shown to the user, cleaned like any text from a server.
     pub fn prompt(&self) -> DeviceCodePrompt {
         DeviceCodePrompt {
-            user_code: self.user_code.clone(),
-            verification_uri: self.verification_uri.clone(),
+            user_code: clean_line(&self.user_code, TOKEN_CHARS),
+            verification_uri: clean_line(&self.verification_uri, MESSAGE_CHARS),
             expires_in: Duration::from_secs(self.expires_in),
-            message: self.message.clone(),
+            message: self
+                .message
+                .as_deref()
+                .map(|m| clean_line(m, MESSAGE_CHARS)),
         }
     }
 }
@@ -136,11 +141,12 @@ mod tests {
     #[test]
     fn parses_entra_answer_with_default_interval() -> Result<(), serde_json::Error> {
         let response: DeviceCodeResponse = serde_json::from_str(
-            r#"{"device_code":"d","user_code":"ABCD-EFGH","verification_uri":"https://microsoft.com/devicelogin","expires_in":900,"message":"To sign in…"}"#,
+            r#"{"device_code":"d","user_code":"ABCD-EFGH","verification_uri":"https://microsoft.com/devicelogin","expires_in":900,"message":"To sign in…\u001b]0;pwned\u0007 go\u001b[2J"}"#,
         )?;
         assert_eq!(response.interval, 5);
         let prompt = response.prompt();
         assert_eq!(prompt.user_code, "ABCD-EFGH");
+        assert_eq!(prompt.message.as_deref(), Some("To sign in… go"));
         assert_eq!(prompt.expires_in, Duration::from_secs(900));
         Ok(())
     }

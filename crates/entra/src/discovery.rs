@@ -4,6 +4,8 @@ use url::Url;
 use crate::cloud::Cloud;
 use crate::error::{EntraError, IdentityError};
 use crate::http::ensure_secure;
+use crate::response_body::{BodyKind, read_error_text, read_limited};
+use crate::untrusted_text::{MESSAGE_CHARS, clean_line};
 
 /// The endpoints of one tenant, read from its OIDC discovery document as MSAL does.
 #[derive(Debug, Clone)]
@@ -46,22 +48,17 @@ pub(crate) async fn discover(
             source,
         })?;
     let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|source| EntraError::Network {
-            context: context.clone(),
-            source,
-        })?;
     if !status.is_success() {
+        let body = read_error_text(response).await;
         return Err(EntraError::Identity {
             context,
             error: Box::new(IdentityError::parse(status.as_u16(), &body)),
         });
     }
-    let document: Document = serde_json::from_str(&body).map_err(|e| EntraError::Discovery {
+    let body = read_limited(response, BodyKind::Discovery, &context).await?;
+    let document: Document = serde_json::from_slice(&body).map_err(|e| EntraError::Discovery {
         url: url.to_string(),
-        reason: e.to_string(),
+        reason: clean_line(&e.to_string(), MESSAGE_CHARS),
     })?;
     endpoints_from(&url, document)
 }
@@ -70,7 +67,7 @@ fn endpoints_from(source: &Url, document: Document) -> Result<Endpoints, EntraEr
     let endpoint = |text: &str| -> Result<Url, EntraError> {
         let url = Url::parse(text).map_err(|e| EntraError::Discovery {
             url: source.to_string(),
-            reason: format!("endpoint {text:?}: {e}"),
+            reason: clean_line(&format!("endpoint {text:?}: {e}"), MESSAGE_CHARS),
         })?;
         ensure_secure(&url)?;
         Ok(url)

@@ -4,6 +4,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::aadsts::{self, Explanation};
+use crate::partial_json;
+use crate::untrusted_text::{MESSAGE_CHARS, TOKEN_CHARS, clean_line, clean_lines};
 
 /// Everything that can go wrong talking to the Microsoft identity platform or Graph.
 /// Each variant renders as a sentence an administrator can act on.
@@ -39,6 +41,8 @@ pub enum EntraError {
         "the saved Microsoft sign-in has expired or was revoked; sign in to Microsoft again ({reason})"
     )]
     SignInAgain { reason: String },
+    /// An answer whose `state` is not this sign-in's. The browser sign-in turns such answers
+    /// away and keeps waiting for the real one, so it does not end with this error.
     #[error(
         "the browser came back with a sign-in answer that does not belong to this sign-in (state mismatch), so it was rejected; start the sign-in again"
     )]
@@ -86,6 +90,18 @@ pub enum EntraError {
     Certificate { reason: String },
     #[error("Microsoft answered an unexpected response to {context}: {reason}")]
     UnexpectedResponse { context: String, reason: String },
+    #[error(
+        "the {what} from {url} was larger than {}, so reading it stopped and pbx365 could not {context}; a normal answer from Microsoft is far smaller, so check for a proxy or security software altering the connection, and try again",
+        size_text(*limit)
+    )]
+    ResponseTooLarge {
+        context: String,
+        what: &'static str,
+        /// Where the answer came from, without its query.
+        url: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
 }
 
 impl EntraError {
@@ -107,11 +123,23 @@ impl EntraError {
         }
     }
 
+    /// `reason` may quote the answer (parser errors do), so it is cleaned and cut.
     pub(crate) fn unexpected(context: impl Into<String>, reason: impl fmt::Display) -> Self {
         Self::UnexpectedResponse {
             context: context.into(),
-            reason: reason.to_string(),
+            reason: clean_line(&reason.to_string(), MESSAGE_CHARS),
         }
+    }
+}
+
+/// `16 MiB`, `64 KiB`, `100 bytes`.
+fn size_text(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    match bytes {
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b >= KIB && b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} bytes"),
     }
 }
 
@@ -144,8 +172,13 @@ impl TokenStoreError {
 }
 
 /// Entra's error body: `{error, error_description: "AADSTSnnnn: …", error_codes, trace_id, correlation_id}`.
+/// Built by [`IdentityError::parse`] or [`IdentityError::from_redirect`], its texts are cut to a
+/// few hundred characters and hold no control characters.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 pub struct IdentityError {
+    /// The HTTP status of the answer, when it came from an endpoint (not from a redirect).
+    #[serde(skip)]
+    pub status: Option<u16>,
     pub error: String,
     #[serde(default)]
     pub error_description: Option<String>,
@@ -158,17 +191,41 @@ pub struct IdentityError {
 }
 
 impl IdentityError {
-    /// Reads an error body of the token or device-code endpoint. A body that is not Entra's JSON
-    /// still yields an error carrying the HTTP status and the start of the text.
+    /// Reads an error body of the token or device-code endpoint. Graph's `{"error":{"code",
+    /// "message"}}` form (Microsoft's gateways answer throttling that way) is understood too; any
+    /// other body still yields an error carrying the HTTP status and the start of the text.
     pub fn parse(status: u16, body: &str) -> Self {
-        serde_json::from_str::<Self>(body)
+        let parsed = serde_json::from_str::<Self>(body)
             .ok()
             .filter(|e| !e.error.is_empty())
+            .or_else(|| {
+                let envelope = serde_json::from_str::<GraphErrorEnvelope>(body).ok()?;
+                let error = envelope.error;
+                (!error.code.is_empty()).then(|| Self {
+                    error: error.code,
+                    error_description: Some(error.message),
+                    ..Self::default()
+                })
+            })
+            .or_else(|| {
+                // Cut short at the reading limit, so no longer valid JSON.
+                let error = partial_json::string_field(body, "error").filter(|e| !e.is_empty())?;
+                Some(Self {
+                    error,
+                    error_description: partial_json::string_field(body, "error_description"),
+                    ..Self::default()
+                })
+            })
             .unwrap_or_else(|| Self {
                 error: format!("http_{status}"),
-                error_description: Some(body.chars().take(300).collect()),
+                // One line: the first line of an HTML page says nothing.
+                error_description: Some(clean_line(body, MESSAGE_CHARS)),
                 ..Self::default()
-            })
+            });
+        Self {
+            status: Some(status),
+            ..parsed.cleaned()
+        }
     }
 
     /// The `error`/`error_description` pair of a redirect back from the authorize endpoint.
@@ -177,6 +234,44 @@ impl IdentityError {
             error: error.to_owned(),
             error_description: description.map(str::to_owned),
             ..Self::default()
+        }
+        .cleaned()
+    }
+
+    /// Bounded, control-free texts: they end up on screens, in terminals and in logs.
+    fn cleaned(self) -> Self {
+        let token = |text: String| clean_line(&text, TOKEN_CHARS);
+        Self {
+            status: self.status,
+            error: token(self.error),
+            error_description: self
+                .error_description
+                .map(|d| clean_lines(&d, MESSAGE_CHARS)),
+            error_codes: self.error_codes,
+            trace_id: self.trace_id.map(token),
+            correlation_id: self.correlation_id.map(token),
+        }
+    }
+
+    /// Whether the answer was not Entra's error format at all (a proxy's page, a bare 502).
+    fn is_foreign(&self) -> bool {
+        self.status
+            .is_some_and(|status| self.error == format!("http_{status}"))
+    }
+
+    /// What to do when Entra's own words carry no code to explain.
+    fn advice(&self) -> Option<&'static str> {
+        match (self.status, self.error.as_str()) {
+            (Some(429), _) | (_, "TooManyRequests") => {
+                Some("Microsoft is throttling sign-in requests; wait a few minutes and try again")
+            }
+            (Some(500..=599), _) | (_, "temporarily_unavailable" | "server_error") => {
+                Some("Microsoft's sign-in service is having trouble; try again in a few minutes")
+            }
+            _ if self.is_foreign() => Some(
+                "this is not an answer from Microsoft's sign-in service; check the cloud and tenant, and any proxy or firewall in between",
+            ),
+            _ => None,
         }
     }
 
@@ -206,7 +301,23 @@ impl fmt::Display for IdentityError {
         match (self.explanation(), self.code()) {
             (Some(e), _) => write!(f, "{} Fix: {} (AADSTS{}", e.meaning, e.fix, e.code)?,
             (None, Some(code)) => write!(f, "{} (AADSTS{code}", self.summary())?,
-            (None, None) => write!(f, "{} ({}", self.summary(), self.error)?,
+            (None, None) => {
+                match (self.is_foreign(), self.status) {
+                    (true, Some(status)) if self.summary().is_empty() => {
+                        write!(f, "HTTP {status} without an explanation")?;
+                    }
+                    (true, Some(status)) => write!(
+                        f,
+                        "HTTP {status} with a text that is not Microsoft's error format: “{}”",
+                        self.summary()
+                    )?,
+                    _ => f.write_str(self.summary())?,
+                }
+                if let Some(advice) = self.advice() {
+                    write!(f, " — {advice}")?;
+                }
+                write!(f, " ({}", self.error)?;
+            }
         }
         if let Some(id) = &self.correlation_id {
             write!(f, ", correlation ID {id}")?;
@@ -257,19 +368,42 @@ struct GraphInnerError {
 }
 
 impl GraphError {
+    /// Reads Graph's error body; any other body still yields an error carrying the HTTP status
+    /// and the start of the text. Texts are cut to a few hundred characters and hold no control
+    /// characters.
     pub fn parse(status: u16, body: &str) -> Self {
+        let token = |text: &str| clean_line(text, TOKEN_CHARS);
+        let message = |text: &str| clean_line(text, MESSAGE_CHARS);
         match serde_json::from_str::<GraphErrorEnvelope>(body) {
             Ok(GraphErrorEnvelope { error }) => Self {
                 status,
-                code: error.code,
-                message: error.message,
-                details: error.details,
-                request_id: error.inner.and_then(|i| i.request_id),
+                code: token(&error.code),
+                message: message(&error.message),
+                details: error
+                    .details
+                    .iter()
+                    // A handful is plenty to explain; the rest would only flood the screen.
+                    .take(5)
+                    .map(|d| GraphErrorDetail {
+                        code: token(&d.code),
+                        message: message(&d.message),
+                    })
+                    .collect(),
+                request_id: error.inner.and_then(|i| i.request_id).map(|id| token(&id)),
+            },
+            // Cut short at the reading limit: Graph's code and message come first.
+            Err(_) if body.trim_start().starts_with("{\"error\"") => Self {
+                status,
+                code: partial_json::string_field(body, "code")
+                    .map_or_else(|| format!("http_{status}"), |code| token(&code)),
+                message: partial_json::string_field(body, "message")
+                    .map_or_else(|| message(body), |text| message(&text)),
+                ..Self::default()
             },
             Err(_) => Self {
                 status,
                 code: format!("http_{status}"),
-                message: body.chars().take(300).collect(),
+                message: message(body),
                 ..Self::default()
             },
         }
@@ -287,6 +421,12 @@ impl GraphError {
 
     fn hint(&self) -> Option<&'static str> {
         match self.code.as_str() {
+            _ if self.status == 429 => {
+                Some("Microsoft Graph is throttling requests; wait a few minutes and try again")
+            }
+            _ if self.status >= 500 => {
+                Some("Microsoft Graph is having trouble; try again in a few minutes")
+            }
             "Authorization_RequestDenied" => Some(
                 "the signed-in account lacks the right to do this; sign in as a Global Administrator or Privileged Role Administrator",
             ),
@@ -303,7 +443,18 @@ impl GraphError {
 
 impl fmt::Display for GraphError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {}): {}", self.code, self.status, self.message)?;
+        if self.code == format!("http_{}", self.status) {
+            write!(f, "HTTP {}", self.status)?;
+            if !self.message.is_empty() {
+                write!(
+                    f,
+                    " with a text that is not Graph's error format: “{}”",
+                    self.message
+                )?;
+            }
+        } else {
+            write!(f, "{} (HTTP {}): {}", self.code, self.status, self.message)?;
+        }
         if let Some(hint) = self.hint() {
             write!(f, " — {hint}")?;
         }
@@ -374,6 +525,96 @@ mod tests {
         let error = GraphError::parse(400, body);
         assert!(error.mentions("NoBackingApplicationObject"));
         assert!(!error.mentions("Request_ResourceNotFound"));
+    }
+
+    const HOSTILE: &str = "\u{1b}[2J\u{1b}]0;owned\u{7}Refused\r\n\u{1b}[31mred\u{9b}1m\u{0}";
+
+    fn has_controls(text: &str) -> bool {
+        text.chars().any(char::is_control)
+    }
+
+    #[test]
+    fn a_huge_identity_error_text_becomes_a_short_message() {
+        let body = serde_json::json!({
+            "error": "invalid_request",
+            "error_description": format!("AADSTS99999: {}", "x".repeat(10 * 1024 * 1024)),
+            "correlation_id": "c".repeat(5000),
+        })
+        .to_string();
+        let text = IdentityError::parse(400, &body).to_string();
+        assert!(text.chars().count() < 800, "{} characters", text.len());
+        assert!(text.contains("AADSTS99999: xxx"), "{text}");
+        assert!(text.contains('…'), "{text}");
+
+        let raw = "<html>".repeat(2 * 1024 * 1024);
+        let text = IdentityError::parse(502, &raw).to_string();
+        assert!(text.chars().count() < 800, "{} characters", text.len());
+        assert!(
+            text.starts_with("HTTP 502 with a text that is not Microsoft's error format"),
+            "{text}"
+        );
+        assert!(text.contains("try again in a few minutes"), "{text}");
+    }
+
+    #[test]
+    fn escape_laden_error_texts_lose_their_control_characters() {
+        let body = serde_json::json!({
+            "error": format!("invalid_grant{HOSTILE}"),
+            "error_description": format!("AADSTS99999: {HOSTILE}"),
+            "correlation_id": HOSTILE,
+        })
+        .to_string();
+        let identity = IdentityError::parse(400, &body);
+        let text = identity.to_string();
+        assert!(!has_controls(&text), "{text:?}");
+        assert!(text.contains("AADSTS99999: Refused"), "{text:?}");
+        assert!(!has_controls(&identity.error), "{:?}", identity.error);
+
+        let redirect = IdentityError::from_redirect(HOSTILE, Some(HOSTILE)).to_string();
+        assert!(!has_controls(&redirect), "{redirect:?}");
+
+        for body in [
+            serde_json::json!({"error": {"code": HOSTILE, "message": HOSTILE, "details": [{"code": HOSTILE, "message": HOSTILE}], "innerError": {"request-id": HOSTILE}}}).to_string(),
+            HOSTILE.repeat(100_000),
+        ] {
+            let graph = GraphError::parse(400, &body);
+            let text = graph.to_string();
+            assert!(!has_controls(&text), "{text:?}");
+            assert!(text.chars().count() < 1200, "{} characters", text.len());
+            assert!(graph.details.iter().all(|d| !has_controls(&d.code) && !has_controls(&d.message)));
+        }
+
+        let unexpected = EntraError::unexpected("read the users", HOSTILE.repeat(1000)).to_string();
+        assert!(!has_controls(&unexpected), "{unexpected:?}");
+        assert!(
+            unexpected.chars().count() < 700,
+            "{} characters",
+            unexpected.len()
+        );
+    }
+
+    #[test]
+    fn throttling_in_graphs_form_on_the_token_endpoint_reads_as_a_sentence() {
+        let body =
+            r#"{"error":{"code":"TooManyRequests","message":"Too many requests; retry later."}}"#;
+        let text = IdentityError::parse(429, body).to_string();
+        assert_eq!(
+            text,
+            "Too many requests; retry later. — Microsoft is throttling sign-in requests; wait a few minutes and try again (TooManyRequests)"
+        );
+        assert!(!text.contains('{'), "{text}");
+        let graph = GraphError::parse(503, "").to_string();
+        assert_eq!(
+            graph,
+            "HTTP 503 — Microsoft Graph is having trouble; try again in a few minutes"
+        );
+    }
+
+    #[test]
+    fn size_limits_read_naturally() {
+        assert_eq!(size_text(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(size_text(64 * 1024), "64 KiB");
+        assert_eq!(size_text(1000), "1000 bytes");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::discovery::Endpoints;
 use crate::error::EntraError;
+use crate::response_body::{BodyKind, read_limited};
 
 /// Who signed in, from the verified ID token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +55,9 @@ pub(crate) async fn verify(
         .map_err(network)?
         .error_for_status()
         .map_err(network)?;
-    let keys: KeySet = response
-        .json()
-        .await
-        .map_err(|e| EntraError::unexpected(context, e))?;
+    let body = read_limited(response, BodyKind::SigningKeys, context).await?;
+    let keys: KeySet =
+        serde_json::from_slice(&body).map_err(|e| EntraError::unexpected(context, e))?;
     verify_with_keys(&keys.keys, &endpoints.issuer, client_id, id_token)
 }
 

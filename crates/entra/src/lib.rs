@@ -16,13 +16,18 @@ mod graph;
 mod http;
 mod id_token;
 mod loopback;
+mod partial_json;
 mod pkce;
+mod response_body;
 mod retry;
 mod secret;
 mod session;
 mod signin;
+#[cfg(test)]
+mod test_server;
 mod token_endpoint;
 mod token_store;
+mod untrusted_text;
 
 pub use browser::{BrowserOpener, SystemBrowser};
 pub use cloud::Cloud;

@@ -3,7 +3,10 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::error::EntraError;
 
@@ -99,6 +102,97 @@ pub(crate) fn replication_wait(
         .then(|| backoff(policy.replication_base, policy.replication_cap, attempt).min(remaining))
 }
 
+/// The policy and progress sink a request waits under.
+#[derive(Clone, Copy)]
+pub(crate) struct Waiting<'a> {
+    pub policy: &'a RetryPolicy,
+    pub progress: Option<&'a ProgressFn>,
+}
+
+/// Answers worth sending again: throttling always; server errors only when sending twice does
+/// no harm (`idempotent`), since a failed POST may have been applied.
+pub(crate) fn should_retry(status: StatusCode, idempotent: bool) -> bool {
+    match status {
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => true,
+        StatusCode::INTERNAL_SERVER_ERROR
+        | StatusCode::BAD_GATEWAY
+        | StatusCode::GATEWAY_TIMEOUT => idempotent,
+        _ => false,
+    }
+}
+
+/// Failures in transit (no connection, a dropped one, a timeout) that a retry may cure.
+pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request()
+}
+
+/// `Retry-After` in seconds (Microsoft's form); an HTTP date is left to the backoff.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+/// The waits of one request between its attempts, within the policy's throttle budget, which
+/// counts the time since the first attempt (so slow attempts use it up too).
+pub(crate) struct Patience<'a> {
+    waiting: Waiting<'a>,
+    context: &'a str,
+    started: Instant,
+    waited: Duration,
+    attempt: u32,
+}
+
+impl<'a> Patience<'a> {
+    pub fn new(waiting: Waiting<'a>, context: &'a str) -> Self {
+        Self {
+            waiting,
+            context,
+            started: Instant::now(),
+            waited: Duration::ZERO,
+            attempt: 0,
+        }
+    }
+
+    /// Waits what Microsoft asked for (`Retry-After`) or the next backoff step, reporting it,
+    /// and returns true; returns false at once when that wait would overrun the budget.
+    pub async fn wait(&mut self, asked: Option<Duration>) -> bool {
+        let policy = self.waiting.policy;
+        let asked = asked
+            .unwrap_or_else(|| backoff(policy.throttle_base, policy.throttle_budget, self.attempt));
+        let spent = self.started.elapsed().max(self.waited);
+        let Some(wait) = throttle_wait(spent, asked, policy.throttle_budget) else {
+            return false;
+        };
+        let report = Progress::Throttled {
+            context: self.context.to_owned(),
+            wait,
+        };
+        tracing::info!("{report}");
+        if let Some(progress) = self.waiting.progress {
+            progress(&report);
+        }
+        tokio::time::sleep(wait).await;
+        self.waited += wait;
+        self.attempt += 1;
+        true
+    }
+
+    /// The error for a request that was still throttled when the budget ran out.
+    pub fn throttled(&self) -> EntraError {
+        EntraError::Throttled {
+            context: self.context.to_owned(),
+            waited: self.waited,
+            budget: self.waiting.policy.throttle_budget,
+        }
+    }
+}
+
 /// Runs `operation` until it succeeds, fails with an error that `is_lag` does not recognise as
 /// replication lag, or the replication budget is spent ([`EntraError::ReplicationTimeout`]).
 /// Each wait is reported as [`Progress::WaitingForReplication`].
@@ -150,6 +244,68 @@ mod tests {
     use super::*;
 
     const S: fn(u64) -> Duration = Duration::from_secs;
+
+    #[test]
+    fn which_answers_are_retried() {
+        assert!(should_retry(StatusCode::TOO_MANY_REQUESTS, false));
+        assert!(should_retry(StatusCode::SERVICE_UNAVAILABLE, false));
+        assert!(should_retry(StatusCode::BAD_GATEWAY, true));
+        assert!(
+            !should_retry(StatusCode::BAD_GATEWAY, false),
+            "a POST may have been applied"
+        );
+        assert!(!should_retry(StatusCode::NOT_FOUND, true));
+        assert!(!should_retry(StatusCode::FORBIDDEN, true));
+    }
+
+    #[test]
+    fn retry_after_seconds() {
+        use reqwest::header::HeaderValue;
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static(" 7"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[tokio::test]
+    async fn patience_reports_its_waits_and_stops_at_the_budget() {
+        let policy = RetryPolicy {
+            throttle_budget: Duration::from_millis(300),
+            throttle_base: Duration::from_millis(40),
+            ..RetryPolicy::default()
+        };
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&seen);
+        let progress: ProgressFn = Arc::new(move |p: &Progress| {
+            if let (Progress::Throttled { wait, .. }, Ok(mut seen)) = (p, sink.lock()) {
+                seen.push(*wait);
+            }
+        });
+        let waiting = Waiting {
+            policy: &policy,
+            progress: Some(&progress),
+        };
+        let mut patience = Patience::new(waiting, "renew the sign-in");
+        let mut waits = 0;
+        while patience.wait(None).await {
+            waits += 1;
+            assert!(waits < 10, "never gave up");
+        }
+        let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let ms: Vec<u128> = seen.iter().map(Duration::as_millis).collect();
+        assert_eq!(ms, [40, 80, 160]);
+        assert!(matches!(
+            patience.throttled(),
+            EntraError::Throttled { waited, .. } if waited == Duration::from_millis(280)
+        ));
+        let mut asked_too_much = Patience::new(waiting, "x");
+        assert!(!asked_too_much.wait(Some(Duration::from_secs(1))).await);
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {

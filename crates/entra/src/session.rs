@@ -10,6 +10,7 @@ use url::Url;
 use crate::discovery::Endpoints;
 use crate::error::{EntraError, IdentityError, TokenStoreError};
 use crate::id_token::Account;
+use crate::retry::{ProgressFn, RetryPolicy, Waiting};
 use crate::secret::Secret;
 use crate::token_endpoint::{Failure, TokenResponse, post_form};
 use crate::token_store::TokenStore;
@@ -27,6 +28,8 @@ struct Inner {
     scope: String,
     account: Account,
     refresh_margin: Duration,
+    retry: RetryPolicy,
+    progress: Option<ProgressFn>,
     tokens: Mutex<Tokens>,
     store: SyncMutex<Option<StoreBinding>>,
 }
@@ -62,6 +65,8 @@ pub(crate) struct SessionParts {
     pub scope: String,
     pub account: Account,
     pub refresh_margin: Duration,
+    pub retry: RetryPolicy,
+    pub progress: Option<ProgressFn>,
 }
 
 /// Whether a token expiring at `expires_at` should be renewed now.
@@ -93,6 +98,8 @@ impl Session {
                 scope: parts.scope,
                 account: parts.account,
                 refresh_margin: parts.refresh_margin,
+                retry: parts.retry,
+                progress: parts.progress,
                 store: SyncMutex::new(None),
             }),
         }
@@ -128,26 +135,63 @@ impl Session {
             ));
         };
         store.save(key, refresh)?;
+        self.bind_store(store, key)
+    }
+
+    /// Keeps later rotations in `store` under `key`; the current token is already there.
+    pub(crate) fn bind_store(
+        &self,
+        store: Arc<dyn TokenStore>,
+        key: &str,
+    ) -> Result<(), EntraError> {
         *self.store_binding()? = Some((store, key.to_owned()));
         Ok(())
     }
 
+    /// The session's own policy, inherited from the [`crate::Authenticator`].
+    fn waiting(&self) -> Waiting<'_> {
+        Waiting {
+            policy: &self.inner.retry,
+            progress: self.inner.progress.as_ref(),
+        }
+    }
+
     /// A valid access token, refreshed first when it expires within the refresh margin.
     pub async fn access_token(&self) -> Result<Secret, EntraError> {
+        self.access_token_with(self.waiting()).await
+    }
+
+    /// [`Self::access_token`], with a renewal waiting under `waiting` (a Graph client's own).
+    pub(crate) async fn access_token_with(
+        &self,
+        waiting: Waiting<'_>,
+    ) -> Result<Secret, EntraError> {
         let mut tokens = self.inner.tokens.lock().await;
         if needs_refresh(tokens.expires_at, Instant::now(), self.inner.refresh_margin) {
-            self.refresh_locked(&mut tokens).await?;
+            self.refresh_locked(&mut tokens, waiting).await?;
         }
         Ok(tokens.access.clone())
     }
 
-    /// Renews the access token now, whatever its expiry.
+    /// Renews the access token now, whatever its expiry. Throttling, server errors and dropped
+    /// connections are retried under the session's retry policy.
     pub async fn refresh(&self) -> Result<(), EntraError> {
-        let mut tokens = self.inner.tokens.lock().await;
-        self.refresh_locked(&mut tokens).await
+        self.refresh_with(self.waiting()).await
     }
 
-    async fn refresh_locked(&self, tokens: &mut Tokens) -> Result<(), EntraError> {
+    pub(crate) async fn refresh_with(&self, waiting: Waiting<'_>) -> Result<(), EntraError> {
+        let mut tokens = self.inner.tokens.lock().await;
+        self.refresh_locked(&mut tokens, waiting).await
+    }
+
+    /// A rotated refresh token reaches the store before the new tokens replace the old ones in
+    /// memory: whatever ends the process afterwards, the store holds the newest token, and if
+    /// saving fails the new access token is never handed out.
+    async fn refresh_locked(
+        &self,
+        tokens: &mut Tokens,
+        waiting: Waiting<'_>,
+    ) -> Result<(), EntraError> {
         let Some(refresh_token) = tokens.refresh.clone() else {
             return Err(EntraError::SignInAgain {
                 reason: "the sign-in has no refresh token".into(),
@@ -159,18 +203,17 @@ impl Session {
             &self.inner.client_id,
             &self.inner.scope,
             &refresh_token,
+            waiting,
         )
         .await;
         let binding = self.store_binding()?.clone();
         match response {
             Ok(response) => {
-                *tokens = Tokens::from_response(&response, Some(refresh_token));
-                let rotated = response.refresh_token.is_some();
-                if let (Some((store, key)), Some(current), true) =
-                    (binding, &tokens.refresh, rotated)
-                {
-                    store.save(&key, current)?;
+                let renewed = Tokens::from_response(&response, Some(refresh_token));
+                if let (Some((store, key)), Some(rotated)) = (binding, &response.refresh_token) {
+                    store.save(&key, &Secret::new(rotated.clone()))?;
                 }
+                *tokens = renewed;
                 tracing::debug!("refreshed the Microsoft access token");
                 Ok(())
             }
@@ -192,13 +235,15 @@ impl Session {
     }
 }
 
-/// Redeems a refresh token; a dead one becomes [`EntraError::SignInAgain`].
+/// Redeems a refresh token, retrying transient failures under `waiting`; a dead one becomes
+/// [`EntraError::SignInAgain`].
 pub(crate) async fn redeem_refresh_token(
     http: &reqwest::Client,
     endpoints: &Endpoints,
     client_id: &str,
     scope: &str,
     refresh_token: &Secret,
+    waiting: Waiting<'_>,
 ) -> Result<TokenResponse, EntraError> {
     let form = [
         ("grant_type", "refresh_token"),
@@ -206,14 +251,20 @@ pub(crate) async fn redeem_refresh_token(
         ("refresh_token", refresh_token.expose()),
         ("scope", scope),
     ];
-    post_form(http, &endpoints.token, &form, "renew the Microsoft sign-in")
-        .await
-        .map_err(|failure| match failure {
-            Failure::Refused(error) if is_dead_refresh_token(&error) => EntraError::SignInAgain {
-                reason: error.to_string(),
-            },
-            other => other.into_error("renew the Microsoft sign-in"),
-        })
+    post_form(
+        http,
+        &endpoints.token,
+        &form,
+        "renew the Microsoft sign-in",
+        waiting,
+    )
+    .await
+    .map_err(|failure| match failure {
+        Failure::Refused(error) if is_dead_refresh_token(&error) => EntraError::SignInAgain {
+            reason: error.to_string(),
+        },
+        other => other.into_error("renew the Microsoft sign-in"),
+    })
 }
 
 impl fmt::Debug for Session {

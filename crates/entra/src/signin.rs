@@ -1,6 +1,7 @@
 //! The wizard's own sign-in as a public client: browser (PKCE + loopback), device code, or a
 //! saved refresh token.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use crate::http::{HttpOptions, build_client};
 use crate::id_token;
 use crate::loopback::Loopback;
 use crate::pkce::{Pkce, random_token};
+use crate::retry::{ProgressFn, RetryPolicy, Waiting};
 use crate::secret::Secret;
 use crate::session::{Session, SessionParts, redeem_refresh_token};
 use crate::token_endpoint::{Failure, TokenResponse, post_form};
@@ -72,12 +74,13 @@ impl Default for SignInOptions {
 }
 
 /// Signs the administrator in to one cloud and tenant.
-#[derive(Debug)]
 pub struct Authenticator {
     http: reqwest::Client,
     cloud: Cloud,
     options: SignInOptions,
     endpoints: Endpoints,
+    retry: RetryPolicy,
+    progress: Option<ProgressFn>,
 }
 
 impl Authenticator {
@@ -91,7 +94,30 @@ impl Authenticator {
             cloud,
             options,
             endpoints,
+            retry: RetryPolicy::default(),
+            progress: None,
         })
+    }
+
+    /// How long requests to the token endpoint keep trying through throttling, server errors
+    /// and dropped connections. Sessions signed in from here renew their tokens under it too.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Where waits for the token endpoint are reported, here and in the sessions signed in
+    /// from here.
+    pub fn with_progress(mut self, progress: ProgressFn) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    fn waiting(&self) -> Waiting<'_> {
+        Waiting {
+            policy: &self.retry,
+            progress: self.progress.as_ref(),
+        }
     }
 
     pub fn cloud(&self) -> &Cloud {
@@ -137,8 +163,10 @@ impl Authenticator {
         url
     }
 
-    /// Authorization code + PKCE: opens the sign-in page, receives the answer on a one-shot
-    /// loopback listener, redeems the code and verifies the ID token.
+    /// Authorization code + PKCE: opens the sign-in page, receives the answer on a loopback
+    /// listener, redeems the code and verifies the ID token. The listener waits (up to
+    /// [`SignInOptions::browser_timeout`]) for the answer carrying this sign-in's `state`; stray
+    /// or forged requests get an error page and do not end the sign-in.
     pub async fn sign_in_with_browser(
         &self,
         browser: &dyn BrowserOpener,
@@ -163,9 +191,15 @@ impl Authenticator {
             ("scope", scope.as_str()),
         ];
         let context = "redeem the sign-in code";
-        let response: TokenResponse = post_form(&self.http, &self.endpoints.token, &form, context)
-            .await
-            .map_err(|f| f.into_error(context))?;
+        let response: TokenResponse = post_form(
+            &self.http,
+            &self.endpoints.token,
+            &form,
+            context,
+            self.waiting(),
+        )
+        .await
+        .map_err(|f| f.into_error(context))?;
         self.session_from(&response, None).await
     }
 
@@ -189,9 +223,10 @@ impl Authenticator {
             ("client_id", self.options.client_id.as_str()),
             ("scope", scope.as_str()),
         ];
-        let device: DeviceCodeResponse = post_form(&self.http, endpoint, &form, context)
-            .await
-            .map_err(|f| f.into_error(context))?;
+        let device: DeviceCodeResponse =
+            post_form(&self.http, endpoint, &form, context, self.waiting())
+                .await
+                .map_err(|f| f.into_error(context))?;
         show(&device.prompt());
         let deadline = Instant::now() + Duration::from_secs(device.expires_in);
         let mut interval = Duration::from_secs(device.interval);
@@ -206,9 +241,15 @@ impl Authenticator {
             if Instant::now() >= deadline {
                 return Err(EntraError::DeviceCodeExpired);
             }
-            match post_form::<TokenResponse>(&self.http, &self.endpoints.token, &form, context)
-                .await
-            {
+            let answer = post_form::<TokenResponse>(
+                &self.http,
+                &self.endpoints.token,
+                &form,
+                context,
+                self.waiting(),
+            )
+            .await;
+            match answer {
                 Ok(response) => return self.session_from(&response, None).await,
                 Err(Failure::Refused(error)) => match after_refusal(&error, interval) {
                     NextPoll::After(next) => interval = next,
@@ -221,7 +262,8 @@ impl Authenticator {
 
     /// Signs in again silently with the refresh token saved under `key`, and keeps the session
     /// saved there. A missing, expired or revoked one yields [`EntraError::SignInAgain`] (and
-    /// a dead one is deleted from the store).
+    /// a dead one is deleted from the store). Throttling and transient failures are retried
+    /// under [`Self::with_retry_policy`]; a renewed token is saved before anything else.
     pub async fn resume(
         &self,
         store: Arc<dyn TokenStore>,
@@ -238,6 +280,7 @@ impl Authenticator {
             &self.options.client_id,
             &self.scope(),
             &refresh_token,
+            self.waiting(),
         )
         .await;
         let response = match response {
@@ -247,8 +290,11 @@ impl Authenticator {
             }
             other => other?,
         };
+        if let Some(rotated) = &response.refresh_token {
+            store.save(key, &Secret::new(rotated.clone()))?;
+        }
         let session = self.session_from(&response, Some(refresh_token)).await?;
-        session.persist_to(store, key).await?;
+        session.bind_store(store, key)?;
         Ok(session)
     }
 
@@ -278,8 +324,21 @@ impl Authenticator {
             scope: self.scope(),
             account,
             refresh_margin: self.options.refresh_margin,
+            retry: self.retry.clone(),
+            progress: self.progress.clone(),
         };
         Ok(Session::new(parts, response, previous_refresh))
+    }
+}
+
+impl fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("cloud", &self.cloud)
+            .field("options", &self.options)
+            .field("endpoints", &self.endpoints)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
     }
 }
 
@@ -304,6 +363,8 @@ mod tests {
             },
             cloud,
             options,
+            retry: RetryPolicy::default(),
+            progress: None,
         })
     }
 

@@ -1,9 +1,12 @@
 //! Requests to the token and device-code endpoints and their answers.
 
+use reqwest::StatusCode;
 use serde::{Deserialize, Deserializer};
 use url::Url;
 
 use crate::error::{EntraError, IdentityError};
+use crate::response_body::{BodyKind, read_error_text, read_limited};
+use crate::retry::{Patience, Waiting, is_transient, retry_after, should_retry};
 
 /// The token endpoint's answer. Deliberately without `Debug`: it holds tokens in clear.
 #[derive(Deserialize)]
@@ -49,12 +52,15 @@ impl Failure {
     }
 }
 
-/// POSTs a form and reads a JSON answer of type `T`, or Entra's error body.
+/// POSTs a form and reads a JSON answer of type `T`, or Entra's error body. Throttling (429,
+/// 503), other server errors and failures in transit are retried under `waiting`: every request
+/// to these endpoints is safe to send twice (a code redeemed twice is refused, never doubled).
 pub(crate) async fn post_form<T: for<'de> Deserialize<'de>>(
     http: &reqwest::Client,
     url: &Url,
     form: &[(&str, &str)],
     context: &str,
+    waiting: Waiting<'_>,
 ) -> Result<T, Failure> {
     let network = |source| {
         Failure::Other(EntraError::Network {
@@ -62,21 +68,44 @@ pub(crate) async fn post_form<T: for<'de> Deserialize<'de>>(
             source,
         })
     };
-    let response = http
-        .post(url.clone())
-        .form(form)
-        .send()
-        .await
-        .map_err(network)?;
-    let status = response.status();
-    let body = response.text().await.map_err(network)?;
-    if !status.is_success() {
-        return Err(Failure::Refused(IdentityError::parse(
-            status.as_u16(),
-            &body,
-        )));
+    let mut patience = Patience::new(waiting, context);
+    loop {
+        let (failure, asked, throttled) = match http.post(url.clone()).form(form).send().await {
+            Ok(response) => {
+                let status = response.status();
+                if status.is_success() {
+                    let body = read_limited(response, BodyKind::TokenAnswer, context)
+                        .await
+                        .map_err(Failure::Other)?;
+                    return serde_json::from_slice(&body)
+                        .map_err(|e| Failure::Other(EntraError::unexpected(context, e)));
+                }
+                let asked = retry_after(response.headers());
+                let refusal =
+                    IdentityError::parse(status.as_u16(), &read_error_text(response).await);
+                if !should_retry(status, true) {
+                    return Err(Failure::Refused(refusal));
+                }
+                let throttled = matches!(
+                    status,
+                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+                );
+                (Failure::Refused(refusal), asked, throttled)
+            }
+            Err(source) if is_transient(&source) => {
+                tracing::debug!(error = %source, "a token request failed in transit");
+                (network(source), None, false)
+            }
+            Err(source) => return Err(network(source)),
+        };
+        if !patience.wait(asked).await {
+            return Err(if throttled {
+                Failure::Other(patience.throttled())
+            } else {
+                failure
+            });
+        }
     }
-    serde_json::from_str(&body).map_err(|e| Failure::Other(EntraError::unexpected(context, e)))
 }
 
 #[cfg(test)]

@@ -8,18 +8,18 @@ mod service_principals;
 mod users;
 
 use std::fmt;
-use std::time::Duration;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{EntraError, GraphError};
+use crate::response_body::{BodyKind, read_error_text, read_limited};
 use crate::retry::{
-    Progress, ProgressFn, RetryPolicy, backoff, retry_while_replicating, throttle_wait,
+    Patience, ProgressFn, RetryPolicy, Waiting, is_transient, retry_after, retry_while_replicating,
+    should_retry,
 };
 use crate::session::Session;
 
@@ -96,28 +96,29 @@ impl GraphClient {
         })
     }
 
-    fn report(&self, progress: &Progress) {
-        tracing::info!("{progress}");
-        if let Some(sink) = &self.progress {
-            sink(progress);
+    fn waiting(&self) -> Waiting<'_> {
+        Waiting {
+            policy: &self.policy,
+            progress: self.progress.as_ref(),
         }
     }
 
     /// Sends one request, waiting out 429/503 (and 5xx or dropped connections for idempotent
-    /// methods) within the throttle budget. Returns the final status and body, successful or not.
+    /// methods) within the throttle budget. Returns the final status and body, successful or not;
+    /// a successful body is read up to [`BodyKind::GraphJson`]'s limit, an error body is cut.
     async fn send(
         &self,
         method: Method,
         url: &Url,
         body: Option<&serde_json::Value>,
         context: &str,
-    ) -> Result<(StatusCode, String), EntraError> {
+    ) -> Result<(StatusCode, Vec<u8>), EntraError> {
         let idempotent = method != Method::POST;
-        let mut waited = Duration::ZERO;
-        let mut attempt = 0u32;
+        let mut patience = Patience::new(self.waiting(), context);
         let mut refreshed = false;
         loop {
-            let token = self.session.access_token().await?;
+            // Renewals made for this client wait under its policy and report to its sink.
+            let token = self.session.access_token_with(self.waiting()).await?;
             let mut request = self
                 .session
                 .http()
@@ -133,37 +134,22 @@ impl GraphClient {
                     if status == StatusCode::UNAUTHORIZED && !refreshed {
                         // The token may have been revoked or expired early: renew it once.
                         refreshed = true;
-                        self.session.refresh().await?;
+                        self.session.refresh_with(self.waiting()).await?;
                         continue;
                     }
                     if !should_retry(status, idempotent) {
-                        let text = response
-                            .text()
-                            .await
-                            .map_err(|source| EntraError::Network {
-                                context: context.to_owned(),
-                                source,
-                            })?;
-                        return Ok((status, text));
+                        let body = if status.is_success() {
+                            read_limited(response, BodyKind::GraphJson, context).await?
+                        } else {
+                            read_error_text(response).await.into_bytes()
+                        };
+                        return Ok((status, body));
                     }
-                    retry_after(response.headers()).unwrap_or_else(|| {
-                        backoff(
-                            self.policy.throttle_base,
-                            self.policy.throttle_budget,
-                            attempt,
-                        )
-                    })
+                    retry_after(response.headers())
                 }
-                Err(source)
-                    if idempotent
-                        && (source.is_connect() || source.is_timeout() || source.is_request()) =>
-                {
+                Err(source) if idempotent && is_transient(&source) => {
                     tracing::debug!(error = %source, "Graph request failed in transit");
-                    backoff(
-                        self.policy.throttle_base,
-                        self.policy.throttle_budget,
-                        attempt,
-                    )
+                    None
                 }
                 Err(source) => {
                     return Err(EntraError::Network {
@@ -172,20 +158,9 @@ impl GraphClient {
                     });
                 }
             };
-            let Some(wait) = throttle_wait(waited, asked, self.policy.throttle_budget) else {
-                return Err(EntraError::Throttled {
-                    context: context.to_owned(),
-                    waited,
-                    budget: self.policy.throttle_budget,
-                });
-            };
-            self.report(&Progress::Throttled {
-                context: context.to_owned(),
-                wait,
-            });
-            tokio::time::sleep(wait).await;
-            waited += wait;
-            attempt += 1;
+            if !patience.wait(asked).await {
+                return Err(patience.throttled());
+            }
         }
     }
 
@@ -196,14 +171,17 @@ impl GraphClient {
         url: &Url,
         body: Option<&serde_json::Value>,
         context: &str,
-    ) -> Result<String, EntraError> {
-        let (status, text) = self.send(method, url, body, context).await?;
+    ) -> Result<Vec<u8>, EntraError> {
+        let (status, body) = self.send(method, url, body, context).await?;
         if status.is_success() {
-            Ok(text)
+            Ok(body)
         } else {
             Err(EntraError::Graph {
                 context: context.to_owned(),
-                error: Box::new(GraphError::parse(status.as_u16(), &text)),
+                error: Box::new(GraphError::parse(
+                    status.as_u16(),
+                    &String::from_utf8_lossy(&body),
+                )),
             })
         }
     }
@@ -213,8 +191,8 @@ impl GraphClient {
         url: &Url,
         context: &str,
     ) -> Result<T, EntraError> {
-        let text = self.call(Method::GET, url, None, context).await?;
-        serde_json::from_str(&text).map_err(|e| EntraError::unexpected(context, e))
+        let body = self.call(Method::GET, url, None, context).await?;
+        serde_json::from_slice(&body).map_err(|e| EntraError::unexpected(context, e))
     }
 
     /// Like [`Self::get_json`], but a 404 means "there is none".
@@ -235,8 +213,8 @@ impl GraphClient {
         body: &serde_json::Value,
         context: &str,
     ) -> Result<T, EntraError> {
-        let text = self.call(Method::POST, url, Some(body), context).await?;
-        serde_json::from_str(&text).map_err(|e| EntraError::unexpected(context, e))
+        let body = self.call(Method::POST, url, Some(body), context).await?;
+        serde_json::from_slice(&body).map_err(|e| EntraError::unexpected(context, e))
     }
 
     async fn patch(
@@ -321,28 +299,6 @@ impl GraphClient {
     }
 }
 
-fn should_retry(status: StatusCode, idempotent: bool) -> bool {
-    match status {
-        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => true,
-        StatusCode::INTERNAL_SERVER_ERROR
-        | StatusCode::BAD_GATEWAY
-        | StatusCode::GATEWAY_TIMEOUT => idempotent,
-        _ => false,
-    }
-}
-
-/// `Retry-After` in seconds (Graph's form); an HTTP date is left to the backoff.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
-}
-
 fn graph_error(error: &EntraError) -> Option<&GraphError> {
     match error {
         EntraError::Graph { error, .. } => Some(error),
@@ -366,33 +322,99 @@ impl fmt::Debug for GraphClient {
 
 #[cfg(test)]
 mod tests {
-    use reqwest::header::HeaderValue;
+    use std::time::{Duration, Instant};
 
     use super::*;
+    use crate::discovery::Endpoints;
+    use crate::id_token::Account;
+    use crate::response_body::BodyKind;
+    use crate::session::SessionParts;
+    use crate::test_server::{Reply, serve};
+    use crate::token_endpoint::TokenResponse;
 
-    #[test]
-    fn which_answers_are_retried() {
-        assert!(should_retry(StatusCode::TOO_MANY_REQUESTS, false));
-        assert!(should_retry(StatusCode::SERVICE_UNAVAILABLE, false));
-        assert!(should_retry(StatusCode::BAD_GATEWAY, true));
-        assert!(
-            !should_retry(StatusCode::BAD_GATEWAY, false),
-            "a POST may have been applied"
-        );
-        assert!(!should_retry(StatusCode::NOT_FOUND, true));
-        assert!(!should_retry(StatusCode::FORBIDDEN, true));
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// A session whose token is good for an hour, so Graph calls go straight to `base`.
+    fn session_for(base: &str) -> Result<Session, Box<dyn std::error::Error>> {
+        let url = |path: &str| Url::parse(&format!("{base}{path}"));
+        let endpoints = Endpoints {
+            authorization: url("/t/oauth2/v2.0/authorize")?,
+            token: url("/t/oauth2/v2.0/token")?,
+            device_authorization: None,
+            jwks: url("/t/discovery/v2.0/keys")?,
+            issuer: format!("{base}/t/v2.0"),
+            graph_base: url("/v1.0")?,
+        };
+        let tokens: TokenResponse =
+            serde_json::from_str(r#"{"access_token":"at","expires_in":3600}"#)?;
+        let parts = SessionParts {
+            http: reqwest::Client::new(),
+            endpoints,
+            client_id: "client".into(),
+            scope: "openid".into(),
+            account: Account {
+                tenant_id: "t".into(),
+                object_id: None,
+                username: None,
+                name: None,
+            },
+            refresh_margin: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            progress: None,
+        };
+        Ok(Session::new(parts, &tokens, None))
     }
 
-    #[test]
-    fn retry_after_seconds() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(retry_after(&headers), None);
-        headers.insert(RETRY_AFTER, HeaderValue::from_static(" 7"));
-        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
-        headers.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+    #[tokio::test]
+    async fn an_endless_graph_answer_ends_with_the_size_error() -> TestResult {
+        let base = serve(|_| Reply::Endless { status: 200 }).await?;
+        let graph = GraphClient::new(session_for(&base)?);
+        let started = Instant::now();
+        let outcome = graph.organization().await;
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            started.elapsed()
         );
-        assert_eq!(retry_after(&headers), None);
+        assert!(
+            matches!(&outcome, Err(EntraError::ResponseTooLarge { limit, url, .. })
+                if *limit == BodyKind::GraphJson.limit() && url.ends_with("/v1.0/organization")),
+            "{outcome:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_endless_graph_error_reads_as_a_short_clean_sentence() -> TestResult {
+        let base = serve(|_| Reply::Endless { status: 403 }).await?;
+        let graph = GraphClient::new(session_for(&base)?);
+        let error = graph.me().await.err().ok_or("an endless 403 passed")?;
+        let text = error.to_string();
+        assert!(
+            matches!(&error, EntraError::Graph { error, .. } if error.status == 403),
+            "{error:?}"
+        );
+        assert!(text.chars().count() < 1000, "{} characters", text.len());
+        assert!(text.starts_with("Microsoft Graph refused to"), "{text}");
+
+        let hostile = serde_json::json!({"error": {
+            "code": "Request_BadRequest",
+            "message": format!("\u{1b}[2J\u{1b}]0;owned\u{7}Invalid value.{}", "\u{1b}[31m!".repeat(2000)),
+        }})
+        .to_string();
+        let base = serve(move |_| Reply::Fixed {
+            status: 400,
+            body: hostile.clone().into_bytes(),
+        })
+        .await?;
+        let graph = GraphClient::new(session_for(&base)?);
+        let text = graph.me().await.err().ok_or("a 400 passed")?.to_string();
+        assert!(
+            text.contains("Request_BadRequest (HTTP 400): Invalid value.!!!"),
+            "{text:?}"
+        );
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert!(text.chars().count() < 1000, "{} characters", text.len());
+        Ok(())
     }
 }

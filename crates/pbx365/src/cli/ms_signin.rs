@@ -301,6 +301,7 @@ fn describe_error(error: &anyhow::Error) -> (&'static str, Map<String, Value>) {
         EntraError::UnknownPermission { .. } => "unknown_permission",
         EntraError::Certificate { .. } => "certificate",
         EntraError::UnexpectedResponse { .. } => "unexpected_response",
+        EntraError::ResponseTooLarge { .. } => "response_too_large",
     };
     (kind, details)
 }
