@@ -7,6 +7,7 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 pub use tokio_util::sync::CancellationToken;
@@ -186,10 +187,47 @@ impl StepContext {
         if self.cancel.is_cancelled() {
             return Err(Cancelled(step).into());
         }
+        let context = self.clone();
+        let waits: WaitObserver = Arc::new(move |pause, reason| {
+            context.waiting(
+                step,
+                format!("{reason}; trying again in {}.", seconds(pause)),
+            );
+        });
         tokio::select! {
             () = self.cancel.cancelled() => Err(Cancelled(step).into()),
-            result = work => result,
+            result = watching_waits(waits, work) => result,
         }
+    }
+}
+
+/// Hears each pause a client takes before trying a call again: how long, and why (a clause,
+/// e.g. "the PBX is busy (HTTP 429)").
+pub type WaitObserver = Arc<dyn Fn(Duration, &str) + Send + Sync>;
+
+tokio::task_local! {
+    static WAITS: WaitObserver;
+}
+
+/// Runs `work` with `observer` hearing every retry pause taken inside it (on its task). The
+/// clients are built once per session but serve many steps and runs; the pauses belong to
+/// whichever of them is running.
+pub async fn watching_waits<F: Future>(observer: WaitObserver, work: F) -> F::Output {
+    WAITS.scope(observer, work).await
+}
+
+/// Tells whoever watches the current task that a call pauses before its next try.
+pub(crate) fn tell_wait(pause: Duration, reason: &str) {
+    // Outside any watched work (a background check, say) the pause is only logged.
+    let _ = WAITS.try_with(|observer| observer(pause, reason));
+}
+
+/// "4 s", "0.3 s".
+fn seconds(pause: Duration) -> String {
+    if pause >= Duration::from_secs(1) {
+        format!("{} s", pause.as_secs())
+    } else {
+        format!("{:.1} s", pause.as_secs_f64())
     }
 }
 

@@ -6,12 +6,16 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// What the lock guards; it names the lock file and the error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activity {
     Sync,
     Rotation,
+    /// Reading, replacing or forgetting the profile's saved PBX sign-in: PortSIP refresh
+    /// tokens are single-use, so a process must not forget a token another has just saved.
+    Session,
 }
 
 impl Activity {
@@ -19,6 +23,7 @@ impl Activity {
         match self {
             Activity::Sync => "sync",
             Activity::Rotation => "certificate rotation",
+            Activity::Session => "change of the saved PBX sign-in",
         }
     }
 
@@ -26,6 +31,7 @@ impl Activity {
         match self {
             Activity::Sync => "sync",
             Activity::Rotation => "rotation",
+            Activity::Session => "session",
         }
     }
 }
@@ -86,6 +92,25 @@ impl RunLock {
             Err(TryLockError::Error(source)) => Err(io(source)),
         }
     }
+
+    /// Takes the lock, waiting up to `patience` for its holder (for locks held only for a
+    /// moment, like [`Activity::Session`]).
+    pub fn wait(
+        folder: &Path,
+        activity: Activity,
+        profile: &str,
+        patience: Duration,
+    ) -> Result<Self, RunLockError> {
+        let deadline = Instant::now() + patience;
+        loop {
+            match Self::acquire(folder, activity, profile) {
+                Err(RunLockError::Busy { .. }) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => return other,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -112,6 +137,33 @@ mod tests {
         RunLock::acquire(dir.path(), Activity::Rotation, "contoso")?;
         drop(first);
         RunLock::acquire(dir.path(), Activity::Sync, "contoso")?;
+        Ok(())
+    }
+
+    #[test]
+    fn waiting_takes_the_lock_once_its_holder_lets_go() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let held = RunLock::acquire(dir.path(), Activity::Session, "contoso")?;
+        let impatient = RunLock::wait(
+            dir.path(),
+            Activity::Session,
+            "contoso",
+            Duration::from_millis(30),
+        );
+        assert!(matches!(impatient, Err(RunLockError::Busy { .. })));
+        let folder = dir.path().to_owned();
+        let waiter = std::thread::spawn(move || {
+            RunLock::wait(
+                &folder,
+                Activity::Session,
+                "contoso",
+                Duration::from_secs(10),
+            )
+            .map(drop)
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        drop(held);
+        assert!(matches!(waiter.join(), Ok(Ok(()))));
         Ok(())
     }
 }

@@ -181,7 +181,9 @@ async fn ms_port_latency_and_throttling_flags_shape_what_microsoft_answers() -> 
                 .transpose()?;
             assert_eq!(retry_after.as_deref(), Some("1"));
             let body: Value = response.json().await?;
-            assert!(body["error"]["code"].is_string(), "{body}");
+            // Entra's identity platform answers throttling in its own OAuth format.
+            assert_eq!(body["error"], "temporarily_unavailable", "{body}");
+            assert_eq!(body["error_codes"], serde_json::json!([90055]), "{body}");
         }
     }
     assert_eq!(statuses, [200, 200, 429, 200, 200, 429]);

@@ -35,7 +35,7 @@ async fn admin_graph(
         opened: Arc::default(),
     };
     let session = authenticator.sign_in_with_browser(&browser).await?;
-    Ok(entra::GraphClient::new(session).with_retry_policy(engine_common::fast_retry()))
+    Ok(entra::GraphClient::new(session).with_retry_policy(engine_common::fast_retry().microsoft()))
 }
 
 #[tokio::test]

@@ -6,8 +6,8 @@ mod sync_support;
 use std::collections::HashSet;
 
 use pbx365::sync::{
-    ActionKind, Degradation, Notice, OutcomeStatus, PbxDirectory, Reason, RunStatus, SourceKind,
-    SyncError, UserField,
+    ActionKind, Degradation, Notice, OutcomeStatus, PbxDirectory, Reason, RunOptions, RunStatus,
+    SourceKind, SyncError, UserField,
 };
 use portsip::Secret;
 use portsip::model::{Ms365App, Ms365SettingsUpdate, NewUser, Role, SyncType, UsersSync};
@@ -397,8 +397,8 @@ async fn drift_shows_what_is_out_of_line_without_changing_anything() -> TestResu
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_a_graph_sign_in_the_pbx_view_is_used_and_the_plan_says_what_it_lacks() -> TestResult
-{
+async fn the_pbx_view_holds_back_whom_it_cannot_classify_unless_the_run_says_otherwise()
+-> TestResult {
     let world = World::start().await?;
     let source = PbxDirectory::new(world.pbx.clone());
     // Before the integration is set up, the PBX cannot list Microsoft 365 users.
@@ -433,14 +433,38 @@ async fn without_a_graph_sign_in_the_pbx_view_is_used_and_the_plan_says_what_it_
         })
         .await?;
 
-    let engine = world.engine();
-    let plan = engine.preview(&world.pbx, &source).await?;
-    assert_eq!(plan.source, SourceKind::Pbx);
-    assert!(plan.degradations.contains(&Degradation::NoAccountState));
-    assert!(plan.degradations.contains(&Degradation::NoGuestFlag));
-    let full = engine.preview(&world.pbx, &world.source()).await?;
+    let held = world.engine().preview(&world.pbx, &source).await?;
+    assert_eq!(held.source, SourceKind::Pbx);
+    assert!(held.degradations.contains(&Degradation::NoAccountState));
+    assert!(held.degradations.contains(&Degradation::NoGuestFlag));
+    let full = world.engine().preview(&world.pbx, &world.source()).await?;
     assert!(full.degradations.is_empty());
-    // Without account state and guest flags, the PBX view plans more users than Graph.
+    // Without account state and guest flags nobody can be classified, so nobody is created:
+    // everyone Graph would create is listed as held back, and the plan says why.
+    assert_eq!(held.counts.create, 0, "{:?}", held.counts);
+    assert!(held.notices.contains(&Notice::UnclassifiedHeld));
+    let held_back: Vec<&str> = held
+        .skipped
+        .iter()
+        .filter(|s| s.reason == Reason::Unclassified)
+        .map(|s| s.object_id.as_str())
+        .collect();
+    for created in full.actions.iter().filter(|a| a.kind == ActionKind::Create) {
+        assert!(
+            held_back.contains(&created.object_id.as_str()),
+            "{} is neither created nor held back",
+            created.principal
+        );
+    }
+
+    // The admin chose to create them anyway for this run: the PBX view plans more users than
+    // Graph, guests and disabled accounts among them.
+    let engine = world.engine().with_options(RunOptions {
+        create_unclassified: true,
+        ..world.options()
+    });
+    let plan = engine.preview(&world.pbx, &source).await?;
+    assert!(plan.notices.contains(&Notice::UnclassifiedCreated));
     assert!(
         plan.counts.create > full.counts.create,
         "{:?} vs {:?}",

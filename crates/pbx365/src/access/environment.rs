@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Error;
+use super::retry::RetryPolicy;
 use crate::profile::ProfileStore;
 use crate::secrets::SecretStore;
 
@@ -18,8 +19,9 @@ pub struct Environment {
     pub browser: Arc<dyn entra::BrowserOpener>,
     /// Extra CA certificates (PEM) trusted for Microsoft (the emulator's CA in demo and tests).
     pub microsoft_ca_pem: Option<String>,
-    /// Throttling and replication waits for Graph.
-    pub retry: entra::RetryPolicy,
+    /// How every call rides out throttling, failures and lost connections, and how long
+    /// Entra's replication is waited for.
+    pub retry: RetryPolicy,
     /// How long the browser sign-in may take.
     pub sign_in_timeout: Duration,
     /// How long verification waits for Entra (automatic) or the admin (guided).
@@ -34,7 +36,7 @@ impl Environment {
             secrets,
             browser: Arc::new(entra::SystemBrowser),
             microsoft_ca_pem: None,
-            retry: entra::RetryPolicy::default(),
+            retry: RetryPolicy::default(),
             sign_in_timeout: Duration::from_secs(300),
             verify_budget: Duration::from_secs(600),
         }

@@ -108,6 +108,9 @@ pub enum Error {
     Secret(#[from] SecretError),
 
     #[error(transparent)]
+    Lock(#[from] crate::run_lock::RunLockError),
+
+    #[error(transparent)]
     Certificate(#[from] CertificateError),
 
     #[error(transparent)]
@@ -175,6 +178,7 @@ impl Error {
             Error::ApplyFailed { .. } => "apply-failed",
             Error::Profile(_) => "profile",
             Error::Secret(_) => "keyring",
+            Error::Lock(_) => "busy",
             Error::Certificate(_) => "certificate",
             Error::Schedule(_) => "schedule",
             Error::File(_) => "file",

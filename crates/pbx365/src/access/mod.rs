@@ -6,6 +6,7 @@
 mod environment;
 mod error;
 pub mod retry;
+mod saved_sign_in;
 pub mod sessions;
 
 pub use self::environment::Environment;

@@ -1,6 +1,6 @@
-//! Retrying PBX calls through passing trouble: HTTP 429 beyond the client's own retries
-//! (waiting what `Retry-After` asks), 5xx answers and broken connections (backing off
-//! exponentially), all within a time budget per call, and stopping at once when cancelled.
+//! The one retry policy of every call, and the read-back retry of writes that are not
+//! idempotent: a create whose reply was lost (dropped connection, timeout, 5xx) is tried again
+//! only after the caller has looked whether the first attempt went through.
 
 use std::future::Future;
 use std::time::Duration;
@@ -8,14 +8,31 @@ use std::time::Duration;
 use portsip::{Error, NetworkFailure};
 use tokio_util::sync::CancellationToken;
 
-/// How long and how often a call is retried.
+/// How every call to the PBX and to Microsoft rides out passing trouble — throttling (429 with
+/// `Retry-After`), 5xx answers, connections refused or dropped — and how long Entra's
+/// replication is waited for. One policy for setup, doctor, sync, drift, rotation and reset:
+/// the clients apply it to each request ([`RetryPolicy::pbx`], [`RetryPolicy::microsoft`]);
+/// [`with_retry`] adds the read-back retry of writes that are not idempotent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// The first pause after a 5xx or a broken connection; doubled each time.
+    /// The first pause when the server names none; doubled each time.
     pub first_backoff: Duration,
     /// The longest single pause.
     pub max_backoff: Duration,
-    /// The most one call may spend waiting before its failure counts.
+    /// The most one call may spend trying before its failure counts.
+    pub budget: Duration,
+    /// Entra's replication after an app or key was created.
+    pub replication: Replication,
+}
+
+/// How long a new Entra object is waited for until every replica sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replication {
+    /// The first wait; doubled each time.
+    pub first: Duration,
+    /// The longest single wait.
+    pub cap: Duration,
+    /// The longest total wait for one object.
     pub budget: Duration,
 }
 
@@ -25,6 +42,33 @@ impl Default for RetryPolicy {
             first_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(30),
             budget: Duration::from_secs(120),
+            replication: Replication {
+                first: Duration::from_secs(1),
+                cap: Duration::from_secs(120),
+                budget: Duration::from_secs(600),
+            },
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The policy for every PBX request.
+    pub fn pbx(&self) -> portsip::RetryPolicy {
+        portsip::RetryPolicy {
+            first_backoff: self.first_backoff,
+            max_backoff: self.max_backoff,
+            budget: self.budget,
+        }
+    }
+
+    /// The policy for every Microsoft request (identity platform and Graph).
+    pub fn microsoft(&self) -> entra::RetryPolicy {
+        entra::RetryPolicy {
+            throttle_budget: self.budget,
+            throttle_base: self.first_backoff,
+            replication_base: self.replication.first,
+            replication_cap: self.replication.cap,
+            replication_budget: self.replication.budget,
         }
     }
 }
@@ -42,7 +86,9 @@ impl From<Error> for CallError {
     }
 }
 
-/// The pause a failure asks for, or `None` when retrying cannot help.
+/// The pause before trying a write again whose outcome is unknown — the PBX may have applied
+/// it and lost the reply — or `None` when the failure is final. Throttling and refused
+/// connections never reach here: the client has already ridden those out within the budget.
 fn pause_for(error: &Error, policy: &RetryPolicy, attempt: u32) -> Option<Duration> {
     let backoff = || {
         let factor = 2_u32.saturating_pow(attempt.min(16));
@@ -52,18 +98,17 @@ fn pause_for(error: &Error, policy: &RetryPolicy, attempt: u32) -> Option<Durati
             .min(policy.max_backoff)
     };
     match error {
-        Error::RateLimited { retry_after } => Some(retry_after.unwrap_or_else(backoff)),
-        Error::Server { .. } => Some(backoff()),
+        Error::Server { status, .. } if *status != 503 => Some(backoff()),
         Error::Network {
-            failure: NetworkFailure::Refused | NetworkFailure::Dropped | NetworkFailure::Timeout,
+            failure: NetworkFailure::Dropped | NetworkFailure::Timeout,
             ..
         } => Some(backoff()),
         _ => None,
     }
 }
 
-/// Runs `call` until it succeeds, fails for good, runs out of budget or is cancelled (between
-/// attempts).
+/// Runs a write that is not idempotent until it succeeds, fails for good, runs out of budget or
+/// is cancelled (between attempts).
 /// `call` gets the attempt number (0 first), so a non-idempotent call can first check
 /// whether an earlier attempt that got no answer went through. `waiting` hears each pause.
 pub async fn with_retry<T, F, Fut>(
@@ -113,7 +158,7 @@ mod tests {
     fn server_error() -> Error {
         Error::Server {
             operation: "POST /users".to_owned(),
-            status: 503,
+            status: 500,
             message: None,
         }
     }
@@ -123,6 +168,7 @@ mod tests {
             first_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(4),
             budget: Duration::from_millis(50),
+            ..RetryPolicy::default()
         }
     }
 
@@ -168,15 +214,25 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_honoured_and_backoff_doubles_up_to_its_cap() {
+    fn only_unknown_outcomes_are_tried_again_and_backoff_doubles_up_to_its_cap() {
         let policy = RetryPolicy::default();
+        // The client has waited these out already; trying again here would double its budget.
         let throttled = Error::RateLimited {
             retry_after: Some(Duration::from_secs(7)),
         };
-        assert_eq!(
-            pause_for(&throttled, &policy, 0),
-            Some(Duration::from_secs(7))
-        );
+        assert_eq!(pause_for(&throttled, &policy, 0), None);
+        let unavailable = Error::Server {
+            operation: "POST /users".to_owned(),
+            status: 503,
+            message: None,
+        };
+        assert_eq!(pause_for(&unavailable, &policy, 0), None);
+        let dropped = Error::Network {
+            url: "https://pbx.example/api/users".to_owned(),
+            failure: NetworkFailure::Dropped,
+            detail: "connection closed before message completed".to_owned(),
+        };
+        assert_eq!(pause_for(&dropped, &policy, 0), Some(policy.first_backoff));
         assert_eq!(
             pause_for(&server_error(), &policy, 2),
             Some(Duration::from_millis(1000))

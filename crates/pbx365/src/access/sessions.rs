@@ -6,20 +6,48 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
+pub use super::saved_sign_in::SavedSignIn;
+use crate::access::retry::RetryPolicy;
 use crate::access::{Environment, Error};
 use crate::profile::{CloudChoice, PbxSettings, Profile};
 use crate::secrets::{Secret, SecretKey, SecretKind, SecretStore};
 
-/// A PBX client for the profile's PBX with its TLS settings, not signed in.
-pub fn pbx_client(settings: &PbxSettings) -> Result<portsip::Client, Error> {
-    let mut builder = portsip::Client::builder(&settings.url);
+/// A PBX client for a PBX with its TLS settings and the one retry policy, not signed in. Its
+/// pauses are told to whoever watches the work (see [`crate::progress::watching_waits`]).
+/// With `saved_as`, every refresh token the PBX issues to it is written to that saved
+/// profile's keyring entry before the client uses it, so whatever ends a run — a kill, a crash,
+/// a lost reply — the keyring holds the newest token issued.
+pub fn pbx_client(
+    retry: &RetryPolicy,
+    settings: &PbxSettings,
+    saved_as: Option<SavedSignIn>,
+) -> Result<portsip::Client, Error> {
+    let mut builder = portsip::Client::builder(&settings.url)
+        .retry_policy(retry.pbx())
+        .on_retry(|pause, error| {
+            tracing::info!(pause_ms = pause.as_millis(), %error, "PBX call will be tried again");
+            crate::progress::tell_wait(pause, &retry_reason(error));
+        });
     if let Some(pem) = &settings.ca_pem {
         builder = builder.ca_pem(pem.as_bytes());
     }
     if let Some(pin) = settings.pin_sha256.as_deref().filter(|p| !p.is_empty()) {
         builder = builder.pin_sha256(pin.parse()?);
     }
+    if let Some(saved) = saved_as {
+        builder = builder.session_sink(Arc::new(saved));
+    }
     Ok(builder.build()?)
+}
+
+/// Why a PBX call pauses, as a clause for "…; trying again in 4 s."
+fn retry_reason(error: &portsip::Error) -> String {
+    match error {
+        portsip::Error::RateLimited { .. } => "The PBX asks pbx365 to slow down".to_owned(),
+        portsip::Error::Server { status, .. } => format!("The PBX failed (HTTP {status})"),
+        portsip::Error::Network { .. } => "The connection to the PBX broke".to_owned(),
+        other => super::error::clean_clause(&other.to_string()),
+    }
 }
 
 /// Saves the PBX session's current refresh token. PortSIP refresh tokens are single-use, so
@@ -52,7 +80,11 @@ pub async fn resume_pbx(
 ) -> Result<(portsip::Client, portsip::SignedIn), Error> {
     let turn = resume_turn(env, &profile.name);
     let _turn = turn.lock().await;
-    let client = pbx_client(&profile.pbx)?;
+    let client = pbx_client(
+        &env.retry,
+        &profile.pbx,
+        Some(SavedSignIn::new(env, &profile.name)),
+    )?;
     let token_key = SecretKey::new(&profile.name, SecretKind::PbxRefreshToken);
     let mut refusal = None;
     let mut refused_token: Option<Secret> = None;
@@ -63,11 +95,9 @@ pub async fn resume_pbx(
         if refused_token.as_ref() == Some(&token) {
             break;
         }
+        // The token the PBX issues in exchange is saved by the client's sink before it is used.
         match client.resume(portsip::Secret::new(token.expose())).await {
-            Ok(signed_in) => {
-                save_pbx_refresh_token(env.secrets.as_ref(), &profile.name, &client).await?;
-                return Ok((client, signed_in));
-            }
+            Ok(signed_in) => return Ok((client, signed_in)),
             Err(error) if error.is_rejection() || is_session_refusal(&error) => {
                 refused_token = Some(token);
                 refusal = Some(error);
@@ -75,11 +105,13 @@ pub async fn resume_pbx(
             Err(error) => return Err(error.into()),
         }
     }
-    // A refused token that nobody has replaced is dead: forget it.
-    if let Some(dead) = &refused_token
-        && env.secrets.get(&token_key)?.as_ref() == Some(dead)
-    {
-        env.secrets.delete(&token_key)?;
+    // A refused token that nobody has replaced is dead: forget it — under the lock, so a
+    // successor another process saves meanwhile is never the one forgotten.
+    if let Some(dead) = &refused_token {
+        let _lock = SavedSignIn::new(env, &profile.name).lock()?;
+        if env.secrets.get(&token_key)?.as_ref() == Some(dead) {
+            env.secrets.delete(&token_key)?;
+        }
     }
     let password_key = SecretKey::new(&profile.name, SecretKind::PbxPassword);
     match env.secrets.get(&password_key)? {
@@ -91,7 +123,6 @@ pub async fn resume_pbx(
                     profile.pbx.domain.as_deref(),
                 )
                 .await?;
-            save_pbx_refresh_token(env.secrets.as_ref(), &profile.name, &client).await?;
             Ok((client, signed_in))
         }
         None => Err(refusal.map_or_else(
@@ -216,14 +247,15 @@ pub async fn resume_graph(
         .clone()
         .unwrap_or_else(|| "organizations".to_owned());
     let options = env.sign_in_options(tenant, profile.microsoft.client_id.clone(), None);
-    let authenticator =
-        entra::Authenticator::new(entra_cloud(&profile.microsoft.cloud)?, options).await?;
+    let authenticator = entra::Authenticator::new(entra_cloud(&profile.microsoft.cloud)?, options)
+        .await?
+        .with_retry_policy(env.retry.microsoft());
     let store: Arc<dyn entra::TokenStore> = Arc::new(ProfileTokenStore::new(
         Arc::clone(&env.secrets),
         &profile.name,
     ));
     let session = authenticator.resume(store, MICROSOFT_TOKEN_KEY).await?;
-    Ok(entra::GraphClient::new(session).with_retry_policy(env.retry.clone()))
+    Ok(entra::GraphClient::new(session).with_retry_policy(env.retry.microsoft()))
 }
 
 /// Signs in to Microsoft for work that must read Graph (a sync whose users come from Graph):

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::{Check, CheckId, DoctorReport, GraphAccess};
 use crate::access::Error;
+use crate::access::retry::RetryPolicy;
 use crate::access::sessions::national_cloud;
 use crate::features::required_permissions;
 use crate::features::role_name;
@@ -35,6 +36,7 @@ struct PbxFacts {
 }
 
 pub(super) async fn run(
+    retry: &RetryPolicy,
     profile: &Profile,
     pbx: Result<(portsip::Client, Option<portsip::model::Role>), Error>,
     graph: GraphAccess,
@@ -43,7 +45,7 @@ pub(super) async fn run(
     let mut checks = Vec::new();
     let step = StepId::Verify;
     ctx.report(step, "Checking the PBX…");
-    let reachable = reachability(profile).await;
+    let reachable = reachability(retry, profile).await;
     let reached = reachable.status == super::CheckStatus::Pass;
     checks.push(reachable);
     let client = match (reached, pbx) {
@@ -137,9 +139,9 @@ pub(super) async fn run(
     DoctorReport::new(profile, checks)
 }
 
-async fn reachability(profile: &Profile) -> Check {
+async fn reachability(retry: &RetryPolicy, profile: &Profile) -> Check {
     let id = CheckId::PbxReachable;
-    let client = match crate::access::sessions::pbx_client(&profile.pbx) {
+    let client = match crate::access::sessions::pbx_client(retry, &profile.pbx, None) {
         Ok(client) => client,
         Err(error) => {
             return Check::fail(

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
+use crate::access::retry::RetryPolicy;
 use crate::access::sessions;
 use crate::access::{Environment, Error};
 use crate::pbx_certificate::rfc3339;
@@ -180,7 +181,7 @@ pub async fn run(
             };
             let pbx = pbx.map(|(client, signed_in)| (client, signed_in.role));
             let client = pbx.as_ref().ok().map(|(client, _)| client.clone());
-            let report = checks::run(&profile, pbx, graph, ctx).await;
+            let report = checks::run(&env.retry, &profile, pbx, graph, ctx).await;
             // PortSIP refresh tokens are single-use: keep the one the checks ended with.
             if let Some(client) = client {
                 sessions::save_pbx_refresh_token(env.secrets.as_ref(), &profile.name, &client)
@@ -196,11 +197,12 @@ pub async fn run(
 
 /// Runs every check with sessions the caller already has (the wizard's verify step).
 pub(crate) async fn run_with(
+    retry: &RetryPolicy,
     profile: &Profile,
     pbx: &portsip::Client,
     graph: GraphAccess,
     ctx: &StepContext,
 ) -> DoctorReport {
     let role = pbx.role().await;
-    checks::run(profile, Ok((pbx.clone(), role)), graph, ctx).await
+    checks::run(retry, profile, Ok((pbx.clone(), role)), graph, ctx).await
 }

@@ -116,7 +116,7 @@ impl MicrosoftContext {
         match self {
             MicrosoftContext::Auto { session, .. } => Some(
                 entra::GraphClient::new(session.clone())
-                    .with_retry_policy(env.retry.clone())
+                    .with_retry_policy(env.retry.microsoft())
                     .with_progress(ctx.entra_progress(step)),
             ),
             MicrosoftContext::Guided { .. } => None,
@@ -215,7 +215,7 @@ pub(crate) async fn sign_in(
     };
     ctx.report(step, "Reading your tenant and directory roles…");
     let graph = entra::GraphClient::new(session.clone())
-        .with_retry_policy(env.retry.clone())
+        .with_retry_policy(env.retry.microsoft())
         .with_progress(ctx.entra_progress(step));
     let organization = graph.organization().await?;
     let me = graph.me().await?;

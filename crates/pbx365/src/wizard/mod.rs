@@ -334,14 +334,14 @@ impl Wizard {
             Some(graph) => {
                 ctx.report(StepId::AppRegistration, "Looking for the app registration…");
                 let progress = ctx.entra_progress(StepId::AppRegistration);
+                let retry = self.env.retry.microsoft();
                 let state = ctx
                     .cancellable(
                         StepId::AppRegistration,
                         plan::read_app_state(
                             &graph,
                             self.profile.app.as_ref(),
-                            self.unfinished_apply()
-                                .then_some((&self.env.retry, &progress)),
+                            self.unfinished_apply().then_some((&retry, &progress)),
                             pbx,
                             &microsoft.summary().tenant_id,
                             &input.features,
@@ -534,11 +534,11 @@ impl Wizard {
             Some(graph) => {
                 ctx.report(step, "Reading the app registration…");
                 let progress = ctx.entra_progress(step);
+                let retry = self.env.retry.microsoft();
                 let state = plan::read_app_state(
                     &graph,
                     self.profile.app.as_ref(),
-                    self.unfinished_apply()
-                        .then_some((&self.env.retry, &progress)),
+                    self.unfinished_apply().then_some((&retry, &progress)),
                     pbx,
                     &tenant_id,
                     &app_step.features,
@@ -765,7 +765,9 @@ impl Wizard {
                     Some(graph) => GraphAccess::Client(Box::new(graph)),
                     None => GraphAccess::Guided,
                 };
-                Ok::<_, Error>(doctor::run_with(&self.profile, &pbx.client, graph, ctx).await)
+                Ok::<_, Error>(
+                    doctor::run_with(&self.env.retry, &self.profile, &pbx.client, graph, ctx).await,
+                )
             })
             .await?;
         sessions::save_pbx_refresh_token(

@@ -7,11 +7,15 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
+use crate::access::retry::RetryPolicy;
 use crate::access::sessions;
 use crate::access::{Environment, Error};
 use crate::input::FieldError;
 use crate::pbx_certificate::{CertificateInfo, read_certificate};
 use crate::profile::PbxSettings;
+
+/// How long the first contact with a just-typed PBX address keeps trying.
+const FIRST_CONTACT_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What the admin enters to connect to the PBX.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -143,13 +147,24 @@ pub(crate) async fn connect(
 
     let (client, signed_in, info) = match &password {
         Some(password) => {
-            let client = sessions::pbx_client(&settings).map_err(|e| match e {
-                Error::Pbx(error) => field_of(error),
-                other => other,
-            })?;
+            let build = |retry: &RetryPolicy| {
+                sessions::pbx_client(retry, &settings, None).map_err(|e| match e {
+                    Error::Pbx(error) => field_of(error),
+                    other => other,
+                })
+            };
             // `/info` first: it needs no sign-in, so an unreachable PBX, a wrong port or an
-            // unknown tenant domain is reported as such, not as a failed sign-in.
-            let info = client.info(settings.domain.as_deref()).await?;
+            // unknown tenant domain is reported as such, not as a failed sign-in. The address
+            // was just typed, so a wrong one is said within seconds rather than after the
+            // whole retry budget; once the PBX has answered, its calls get the full budget.
+            let first_contact = RetryPolicy {
+                budget: env.retry.budget.min(FIRST_CONTACT_BUDGET),
+                ..env.retry
+            };
+            let info = build(&first_contact)?
+                .info(settings.domain.as_deref())
+                .await?;
+            let client = build(&env.retry)?;
             let signed_in = client
                 .login(
                     &settings.username,

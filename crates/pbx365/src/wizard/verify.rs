@@ -31,7 +31,7 @@ pub(crate) async fn wait_for_listing(
     let step = StepId::Verify;
     let budget = env.verify_budget;
     let mut waited = Duration::ZERO;
-    let mut wait = env.retry.replication_base;
+    let mut wait = env.retry.replication.first;
     loop {
         let error = match client.ms365_users().await {
             Ok(_) => return Ok(()),
@@ -67,6 +67,6 @@ pub(crate) async fn wait_for_listing(
             .max(Duration::from_millis(10));
         tokio::time::sleep(this_wait).await;
         waited += this_wait;
-        wait = (wait * 2).min(env.retry.replication_cap);
+        wait = (wait * 2).min(env.retry.replication.cap);
     }
 }

@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use entra::{Authenticator, CertificateKey, Cloud, GraphClient, RetryPolicy, SignInOptions};
+use entra::{Authenticator, CertificateKey, Cloud, GraphClient, SignInOptions};
 use pbx365::Environment;
+use pbx365::access::retry::{Replication, RetryPolicy};
 use pbx365::access::sessions::ProfileTokenStore;
 use pbx365::certificate::lifecycle::{
     Clock, Notification, Notifier, NotifyError, RotationEvent, RotationSink, SystemClock,
@@ -30,11 +31,14 @@ pub const PROFILE: &str = "contoso";
 /// Waits short enough for tests, long enough for the emulator's replication delays.
 pub fn fast_policy(budget: Duration) -> RetryPolicy {
     RetryPolicy {
-        throttle_budget: Duration::from_secs(2),
-        throttle_base: Duration::from_millis(20),
-        replication_base: Duration::from_millis(50),
-        replication_cap: Duration::from_millis(200),
-        replication_budget: budget,
+        first_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(200),
+        budget: Duration::from_secs(2),
+        replication: Replication {
+            first: Duration::from_millis(50),
+            cap: Duration::from_millis(200),
+            budget,
+        },
     }
 }
 
@@ -81,7 +85,9 @@ pub async fn integrated_tenant() -> Result<Tenant, Box<dyn Error>> {
         ..sim::SimConfig::default()
     })
     .await?;
-    let pbx = portsip::Client::new(&sim.pbx_url)?;
+    let pbx = portsip::Client::builder(&sim.pbx_url)
+        .retry_policy(fast_policy(Duration::ZERO).pbx())
+        .build()?;
     let admin = &sim.tenant.admin;
     pbx.login(&admin.username, &admin.password, admin.domain.as_deref())
         .await?;
@@ -127,7 +133,8 @@ pub async fn integrated_tenant() -> Result<Tenant, Box<dyn Error>> {
         &SecretKey::new(PROFILE, SecretKind::PbxPassword),
         &Secret::new(&admin.password),
     )?;
-    let graph = GraphClient::new(session).with_retry_policy(fast_policy(Duration::from_secs(5)));
+    let graph = GraphClient::new(session)
+        .with_retry_policy(fast_policy(Duration::from_secs(5)).microsoft());
     Ok(Tenant {
         pbx,
         graph,

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pbx365::Environment;
+use pbx365::access::retry::{Replication, RetryPolicy};
 use pbx365::features::Feature;
 use pbx365::profile::{CloudChoice, ProfileStore, SyncOptions};
 use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
@@ -84,13 +85,16 @@ pub struct World {
     pub opened: Arc<Mutex<Vec<Url>>>,
 }
 
-pub fn fast_retry() -> entra::RetryPolicy {
-    entra::RetryPolicy {
-        throttle_budget: Duration::from_secs(10),
-        throttle_base: Duration::from_millis(20),
-        replication_base: Duration::from_millis(50),
-        replication_cap: Duration::from_millis(400),
-        replication_budget: Duration::from_secs(15),
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        first_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(200),
+        budget: Duration::from_secs(10),
+        replication: Replication {
+            first: Duration::from_millis(50),
+            cap: Duration::from_millis(400),
+            budget: Duration::from_secs(15),
+        },
     }
 }
 

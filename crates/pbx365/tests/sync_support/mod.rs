@@ -91,13 +91,18 @@ impl World {
     }
 
     pub fn engine(&self) -> SyncEngine {
-        SyncEngine::new(Arc::clone(&self.store), PROFILE).with_options(RunOptions {
+        SyncEngine::new(Arc::clone(&self.store), PROFILE).with_options(self.options())
+    }
+
+    /// A run's options with short waits.
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
             retry: pbx365::access::retry::RetryPolicy {
                 first_backoff: Duration::from_millis(20),
                 ..pbx365::access::retry::RetryPolicy::default()
             },
             ..RunOptions::default()
-        })
+        }
     }
 
     pub fn source(&self) -> GraphDirectory {

@@ -177,10 +177,10 @@ impl ProfileConnection {
             wait: entra::RetryPolicy {
                 // Guided mode waits for the admin's upload as long as verification does.
                 replication_budget: match profile.microsoft.mode {
-                    Mode::Auto => env.retry.replication_budget,
+                    Mode::Auto => env.retry.replication.budget,
                     Mode::Guided => env.verify_budget,
                 },
-                ..env.retry.clone()
+                ..env.retry.microsoft()
             },
             events,
         })
