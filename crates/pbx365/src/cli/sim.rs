@@ -79,7 +79,7 @@ pub struct SimArgs {
 #[command(next_help_heading = "Fault switches")]
 struct FaultArgs {
     /// Which endpoints the HTTP faults (latency, throttling, failures, drops) apply to; a
-    /// comma-separated list. Each emulator counts "every Nth" over the targeted requests it
+    /// comma-separated list, e.g. `pbx,ms-token`. Each emulator counts "every Nth" over the targeted requests it
     /// gets, separately from the other. Faulted answers are each endpoint's own errors:
     /// PortSIP's, Graph's, or the identity platform's OAuth error with an AADSTS code.
     #[arg(
@@ -130,7 +130,8 @@ enum FaultTarget {
     Pbx,
     /// Every Microsoft endpoint: the identity platform and Graph.
     Ms,
-    /// The Microsoft identity platform: token, device code, discovery, sign-in and consent.
+    /// The Microsoft identity platform (also `ms-token`): token, device code, discovery,
+    /// sign-in and consent.
     #[value(alias = "ms-token")]
     MsIdentity,
     /// Microsoft Graph.
