@@ -242,6 +242,7 @@ fn spec(graph_app_role_ids: Vec<String>) -> AppRegistration {
         display_name: "PortSIP PBX (contoso.example)".into(),
         web_redirect_uris: PBX_REDIRECTS.iter().map(|u| (*u).to_owned()).collect(),
         graph_app_role_ids,
+        creator_tag: None,
     }
 }
 

@@ -32,7 +32,7 @@ fn rotation<'a>(
         journal_path: tenant.journal_path(),
         certificate_path: tenant.certificate_path(),
         clock: &SystemClock,
-        wait: fast_policy(budget).microsoft(),
+        wait: fast_policy(budget),
         events,
     }
 }

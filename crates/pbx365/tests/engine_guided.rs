@@ -158,6 +158,7 @@ async fn guided_setup_with_the_admin_doing_the_entra_steps_by_hand() -> TestResu
                 display_name: "PBX Server-side".into(),
                 web_redirect_uris: redirect_uris.clone(),
                 graph_app_role_ids: roles,
+                creator_tag: None,
             },
             Some(&entra::AppLocator::ObjectId(registered.object_id.clone())),
         )

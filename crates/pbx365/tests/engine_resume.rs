@@ -94,8 +94,9 @@ async fn resumes_after_the_app_registration_failed() -> TestResult {
     world.sim.ms_faults.inject_next_matching(
         "POST",
         "/v1.0/applications",
-        500,
-        graph_error("serviceNotAvailable"),
+        // A refusal: after a 5xx the app is looked for by its tag and created again if absent.
+        400,
+        graph_error("Request_BadRequest"),
     );
     fails_at_then_resumes(&world, Arc::clone(&world.env), ApplyStep::AppRegistration).await
 }
@@ -118,7 +119,8 @@ async fn resumes_after_the_key_pair_failed() -> TestResult {
     world
         .sim
         .pbx_faults
-        .inject_next_matching("POST", "/api/ms365/certificate", 500, pbx_error());
+        // A refusal: a 5xx is read back and asked again, so it would not stop the apply.
+        .inject_next_matching("POST", "/api/ms365/certificate", 400, pbx_error());
     fails_at_then_resumes(&world, Arc::clone(&world.env), ApplyStep::KeyPair).await
 }
 

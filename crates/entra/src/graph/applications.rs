@@ -29,6 +29,8 @@ pub struct Application {
     pub key_credentials: Vec<KeyCredential>,
     #[serde(default)]
     pub required_resource_access: Vec<RequiredResourceAccess>,
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +82,10 @@ pub struct AppRegistration {
     pub web_redirect_uris: Vec<String>,
     /// Graph application permissions (app role IDs, see [`super::resolve_app_role_ids`]).
     pub graph_app_role_ids: Vec<String>,
+    /// A tag naming who registers the app (e.g. `pbx365:pbx.example.com/contoso.example`),
+    /// written into its `tags` at creation: it finds the app again when the answer to its
+    /// creation was lost, so a retry never registers a second one.
+    pub creator_tag: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,7 +96,39 @@ pub struct EnsuredApplication {
     pub repaired: bool,
 }
 
-const APP_FIELDS: &str = "id,appId,displayName,signInAudience,web,requiredResourceAccess";
+const APP_FIELDS: &str = "id,appId,displayName,signInAudience,web,requiredResourceAccess,tags";
+
+/// How often a create whose answer was lost is tried again after the app was not found.
+const CREATE_ATTEMPTS: u32 = 3;
+
+/// How long an app whose creation got no answer is looked for before it is created again: a
+/// new app is normally listed within seconds, and a failed creation should not hold the
+/// admin for the whole replication budget.
+const LOST_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether a failed request may have been applied: the answer was lost on the way back
+/// (dropped connection, timeout) or Microsoft failed after receiving it (5xx).
+fn outcome_unknown(error: &EntraError) -> bool {
+    match error {
+        EntraError::Network { .. } => true,
+        EntraError::Graph { error, .. } => error.status >= 500,
+        _ => false,
+    }
+}
+
+/// The 404 a lookup stands for while the app it looks for is not listed (yet).
+fn not_listed(display_name: &str) -> EntraError {
+    EntraError::Graph {
+        context: format!("find the app registration \"{display_name}\""),
+        error: Box::new(crate::error::GraphError {
+            status: 404,
+            code: "Request_ResourceNotFound".to_owned(),
+            message: "No app registration with this name and tag is listed yet.".to_owned(),
+            details: Vec::new(),
+            request_id: None,
+        }),
+    }
+}
 
 fn lag_404(error: &EntraError) -> bool {
     is_not_found(error)
@@ -219,6 +257,7 @@ impl GraphClient {
             "signInAudience": "AzureADMyOrg",
             "web": web_body(&spec.web_redirect_uris, None),
             "requiredResourceAccess": with_graph_roles(&[], &spec.graph_app_role_ids),
+            "tags": spec.creator_tag.iter().collect::<Vec<_>>(),
         });
         let url = self.url("/applications", &[])?;
         let app: Application = self
@@ -228,6 +267,66 @@ impl GraphClient {
         Ok(app)
     }
 
+    /// Creates the app; when the answer is lost, the app its tag names is looked for (waiting
+    /// out Entra's replication) before it is created again.
+    async fn create_exactly_once(&self, spec: &AppRegistration) -> Result<Application, EntraError> {
+        let mut attempt = 1;
+        loop {
+            let error = match self.create_application(spec).await {
+                Ok(app) => return Ok(app),
+                Err(error) => error,
+            };
+            let Some(tag) = spec
+                .creator_tag
+                .as_deref()
+                .filter(|_| outcome_unknown(&error))
+            else {
+                return Err(error);
+            };
+            tracing::info!(%error, "the answer to the app's creation was lost; looking for it");
+            let found = self
+                .while_replicating_for(
+                    LOST_ANSWER_WAIT,
+                    "the app whose creation got no answer",
+                    lag_404,
+                    || async {
+                        self.find_tagged(&spec.display_name, tag)
+                            .await?
+                            .ok_or_else(|| not_listed(&spec.display_name))
+                    },
+                )
+                .await;
+            match found {
+                Ok(app) => return Ok(app),
+                Err(EntraError::ReplicationTimeout { .. }) if attempt < CREATE_ATTEMPTS => {
+                    attempt += 1;
+                }
+                Err(EntraError::ReplicationTimeout { .. }) => return Err(error),
+                Err(other) => return Err(other),
+            }
+        }
+    }
+
+    /// The app named `display_name` that carries `tag`.
+    async fn find_tagged(
+        &self,
+        display_name: &str,
+        tag: &str,
+    ) -> Result<Option<Application>, EntraError> {
+        let filter = format!("displayName eq '{}'", display_name.replace('\'', "''"));
+        let url = self.url(
+            "/applications",
+            &[("$filter", &filter), ("$select", APP_FIELDS)],
+        )?;
+        let found: Applications = self
+            .get_json(&url, "look for the app registration by its tag")
+            .await?;
+        Ok(found
+            .value
+            .into_iter()
+            .find(|app| app.tags.iter().any(|t| t == tag)))
+    }
+
     /// Finds the app the profile made before (`existing`) and repairs it to match `spec`, or
     /// creates it when there is none. Never creates a second app for a profile that has one.
     pub async fn ensure_application(
@@ -235,13 +334,15 @@ impl GraphClient {
         spec: &AppRegistration,
         existing: Option<&AppLocator>,
     ) -> Result<EnsuredApplication, EntraError> {
-        let found = match existing {
-            Some(locator) => self.find_application(locator).await?,
-            None => None,
+        let found = match (existing, &spec.creator_tag) {
+            (Some(locator), _) => self.find_application(locator).await?,
+            // An earlier attempt whose answer was lost may have registered it.
+            (None, Some(tag)) => self.find_tagged(&spec.display_name, tag).await?,
+            (None, None) => None,
         };
         let Some(app) = found else {
             return Ok(EnsuredApplication {
-                application: self.create_application(spec).await?,
+                application: self.create_exactly_once(spec).await?,
                 created: true,
                 repaired: false,
             });
@@ -375,6 +476,7 @@ mod tests {
                 "https://pbx.example/b".into(),
             ],
             graph_app_role_ids: vec!["role-1".into(), "role-2".into()],
+            creator_tag: None,
         }
     }
 
@@ -395,6 +497,7 @@ mod tests {
                 }),
             }),
             key_credentials: vec![],
+            tags: vec![],
             required_resource_access: with_graph_roles(&[], &["role-2".into(), "role-1".into()]),
         }
     }

@@ -288,8 +288,27 @@ impl GraphClient {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, EntraError>>,
     {
+        self.while_replicating_for(self.policy.replication_budget, what, is_lag, operation)
+            .await
+    }
+
+    /// [`Self::while_replicating`], waiting at most `budget` in all.
+    async fn while_replicating_for<T, F, Fut>(
+        &self,
+        budget: std::time::Duration,
+        what: &str,
+        is_lag: impl Fn(&EntraError) -> bool,
+        operation: F,
+    ) -> Result<T, EntraError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, EntraError>>,
+    {
         retry_while_replicating(
-            &self.policy,
+            &RetryPolicy {
+                replication_budget: budget.min(self.policy.replication_budget),
+                ..self.policy.clone()
+            },
             self.progress.as_ref(),
             what,
             is_lag,

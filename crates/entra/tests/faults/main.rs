@@ -3,6 +3,7 @@
 //! escape-laden answers.
 
 mod hostile_servers;
+mod lost_creation;
 mod sign_in_listener;
 mod support;
 mod token_renewal;

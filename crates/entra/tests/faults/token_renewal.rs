@@ -19,7 +19,7 @@ const TOKEN_PATH: &str = "/*/oauth2/v2.0/token";
 const KEY: &str = "profile-1";
 
 /// The plain browser: follows the sign-in page to the listener.
-struct Browser(reqwest::Client);
+pub(crate) struct Browser(pub(crate) reqwest::Client);
 
 impl BrowserOpener for Browser {
     fn open(&self, url: &Url) -> Result<(), EntraError> {

@@ -5,6 +5,7 @@
 
 mod environment;
 mod error;
+pub mod key_pair;
 pub mod retry;
 mod saved_sign_in;
 pub mod sessions;

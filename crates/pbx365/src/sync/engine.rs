@@ -20,6 +20,7 @@ use super::report::{OutcomeCounts, RunReport, RunStatus, RunSummary, UserOutcome
 use super::settings::SyncSettings;
 use super::store::{SyncStore, Unfinished};
 use crate::access::retry::{CallError, RetryPolicy, with_retry};
+use crate::progress::{WaitObserver, watching_waits};
 use crate::run_lock::{Activity, RunLock};
 
 /// Read progress is reported every this many users.
@@ -146,6 +147,14 @@ impl SyncEngine {
         pbx: &portsip::Client,
         source: &dyn MicrosoftDirectory,
     ) -> Result<Plan, SyncError> {
+        watching_waits(self.wait_observer(), self.preview_watched(pbx, source)).await
+    }
+
+    async fn preview_watched(
+        &self,
+        pbx: &portsip::Client,
+        source: &dyn MicrosoftDirectory,
+    ) -> Result<Plan, SyncError> {
         let snapshot = self.read(pbx, source).await?;
         let unfinished = self.store.unfinished(&self.profile)?;
         let plan = self.plan(&snapshot, source, unfinished.as_ref())?;
@@ -165,14 +174,38 @@ impl SyncEngine {
         pbx: &portsip::Client,
         source: &dyn MicrosoftDirectory,
     ) -> Result<DriftReport, SyncError> {
-        let snapshot = self.read_unchecked(pbx, source).await?;
-        Ok(compute_drift(&snapshot.input(source, false), now()))
+        watching_waits(self.wait_observer(), async {
+            let snapshot = self.read_unchecked(pbx, source).await?;
+            Ok(compute_drift(&snapshot.input(source, false), now()))
+        })
+        .await
     }
 
     /// A real run. It is recorded in the history whatever happens; an error here means the
     /// run stopped as a whole (its record says so too). A run that finds an interrupted one
     /// finishes that one's work.
     pub async fn run(
+        &self,
+        pbx: &portsip::Client,
+        source: &dyn MicrosoftDirectory,
+    ) -> Result<RunReport, SyncError> {
+        watching_waits(self.wait_observer(), self.run_watched(pbx, source)).await
+    }
+
+    /// Each pause a client takes before trying a call again, as a progress event.
+    fn wait_observer(&self) -> WaitObserver {
+        let sink = self.progress.clone();
+        Arc::new(move |pause, reason| {
+            if let Some(sink) = &sink {
+                sink(&SyncEvent::Waiting {
+                    millis: u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+                    reason: reason.to_owned(),
+                });
+            }
+        })
+    }
+
+    async fn run_watched(
         &self,
         pbx: &portsip::Client,
         source: &dyn MicrosoftDirectory,

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
+use crate::access::key_pair::generate_key_pair;
 use crate::access::sessions::{self, MICROSOFT_TOKEN_KEY, ProfileTokenStore};
 use crate::access::{Environment, Error};
 use crate::atomic_file;
@@ -212,6 +213,7 @@ impl Apply<'_> {
             display_name: self.plan.display_name.clone(),
             web_redirect_uris: self.pbx.summary.redirect_uris.clone(),
             graph_app_role_ids: app.role_ids(),
+            creator_tag: Some(creator_tag(&self.pbx.summary)),
         };
         let locator = app
             .existing
@@ -321,9 +323,9 @@ impl Apply<'_> {
                         let detail = format!("kept thumbprint {}", cert.info.sha1_thumbprint);
                         Ok((cert, false, Some(detail)))
                     }
-                    _ => {
-                        let file = client.generate_ms365_certificate().await?;
-                        let cert = PbxCertificate::from_pem(&file.pem)?;
+                    (_, reviewed) => {
+                        let before = reviewed.as_ref().map(|c| c.info.sha1_thumbprint.as_str());
+                        let cert = generate_key_pair(&client, before, &self.env.retry).await?;
                         let detail = format!("generated thumbprint {}", cert.info.sha1_thumbprint);
                         Ok((cert, true, Some(detail)))
                     }
@@ -332,6 +334,21 @@ impl Apply<'_> {
             .await;
         self.settle(ApplyStep::KeyPair, result, changed)
     }
+}
+
+/// The tag pbx365 gives the app it registers for a PBX tenant, by which a creation whose answer
+/// was lost is found again: the PBX's address and the tenant's domain (one app per tenant).
+fn creator_tag(pbx: &crate::wizard::PbxSummary) -> String {
+    let host = url::Url::parse(&pbx.api_url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .unwrap_or_else(|| pbx.api_url.clone());
+    let tenant = pbx
+        .tenant_domain
+        .as_deref()
+        .or(pbx.tenant_name.as_deref())
+        .unwrap_or_default();
+    format!("pbx365:{host}/{tenant}").to_lowercase()
 }
 
 /// The PBX and the app still look as the review saw them; nothing is written before this.

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use pbx365::profile::PbxSettings;
 use pbx365::sync::{GraphDirectory, RunOptions, SyncEngine, SyncStore};
 use portsip::model::{Ms365SettingsUpdate, SyncType, UsersSync};
 use serde_json::Value;
@@ -43,9 +44,16 @@ impl World {
         .await?;
         sim.ms.set_device_code_interval(Duration::from_secs(1));
         let ca_file = sim.ca_file.clone().ok_or("the emulator has no CA file")?;
-        let pbx = portsip::Client::builder(&sim.pbx_url)
-            .ca_file(ca_file)
-            .build()?;
+        // Built as the product builds it: the one retry policy, pauses told to the run.
+        let pbx = pbx365::access::sessions::pbx_client(
+            &fast_retry(),
+            &PbxSettings {
+                url: sim.pbx_url.clone(),
+                ca_pem: Some(std::fs::read_to_string(&ca_file)?),
+                ..PbxSettings::default()
+            },
+            None,
+        )?;
         let admin = &sim.tenant.admin;
         pbx.login(&admin.username, &admin.password, admin.domain.as_deref())
             .await?;
@@ -97,10 +105,7 @@ impl World {
     /// A run's options with short waits.
     pub fn options(&self) -> RunOptions {
         RunOptions {
-            retry: pbx365::access::retry::RetryPolicy {
-                first_backoff: Duration::from_millis(20),
-                ..pbx365::access::retry::RetryPolicy::default()
-            },
+            retry: fast_retry(),
             ..RunOptions::default()
         }
     }
@@ -213,4 +218,12 @@ pub fn assert_converged(sim: &sim::Sim) -> TestResult {
         expected.len()
     );
     Ok(())
+}
+
+/// The retry policy with short first pauses.
+pub fn fast_retry() -> pbx365::access::retry::RetryPolicy {
+    pbx365::access::retry::RetryPolicy {
+        first_backoff: Duration::from_millis(20),
+        ..pbx365::access::retry::RetryPolicy::default()
+    }
 }

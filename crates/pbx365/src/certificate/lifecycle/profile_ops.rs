@@ -6,6 +6,7 @@ use super::clock::Clock;
 use super::rotation::journal::{RotationStep, journal_path};
 use super::rotation::{Rotation, RotationError, RotationSink, RotationTarget};
 use super::status::{AppSource, CertificateState, CertificateStatus, check};
+use crate::access::retry::{Replication, RetryPolicy};
 use crate::access::sessions;
 use crate::access::{Environment, Error};
 use crate::pbx_certificate::rfc3339;
@@ -174,13 +175,16 @@ impl ProfileConnection {
             journal_path: journal_path(env.profiles.base(), &profile.name),
             certificate_path,
             clock,
-            wait: entra::RetryPolicy {
-                // Guided mode waits for the admin's upload as long as verification does.
-                replication_budget: match profile.microsoft.mode {
-                    Mode::Auto => env.retry.replication.budget,
-                    Mode::Guided => env.verify_budget,
+            wait: RetryPolicy {
+                replication: Replication {
+                    // Guided mode waits for the admin's upload as long as verification does.
+                    budget: match profile.microsoft.mode {
+                        Mode::Auto => env.retry.replication.budget,
+                        Mode::Guided => env.verify_budget,
+                    },
+                    ..env.retry.replication
                 },
-                ..env.retry.microsoft()
+                ..env.retry
             },
             events,
         })

@@ -18,7 +18,7 @@ pub mod journal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use entra::{RetryPolicy, Thumbprint};
+use entra::Thumbprint;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -27,6 +27,8 @@ use super::acceptance::{AcceptanceError, wait_until_pbx_lists_users};
 use super::clock::Clock;
 use super::status::{PbxEvidence, read_pbx};
 use super::sync_window::{SYNC_WARNING_WINDOW, sync_soon_warning};
+use crate::access::key_pair::generate_key_pair;
+use crate::access::retry::RetryPolicy;
 use crate::atomic_file;
 use crate::guided::{HandStep, PortalPage, certificate_step, portal_link};
 use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
@@ -150,8 +152,8 @@ pub struct Rotation<'a> {
     /// [`crate::profile::ProfileStore::default_certificate_path`]).
     pub certificate_path: PathBuf,
     pub clock: &'a dyn Clock,
-    /// How long to wait for Microsoft to accept the new certificate (and, guided, for the
-    /// admin's upload): `replication_base`, `replication_cap`, `replication_budget`.
+    /// How every call rides out passing trouble, and how long to wait for Microsoft to accept
+    /// the new certificate (and, guided, for the admin's upload): `replication`.
     pub wait: RetryPolicy,
     pub events: RotationSink,
 }
@@ -530,15 +532,18 @@ impl Rotation<'_> {
         Ok(certificate)
     }
 
-    /// `POST /ms365/certificate`. When the answer is lost but the PBX did make the key pair,
-    /// the new certificate is taken from the PBX.
+    /// `POST /ms365/certificate`, its lost answers read back (see [`generate_key_pair`]). When
+    /// it still fails, the PBX is asked once more whether it made the key pair, so the stop
+    /// record says the integration's true state.
     async fn generate(&self, journal: &RotationJournal) -> Result<PbxCertificate, RotationError> {
         let step = RotationStep::GenerateKeyPair;
-        let failure = match self.pbx.generate_ms365_certificate().await {
-            Ok(file) => {
-                return PbxCertificate::from_pem(&file.pem).map_err(|error| {
+        let before = journal.old_thumbprint.as_deref();
+        let failure = match generate_key_pair(self.pbx, before, &self.wait).await {
+            Ok(certificate) => return Ok(certificate),
+            Err(crate::access::Error::Certificate(error)) => {
+                return Err(
                     self.sync_interrupted(RotationStep::AddNewCertificate, error.to_string())
-                });
+                );
             }
             Err(error) => error,
         };
@@ -655,7 +660,7 @@ impl Rotation<'_> {
         let listed = wait_until_pbx_lists_users(
             self.pbx,
             self.mode(),
-            &self.wait,
+            &self.wait.microsoft(),
             "the new certificate",
             &on_wait,
         )
