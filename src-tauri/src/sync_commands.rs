@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use pbx365::progress::CancellationToken;
 use pbx365::sync::{
-    Connection, DATABASE_FILE, DriftReport, Plan, ProgressSink, RunDetail, RunOptions, RunSummary,
-    SyncEngine, SyncEvent, SyncStore,
+    Connection, DATABASE_FILE, DriftReport, Plan, ProgressSink, RunDetail, RunOptions, RunReport,
+    RunSummary, SyncEngine, SyncEvent, SyncStore,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -125,7 +125,24 @@ pub async fn run_tracked(
     let result = run(&host, profile, options, progress, cancel).await;
     runs.finish(profile);
     tray::refresh(app);
-    let summary = result?;
+    let report = result?;
+    let held_back = report.held_back();
+    let summary = report.summary;
+    if held_back > 0 {
+        notifications::notify(
+            app,
+            Message {
+                title: format!("Sync of {}: {held_back} new users held back", summary.profile),
+                body: "The PBX's view of Microsoft 365 cannot tell whether they are guests or \
+                       disabled accounts, so they were not created. Open Sync to review them."
+                    .to_owned(),
+                route: "sync".to_owned(),
+                place: "Sync".to_owned(),
+                action_label: "Review them".to_owned(),
+                urgent: false,
+            },
+        );
+    }
     if summary.outcome.failed > 0 {
         notifications::notify(
             app,
@@ -151,7 +168,7 @@ async fn run(
     options: RunOptions,
     progress: ProgressSink,
     cancel: CancellationToken,
-) -> Result<RunSummary, String> {
+) -> Result<RunReport, String> {
     let connection = connect(host, profile).await?;
     let store = store(host)?;
     let profile = profile.to_owned();
@@ -171,9 +188,7 @@ async fn run(
             "The sync stopped unexpectedly ({error}). Run it again: it picks up where it stopped."
         )
     })?;
-    report
-        .map(|report| report.summary)
-        .map_err(|error| error.to_string())
+    report.map_err(|error| error.to_string())
 }
 
 /// Asks the running sync of `profile` to stop after the requests in flight.

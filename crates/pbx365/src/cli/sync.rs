@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use pbx365::profile::{Profile, ProfileStore};
 use pbx365::progress::CancellationToken;
 use pbx365::sync::{
-    Connection, Plan, Reason, RunOptions, SourceKind, SyncEngine, SyncEvent, SyncStore, connect,
+    Connection, Plan, RunOptions, SourceKind, SyncEngine, SyncEvent, SyncStore, connect,
     database_path,
 };
 use serde::Serialize;
@@ -207,12 +207,7 @@ fn describe(plan: &Plan) -> String {
         text.push_str(notice.sentence());
         text.push('\n');
     }
-    let held: Vec<&str> = plan
-        .skipped
-        .iter()
-        .filter(|s| s.reason == Reason::Unclassified)
-        .map(|s| s.principal.as_str())
-        .collect();
+    let held: Vec<&str> = plan.held_back().map(|s| s.principal.as_str()).collect();
     if !held.is_empty() {
         text.push_str(&format!("Held back ({}):\n", held.len()));
         for principal in held {

@@ -593,6 +593,15 @@ pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+impl Plan {
+    /// New users held back because the source cannot tell whether they are guests or disabled.
+    pub fn held_back(&self) -> impl Iterator<Item = &SkippedUser> {
+        self.skipped
+            .iter()
+            .filter(|s| s.reason == Reason::Unclassified)
+    }
+}
+
 impl PlannedAction {
     /// The value this action gives `field`, if it sets it.
     pub fn value(&self, field: UserField) -> Option<&str> {

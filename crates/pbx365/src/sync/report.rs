@@ -302,6 +302,11 @@ impl RunReport {
     pub fn succeeded(&self) -> bool {
         self.summary.status == RunStatus::Completed
     }
+
+    /// How many new users were held back because the source could not classify them.
+    pub fn held_back(&self) -> usize {
+        self.plan.held_back().count()
+    }
 }
 
 #[cfg(test)]
