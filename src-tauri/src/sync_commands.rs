@@ -132,7 +132,10 @@ pub async fn run_tracked(
         notifications::notify(
             app,
             Message {
-                title: format!("Sync of {}: {held_back} new users held back", summary.profile),
+                title: format!(
+                    "Sync of {}: {held_back} new users held back",
+                    summary.profile
+                ),
                 body: "The PBX's view of Microsoft 365 cannot tell whether they are guests or \
                        disabled accounts, so they were not created. Open Sync to review them."
                     .to_owned(),
