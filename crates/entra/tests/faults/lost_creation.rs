@@ -3,7 +3,7 @@
 
 use entra::{AppRegistration, GraphClient, SETUP_PERMISSIONS, USER_SYNC_PERMISSION};
 
-use crate::support::{TestResult, fast_policy, world};
+use crate::support::{AnyError, TestResult, World, fast_policy, world};
 use crate::token_renewal::Browser;
 
 fn spec(creator_tag: Option<&str>) -> AppRegistration {
@@ -16,7 +16,7 @@ fn spec(creator_tag: Option<&str>) -> AppRegistration {
 }
 
 /// The emulated tenant's apps with this display name.
-fn apps_named(world: &crate::support::World, name: &str) -> usize {
+fn apps_named(world: &World, name: &str) -> usize {
     world
         .sim
         .ms
@@ -26,8 +26,8 @@ fn apps_named(world: &crate::support::World, name: &str) -> usize {
         .count()
 }
 
-#[tokio::test]
-async fn a_lost_answer_to_the_apps_creation_never_registers_it_twice() -> TestResult {
+/// The emulated tenant and a Graph client of its administrator, with quick retries.
+async fn signed_in() -> Result<(World, GraphClient), AnyError> {
     let mut world = world().await?;
     let mut permissions: Vec<String> = SETUP_PERMISSIONS.iter().map(|p| (*p).to_owned()).collect();
     permissions.push(USER_SYNC_PERMISSION.to_owned());
@@ -36,7 +36,15 @@ async fn a_lost_answer_to_the_apps_creation_never_registers_it_twice() -> TestRe
     let session = auth
         .sign_in_with_browser(&Browser(world.http.clone()))
         .await?;
-    let graph = GraphClient::new(session).with_retry_policy(fast_policy());
+    Ok((
+        world,
+        GraphClient::new(session).with_retry_policy(fast_policy()),
+    ))
+}
+
+#[tokio::test]
+async fn a_lost_answer_to_the_apps_creation_never_registers_it_twice() -> TestResult {
+    let (world, graph) = signed_in().await?;
     let tagged = spec(Some("pbx365:pbx.contoso.example/contoso.example"));
 
     // Graph requests only: the lookup by tag passes, the creation is applied and its answer
@@ -62,15 +70,7 @@ async fn a_lost_answer_to_the_apps_creation_never_registers_it_twice() -> TestRe
 
 #[tokio::test]
 async fn without_a_tag_a_lost_answer_is_an_error_not_a_guess() -> TestResult {
-    let mut world = world().await?;
-    let mut permissions: Vec<String> = SETUP_PERMISSIONS.iter().map(|p| (*p).to_owned()).collect();
-    permissions.push(USER_SYNC_PERMISSION.to_owned());
-    world.options.graph_permissions = permissions;
-    let auth = world.authenticator().await?;
-    let session = auth
-        .sign_in_with_browser(&Browser(world.http.clone()))
-        .await?;
-    let graph = GraphClient::new(session).with_retry_policy(fast_policy());
+    let (world, graph) = signed_in().await?;
     let untagged = spec(None);
     world.sim.ms_faults.limit_to(sim::FaultScope::Graph);
     world.sim.ms_faults.drop_reply_every(1);
