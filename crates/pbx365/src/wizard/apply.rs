@@ -297,9 +297,10 @@ impl Apply<'_> {
                     return Ok((None, false, None));
                 };
                 let same = std::fs::read(&path).is_ok_and(|old| old == certificate.pem);
-                if !same {
-                    atomic_file::write(&path, &certificate.pem)?;
-                }
+                // Written even when unchanged: a copy an older version saved readable to others
+                // comes out private.
+                let folder = self.env.profiles.folder_of(&path);
+                atomic_file::write_in(&path, &certificate.pem, &folder)?;
                 let detail = path.display().to_string();
                 Ok((Some(path), !same, Some(detail)))
             })
@@ -363,10 +364,12 @@ async fn preflight(
             what: "the PBX's Microsoft 365 settings were changed by someone else".to_owned(),
         });
     }
-    let certificate = read_certificate::<Error>(&pbx.client).await.map_err(|e| match e {
-        Error::Pbx(error) => gone(error),
-        other => other,
-    })?;
+    let certificate = read_certificate::<Error>(&pbx.client)
+        .await
+        .map_err(|e| match e {
+            Error::Pbx(error) => gone(error),
+            other => other,
+        })?;
     let thumbprint = |c: Option<&PbxCertificate>| c.map(PbxCertificate::thumbprint);
     if thumbprint(certificate.as_ref()) != thumbprint(plan.certificate.as_ref()) {
         return Err(Error::ReviewStale {

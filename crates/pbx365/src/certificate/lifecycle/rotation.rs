@@ -30,6 +30,7 @@ use super::sync_window::{SYNC_WARNING_WINDOW, sync_soon_warning};
 use crate::atomic_file;
 use crate::guided::{HandStep, PortalPage, certificate_step, portal_link};
 use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
+use crate::private_fs::Folder;
 use crate::profile::{CloudChoice, Mode};
 use crate::run_lock::{Activity, RunLock};
 
@@ -149,6 +150,8 @@ pub struct Rotation<'a> {
     /// Where the new `public_key.pem` is saved (the profile's certificate path, or
     /// [`crate::profile::ProfileStore::default_certificate_path`]).
     pub certificate_path: PathBuf,
+    /// Whose folder that is ([`crate::profile::ProfileStore::folder_of`]).
+    pub certificate_folder: Folder,
     pub clock: &'a dyn Clock,
     /// How long to wait for Microsoft to accept the new certificate (and, guided, for the
     /// admin's upload): `replication_base`, `replication_cap`, `replication_budget`.
@@ -568,7 +571,11 @@ impl Rotation<'_> {
 
     /// Saves `public_key.pem`: the file guided mode uploads, and automatic mode's fallback.
     fn save_certificate_file(&self, certificate: &PbxCertificate) -> Result<(), RotationError> {
-        match atomic_file::write(&self.certificate_path, &certificate.pem) {
+        match atomic_file::write_in(
+            &self.certificate_path,
+            &certificate.pem,
+            &self.certificate_folder,
+        ) {
             Ok(()) => Ok(()),
             Err(error) => match self.target {
                 RotationTarget::Graph { .. } => {
