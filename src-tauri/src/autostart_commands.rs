@@ -42,11 +42,14 @@ pub fn set_autostart(app: AppHandle, enabled: bool) -> Result<(), String> {
 /// into it: the first "on" would fail with "No such file or directory".
 #[cfg(target_os = "linux")]
 fn ensure_autostart_folder() -> Result<(), String> {
+    use pbx365::private_fs::{self, Folder};
     let Some(dirs) = directories::BaseDirs::new() else {
         return Err("Start at login needs a home folder; set HOME.".to_owned());
     };
     let folder = dirs.config_dir().join("autostart");
-    std::fs::create_dir_all(&folder).map_err(|error| {
+    // The desktop's folder, not pbx365's: created private when missing, as the XDG base
+    // directory specification asks, but an existing one is left as the user has it.
+    private_fs::create_dir_all(&folder, &Folder::Chosen).map_err(|error| {
         format!(
             "The folder {} could not be created: {error}",
             folder.display()

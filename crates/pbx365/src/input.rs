@@ -157,6 +157,96 @@ pub fn check_user_principal_name(field: &str, text: &str) -> Result<String, Fiel
     }
 }
 
+/// What is wrong with `text` as a domain name, if anything: it is a host name only, with no
+/// scheme, port, path or blanks.
+fn domain_problem(text: &str) -> Option<String> {
+    if text.contains("://") || text.contains('/') {
+        return Some("is an address, not a domain; leave out https:// and any path".to_owned());
+    }
+    if text.len() > 253 {
+        return Some("is longer than 253 characters".to_owned());
+    }
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some(if bad.is_whitespace() {
+            "contains a blank".to_owned()
+        } else {
+            format!("contains \"{bad}\", which a domain cannot hold")
+        });
+    }
+    if text.split('.').any(str::is_empty) {
+        return Some("has an empty part between dots".to_owned());
+    }
+    if text
+        .split('.')
+        .any(|label| label.starts_with('-') || label.ends_with('-'))
+    {
+        return Some("has a part starting or ending with \"-\"".to_owned());
+    }
+    None
+}
+
+/// The tenant's SIP domain on the PBX (`contoso.pbx.example.com`), as typed; returned trimmed.
+pub fn check_domain(field: &str, text: &str) -> Result<String, FieldError> {
+    let trimmed = text.trim();
+    let problem = if trimmed.is_empty() {
+        Some("is empty".to_owned())
+    } else {
+        domain_problem(trimmed)
+    };
+    match problem {
+        None => Ok(trimmed.to_owned()),
+        Some(problem) => Err(FieldError::new(
+            field,
+            format!(
+                "The domain \"{trimmed}\" {problem}. Enter the tenant's SIP domain as the PBX shows it, e.g. contoso.pbx.example.com, or leave it out for the system administrator."
+            ),
+        )),
+    }
+}
+
+/// The tenant names Microsoft's sign-in accepts besides a tenant ID or a domain.
+const TENANT_KEYWORDS: [&str; 3] = ["organizations", "common", "consumers"];
+
+/// Whose Microsoft sign-in page to use: `organizations` (any work account), `common`,
+/// `consumers`, a Directory (tenant) ID, or one of the tenant's verified domains. A domain has
+/// a dot and an ID has dashes, so a value with dashes and no dot is checked as an ID, naming
+/// its typos precisely.
+pub fn check_tenant(field: &str, text: &str) -> Result<String, FieldError> {
+    let trimmed = text.trim();
+    if TENANT_KEYWORDS
+        .iter()
+        .any(|keyword| trimmed.eq_ignore_ascii_case(keyword))
+    {
+        return Ok(trimmed.to_ascii_lowercase());
+    }
+    let refuse = |problem: &str| {
+        FieldError::new(
+            field,
+            format!(
+                "The tenant \"{trimmed}\" {problem}. Give organizations, the Directory (tenant) ID, or a verified domain of the tenant such as contoso.onmicrosoft.com."
+            ),
+        )
+    };
+    if !trimmed.contains('.') {
+        if !trimmed.contains('-') {
+            return Err(refuse(
+                "is neither a Directory (tenant) ID nor a domain (a domain has a dot)",
+            ));
+        }
+        return check_guid(GuidField::TenantId, trimmed).map_err(|error| FieldError {
+            field: field.to_owned(),
+            ..error
+        });
+    }
+    match domain_problem(trimmed) {
+        None => Ok(trimmed.to_owned()),
+        Some(problem) => Err(refuse(&problem)),
+    }
+}
+
 /// Windows reserves these file names in any case and with any extension.
 const RESERVED_FILE_NAMES: [&str; 22] = [
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
@@ -268,6 +358,48 @@ mod tests {
         assert!(message(check_profile_name(".hidden")).contains("start with a letter"));
         assert!(message(check_profile_name("CON")).contains("reserved"));
         assert!(message(check_profile_name(&"x".repeat(65))).contains("64"));
+    }
+
+    #[test]
+    fn domains_are_host_names_only() {
+        assert_eq!(
+            check_domain("domain", " contoso.pbx.example.com "),
+            Ok("contoso.pbx.example.com".to_owned())
+        );
+        assert_eq!(check_domain("domain", "contoso"), Ok("contoso".to_owned()));
+        let address = check_domain("domain", "https://contoso.example");
+        assert!(
+            message(address.clone()).contains("leave out https://"),
+            "{address:?}"
+        );
+        assert_eq!(address.err().map(|e| e.field), Some("domain".to_owned()));
+        assert!(message(check_domain("domain", "contoso example")).contains("a blank"));
+        assert!(message(check_domain("domain", "contoso.example:5060")).contains("\":\""));
+        assert!(message(check_domain("domain", "contoso..example")).contains("empty part"));
+        assert!(message(check_domain("domain", "-contoso.example")).contains("\"-\""));
+        assert!(message(check_domain("domain", " ")).contains("is empty"));
+    }
+
+    #[test]
+    fn tenants_are_keywords_ids_or_domains() {
+        assert_eq!(
+            check_tenant("tenant", "Organizations"),
+            Ok("organizations".to_owned())
+        );
+        assert_eq!(
+            check_tenant("tenant", "contoso.onmicrosoft.com"),
+            Ok("contoso.onmicrosoft.com".to_owned())
+        );
+        assert_eq!(
+            check_tenant("tenant", "0D5E2A7C-1B3F-4C8E-9A6D-2F4B8C1E7A90"),
+            Ok("0d5e2a7c-1b3f-4c8e-9a6d-2f4b8c1e7a90".to_owned())
+        );
+        let typo = check_tenant("tenant", "0d5e2a7c-1b3f-4c8e-9a6d-2f4b8c1e7a9");
+        assert!(message(typo.clone()).contains("35 characters"), "{typo:?}");
+        assert_eq!(typo.err().map(|e| e.field), Some("tenant".to_owned()));
+        assert!(message(check_tenant("tenant", "https://contoso.com")).contains("leave out"));
+        assert!(message(check_tenant("tenant", "contoso")).contains("a domain has a dot"));
+        assert!(message(check_tenant("tenant", "")).contains("a domain has a dot"));
     }
 
     #[test]

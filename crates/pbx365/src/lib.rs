@@ -7,6 +7,7 @@
 //! wizard ──> doctor        sync        certificate (lifecycle)
 //!   └──────────┴────────────┴────────────┴──> access: Environment, Error, sessions, retry
 //!                     profile, secrets, pbx_certificate, guided, features, input, schedule, …
+//!                     private_fs: every file pbx365 writes 0600, every folder 0700 (Unix)
 //! ```
 
 pub mod access;
@@ -17,6 +18,7 @@ pub mod features;
 pub mod guided;
 pub mod input;
 pub mod pbx_certificate;
+pub mod private_fs;
 pub mod profile;
 pub mod progress;
 pub mod run_lock;

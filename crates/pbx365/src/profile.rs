@@ -13,6 +13,7 @@ use ts_rs::TS;
 use crate::atomic_file;
 use crate::features::Feature;
 use crate::input::{FieldError, check_profile_name};
+use crate::private_fs::Folder;
 
 /// How the wizard talks to Microsoft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -371,6 +372,15 @@ impl ProfileStore {
             .join("public_key.pem"))
     }
 
+    /// Whose folder `path` is in: pbx365's own under [`Self::base`], or one the admin chose.
+    pub fn folder_of(&self, path: &Path) -> Folder {
+        if path.starts_with(&self.base) {
+            Folder::own(&self.base)
+        } else {
+            Folder::Chosen
+        }
+    }
+
     pub fn load(&self, name: &str) -> Result<Option<Profile>, ProfileError> {
         let path = self.path_of(name)?;
         let text = match std::fs::read(&path) {
@@ -396,7 +406,7 @@ impl ProfileStore {
                 source,
             })?;
         text.push(b'\n');
-        atomic_file::write(&path, &text)?;
+        atomic_file::write_in(&path, &text, &Folder::own(&self.base))?;
         Ok(())
     }
 

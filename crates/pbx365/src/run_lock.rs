@@ -8,6 +8,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::private_fs::{self, Folder};
+
 /// What the lock guards; it names the lock file and the error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activity {
@@ -75,14 +77,13 @@ impl RunLock {
             source,
         };
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
+            private_fs::create_dir_all(parent, &Folder::own(parent)).map_err(io)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io)?;
+        let file = private_fs::open(
+            &path,
+            OpenOptions::new().create(true).truncate(false).write(true),
+        )
+        .map_err(io)?;
         match file.try_lock() {
             Ok(()) => Ok(Self { _file: file }),
             Err(TryLockError::WouldBlock) => Err(RunLockError::Busy {
@@ -164,6 +165,30 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         drop(held);
         assert!(matches!(waiter.join(), Ok(Ok(()))));
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lock_files_and_their_folder_are_private() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| -> std::io::Result<u32> {
+            Ok(std::fs::metadata(path)?.permissions().mode() & 0o777)
+        };
+        let dir = tempfile::tempdir()?;
+        let locks = dir.path().join("locks");
+        drop(RunLock::acquire(dir.path(), Activity::Sync, "contoso")?);
+        let lock = std::fs::read_dir(&locks)?
+            .next()
+            .ok_or("no lock file")??
+            .path();
+        assert_eq!((mode(&lock)?, mode(&locks)?), (0o600, 0o700));
+
+        // As an older version left them.
+        std::fs::set_permissions(&lock, std::fs::Permissions::from_mode(0o644))?;
+        std::fs::set_permissions(&locks, std::fs::Permissions::from_mode(0o755))?;
+        let _held = RunLock::acquire(dir.path(), Activity::Sync, "contoso")?;
+        assert_eq!((mode(&lock)?, mode(&locks)?), (0o600, 0o700));
         Ok(())
     }
 }

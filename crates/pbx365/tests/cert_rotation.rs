@@ -16,6 +16,7 @@ use pbx365::certificate::lifecycle::{
     CertificateState, Rotation, RotationError, RotationEvent, RotationSink, RotationStep,
     RotationTarget, SystemClock, connect_profile,
 };
+use pbx365::private_fs::Folder;
 use pbx365::profile::{CloudChoice, Mode};
 use serde_json::json;
 
@@ -31,6 +32,7 @@ fn rotation<'a>(
         target,
         journal_path: tenant.journal_path(),
         certificate_path: tenant.certificate_path(),
+        certificate_folder: Folder::own(tenant.dir.path()),
         clock: &SystemClock,
         wait: fast_policy(budget),
         events,

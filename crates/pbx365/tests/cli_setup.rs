@@ -5,10 +5,12 @@
 
 #[allow(dead_code)] // each cli_* test binary uses part of the support module
 mod cli_support;
+mod private_files;
 
 use std::path::{Path, PathBuf};
 
 use cli_support::{HANG_GUARD, RunningSim, TestResult, pbx_login, run};
+use private_files::open_to_others;
 use serde_json::Value;
 
 /// A throwaway HOME whose config folder holds the profiles.
@@ -394,6 +396,11 @@ async fn sync_runs_what_the_dry_run_showed_and_a_second_run_changes_nothing() ->
 
     assert_eq!(drift.code, 0, "{drift:?}");
     assert!(drift.json()?.is_object(), "{drift:?}");
+
+    // The profile, the history database and the run locks are the user's alone.
+    let written = home.config().join("pbx365");
+    assert!(written.join("sync.sqlite3").exists());
+    assert_eq!(open_to_others(&written)?, Vec::<String>::new());
     Ok(())
 }
 

@@ -6,11 +6,13 @@ mod engine_common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use engine_common::{TestResult, World, prepare_auto, world};
+use engine_common::{TestResult, World, app_input, prepare_auto, sync_options, world};
 use pbx365::Error;
-use pbx365::profile::SyncOptions;
+use pbx365::profile::{CloudChoice, SyncOptions, UserScope};
 use pbx365::progress::{CancellationToken, StepContext};
-use pbx365::wizard::{GuidedIds, KeyPairInput, PbxLogin, Wizard};
+use pbx365::wizard::{
+    GuidedIds, KeyPairInput, PbxLogin, SetupMicrosoft, SetupRequest, Wizard, run_setup,
+};
 
 /// Nothing anywhere has changed since the world was made.
 fn assert_nothing_written(world: &World, pbx_settings: &serde_json::Value) {
@@ -416,6 +418,193 @@ async fn the_pbx_going_away_between_review_and_apply_changes_nothing() -> TestRe
     assert!(
         matches!(out_of_order, Err(Error::OutOfOrder { .. })),
         "{out_of_order:?}"
+    );
+    Ok(())
+}
+
+/// A setup request the emulators would accept from start to finish.
+fn good_request(world: &World) -> SetupRequest {
+    SetupRequest {
+        profile: "early".to_owned(),
+        pbx: world.login(),
+        microsoft: SetupMicrosoft::Auto(world.sign_in()),
+        app: app_input(engine_common::all_features()),
+        key_pair: KeyPairInput::default(),
+        sync: sync_options(),
+        verify: false,
+    }
+}
+
+/// Everything either emulator was asked and every page the "browser" opened.
+fn traffic(world: &World) -> Vec<String> {
+    let mut seen: Vec<String> = world
+        .sim
+        .pbx_recorder
+        .exchanges()
+        .into_iter()
+        .chain(world.sim.ms_recorder.exchanges())
+        .map(|exchange| format!("{} {}", exchange.method, exchange.path))
+        .collect();
+    if let Ok(opened) = world.opened.lock() {
+        seen.extend(opened.iter().map(|url| format!("browser {url}")));
+    }
+    seen
+}
+
+#[tokio::test]
+async fn setup_refuses_what_it_can_check_locally_before_any_request() -> TestResult {
+    let world = world().await?;
+    let before = world.sim.pbx.ms365_settings();
+    let guided = |tenant_id: &str, app_id: &str| {
+        SetupMicrosoft::Guided(GuidedIds {
+            cloud: world.cloud(),
+            tenant_id: tenant_id.to_owned(),
+            app_id: app_id.to_owned(),
+        })
+    };
+    let app_id = "0d5e2a7c-1b3f-4c8e-9a6d-2f4b8c1e7a90";
+    let tenant_id = world.sim.ms.tenant_id().to_owned();
+    let folder = world.dir.path().join("a-folder");
+    std::fs::create_dir(&folder)?;
+    type Change<'a> = Box<dyn Fn(&mut SetupRequest) + 'a>;
+    // (what is wrong, the field named, a phrase of the message)
+    let cases: Vec<(Change<'_>, &str, &str)> = vec![
+        (
+            Box::new(|r| r.sync.users.starting_extension = Some("0123".into())),
+            "starting_extension",
+            "The starting extension \"0123\" starts with 0",
+        ),
+        (
+            Box::new(|r| r.sync.sync_time = "bad cron".into()),
+            "sync_time",
+            "The sync schedule \"bad cron\" is not valid",
+        ),
+        (
+            Box::new(|r| {
+                r.sync.users.scope = UserScope::Only {
+                    users: vec!["alice".into()],
+                }
+            }),
+            "users.scope",
+            "\"alice\" is not a user principal name",
+        ),
+        (
+            Box::new(|r| r.sync.sso.administrators = vec!["bob@localhost".into()]),
+            "sso.administrators",
+            "\"bob@localhost\" is not a user principal name",
+        ),
+        (
+            Box::new(|r| r.app.features.clear()),
+            "features",
+            "Choose at least one feature",
+        ),
+        (
+            Box::new(|r| r.profile = "a/b".into()),
+            "profile",
+            "contains \"/\"",
+        ),
+        (
+            Box::new(|r| r.pbx.url = "http://pbx.contoso.example:8887".into()),
+            "url",
+            "plain http://",
+        ),
+        (
+            Box::new(|r| r.pbx.url = " ".into()),
+            "url",
+            "Enter the PBX's address",
+        ),
+        (
+            Box::new(|r| r.pbx.domain = Some("https://contoso.example".into())),
+            "domain",
+            "The domain \"https://contoso.example\" is an address",
+        ),
+        (
+            Box::new(|r| r.pbx.ca_pem = Some("-----BEGIN CERTIFICATE-----\nnot base64\n".into())),
+            "ca_pem",
+            "The CA certificate",
+        ),
+        (
+            Box::new(|r| {
+                if let SetupMicrosoft::Auto(sign_in) = &mut r.microsoft {
+                    sign_in.client_id = Some("not-a-guid".into());
+                }
+            }),
+            "client_id",
+            "The sign-in client ID has \"n\" at position 1",
+        ),
+        (
+            Box::new(|r| {
+                if let SetupMicrosoft::Auto(sign_in) = &mut r.microsoft {
+                    sign_in.cloud = CloudChoice::Custom {
+                        authority: "http://login.contoso.example".into(),
+                    };
+                }
+            }),
+            "authority",
+            "The Microsoft authority \"http://login.contoso.example\" cannot be used",
+        ),
+        (
+            Box::new(move |r| r.microsoft = guided(&tenant_id[..35], app_id)),
+            "tenant_id",
+            "The Directory (tenant) ID has 35 characters",
+        ),
+        (
+            Box::new(move |r| {
+                r.microsoft = guided(app_id, app_id);
+            }),
+            "app_id",
+            "same as the Directory (tenant) ID",
+        ),
+        (
+            Box::new(|r| {
+                r.microsoft = guided(world.sim.ms.tenant_id(), app_id);
+                r.key_pair.certificate_path = Some(folder.clone());
+            }),
+            "certificate_path",
+            "that is a folder",
+        ),
+    ];
+    for (change, field, phrase) in cases {
+        let mut request = good_request(&world);
+        change(&mut request);
+        let result = run_setup(
+            Arc::clone(&world.env),
+            request,
+            |_| false,
+            &StepContext::silent(),
+        )
+        .await;
+        let error = result
+            .err()
+            .ok_or(format!("{field}: the setup was not refused"))?;
+        assert!(
+            matches!(error, Error::Input(_) | Error::Schedule(_)),
+            "{field}: not an input error: {error:?}"
+        );
+        assert_eq!(error.field(), Some(field), "{error}");
+        assert!(error.to_string().contains(phrase), "{field}: {error}");
+        assert_eq!(traffic(&world), Vec::<String>::new(), "{field}: sent");
+    }
+    std::fs::remove_dir(&folder)?;
+    assert_nothing_written(&world, &before);
+
+    // The same request with a mistake only the PBX can see (100 is taken) is sent: the
+    // emulators' records would have shown any request above.
+    let mut taken = good_request(&world);
+    taken.sync.users.starting_extension = Some("100".into());
+    let refused = run_setup(
+        Arc::clone(&world.env),
+        taken,
+        |_| false,
+        &StepContext::silent(),
+    )
+    .await;
+    let message = field_error(refused, "starting_extension")?;
+    assert!(message.contains("already belongs"), "{message}");
+    let seen = traffic(&world);
+    assert!(
+        seen.iter().any(|line| line.starts_with("browser ")) && seen.len() > 3,
+        "{seen:?}"
     );
     Ok(())
 }

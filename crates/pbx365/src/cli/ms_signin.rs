@@ -10,6 +10,7 @@ use entra::{
     Authenticator, Cloud, DeviceCodePrompt, EntraError, GraphClient, HttpOptions, Session,
     SignInOptions,
 };
+use pbx365::input::{FieldError, GuidField, check_guid, check_tenant};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -39,6 +40,14 @@ pub fn parse_cloud(text: &str) -> Result<Cloud, EntraError> {
 }
 
 impl MicrosoftSignIn {
+    /// Checks the client and the tenant, which needs no network: a typo is named before a
+    /// browser opens.
+    pub fn check(&self) -> Result<(), FieldError> {
+        check_guid(GuidField::ClientId, &self.client_id)?;
+        check_tenant("tenant", &self.tenant)?;
+        Ok(())
+    }
+
     /// Signs in. `extra_ca_pem` is trusted besides the system's roots (the emulator's CA).
     pub async fn sign_in(&self, extra_ca_pem: Option<String>) -> anyhow::Result<Session> {
         let browser = (!self.device_code)
@@ -149,6 +158,7 @@ struct RoleSummary {
 
 pub async fn run(args: SigninArgs) -> anyhow::Result<()> {
     let result = async {
+        args.microsoft.check()?;
         let ca = read_ca(args.ca_file.as_deref())?;
         let session = args.microsoft.sign_in(ca).await?;
         look_up(&args, GraphClient::new(session)).await
@@ -269,6 +279,9 @@ fn render(report: &Report) -> String {
 
 /// A stable name for the kind of Microsoft failure, and the codes a script can act on.
 fn describe_error(error: &anyhow::Error) -> (&'static str, Map<String, Value>) {
+    if let Some(error) = error.downcast_ref::<FieldError>() {
+        return output::describe_input(error);
+    }
     let mut details = Map::new();
     let Some(error) = error.downcast_ref::<EntraError>() else {
         return ("other", details);

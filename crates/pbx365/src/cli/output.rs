@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
+use pbx365::input::FieldError;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -40,6 +41,14 @@ pub fn print_json_failure(
     error.insert("message".to_owned(), json!(message));
     error.extend(details);
     print_json(&json!({ "ok": false, "error": error }))
+}
+
+/// The `--json` kind and details of a value refused before anything was sent, as `setup`
+/// reports its own: `"kind": "input"` and the field.
+pub fn describe_input(error: &FieldError) -> (&'static str, Map<String, Value>) {
+    let mut details = Map::new();
+    details.insert("field".to_owned(), json!(error.field));
+    ("input", details)
 }
 
 /// Text safe for a terminal: escape sequences (CSI, OSC and the like) and every other control

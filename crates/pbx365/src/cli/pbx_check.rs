@@ -2,6 +2,7 @@
 //! tenant, the role, the current Microsoft 365 settings and the Redirect URI(s).
 
 use clap::Args;
+use pbx365::input::{FieldError, check_domain};
 use portsip::model::{
     FeatureSync, GlobalMs365Settings, Ms365App, Ms365Settings, Role, SyncType, Tenant,
 };
@@ -88,24 +89,55 @@ struct Found {
     integration: Integration,
 }
 
+/// Why `pbx check` stopped.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    /// A value refused before anything was sent.
+    #[error(transparent)]
+    Input(#[from] FieldError),
+    #[error(transparent)]
+    Pbx(#[from] portsip::Error),
+}
+
 pub async fn run(args: CheckArgs) -> anyhow::Result<()> {
+    // The address, domain, CA and pin are checked before the password is read or sent.
+    let client = match prepare(&args) {
+        Ok(client) => client,
+        Err(failure) => return failed(&args, failure),
+    };
     let password = stdin::read_password()?;
-    match check(&args, &password).await {
+    match check(&args, &client, &password).await {
         Ok(found) if args.json => output::print_json(&report(&args, found)?),
         Ok(found) => output::print(&render(&args, &found)),
-        Err(error) => {
-            if args.json {
-                let (kind, details) = describe_error(&error);
-                output::print_json_failure(kind, &error.to_string(), details)?;
-            }
-            Err(error.into())
-        }
+        Err(error) => failed(&args, error.into()),
     }
 }
 
-async fn check(args: &CheckArgs, password: &portsip::Secret) -> Result<Found, portsip::Error> {
-    let client = args.login.client(&args.url)?;
-    let signed_in = args.login.sign_in(&client, password).await?;
+fn failed(args: &CheckArgs, failure: Failure) -> anyhow::Result<()> {
+    if args.json {
+        let (kind, details) = match &failure {
+            Failure::Input(error) => output::describe_input(error),
+            Failure::Pbx(error) => describe_error(error),
+        };
+        output::print_json_failure(kind, &failure.to_string(), details)?;
+    }
+    Err(failure.into())
+}
+
+/// A client for the PBX, once everything that needs no network has been checked.
+fn prepare(args: &CheckArgs) -> Result<portsip::Client, Failure> {
+    if let Some(domain) = &args.login.domain {
+        check_domain("domain", domain)?;
+    }
+    Ok(args.login.client(&args.url)?)
+}
+
+async fn check(
+    args: &CheckArgs,
+    client: &portsip::Client,
+    password: &portsip::Secret,
+) -> Result<Found, portsip::Error> {
+    let signed_in = args.login.sign_in(client, password).await?;
     let role = match signed_in.role {
         Some(role) => Some(role),
         None => client.role().await,

@@ -109,8 +109,9 @@ fn cloud_choice(cloud: &Cloud) -> CloudChoice {
 }
 
 impl SetupArgs {
-    /// `ca_pem` is the text of `--ca-file`, read once by the caller.
-    fn request(&self, password: String, ca_pem: Option<String>) -> SetupRequest {
+    /// The request without the password, which is read only once the rest has passed the
+    /// local checks. `ca_pem` is the text of `--ca-file`, read once by the caller.
+    fn request(&self, ca_pem: Option<String>) -> SetupRequest {
         let cloud = cloud_choice(&self.authority);
         let microsoft = match self.mode {
             ModeArg::Auto => SetupMicrosoft::Auto(MicrosoftSignIn {
@@ -134,7 +135,7 @@ impl SetupArgs {
             pbx: EnginePbxLogin {
                 url: self.pbx_url.clone(),
                 username: self.login.username.clone(),
-                password: Some(password),
+                password: None,
                 domain: self.login.domain.clone(),
                 ca_pem,
                 pin_sha256: self.login.pin_sha256.map(|pin| pin.to_string()),
@@ -167,12 +168,17 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 pub async fn run(args: SetupArgs) -> anyhow::Result<()> {
-    let password = stdin::read_password()?;
     let ca_pem = ms_signin::read_ca(args.login.ca_file.as_deref())?;
-    let env = engine::environment(ca_pem.as_deref())?;
-    let ctx = engine::step_context();
-    let request = args.request(password.expose().to_owned(), ca_pem);
+    let mut request = args.request(ca_pem);
+    // Before the password is asked for, the keyring opened or anything sent.
+    if let Err(error) = request.check_locally() {
+        return failed(&args, error);
+    }
+    let password = stdin::read_password()?;
+    request.pbx.password = Some(password.expose().to_owned());
     drop(password);
+    let env = engine::environment(request.pbx.ca_pem.as_deref())?;
+    let ctx = engine::step_context();
     let mut shown = None;
     let result = run_setup(
         env,
@@ -186,17 +192,20 @@ pub async fn run(args: SetupArgs) -> anyhow::Result<()> {
     }
     match result {
         Ok(outcome) => finish(&args, &outcome),
-        Err(error) => {
-            if args.json {
-                let report = error.report();
-                let mut details = Map::new();
-                details.insert("field".to_owned(), json!(report.field));
-                details.insert("apply_step".to_owned(), json!(report.apply_step));
-                output::print_json_failure(&report.code, &report.message, details)?;
-            }
-            Err(error.into())
-        }
+        Err(error) => failed(&args, error),
     }
+}
+
+/// Ends the command with the engine's `error`, also as JSON with `--json`.
+fn failed(args: &SetupArgs, error: pbx365::Error) -> anyhow::Result<()> {
+    if args.json {
+        let report = error.report();
+        let mut details = Map::new();
+        details.insert("field".to_owned(), json!(report.field));
+        details.insert("apply_step".to_owned(), json!(report.apply_step));
+        output::print_json_failure(&report.code, &report.message, details)?;
+    }
+    Err(error.into())
 }
 
 /// Shows the review and asks, unless `--yes` (or there is nothing to change). Printing

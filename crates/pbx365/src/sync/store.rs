@@ -22,6 +22,7 @@ use super::SyncError;
 use super::directory::SourceKind;
 use super::plan::{ActionKind, PlanCounts, Reason};
 use super::report::{OutcomeCounts, OutcomeStatus, RunDetail, RunStatus, RunSummary, UserOutcome};
+use crate::private_fs::{self, Folder};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS runs (
@@ -96,21 +97,17 @@ pub struct SyncStore {
 }
 
 impl SyncStore {
-    /// Opens (or creates) the database at `path`, e.g. `sync.sqlite3` in the app's data folder
-    /// next to the profiles.
     /// The folder of the database, where the run locks live too.
     pub fn folder(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
     }
 
+    /// Opens (or creates) the database at `path`, e.g. `sync.sqlite3` in the app's data folder
+    /// next to the profiles. The database and its side files are private
+    /// ([`crate::private_fs`]).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, SyncError> {
         let path = path.as_ref().to_owned();
-        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|source| SyncError::StoreFolder {
-                path: folder.to_owned(),
-                source,
-            })?;
-        }
+        make_private(&path)?;
         let failed = |source| SyncError::Store {
             path: path.clone(),
             source,
@@ -493,6 +490,35 @@ fn csv_field(value: &str) -> String {
     }
 }
 
+/// The files SQLite keeps beside the database while it works on it.
+const SIDE_FILE_SUFFIXES: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// Creates the database's folder and the database itself private before SQLite opens it:
+/// SQLite gives the side files it creates later the database's own mode. Side files an older
+/// version left readable to others are tightened too, as SQLite keeps an existing file's mode.
+fn make_private(path: &Path) -> Result<(), SyncError> {
+    let failed = |path: &Path| {
+        let path = path.to_owned();
+        move |source| SyncError::StoreFolder { path, source }
+    };
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        private_fs::create_dir_all(folder, &Folder::own(folder)).map_err(failed(folder))?;
+    }
+    private_fs::create_file(path).map_err(failed(path))?;
+    for suffix in SIDE_FILE_SUFFIXES {
+        let side = side_file(path, suffix);
+        private_fs::tighten_file(&side).map_err(failed(&side))?;
+    }
+    Ok(())
+}
+
+/// `sync.sqlite3-wal` for `sync.sqlite3` and `-wal`.
+fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut side = path.as_os_str().to_owned();
+    side.push(suffix);
+    PathBuf::from(side)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -555,6 +581,68 @@ mod tests {
             Some("0,create,started,a@x.example,o1,a,42,1000,,,")
         );
         assert!(matches!(store.run(999), Err(SyncError::NoSuchRun(999))));
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> std::io::Result<u32> {
+        use std::os::unix::fs::PermissionsExt;
+        Ok(std::fs::metadata(path)?.permissions().mode() & 0o777)
+    }
+
+    /// Writes one run, leaving the write-ahead log and the shared-memory index in place.
+    #[cfg(unix)]
+    fn write_a_run(store: &SyncStore) -> Result<(), SyncError> {
+        let run = store.begin_run("p", SourceKind::Graph, "2026-01-01T00:00:00Z", None)?;
+        store.record_plan(run, &PlanCounts::default(), &[])?;
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_and_the_files_sqlite_adds_are_private() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = tempfile::tempdir()?;
+        let folder = dir.path().join("pbx365");
+        let path = folder.join("sync.sqlite3");
+        let store = SyncStore::open(&path)?;
+        write_a_run(&store)?;
+        let wal = side_file(&path, "-wal");
+        let shm = side_file(&path, "-shm");
+        assert!(wal.exists() && shm.exists(), "SQLite made no WAL files");
+        for file in [&path, &wal, &shm] {
+            assert_eq!(mode(file)?, 0o600, "{}", file.display());
+        }
+        assert_eq!(mode(&folder)?, 0o700);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_database_left_readable_by_an_older_version_is_tightened()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let open_to_all = || std::fs::Permissions::from_mode(0o644);
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("sync.sqlite3");
+        // An older version's database, still open (its WAL files are there), all readable by
+        // others.
+        let older = Connection::open(&path)?;
+        older.pragma_update(None, "journal_mode", "WAL")?;
+        older.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")?;
+        for suffix in ["", "-wal", "-shm"] {
+            std::fs::set_permissions(side_file(&path, suffix), open_to_all())?;
+        }
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))?;
+
+        let store = SyncStore::open(&path)?;
+        write_a_run(&store)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = side_file(&path, suffix);
+            assert_eq!(mode(&file)?, 0o600, "{}", file.display());
+        }
+        assert_eq!(mode(dir.path())?, 0o700);
+        drop(older);
         Ok(())
     }
 }

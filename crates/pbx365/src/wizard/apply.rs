@@ -299,9 +299,10 @@ impl Apply<'_> {
                     return Ok((None, false, None));
                 };
                 let same = std::fs::read(&path).is_ok_and(|old| old == certificate.pem);
-                if !same {
-                    atomic_file::write(&path, &certificate.pem)?;
-                }
+                // Written even when unchanged: a copy an older version saved readable to others
+                // comes out private.
+                let folder = self.env.profiles.folder_of(&path);
+                atomic_file::write_in(&path, &certificate.pem, &folder)?;
                 let detail = path.display().to_string();
                 Ok((Some(path), !same, Some(detail)))
             })

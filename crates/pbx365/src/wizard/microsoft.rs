@@ -133,6 +133,33 @@ fn client_id(input: Option<&String>) -> Result<Option<String>, Error> {
         .map_err(Error::from)
 }
 
+/// What automatic mode checks before anything is sent: the cloud, and the client to sign in
+/// with.
+pub(crate) fn check_sign_in(
+    input: &MicrosoftSignIn,
+) -> Result<(entra::Cloud, Option<String>), Error> {
+    Ok((
+        sessions::entra_cloud(&input.cloud)?,
+        client_id(input.client_id.as_ref())?,
+    ))
+}
+
+/// What guided mode checks before anything is sent: the two IDs as typed (returned in lower
+/// case), that they differ, and the cloud.
+pub(crate) fn check_guided_ids(input: &GuidedIds) -> Result<(String, String, entra::Cloud), Error> {
+    let tenant_id = check_guid(GuidField::TenantId, &input.tenant_id)?;
+    let app_id = check_guid(GuidField::AppId, &input.app_id)?;
+    if tenant_id == app_id {
+        return Err(FieldError::new(
+            "app_id",
+            "The Application (client) ID is the same as the Directory (tenant) ID. Both are on the \
+             app registration's Overview page: copy the one labelled Application (client) ID.",
+        )
+        .into());
+    }
+    Ok((tenant_id, app_id, sessions::entra_cloud(&input.cloud)?))
+}
+
 /// Automatic mode.
 pub(crate) async fn sign_in(
     env: &Environment,
@@ -141,8 +168,7 @@ pub(crate) async fn sign_in(
     input: MicrosoftSignIn,
     ctx: &StepContext,
 ) -> Result<MicrosoftContext, Error> {
-    let cloud = sessions::entra_cloud(&input.cloud)?;
-    let client = client_id(input.client_id.as_ref())?;
+    let (cloud, client) = check_sign_in(&input)?;
     let login_hint = input
         .login_hint
         .as_ref()
@@ -300,17 +326,7 @@ pub(crate) async fn guided(
     input: GuidedIds,
     ctx: &StepContext,
 ) -> Result<MicrosoftContext, Error> {
-    let tenant_id = check_guid(GuidField::TenantId, &input.tenant_id)?;
-    let app_id = check_guid(GuidField::AppId, &input.app_id)?;
-    if tenant_id == app_id {
-        return Err(FieldError::new(
-            "app_id",
-            "The Application (client) ID is the same as the Directory (tenant) ID. Both are on the \
-             app registration's Overview page: copy the one labelled Application (client) ID.",
-        )
-        .into());
-    }
-    let cloud = sessions::entra_cloud(&input.cloud)?;
+    let (tenant_id, app_id, cloud) = check_guided_ids(&input)?;
     ctx.report(StepId::Microsoft, "Checking that the tenant exists…");
     // Discovery needs no sign-in and fails with AADSTS90002 for an unknown tenant.
     let options = env.sign_in_options(tenant_id.clone(), None, None);

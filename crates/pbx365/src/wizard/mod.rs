@@ -386,6 +386,10 @@ impl Wizard {
         ctx: &StepContext,
     ) -> Result<KeyPairSummary, Error> {
         self.begin(StepId::KeyPair)?;
+        let mode = self.microsoft_context(StepId::KeyPair)?.mode();
+        if let (Mode::Guided, Some(path)) = (mode, &input.certificate_path) {
+            plan::check_certificate_path(path)?;
+        }
         let pbx = self.pbx_session()?;
         let certificate = ctx
             .cancellable(
@@ -396,7 +400,7 @@ impl Wizard {
         let app = self.app_step(StepId::KeyPair)?;
         let keys = app.state.as_ref().map(|s| s.keys.as_slice());
         let summary = plan::key_summary(certificate.as_ref(), keys, OffsetDateTime::now_utc());
-        let certificate_path = match self.microsoft_context(StepId::KeyPair)?.mode() {
+        let certificate_path = match mode {
             Mode::Guided => Some(match input.certificate_path {
                 Some(path) => path,
                 None => self

@@ -10,7 +10,7 @@ use ts_rs::TS;
 use crate::access::retry::RetryPolicy;
 use crate::access::sessions;
 use crate::access::{Environment, Error};
-use crate::input::FieldError;
+use crate::input::{FieldError, check_domain};
 use crate::pbx_certificate::{CertificateInfo, read_certificate};
 use crate::profile::PbxSettings;
 
@@ -113,12 +113,13 @@ fn field_of(error: portsip::Error) -> Error {
     Error::Input(FieldError::new(field, error.to_string()))
 }
 
-/// Step 1. `profile` is the profile's name, for the saved sign-in.
-pub(crate) async fn connect(
-    env: &Environment,
-    profile: &crate::profile::Profile,
-    login: PbxLogin,
-) -> Result<PbxSession, Error> {
+/// What step 1 checks before anything is sent: the address and the user name are there, the
+/// domain is a domain, and the address, the CA and the pin make a client. Returns the settings
+/// to keep and that client, which tries each call within `retry`.
+pub(crate) fn check_login(
+    login: &PbxLogin,
+    retry: &RetryPolicy,
+) -> Result<(PbxSettings, portsip::Client), Error> {
     let url = login.url.trim().to_owned();
     if url.is_empty() {
         return Err(FieldError::new(
@@ -138,33 +139,41 @@ pub(crate) async fn connect(
     let settings = PbxSettings {
         url,
         username,
-        domain: trimmed(login.domain.as_ref()),
+        domain: trimmed(login.domain.as_ref())
+            .map(|domain| check_domain("domain", &domain))
+            .transpose()?,
         ca_pem: login.ca_pem.clone().filter(|pem| !pem.trim().is_empty()),
         pin_sha256: trimmed(login.pin_sha256.as_ref()),
         remember_password: login.remember_password,
     };
+    let client = sessions::pbx_client(retry, &settings, None).map_err(|e| match e {
+        Error::Pbx(error) => field_of(error),
+        other => other,
+    })?;
+    Ok((settings, client))
+}
+
+/// Step 1. `profile` is the profile's name, for the saved sign-in.
+pub(crate) async fn connect(
+    env: &Environment,
+    profile: &crate::profile::Profile,
+    login: PbxLogin,
+) -> Result<PbxSession, Error> {
+    // The address was just typed, so a wrong one is said within seconds rather than after the
+    // whole retry budget; once the PBX has answered, its calls get the full budget.
+    let first_contact = RetryPolicy {
+        budget: env.retry.budget.min(FIRST_CONTACT_BUDGET),
+        ..env.retry
+    };
+    let (settings, probe) = check_login(&login, &first_contact)?;
     let password = trimmed(login.password.as_ref()).map(crate::secrets::Secret::new);
 
     let (client, signed_in, info) = match &password {
         Some(password) => {
-            let build = |retry: &RetryPolicy| {
-                sessions::pbx_client(retry, &settings, None).map_err(|e| match e {
-                    Error::Pbx(error) => field_of(error),
-                    other => other,
-                })
-            };
             // `/info` first: it needs no sign-in, so an unreachable PBX, a wrong port or an
-            // unknown tenant domain is reported as such, not as a failed sign-in. The address
-            // was just typed, so a wrong one is said within seconds rather than after the
-            // whole retry budget; once the PBX has answered, its calls get the full budget.
-            let first_contact = RetryPolicy {
-                budget: env.retry.budget.min(FIRST_CONTACT_BUDGET),
-                ..env.retry
-            };
-            let info = build(&first_contact)?
-                .info(settings.domain.as_deref())
-                .await?;
-            let client = build(&env.retry)?;
+            // unknown tenant domain is reported as such, not as a failed sign-in.
+            let info = probe.info(settings.domain.as_deref()).await?;
+            let client = sessions::pbx_client(&env.retry, &settings, None)?;
             let signed_in = client
                 .login(
                     &settings.username,

@@ -3,6 +3,7 @@
 //! written before the admin has seen the whole diff.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -133,6 +134,38 @@ pub(crate) fn check_features(features: &BTreeSet<Feature>) -> Result<(), Error> 
             "Choose at least one feature (users, sso, personal-contacts, shared-mailbox): the app's permissions follow from them.",
         )
         .into());
+    }
+    Ok(())
+}
+
+/// Guided mode's `public_key.pem` must be a file in a folder that is, or can be, made: found
+/// out at apply, a bad path would stop it after the PBX had already changed.
+pub(crate) fn check_certificate_path(path: &Path) -> Result<(), Error> {
+    let refuse = |problem: String| {
+        FieldError::new(
+            "certificate_path",
+            format!(
+                "The certificate cannot be saved as {}: {problem}. Choose a file such as public_key.pem in a folder you can write to.",
+                path.display()
+            ),
+        )
+        .into()
+    };
+    if path.is_dir() {
+        return Err(refuse("that is a folder".to_owned()));
+    }
+    if path.file_name().is_none() {
+        return Err(refuse("that names no file".to_owned()));
+    }
+    let existing = path
+        .ancestors()
+        .skip(1)
+        .find(|folder| !folder.as_os_str().is_empty() && folder.exists());
+    if let Some(file) = existing.filter(|folder| !folder.is_dir()) {
+        return Err(refuse(format!(
+            "{} is a file, not a folder",
+            file.display()
+        )));
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! The whole setup in one call, for `pbx365 setup`: every step in order, the review shown to
-//! `confirm` before anything is written.
+//! The whole setup in one call, for `pbx365 setup`: every local check first, then every step
+//! in order, the review shown to `confirm` before anything is written.
 
 use std::sync::Arc;
 
@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AppRegistrationInput, ApplyOutcome, Environment, Error, GuidedIds, KeyPairInput,
-    MicrosoftSignIn, PbxLogin, Review, Wizard,
+    MicrosoftSignIn, PbxLogin, Review, Wizard, microsoft, pbx, plan, sync_options,
 };
+use crate::access::retry::RetryPolicy;
 use crate::doctor::DoctorReport;
+use crate::input::check_profile_name;
 use crate::profile::SyncOptions;
 use crate::progress::StepContext;
 
@@ -43,13 +45,39 @@ pub struct SetupOutcome {
     pub verification: Option<DoctorReport>,
 }
 
-/// Runs steps 1–7, asks `confirm` with the review, then applies and verifies.
+impl SetupRequest {
+    /// Every check of every step that needs no network, made up front: a typo in the last step's
+    /// fields is reported before the PBX sign-in, the browser or any write, not after them. The
+    /// steps make the same checks again, through the same functions.
+    pub fn check_locally(&self) -> Result<(), Error> {
+        check_profile_name(&self.profile)?;
+        pbx::check_login(&self.pbx, &RetryPolicy::default())?;
+        match &self.microsoft {
+            SetupMicrosoft::Auto(sign_in) => {
+                microsoft::check_sign_in(sign_in)?;
+            }
+            SetupMicrosoft::Guided(ids) => {
+                microsoft::check_guided_ids(ids)?;
+                if let Some(path) = &self.key_pair.certificate_path {
+                    plan::check_certificate_path(path)?;
+                }
+            }
+        }
+        plan::check_features(&self.app.features)?;
+        sync_options::check_locally(&self.app.features, self.sync.clone())?;
+        Ok(())
+    }
+}
+
+/// Checks the request locally, runs steps 1–7, asks `confirm` with the review, then applies
+/// and verifies.
 pub async fn run_setup(
     env: Arc<Environment>,
     request: SetupRequest,
     confirm: impl FnOnce(&Review) -> bool,
     ctx: &StepContext,
 ) -> Result<SetupOutcome, Error> {
+    request.check_locally()?;
     let mut wizard = Wizard::open(env, &request.profile)?;
     wizard.connect_pbx(request.pbx, ctx).await?;
     match request.microsoft {

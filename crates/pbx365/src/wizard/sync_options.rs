@@ -80,14 +80,12 @@ fn checked_scope(field: &str, scope: &UserScope) -> Result<UserScope, FieldError
     })
 }
 
-/// Checks the options against the chosen features and the PBX's users.
-pub(crate) async fn check(
-    client: &portsip::Client,
+/// What step 6 checks before asking the PBX anything: the schedule, the user lists and the
+/// starting extension's form. Returns the options as they will be kept, and the schedule.
+pub(crate) fn check_locally(
     features: &BTreeSet<Feature>,
     options: SyncOptions,
-    timezone: Option<String>,
-    ctx: &StepContext,
-) -> Result<SyncOptionsSummary, Error> {
+) -> Result<(SyncOptions, Schedule), Error> {
     let schedule = Schedule::parse(&options.sync_time)?;
     let mut checked = SyncOptions {
         sync_time: schedule.expression().to_owned(),
@@ -109,11 +107,34 @@ pub(crate) async fn check(
         .as_ref()
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
-    if let (Some(start), true) = (
-        &checked.users.starting_extension,
-        features.contains(&Feature::Users),
-    ) {
+    if let Some(start) = starting_extension(features, &checked) {
         check_extension(start)?;
+    }
+    Ok((checked, schedule))
+}
+
+/// The first extension for synced users, when user sync is chosen and one is set.
+fn starting_extension<'a>(
+    features: &BTreeSet<Feature>,
+    options: &'a SyncOptions,
+) -> Option<&'a str> {
+    options
+        .users
+        .starting_extension
+        .as_deref()
+        .filter(|_| features.contains(&Feature::Users))
+}
+
+/// Checks the options against the chosen features and the PBX's users.
+pub(crate) async fn check(
+    client: &portsip::Client,
+    features: &BTreeSet<Feature>,
+    options: SyncOptions,
+    timezone: Option<String>,
+    ctx: &StepContext,
+) -> Result<SyncOptionsSummary, Error> {
+    let (checked, schedule) = check_locally(features, options)?;
+    if let Some(start) = starting_extension(features, &checked) {
         let taken = taken_extensions(client, ctx).await?;
         if let Some(owner) = taken.get(start) {
             return Err(FieldError::new(

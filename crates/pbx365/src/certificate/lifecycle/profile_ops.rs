@@ -173,6 +173,7 @@ impl ProfileConnection {
             pbx: &self.pbx,
             target,
             journal_path: journal_path(env.profiles.base(), &profile.name),
+            certificate_folder: env.profiles.folder_of(&certificate_path),
             certificate_path,
             clock,
             wait: RetryPolicy {

@@ -32,6 +32,7 @@ use crate::access::retry::RetryPolicy;
 use crate::atomic_file;
 use crate::guided::{HandStep, PortalPage, certificate_step, portal_link};
 use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
+use crate::private_fs::Folder;
 use crate::profile::{CloudChoice, Mode};
 use crate::run_lock::{Activity, RunLock};
 
@@ -151,6 +152,8 @@ pub struct Rotation<'a> {
     /// Where the new `public_key.pem` is saved (the profile's certificate path, or
     /// [`crate::profile::ProfileStore::default_certificate_path`]).
     pub certificate_path: PathBuf,
+    /// Whose folder that is ([`crate::profile::ProfileStore::folder_of`]).
+    pub certificate_folder: Folder,
     pub clock: &'a dyn Clock,
     /// How every call rides out passing trouble, and how long to wait for Microsoft to accept
     /// the new certificate (and, guided, for the admin's upload): `replication`.
@@ -573,7 +576,11 @@ impl Rotation<'_> {
 
     /// Saves `public_key.pem`: the file guided mode uploads, and automatic mode's fallback.
     fn save_certificate_file(&self, certificate: &PbxCertificate) -> Result<(), RotationError> {
-        match atomic_file::write(&self.certificate_path, &certificate.pem) {
+        match atomic_file::write_in(
+            &self.certificate_path,
+            &certificate.pem,
+            &self.certificate_folder,
+        ) {
             Ok(()) => Ok(()),
             Err(error) => match self.target {
                 RotationTarget::Graph { .. } => {
