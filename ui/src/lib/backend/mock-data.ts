@@ -1,12 +1,16 @@
 import type { CertificateStatus } from '../bindings/CertificateStatus';
 import type { DriftReport } from '../bindings/DriftReport';
+import type { Notice } from '../bindings/Notice';
 import type { Plan } from '../bindings/Plan';
 import type { PlanCounts } from '../bindings/PlanCounts';
 import type { PlannedAction } from '../bindings/PlannedAction';
 import type { RunDetail } from '../bindings/RunDetail';
 import type { RunSummary } from '../bindings/RunSummary';
+import type { SkippedUser } from '../bindings/SkippedUser';
+import type { SourceKind } from '../bindings/SourceKind';
 import type { UserOutcome } from '../bindings/UserOutcome';
 import type { VerificationSummary } from '../bindings/VerificationSummary';
+import { UNCLASSIFIED_CREATE_NOTE } from '../sync/preview';
 
 /** The mock's fixed "now", so screenshots and day counts never change between runs. */
 export const MOCK_NOW = Date.parse('2026-11-23T09:00:00Z');
@@ -25,8 +29,8 @@ const PEOPLE = [
   'Sanjay Shah', 'Raul Razo', 'Nora Becker', 'Omar Haddad', 'Yuki Tanaka', 'Zoe Martin',
 ];
 
-function upn(name: string): string {
-  return `${name.toLowerCase().replace(/ /g, '.')}@contoso.com`;
+function upn(name: string, domain = 'contoso.com'): string {
+  return `${name.toLowerCase().replace(/ /g, '.')}@${domain}`;
 }
 
 function pbxName(name: string): string {
@@ -35,15 +39,37 @@ function pbxName(name: string): string {
 
 const KINDS: PlannedAction['kind'][] = ['create', 'create', 'create', 'adopt', 'update', 'create', 'update', 'disable'];
 
-export function mockPlan(): Plan {
-  const actions = PEOPLE.slice(0, 24).map<PlannedAction>((name, seq) => {
+/**
+ * How each mock profile reads Microsoft 365 users: fabrikam is set up in guided mode, so its
+ * users come from the PBX's view, which cannot tell guests and disabled accounts apart.
+ */
+export function mockSource(profile: string): SourceKind {
+  return profile === 'fabrikam' ? 'pbx' : 'graph';
+}
+
+/** New users in fabrikam's PBX view that may be guests or disabled accounts. */
+const UNCLASSIFIED = [
+  { principal: 'priya.nair_northwind.example#EXT#@fabrikam.onmicrosoft.com', display_name: 'Priya Nair' },
+  { principal: 'leo.fischer@fabrikam.com', display_name: 'Leo Fischer' },
+  { principal: 'yuki.tanaka@fabrikam.com', display_name: 'Yuki Tanaka' },
+];
+
+/**
+ * The plan of a mock profile. `createUnclassified` is the run's choice about the users the source
+ * cannot classify: held back (listed as skipped) or created with a note, as the engine does.
+ */
+export function mockPlan(profile = 'contoso', createUnclassified = false): Plan {
+  const source = mockSource(profile);
+  const domain = source === 'pbx' ? 'fabrikam.com' : 'contoso.com';
+  const people = source === 'pbx' ? PEOPLE.slice(0, 12) : PEOPLE.slice(0, 24);
+  const actions = people.map<PlannedAction>((name, seq) => {
     const kind = KINDS[seq % KINDS.length] ?? 'create';
     const extension = String(1001 + seq);
     return {
       seq,
       kind,
       object_id: `3f1c${String(seq).padStart(4, '0')}-7a2e-4b51-9c0d-${String(seq * 7919).padStart(12, '0')}`,
-      principal: upn(name),
+      principal: upn(name, domain),
       pbx_user_id: kind === 'create' ? null : `pbx-${seq}`,
       pbx_name: pbxName(name),
       extension,
@@ -51,7 +77,7 @@ export function mockPlan(): Plan {
         kind === 'create'
           ? [
               { field: 'display_name', from: null, to: name },
-              { field: 'email', from: null, to: upn(name) },
+              { field: 'email', from: null, to: upn(name, domain) },
             ]
           : kind === 'update'
             ? [{ field: 'department', from: 'Sales', to: 'Customer Success' }]
@@ -61,7 +87,41 @@ export function mockPlan(): Plan {
       note: seq === 3 ? 'Finishes what run 41 started' : null,
     };
   });
-  const counts: PlanCounts = { create: 0, adopt: 0, update: 0, disable: 0, skip: 4, report: 2, unchanged: 212 };
+  const skipped: SkippedUser[] = [
+    // Only Graph says who is a guest: the PBX's view cannot.
+    ...(source === 'graph'
+      ? [{ object_id: 'b7e0-guest-1', principal: 'partner_fabrikam.com#EXT#@contoso.onmicrosoft.com', display_name: 'Partner', reason: 'guest' as const }]
+      : []),
+    { object_id: 'b7e0-noname-2', principal: `scanner@${domain}`, display_name: 'Scanner', reason: 'no-name' },
+    { object_id: 'b7e0-scope-3', principal: `board.room@${domain}`, display_name: 'Board Room', reason: 'out-of-scope' },
+    { object_id: 'b7e0-mail-4', principal: `svc.backup@${domain}`, display_name: 'Backup Service', reason: 'no-email' },
+  ];
+  const notices: Notice[] = ['photos-by-pbx'];
+  if (source === 'pbx') {
+    UNCLASSIFIED.forEach((user, index) => {
+      const objectId = `9a4d000${index}-unclassified`;
+      if (!createUnclassified) {
+        skipped.push({ object_id: objectId, principal: user.principal, display_name: user.display_name, reason: 'unclassified' });
+        return;
+      }
+      actions.push({
+        seq: actions.length,
+        kind: 'create',
+        object_id: objectId,
+        principal: user.principal,
+        pbx_user_id: null,
+        pbx_name: pbxName(user.display_name),
+        extension: String(1001 + actions.length),
+        changes: [
+          { field: 'display_name', from: null, to: user.display_name },
+          { field: 'email', from: null, to: user.principal },
+        ],
+        note: UNCLASSIFIED_CREATE_NOTE,
+      });
+    });
+    notices.push(createUnclassified ? 'unclassified-created' : 'unclassified-held');
+  }
+  const counts: PlanCounts = { create: 0, adopt: 0, update: 0, disable: 0, skip: skipped.length, report: 2, unchanged: 212 };
   for (const action of actions) {
     counts[action.kind] += 1;
   }
@@ -73,20 +133,15 @@ export function mockPlan(): Plan {
       starting_extension: '1001',
       scope: { kind: 'all' },
     },
-    source: 'graph',
+    source,
     degradations: [],
-    notices: ['photos-by-pbx'],
+    notices,
     counts,
     actions,
-    skipped: [
-      { object_id: 'b7e0-guest-1', principal: 'partner_fabrikam.com#EXT#@contoso.onmicrosoft.com', display_name: 'Partner', reason: 'guest' },
-      { object_id: 'b7e0-noname-2', principal: 'scanner@contoso.com', display_name: 'Scanner', reason: 'no-name' },
-      { object_id: 'b7e0-scope-3', principal: 'board.room@contoso.com', display_name: 'Board Room', reason: 'out-of-scope' },
-      { object_id: 'b7e0-mail-4', principal: 'svc.backup@contoso.com', display_name: 'Backup Service', reason: 'no-email' },
-    ],
+    skipped,
     reported: [
-      { pbx_user_id: 'pbx-900', pbx_name: 'former.employee', email: 'former.employee@contoso.com', object_id: null, reason: 'gone-from-microsoft' },
-      { pbx_user_id: 'pbx-901', pbx_name: 'reception', email: 'reception@contoso.com', object_id: 'c1d2-scope', reason: 'out-of-scope' },
+      { pbx_user_id: 'pbx-900', pbx_name: 'former.employee', email: `former.employee@${domain}`, object_id: null, reason: 'gone-from-microsoft' },
+      { pbx_user_id: 'pbx-901', pbx_name: 'reception', email: `reception@${domain}`, object_id: 'c1d2-scope', reason: 'out-of-scope' },
     ],
   };
 }

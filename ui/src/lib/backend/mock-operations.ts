@@ -4,27 +4,30 @@ import type { RotationStep } from '../bindings/RotationStep';
 import type { RunSummary } from '../bindings/RunSummary';
 import type { StopRecord } from '../bindings/StopRecord';
 import type { UserOutcome } from '../bindings/UserOutcome';
-import { mockDate, mockDrift, mockHistory, mockPlan, mockRunDetail, mockStatuses, mockVerification } from './mock-data';
+import { mockDate, mockDrift, mockHistory, mockPlan, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
 import type { CertificateOperations, RotationFailure, SyncOperations } from './operations';
 
 /**
  * How the mock misbehaves, read from the page address so the browser tests can ask for it:
  * `?mock-sync=fail` (the sync stops at once), `?mock-sync=failures` (some users fail),
- * `?mock-rotation=fail` (Microsoft never accepts the new certificate), `?mock-step-ms=N`
- * (the pace of the fake progress).
+ * `?mock-sync=signin` (the saved Microsoft sign-in no longer works: previews and syncs of the
+ * profiles that read Graph fail before anything is read), `?mock-rotation=fail` (Microsoft never
+ * accepts the new certificate), `?mock-step-ms=N` (the pace of the fake progress).
  */
 export interface MockScenario {
-  sync: 'ok' | 'fail' | 'failures';
+  sync: 'ok' | 'fail' | 'failures' | 'signin';
   rotation: 'ok' | 'fail';
   stepMs: number;
 }
 
+const SYNC_SCENARIOS: readonly MockScenario['sync'][] = ['ok', 'fail', 'failures', 'signin'];
+
 export function scenarioFromAddress(search: string): MockScenario {
   const params = new URLSearchParams(search);
-  const sync = params.get('mock-sync');
+  const sync = SYNC_SCENARIOS.find((candidate) => candidate === params.get('mock-sync')) ?? 'ok';
   const stepMs = Number(params.get('mock-step-ms') ?? '120');
   return {
-    sync: sync === 'fail' || sync === 'failures' ? sync : 'ok',
+    sync,
     rotation: params.get('mock-rotation') === 'fail' ? 'fail' : 'ok',
     stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
   };
@@ -39,7 +42,25 @@ const COUNTED: Record<string, keyof OutcomeCounts> = {
   disable: 'disabled',
 };
 
-export function createMockOperations(scenario: MockScenario): SyncOperations & CertificateOperations {
+/**
+ * A sync command the mock answered, named and with the arguments as the desktop app's command
+ * receives them, so the browser tests can check what the UI asked for.
+ */
+export interface MockCall {
+  command: 'sync_preview' | 'sync_now';
+  args: { profile: string; createUnclassified: boolean };
+}
+
+/** What the engine says when a profile's saved Microsoft sign-in no longer works (access/error.rs). */
+export function signInNeeded(profile: string): string {
+  return (
+    `The saved Microsoft sign-in of the profile "${profile}" no longer works (the refresh token was revoked: AADSTS50173). ` +
+    `Nothing was read or changed. Sign in to Microsoft again (pbx365 ms signin --profile ${profile}, or Set up again in the app), then start again.`
+  );
+}
+
+/** `calls` receives every sync preview and run, in order. */
+export function createMockOperations(scenario: MockScenario, calls: MockCall[] = []): SyncOperations & CertificateOperations {
   const cancelled = new Set<string>();
   let autostart = false;
   let nextRunId = 45;
@@ -48,11 +69,16 @@ export function createMockOperations(scenario: MockScenario): SyncOperations & C
 
   return {
     profileNames: async () => mockStatuses().map((status) => status.profile),
-    syncPreview: async () => {
+    async syncPreview(profile, createUnclassified) {
+      calls.push({ command: 'sync_preview', args: { profile, createUnclassified } });
       await sleep(scenario.stepMs * 3);
-      return mockPlan();
+      if (scenario.sync === 'signin' && mockSource(profile) === 'graph') {
+        throw signInNeeded(profile);
+      }
+      return mockPlan(profile, createUnclassified);
     },
-    async syncNow(profile, onEvent) {
+    async syncNow(profile, createUnclassified, onEvent) {
+      calls.push({ command: 'sync_now', args: { profile, createUnclassified } });
       cancelled.delete(profile);
       const startedAt = mockDate(0);
       onEvent({ event: 'phase', phase: 'reading-settings' });
@@ -62,11 +88,15 @@ export function createMockOperations(scenario: MockScenario): SyncOperations & C
         await sleep(scenario.stepMs);
         throw 'The PBX refused the sign-in: the session expired and the saved password no longer works. Open Connect PBX and sign in again, then sync.';
       }
-      onEvent({ event: 'read', side: 'microsoft', users: 248 });
+      if (scenario.sync === 'signin' && mockSource(profile) === 'graph') {
+        await sleep(scenario.stepMs);
+        throw signInNeeded(profile);
+      }
+      const plan = mockPlan(profile, createUnclassified);
+      onEvent({ event: 'read', side: 'microsoft', users: plan.actions.length + plan.skipped.length + plan.counts.unchanged });
       await sleep(scenario.stepMs);
       onEvent({ event: 'read', side: 'pbx', users: 231 });
       onEvent({ event: 'phase', phase: 'planning' });
-      const plan = mockPlan();
       const runId = nextRunId++;
       onEvent({ event: 'planned', run_id: runId, counts: plan.counts });
       onEvent({ event: 'phase', phase: 'applying' });
@@ -107,7 +137,7 @@ export function createMockOperations(scenario: MockScenario): SyncOperations & C
       const result: RunSummary = {
         id: runId, profile, started_at: startedAt, finished_at: startedAt, duration_ms: done * 850,
         status: wasCancelled ? 'cancelled' : counts.failed > 0 ? 'completed-with-failures' : 'completed',
-        source: 'graph', resumed_from: null, planned: plan.counts, outcome: counts, error: null,
+        source: plan.source, resumed_from: null, planned: plan.counts, outcome: counts, error: null,
       };
       onEvent({ event: 'phase', phase: 'finished' });
       onEvent({ event: 'finished', summary: result });

@@ -1,6 +1,13 @@
-import { createMockOperations, scenarioFromAddress, type MockScenario } from './mock-operations';
+import { createMockOperations, scenarioFromAddress, type MockCall, type MockScenario } from './mock-operations';
 import type { AppInfo, Backend } from './types';
 import { createMockWizard, wizardScenarioFromAddress } from './wizard-mock';
+
+declare global {
+  interface Window {
+    /** The sync commands the browser preview's mock answered, for the browser tests to read. */
+    pbx365MockCalls?: MockCall[];
+  }
+}
 
 /**
  * The backend of the browser preview (`npm run dev` without Tauri) and of the browser tests: it
@@ -11,9 +18,13 @@ export function createMockBackend(
   scenario: MockScenario = scenarioFromAddress(globalThis.location?.search ?? ''),
 ): Backend {
   const appInfo: AppInfo = { version: __UI_VERSION__, demo: false, ...info };
+  const calls: MockCall[] = [];
+  if (typeof window !== 'undefined') {
+    window.pbx365MockCalls = calls;
+  }
   return {
     kind: 'mock',
-    ...createMockOperations(scenario),
+    ...createMockOperations(scenario, calls),
     ...createMockWizard(wizardScenarioFromAddress(globalThis.location?.search ?? '')),
     appInfo: async () => ({ ...appInfo }),
     // Nothing outside the page sends the browser preview anywhere.

@@ -28,10 +28,19 @@ export interface RotationFailure {
 export interface SyncOperations {
   /** The saved profiles' names, in the order the app lists them. */
   profileNames(): Promise<string[]>;
-  /** The dry run: exactly what `syncNow` would do. */
-  syncPreview(profile: string): Promise<Plan>;
-  /** Runs a sync; `onEvent` receives every progress event until the run's summary returns. */
-  syncNow(profile: string, onEvent: (event: SyncEvent) => void): Promise<RunSummary>;
+  /**
+   * The dry run: exactly what `syncNow` would do with the same `createUnclassified`.
+   *
+   * `createUnclassified` is the admin's choice for one run: whether new users the source cannot
+   * classify (the PBX's view of Microsoft 365 does not say who is a guest or disabled) are created
+   * anyway, or held back and listed in `skipped` with the reason `unclassified`.
+   */
+  syncPreview(profile: string, createUnclassified: boolean): Promise<Plan>;
+  /**
+   * Runs a sync; `onEvent` receives every progress event until the run's summary returns.
+   * `createUnclassified` as for {@link syncPreview}: pass the choice of the preview the admin saw.
+   */
+  syncNow(profile: string, createUnclassified: boolean, onEvent: (event: SyncEvent) => void): Promise<RunSummary>;
   /** Asks the running sync of `profile` to stop after the requests in flight. */
   cancelSync(profile: string): Promise<void>;
   syncHistory(profile: string, limit: number): Promise<RunSummary[]>;

@@ -21,8 +21,10 @@ function channelTo<T>(onEvent: (event: T) => void): Channel<T> {
 export function createTauriOperations(): SyncOperations & CertificateOperations {
   return {
     profileNames: async () => (await invoke<Profile[]>('profiles_list')).map((profile) => profile.name),
-    syncPreview: (profile) => invoke<Plan>('sync_preview', { profile }),
-    syncNow: (profile, onEvent) => invoke<RunSummary>('sync_now', { profile, events: channelTo(onEvent) }),
+    // Tauri hands the commands' snake_case arguments over in camelCase.
+    syncPreview: (profile, createUnclassified) => invoke<Plan>('sync_preview', { profile, createUnclassified }),
+    syncNow: (profile, createUnclassified, onEvent) =>
+      invoke<RunSummary>('sync_now', { profile, createUnclassified, events: channelTo(onEvent) }),
     cancelSync: (profile) => invoke<void>('sync_cancel', { profile }),
     syncHistory: (profile, limit) => invoke<RunSummary[]>('sync_history', { profile, limit }),
     syncRun: (runId) => invoke<RunDetail>('sync_run', { runId }),

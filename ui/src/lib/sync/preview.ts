@@ -1,6 +1,8 @@
 import type { FieldChange } from '../bindings/FieldChange';
+import type { Notice } from '../bindings/Notice';
 import type { Plan } from '../bindings/Plan';
 import type { Reason } from '../bindings/Reason';
+import type { SourceKind } from '../bindings/SourceKind';
 import type { UserField } from '../bindings/UserField';
 
 /** The six things a plan does with a user, as the preview's filters name them. */
@@ -35,7 +37,75 @@ export const REASON_LABELS: Record<Reason, string> = {
   'account-disabled': 'Microsoft 365 account is disabled',
   'no-email': 'No e-mail address',
   'gone-from-microsoft': 'No longer in Microsoft 365 (kept on the PBX)',
+  unclassified: 'May be a guest or a disabled account (the PBX cannot tell): held back in this run',
 };
+
+/** Where the plan's Microsoft 365 users were read from; a profile never switches on its own. */
+export const SOURCE_LABELS: Record<SourceKind, string> = {
+  graph: 'Microsoft Graph, with the saved Microsoft sign-in',
+  pbx: "The PBX's view of Microsoft 365 (guided mode)",
+};
+
+/**
+ * What each notice tells the admin: the engine's `Notice::sentence`
+ * (crates/pbx365/src/sync/plan.rs), with the checkbox of this page in place of the command-line
+ * option where the engine names it.
+ */
+export const NOTICE_SENTENCES: Record<Notice, string> = {
+  'photos-by-pbx':
+    'Profile photos are on: the PBX copies them in its own scheduled sync (its REST API takes no photo uploads), so this run changes no photo.',
+  'unclassified-held':
+    "Some new users are held back: the PBX's view of Microsoft 365 cannot tell guests and disabled accounts apart, so they are not created. Check them below; to create them anyway, tick “Create these users anyway” for this run. Unattended runs never create them.",
+  'unclassified-created':
+    "You chose to create users the PBX's view of Microsoft 365 cannot classify: guests and disabled accounts among them get PBX users too.",
+};
+
+/** Notices that ask the admin to look twice are warnings; the rest inform. */
+export const NOTICE_TONES: Record<Notice, 'info' | 'warning'> = {
+  'photos-by-pbx': 'info',
+  'unclassified-held': 'warning',
+  'unclassified-created': 'warning',
+};
+
+/** The notices about users the source cannot classify: the preview shows them with those users. */
+export const UNCLASSIFIED_NOTICES: readonly Notice[] = ['unclassified-held', 'unclassified-created'];
+
+/** The note the engine gives the creation of a user the source cannot classify (plan.rs). */
+export const UNCLASSIFIED_CREATE_NOTE =
+  'created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run';
+
+/** A new Microsoft 365 user the source cannot classify as guest, disabled, or neither. */
+export interface UnclassifiedUser {
+  key: string;
+  principal: string;
+  displayName: string;
+  /** Set when the plan creates the user: its PBX user name and extension. */
+  pbxName: string | null;
+  extension: string | null;
+}
+
+/** The plan's new users that may be guests or disabled accounts: held back, or created as chosen. */
+export function unclassifiedUsers(plan: Plan): { held: UnclassifiedUser[]; created: UnclassifiedUser[] } {
+  const held = plan.skipped
+    .filter((user) => user.reason === 'unclassified')
+    .map<UnclassifiedUser>((user) => ({
+      key: user.object_id,
+      principal: user.principal,
+      displayName: user.display_name ?? '',
+      pbxName: null,
+      extension: null,
+    }));
+  const created = plan.actions
+    .filter((action) => action.kind === 'create' && action.note === UNCLASSIFIED_CREATE_NOTE)
+    .map<UnclassifiedUser>((action) => ({
+      key: action.object_id,
+      principal: action.principal,
+      displayName: action.changes.find((change) => change.field === 'display_name')?.to ?? '',
+      pbxName: action.pbx_name,
+      extension: action.extension,
+    }));
+  return { held, created };
+}
 
 function describeChange(change: FieldChange): string {
   const label = FIELD_LABELS[change.field];
