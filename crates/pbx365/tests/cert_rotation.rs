@@ -178,9 +178,10 @@ async fn a_failure_at_step_1_changes_nothing_and_a_rerun_completes() -> TestResu
     let tenant = integrated_tenant().await?;
     let faults = Arc::clone(&tenant.sim.pbx_faults);
     let sink = inject_at(RotationStep::GenerateKeyPair, move || {
+        // A refusal: a 5xx would be read back and asked again.
         faults.inject_next(
-            500,
-            json!({"errors": [{"code": "UNKNOWN", "message": "key generation failed"}]}),
+            400,
+            json!({"errors": [{"code": "VALIDATE_FAILED", "message": "key generation failed"}]}),
         );
     });
     let error = rotation(&tenant, graph(&tenant), Duration::from_secs(5), sink)
