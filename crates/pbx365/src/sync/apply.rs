@@ -277,6 +277,7 @@ mod tests {
             extension: Some("1000".to_owned()),
             changes,
             note: None,
+            unclassified: false,
         }
     }
 

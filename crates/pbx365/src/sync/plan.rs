@@ -92,6 +92,9 @@ pub struct PlannedAction {
     pub changes: Vec<FieldChange>,
     /// Set when the action finishes what an interrupted run started.
     pub note: Option<String>,
+    /// A new user the source cannot classify as guest or disabled, created as the admin chose
+    /// for this run.
+    pub unclassified: bool,
 }
 
 /// Why a user is left alone.
@@ -472,6 +475,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
             extension: pbx.extension.clone(),
             changes,
             note: None,
+            unclassified: false,
         };
         if let Some(reason) = exclusion(ms, settings, input.source) {
             match pbx.filter(|p| p.bound) {
@@ -549,6 +553,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
                     note: unknown.then(|| {
                         "created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run".to_owned()
                     }),
+                    unclassified: unknown,
                 });
             }
         }

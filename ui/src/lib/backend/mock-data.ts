@@ -10,7 +10,6 @@ import type { SkippedUser } from '../bindings/SkippedUser';
 import type { SourceKind } from '../bindings/SourceKind';
 import type { UserOutcome } from '../bindings/UserOutcome';
 import type { VerificationSummary } from '../bindings/VerificationSummary';
-import { UNCLASSIFIED_CREATE_NOTE } from '../sync/preview';
 
 /** The mock's fixed "now", so screenshots and day counts never change between runs. */
 export const MOCK_NOW = Date.parse('2026-11-23T09:00:00Z');
@@ -85,6 +84,7 @@ export function mockPlan(profile = 'contoso', createUnclassified = false): Plan 
               ? [{ field: 'enabled', from: 'true', to: 'false' }]
               : [],
       note: seq === 3 ? 'Finishes what run 41 started' : null,
+      unclassified: false,
     };
   });
   const skipped: SkippedUser[] = [
@@ -116,7 +116,8 @@ export function mockPlan(profile = 'contoso', createUnclassified = false): Plan 
           { field: 'display_name', from: null, to: user.display_name },
           { field: 'email', from: null, to: user.principal },
         ],
-        note: UNCLASSIFIED_CREATE_NOTE,
+        note: 'created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run',
+        unclassified: true,
       });
     });
     notices.push(createUnclassified ? 'unclassified-created' : 'unclassified-held');

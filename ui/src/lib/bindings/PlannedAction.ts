@@ -33,4 +33,9 @@ changes: Array<FieldChange>,
 /**
  * Set when the action finishes what an interrupted run started.
  */
-note: string | null, };
+note: string | null, 
+/**
+ * A new user the source cannot classify as guest or disabled, created as the admin chose
+ * for this run.
+ */
+unclassified: boolean, };

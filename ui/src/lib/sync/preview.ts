@@ -70,10 +70,6 @@ export const NOTICE_TONES: Record<Notice, 'info' | 'warning'> = {
 /** The notices about users the source cannot classify: the preview shows them with those users. */
 export const UNCLASSIFIED_NOTICES: readonly Notice[] = ['unclassified-held', 'unclassified-created'];
 
-/** The note the engine gives the creation of a user the source cannot classify (plan.rs). */
-export const UNCLASSIFIED_CREATE_NOTE =
-  'created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run';
-
 /** A new Microsoft 365 user the source cannot classify as guest, disabled, or neither. */
 export interface UnclassifiedUser {
   key: string;
@@ -96,7 +92,7 @@ export function unclassifiedUsers(plan: Plan): { held: UnclassifiedUser[]; creat
       extension: null,
     }));
   const created = plan.actions
-    .filter((action) => action.kind === 'create' && action.note === UNCLASSIFIED_CREATE_NOTE)
+    .filter((action) => action.kind === 'create' && action.unclassified)
     .map<UnclassifiedUser>((action) => ({
       key: action.object_id,
       principal: action.principal,

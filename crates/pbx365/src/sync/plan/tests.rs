@@ -355,7 +355,7 @@ fn the_pbx_view_holds_back_whom_it_cannot_classify_unless_told_otherwise() -> Re
         kinds(&created),
         vec![(ActionKind::Create, "1", "anna", Some("1000"))]
     );
-    assert!(created.actions[0].note.is_some());
+    assert!(created.actions[0].unclassified);
     assert_eq!(created.notices, [Notice::UnclassifiedCreated]);
     assert_eq!(created.skipped[0].reason, Reason::NoName);
     Ok(())
