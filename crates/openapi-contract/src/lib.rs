@@ -1,6 +1,11 @@
 //! Test support: validates requests and responses against the PortSIP OpenAPI subset in spec/.
 //!
-//! [`portsip()`] gives the contract of `spec/portsip-openapi-subset.json`, compiled once.
+//! [`portsip()`] gives the contract of `spec/portsip-openapi-subset.json` (PortSIP 22.2),
+//! compiled once; [`Contract::for_version`] gives the contract of any [`PortSipVersion`] this
+//! project knows. A later version's contract is not a second copy of the subset: it is the
+//! 22.2 document with that version's documented changes applied as a JSON Patch kept in
+//! `spec/` (`portsip-22.6.patch.json`, see [`patch`]), so the two cannot drift apart, and a
+//! patch whose `test` operations no longer match the 22.2 document fails to load.
 //! [`Contract::operation`] finds an operation by method and concrete path (`/users/42` matches
 //! `/users/{id}`; a leading `/api` is accepted), and the [`Operation`] checks a request (query
 //! parameters and JSON body) or a response (status and JSON body) against it.
@@ -11,6 +16,7 @@
 //! ignored).
 
 mod operation;
+pub mod patch;
 mod path;
 mod recorded;
 pub mod schema;
@@ -22,8 +28,88 @@ use serde_json::Value;
 pub use operation::Operation;
 pub use recorded::{RecordedResponse, response_problems};
 
-/// The PortSIP REST API subset this project is held to.
+/// The PortSIP REST API subset this project is held to, as published for 22.2.
 const PORTSIP_SPEC: &str = include_str!("../../../spec/portsip-openapi-subset.json");
+/// PortSIP 22.6's documented changes to [`PORTSIP_SPEC`], as an RFC 6902 JSON Patch.
+const PORTSIP_22_6_PATCH: &str = include_str!("../../../spec/portsip-22.6.patch.json");
+
+/// A PortSIP version whose contract this crate holds.
+///
+/// 22.2 is the published spec the subset was cut from; 22.6 is 22.2 plus the changes PortSIP
+/// documented up to 22.6 that touch the subset (see `spec/portsip-NOTES.md`). 22.3 to 22.5
+/// changed nothing in the subset that has a published schema, so they have no contract of
+/// their own here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PortSipVersion {
+    V22_2,
+    V22_6,
+}
+
+impl PortSipVersion {
+    /// Every version, oldest first.
+    pub const ALL: [PortSipVersion; 2] = [PortSipVersion::V22_2, PortSipVersion::V22_6];
+
+    /// `"22.2"`, `"22.6"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V22_2 => "22.2",
+            Self::V22_6 => "22.6",
+        }
+    }
+
+    /// The JSON Patch that turns the 22.2 subset into this version's, if any.
+    fn patch(self) -> Option<&'static str> {
+        match self {
+            Self::V22_2 => None,
+            Self::V22_6 => Some(PORTSIP_22_6_PATCH),
+        }
+    }
+}
+
+impl std::fmt::Display for PortSipVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A version string this crate holds no contract for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no PortSIP contract for version {0:?}; known: 22.2, 22.6")]
+pub struct UnknownVersion(pub String);
+
+impl std::str::FromStr for PortSipVersion {
+    type Err = UnknownVersion;
+
+    /// `"22.2"` or `"22.6"`; a patch level (`"22.6.0"`) is accepted, as PortSIP reports it.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let mut parts = text.split('.');
+        let major_minor = (parts.next(), parts.next());
+        let patch_ok = parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        match (major_minor, patch_ok) {
+            ((Some("22"), Some("2")), true) => Ok(Self::V22_2),
+            ((Some("22"), Some("6")), true) => Ok(Self::V22_6),
+            _ => Err(UnknownVersion(text.to_owned())),
+        }
+    }
+}
+
+/// The OpenAPI document of `version`: the 22.2 subset with the version's patch applied.
+pub fn document(version: PortSipVersion) -> Result<Value, ContractError> {
+    let mut doc: Value = serde_json::from_str(PORTSIP_SPEC)
+        .map_err(|e| ContractError::InvalidSpec(format!("the 22.2 subset is not JSON: {e}")))?;
+    if let Some(text) = version.patch() {
+        let operations: Value = serde_json::from_str(text).map_err(|e| {
+            ContractError::InvalidSpec(format!("the {version} patch is not JSON: {e}"))
+        })?;
+        patch::apply(&mut doc, &operations).map_err(|e| {
+            ContractError::InvalidSpec(format!(
+                "the {version} patch does not fit the 22.2 subset: {e}"
+            ))
+        })?;
+    }
+    Ok(doc)
+}
 
 /// HTTP methods an OpenAPI path item may carry.
 const METHODS: [&str; 8] = [
@@ -120,6 +206,11 @@ impl Contract {
     pub fn from_json(text: &str) -> Result<Self, ContractError> {
         let doc: Value = serde_json::from_str(text)
             .map_err(|e| ContractError::InvalidSpec(format!("not JSON: {e}")))?;
+        Self::from_document(&doc)
+    }
+
+    /// Compiles an OpenAPI 3.0 document.
+    pub fn from_document(doc: &Value) -> Result<Self, ContractError> {
         let paths = doc
             .get("paths")
             .and_then(Value::as_object)
@@ -194,13 +285,32 @@ impl Contract {
     }
 }
 
-/// The contract of `spec/portsip-openapi-subset.json`, compiled on first use.
-pub fn portsip() -> Result<&'static Contract, ContractError> {
-    static CONTRACT: OnceLock<Result<Contract, String>> = OnceLock::new();
-    CONTRACT
-        .get_or_init(|| Contract::from_json(PORTSIP_SPEC).map_err(|e| e.to_string()))
+impl Contract {
+    /// The contract of a PortSIP version, compiled on first use: what a test holds that
+    /// version's requests and responses to, e.g.
+    /// `Contract::for_version(PortSipVersion::V22_6)?.validate_request(…)` or
+    /// `Contract::for_version("22.6".parse()?)`.
+    pub fn for_version(version: PortSipVersion) -> Result<&'static Contract, ContractError> {
+        static CONTRACTS: [OnceLock<Result<Contract, String>>; PortSipVersion::ALL.len()] =
+            [const { OnceLock::new() }; PortSipVersion::ALL.len()];
+        let slot = PortSipVersion::ALL
+            .iter()
+            .position(|v| *v == version)
+            .and_then(|index| CONTRACTS.get(index))
+            .ok_or_else(|| ContractError::InvalidSpec(format!("no slot for {version}")))?;
+        slot.get_or_init(|| {
+            document(version)
+                .and_then(|doc| Contract::from_document(&doc))
+                .map_err(|e| e.to_string())
+        })
         .as_ref()
         .map_err(|e| ContractError::InvalidSpec(e.clone()))
+    }
+}
+
+/// The contract of `spec/portsip-openapi-subset.json` (PortSIP 22.2), compiled on first use.
+pub fn portsip() -> Result<&'static Contract, ContractError> {
+    Contract::for_version(PortSipVersion::V22_2)
 }
 
 #[cfg(test)]
@@ -221,7 +331,168 @@ mod tests {
     #[test]
     fn every_operation_of_the_subset_compiles() -> TestResult {
         let contract = portsip()?;
-        assert_eq!(contract.operations().len(), 24);
+        assert_eq!(contract.operations().len(), 25);
+        assert_eq!(
+            contract
+                .operation("GET", "/api/tenant/status")?
+                .operation_id(),
+            Some("retrieveCurrentTenantStatus")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn versions_parse_with_or_without_a_patch_level() -> TestResult {
+        assert_eq!("22.2".parse::<PortSipVersion>()?, PortSipVersion::V22_2);
+        assert_eq!(" 22.6.0 ".parse::<PortSipVersion>()?, PortSipVersion::V22_6);
+        assert_eq!(
+            "22.6.1.1234".parse::<PortSipVersion>()?,
+            PortSipVersion::V22_6
+        );
+        for unknown in ["22.4", "22", "16.2", "22.6.", "22.6.x", "", "v22.6"] {
+            assert!(unknown.parse::<PortSipVersion>().is_err(), "{unknown:?}");
+        }
+        assert_eq!(PortSipVersion::V22_6.to_string(), "22.6");
+        Ok(())
+    }
+
+    #[test]
+    fn the_22_2_contract_is_the_subset_as_published() -> TestResult {
+        let published: Value = serde_json::from_str(PORTSIP_SPEC)?;
+        assert_eq!(document(PortSipVersion::V22_2)?, published);
+        assert!(std::ptr::eq(
+            portsip()?,
+            Contract::for_version(PortSipVersion::V22_2)?
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn the_22_6_contract_adds_destroy_and_drops_sign_in_as_administrator() -> TestResult {
+        let old = portsip()?;
+        let new = Contract::for_version("22.6".parse()?)?;
+        assert_eq!(new.operations().len(), old.operations().len() + 2);
+        for path in ["/ms365/destroy", "/admin/ms365/destroy"] {
+            assert!(old.operation("POST", path).is_err(), "{path} in 22.2");
+            new.validate_request("POST", path, "", None)?;
+            new.validate_response("POST", path, 204, None)?;
+            let refusal = json!({"errors": [{"code": "FORBIDDEN", "message": "m"}]});
+            new.validate_response("POST", path, 403, Some(&refusal))?;
+            assert_eq!(
+                violations(new.validate_response("POST", path, 200, None)).len(),
+                1,
+                "{path} answers 204"
+            );
+        }
+        // Sent or answered, the removed block breaks the 22.6 contract, not the 22.2 one.
+        let with_admins = json!({"sign_in_as_administrator": {"enabled": false}});
+        old.validate_request("POST", "/ms365", "", Some(&with_admins))?;
+        old.validate_response("GET", "/ms365", 200, Some(&with_admins))?;
+        let sent = violations(new.validate_request("POST", "/ms365", "", Some(&with_admins)));
+        assert_eq!(
+            sent.iter()
+                .filter_map(Violation::pointer)
+                .collect::<Vec<_>>(),
+            ["/sign_in_as_administrator"],
+            "{sent:?}"
+        );
+        let answered = violations(new.validate_response("GET", "/ms365", 200, Some(&with_admins)));
+        assert_eq!(answered.len(), 1, "{answered:?}");
+        let without =
+            json!({"users": {"enabled": true}, "sign_in_as_standard_user": {"enabled": true}});
+        new.validate_request("POST", "/ms365", "", Some(&without))?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_22_6_contract_bounds_display_name_and_requires_it_on_update() -> TestResult {
+        let old = portsip()?;
+        let new = Contract::for_version(PortSipVersion::V22_6)?;
+        let user = |display_name: &str| {
+            json!({
+                "name": "anna", "display_name": display_name, "password": "Secret-1",
+                "email": "anna@contoso.example", "role": "StandardUser",
+                "extension_number": "1001", "extension_password": "x", "voicemail_pin": "123456"
+            })
+        };
+        // 128 characters, not bytes: "é" is two bytes in UTF-8.
+        let longest = "é".repeat(128);
+        let too_long = "é".repeat(129);
+        new.validate_request("POST", "/users", "", Some(&user(&longest)))?;
+        old.validate_request("POST", "/users", "", Some(&user(&too_long)))?;
+        let found = violations(new.validate_request("POST", "/users", "", Some(&user(&too_long))));
+        assert_eq!(
+            found
+                .iter()
+                .filter_map(Violation::pointer)
+                .collect::<Vec<_>>(),
+            ["/display_name"]
+        );
+        let department = json!({"department": "Sales"});
+        old.validate_request("POST", "/users/7", "", Some(&department))?;
+        let missing = violations(new.validate_request("POST", "/users/7", "", Some(&department)));
+        assert_eq!(
+            missing
+                .iter()
+                .filter_map(Violation::pointer)
+                .collect::<Vec<_>>(),
+            ["/display_name"]
+        );
+        let long_update = json!({"display_name": too_long});
+        assert_eq!(
+            violations(new.validate_request("POST", "/users/7", "", Some(&long_update))).len(),
+            1
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_22_6_contract_requires_the_tenant_website() -> TestResult {
+        let old = portsip()?;
+        let new = Contract::for_version(PortSipVersion::V22_6)?;
+        let tenant = json!({"name": "Contoso", "domain": "contoso.example"});
+        old.validate_response("GET", "/tenant", 200, Some(&tenant))?;
+        assert_eq!(
+            violations(new.validate_response("GET", "/tenant", 200, Some(&tenant)))
+                .iter()
+                .filter_map(Violation::pointer)
+                .collect::<Vec<_>>(),
+            ["/website"]
+        );
+        for (website, problems) in [("", 1), ("https://www.contoso.example", 0)] {
+            let tenant = json!({"website": website});
+            assert_eq!(
+                violations(new.validate_response("GET", "/tenant", 200, Some(&tenant))).len(),
+                problems,
+                "{website:?}"
+            );
+        }
+        let long = json!({"website": format!("https://{}.example", "w".repeat(120))});
+        old.validate_response("GET", "/tenant", 200, Some(&long))?;
+        assert_eq!(
+            violations(new.validate_response("GET", "/tenant", 200, Some(&long))).len(),
+            1
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_contract_holds_recorded_responses_of_its_own_version() -> TestResult {
+        let destroyed = RecordedResponse {
+            method: "POST",
+            path: "/api/ms365/destroy",
+            status: 204,
+            content_type: None,
+            content_disposition: None,
+            json: None,
+        };
+        let new = Contract::for_version(PortSipVersion::V22_6)?;
+        assert!(new.response_problems([destroyed]).is_empty());
+        let old = response_problems([destroyed])?;
+        assert!(
+            old.iter().any(|p| p.contains("is not an operation")),
+            "{old:?}"
+        );
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::{ContractError, portsip};
+use crate::{Contract, ContractError, portsip};
 
 /// One recorded response, with the request line it answered.
 #[derive(Debug, Clone, Copy)]
@@ -20,51 +20,62 @@ pub struct RecordedResponse<'a> {
     pub json: Option<&'a Value>,
 }
 
-/// Every way the responses depart from the PortSIP contract, one line each: status and JSON
-/// body against the operation's response schema, `Content-Type` against the declared media
-/// types and `Content-Disposition` where it is declared, and every 4xx/5xx in PortSIP's
-/// `{"errors":[{code, message}]}` format with a non-empty code and message (the subset leaves
-/// error bodies untyped, but clients rely on that format).
+/// Every way the responses depart from the PortSIP 22.2 contract; see
+/// [`Contract::response_problems`] for another version's.
 pub fn response_problems<'a>(
     responses: impl IntoIterator<Item = RecordedResponse<'a>>,
 ) -> Result<Vec<String>, ContractError> {
-    let contract = portsip()?;
-    let mut problems = Vec::new();
-    for response in responses {
-        let line = format!(
-            "{} {} → {}",
-            response.method, response.path, response.status
-        );
-        // A JSON body mislabelled as something else is not JSON to a client either.
-        let json_body = response
-            .content_type
-            .is_some_and(|t| t.starts_with("application/json"))
-            .then_some(response.json)
-            .flatten();
-        if let Err(error) =
-            contract.validate_response(response.method, response.path, response.status, json_body)
-        {
-            problems.push(format!("{line}: {error}"));
+    Ok(portsip()?.response_problems(responses))
+}
+
+impl Contract {
+    /// Every way the responses depart from this contract, one line each: status and JSON
+    /// body against the operation's response schema, `Content-Type` against the declared
+    /// media types and `Content-Disposition` where it is declared, and every 4xx/5xx in
+    /// PortSIP's `{"errors":[{code, message}]}` format with a non-empty code and message (the
+    /// subset leaves error bodies untyped, but clients rely on that format). A request line
+    /// that is no operation of this contract is a problem too.
+    pub fn response_problems<'a>(
+        &self,
+        responses: impl IntoIterator<Item = RecordedResponse<'a>>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        for response in responses {
+            let line = format!(
+                "{} {} → {}",
+                response.method, response.path, response.status
+            );
+            // A JSON body mislabelled as something else is not JSON to a client either.
+            let json_body = response
+                .content_type
+                .is_some_and(|t| t.starts_with("application/json"))
+                .then_some(response.json)
+                .flatten();
+            if let Err(error) =
+                self.validate_response(response.method, response.path, response.status, json_body)
+            {
+                problems.push(format!("{line}: {error}"));
+            }
+            let header = |name: &str| {
+                name.eq_ignore_ascii_case("content-disposition")
+                    .then_some(response.content_disposition)
+                    .flatten()
+            };
+            if let Err(error) = self.validate_response_headers(
+                response.method,
+                response.path,
+                response.status,
+                response.content_type,
+                header,
+            ) {
+                problems.push(format!("{line}: {error}"));
+            }
+            if response.status >= 400 && !is_portsip_error_body(response.json) {
+                problems.push(format!("{line}: not a PortSIP error body"));
+            }
         }
-        let header = |name: &str| {
-            name.eq_ignore_ascii_case("content-disposition")
-                .then_some(response.content_disposition)
-                .flatten()
-        };
-        if let Err(error) = contract.validate_response_headers(
-            response.method,
-            response.path,
-            response.status,
-            response.content_type,
-            header,
-        ) {
-            problems.push(format!("{line}: {error}"));
-        }
-        if response.status >= 400 && !is_portsip_error_body(response.json) {
-            problems.push(format!("{line}: not a PortSIP error body"));
-        }
+        problems
     }
-    Ok(problems)
 }
 
 fn is_portsip_error_body(body: Option<&Value>) -> bool {

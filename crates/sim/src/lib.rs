@@ -20,7 +20,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub use faults::{ErrorStyle, FaultScope, Faults, InjectedError};
-pub use pbx::{Account, Certificate, DemoTenant};
+pub use pbx::{Account, Certificate, DemoTenant, PbxVersion, UnknownPbxVersion};
 pub use recorder::{Exchange, Recorder};
 
 /// How to start the emulators.
@@ -53,6 +53,29 @@ pub struct SimConfig {
     pub ca_file: Option<PathBuf>,
     /// How many exchanges each emulator's recorder keeps (oldest dropped first).
     pub recorder_capacity: usize,
+    /// The PortSIP version the PBX plays (22.6, the newest, unless set).
+    pub pbx_version: PbxVersion,
+    /// How many users the PBX tenant's licence allows; unset = [`SimConfig::default_licence`].
+    pub licensed_users: Option<usize>,
+}
+
+/// Licences the default leaves free beyond both populations.
+pub const LICENCE_HEADROOM: usize = 50;
+
+impl SimConfig {
+    /// The licence when none is set: room for every seeded PBX user and every person of the
+    /// Microsoft tenant (so a full sync fits), plus [`LICENCE_HEADROOM`].
+    pub fn default_licence(&self) -> usize {
+        self.pbx_users
+            .saturating_add(self.ms_users)
+            .saturating_add(LICENCE_HEADROOM)
+    }
+
+    /// The licence the PBX tenant gets.
+    pub fn licence(&self) -> usize {
+        self.licensed_users
+            .unwrap_or_else(|| self.default_licence())
+    }
 }
 
 impl Default for SimConfig {
@@ -71,6 +94,8 @@ impl Default for SimConfig {
             sbc_domain: None,
             ca_file: None,
             recorder_capacity: 10_000,
+            pbx_version: PbxVersion::default(),
+            licensed_users: None,
         }
     }
 }
@@ -213,6 +238,8 @@ pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
         short_tokens: config.short_tokens,
         ms_authority: ms_authority.clone(),
         ca_pem: ca_pem.clone(),
+        version: config.pbx_version,
+        licensed_users: config.licence(),
     })?;
     let pbx_recorder = Arc::new(Recorder::new(config.recorder_capacity));
     let ms_recorder = Arc::new(Recorder::new(config.recorder_capacity));
@@ -237,7 +264,13 @@ pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
         ),
         serve::spawn(ms_listener, ms_router, tls_config, Arc::clone(&ms_faults)),
     ];
-    tracing::info!(%pbx_url, %ms_authority, "emulators started");
+    tracing::info!(
+        %pbx_url,
+        %ms_authority,
+        pbx_version = %config.pbx_version,
+        licensed_users = config.licence(),
+        "emulators started"
+    );
     Ok(Sim {
         pbx_url,
         ms_authority,

@@ -147,6 +147,101 @@ async fn an_assertion_outside_its_time_window_is_700024() -> TestResult {
     Ok(())
 }
 
+/// MSAL Python signs `time.time()` as it is: RFC 7519 NumericDates with fractions.
+#[tokio::test]
+async fn fractional_numeric_dates_are_accepted_as_entra_accepts_them() -> TestResult {
+    let tc = TestCloud::start(5, true).await?;
+    let cert = TestCert::current()?;
+    let app = tc.cloud.register_app(seed(&cert))?;
+    let now = OffsetDateTime::now_utc().unix_timestamp() as f64 + 0.123_456;
+    let mut claims = assertion_claims(&app.app_id, &tc.token_endpoint());
+    claims["iat"] = json!(now);
+    claims["nbf"] = json!(now);
+    claims["exp"] = json!(now + 599.5);
+    for claim in ["iat", "nbf", "exp"] {
+        assert!(
+            claims[claim].is_f64() && claims[claim].as_i64().is_none(),
+            "{claim} really is fractional: {claims}"
+        );
+    }
+    for alg in [Algorithm::RS256, Algorithm::PS256] {
+        claims["jti"] = json!(uuid::Uuid::new_v4().to_string());
+        let (status, body) = tc
+            .client_credentials(&app.app_id, &cert.sign(alg, &claims, None)?)
+            .await?;
+        assert_eq!(status, 200, "{alg:?}: {body}");
+        assert!(body["access_token"].as_str().is_some_and(|t| !t.is_empty()));
+    }
+    // Fractions do not loosen the window: a fractional expiry in the past is still expired.
+    claims["jti"] = json!(uuid::Uuid::new_v4().to_string());
+    claims["exp"] = json!(now - 3600.25);
+    let (status, body) = tc
+        .client_credentials(&app.app_id, &cert.sign(Algorithm::RS256, &claims, None)?)
+        .await?;
+    assert_eq!((status, error_code(&body)), (401, Some(700024)), "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_missing_expiry_is_out_of_range_and_a_time_that_is_not_a_number_is_malformed()
+-> TestResult {
+    let tc = TestCloud::start(5, true).await?;
+    let cert = TestCert::current()?;
+    let app = tc.cloud.register_app(seed(&cert))?;
+
+    // Entra reads an absent time as the epoch: no `exp` means expired in 1970.
+    let mut no_exp = assertion_claims(&app.app_id, &tc.token_endpoint());
+    if let Some(claims) = no_exp.as_object_mut() {
+        claims.remove("exp");
+    }
+    let (status, body) = tc
+        .client_credentials(&app.app_id, &cert.sign(Algorithm::RS256, &no_exp, None)?)
+        .await?;
+    assert_eq!((status, error_code(&body)), (401, Some(700024)), "{body}");
+    let description = body["error_description"].as_str().unwrap_or_default();
+    assert!(
+        description.contains("expiry time of assertion 1970-01-01T00:00:00.0000000Z"),
+        "{description}"
+    );
+
+    // Without `nbf` and `iat` the assertion is valid from the epoch: accepted, like MSAL's.
+    let mut no_start = assertion_claims(&app.app_id, &tc.token_endpoint());
+    if let Some(claims) = no_start.as_object_mut() {
+        claims.remove("nbf");
+        claims.remove("iat");
+    }
+    let (status, body) = tc
+        .client_credentials(&app.app_id, &cert.sign(Algorithm::RS256, &no_start, None)?)
+        .await?;
+    assert_eq!(status, 200, "{body}");
+
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    for (claim, value) in [
+        ("exp", json!((now + 600).to_string())),
+        ("nbf", json!("yesterday")),
+        ("iat", json!(true)),
+        ("exp", json!({"seconds": now + 600})),
+    ] {
+        let mut claims = assertion_claims(&app.app_id, &tc.token_endpoint());
+        claims[claim] = value.clone();
+        let (status, body) = tc
+            .client_credentials(&app.app_id, &cert.sign(Algorithm::RS256, &claims, None)?)
+            .await?;
+        assert_eq!(
+            (status, error_code(&body)),
+            (401, Some(50027)),
+            "{claim} = {value}: {body}"
+        );
+        let description = body["error_description"].as_str().unwrap_or_default();
+        assert!(
+            description.contains("JWT token is invalid or malformed")
+                && description.contains(&format!("'{claim}'")),
+            "{description}"
+        );
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_replayed_jti_wrong_issuer_or_wrong_audience_is_refused() -> TestResult {
     let tc = TestCloud::start(5, true).await?;

@@ -574,3 +574,129 @@ async fn admin_consent_grants_every_declared_application_permission() -> TestRes
     assert_eq!(tc.cloud.granted_graph_permissions(&seeded.app_id), expected);
     Ok(())
 }
+
+/// Graph's user resource: `User.ReadBasic.All` reads the basic profile (displayName,
+/// givenName, id, mail, photo, securityIdentifier, surname, userPrincipalName) of other
+/// users; every other property comes back empty, and filtering on one is refused.
+#[tokio::test]
+async fn user_readbasic_all_reads_only_the_basic_profile_of_others() -> TestResult {
+    let tc = TestCloud::start(60, true).await?;
+    let cert = TestCert::current()?;
+    let app = |roles: &[&str]| AppSeed {
+        display_name: format!("Reader {}", roles.join(" ")),
+        web_redirect_uris: Vec::new(),
+        certificates_der: vec![cert.der.clone()],
+        graph_app_roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+    };
+    let basic_app = tc.cloud.register_app(app(&["User.ReadBasic.All"]))?;
+    let basic = tc.app_token(&basic_app.app_id, &cert).await?;
+    let full_app = tc.cloud.register_app(app(&["User.Read.All"]))?;
+    let full = tc.app_token(&full_app.app_id, &cert).await?;
+    let directory = tc.cloud.users();
+    let select = "id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,userType,jobTitle,department,businessPhones";
+    let query = format!("users?$top=999&$select={select}");
+
+    let (status, page) = tc.graph(&basic, &query).await?;
+    assert_eq!(status, 200, "{page}");
+    let seen = page["value"].as_array().cloned().unwrap_or_default();
+    assert_eq!(seen.len(), directory.len(), "every user, disabled ones too");
+    for user in &directory {
+        let item = seen
+            .iter()
+            .find(|i| i["id"] == user.id.as_str())
+            .ok_or("user missing")?;
+        assert_eq!(item["displayName"], user.display_name.as_str());
+        assert_eq!(item["userPrincipalName"], user.user_principal_name.as_str());
+        assert_eq!(item["givenName"], json!(user.given_name));
+        assert_eq!(item["surname"], json!(user.surname));
+        assert_eq!(item["mail"], json!(user.mail));
+        for hidden in ["accountEnabled", "userType", "jobTitle", "department"] {
+            assert!(item[hidden].is_null(), "{hidden} of {item}");
+        }
+        assert_eq!(item["businessPhones"], json!([]));
+    }
+    // The same question with the full-profile permission gets the values.
+    let (status, page) = tc.graph(&full, &query).await?;
+    assert_eq!(status, 200, "{page}");
+    let seen = page["value"].as_array().cloned().unwrap_or_default();
+    assert!(seen.iter().any(|u| u["accountEnabled"] == false));
+    assert!(seen.iter().all(|u| u["userType"].is_string()));
+    assert!(seen.iter().any(|u| u["jobTitle"].is_string()));
+
+    // Without `$select`: Graph's default properties, the ones outside the basic profile empty.
+    let (status, page) = tc.graph(&basic, "users?$top=5").await?;
+    assert_eq!(status, 200, "{page}");
+    for item in page["value"].as_array().cloned().unwrap_or_default() {
+        assert!(item["userPrincipalName"].is_string(), "{item}");
+        for hidden in [
+            "jobTitle",
+            "mobilePhone",
+            "officeLocation",
+            "preferredLanguage",
+        ] {
+            assert!(item[hidden].is_null(), "{hidden} of {item}");
+        }
+        assert_eq!(item["businessPhones"], json!([]));
+    }
+
+    // Filtering on what the permission cannot read is refused; on the basic profile it works.
+    for filter in ["accountEnabled eq true", "userType eq 'Member'"] {
+        let (status, body) = tc.graph(&basic, &format!("users?$filter={filter}")).await?;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (403, Some("Authorization_RequestDenied")),
+            "{filter}: {body}"
+        );
+        assert_eq!(
+            tc.graph(&full, &format!("users?$filter={filter}")).await?.0,
+            200
+        );
+    }
+    let someone = directory.first().ok_or("empty directory")?;
+    let (status, found) = tc
+        .graph(
+            &basic,
+            &format!(
+                "users?$filter=userPrincipalName eq '{}'",
+                someone.user_principal_name
+            ),
+        )
+        .await?;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["value"][0]["id"], someone.id.as_str());
+    let (status, one) = tc
+        .graph(
+            &basic,
+            &format!("users/{}?$select=displayName,department", someone.id),
+        )
+        .await?;
+    assert_eq!(status, 200, "{one}");
+    assert_eq!(one["displayName"], someone.display_name.as_str());
+    assert!(one["department"].is_null());
+
+    // Delegated, the signed-in user's own profile is whole; others' are basic.
+    let accounts = tc.cloud.demo_accounts();
+    let member = access_token(
+        &tc.sign_in(
+            &accounts.member.user_principal_name,
+            "openid User.ReadBasic.All",
+        )
+        .await?,
+    )?;
+    let (status, me) = tc
+        .graph(&member, "me?$select=displayName,accountEnabled")
+        .await?;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["accountEnabled"], true);
+    let other = &accounts.global_admin.object_id;
+    let (status, them) = tc
+        .graph(
+            &member,
+            &format!("users/{other}?$select=displayName,accountEnabled"),
+        )
+        .await?;
+    assert_eq!(status, 200, "{them}");
+    assert!(them["displayName"].is_string());
+    assert!(them["accountEnabled"].is_null(), "{them}");
+    Ok(())
+}

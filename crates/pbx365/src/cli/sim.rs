@@ -11,20 +11,21 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use sim::ms::DemoAccount;
-use sim::{Account, FaultScope, Faults, Sim, SimConfig};
+use sim::{Account, FaultScope, Faults, PbxVersion, Sim, SimConfig};
 
 use super::output;
 
 /// What `pbx365 sim --help` says about the output.
 pub const OUTPUT_HELP: &str = "Output (stdout, once both emulators listen): one JSON object — \
-pbx {url, tenant_domain, tenant_name, redirect_uris, admin, standard_user, system_admin \
-(each {username, password, domain})}, microsoft {authority, tenant_id, tenant_domain, \
-initial_domain, organization, global_admin, user_admin, member (each {user_principal_name, \
-password, display_name, object_id, directory_role, can_grant_application_permissions})}, \
+pbx {url, version, licensed_users, tenant_domain, tenant_name, redirect_uris, admin, \
+standard_user, system_admin (each {username, password, domain})}, microsoft {authority, \
+tenant_id, tenant_domain, initial_domain, organization, global_admin, user_admin, member (each \
+{user_principal_name, password, display_name, object_id, directory_role, \
+can_grant_application_permissions})}, \
 ca_file (with --tls, else null). It is on one line when stdout is not a terminal.\n\n\
-With --print-env: `export PBX365_SIM_…='…'` lines instead (PBX_URL, TENANT_DOMAIN, PBX_ADMIN, \
-PBX_ADMIN_PASSWORD, PBX_STANDARD_USER, PBX_STANDARD_USER_PASSWORD, MS_AUTHORITY, MS_TENANT_ID, \
-MS_ADMIN, MS_ADMIN_PASSWORD, and CA_FILE with --tls), e.g. \
+With --print-env: `export PBX365_SIM_…='…'` lines instead (PBX_URL, PBX_VERSION, TENANT_DOMAIN, \
+PBX_ADMIN, PBX_ADMIN_PASSWORD, PBX_STANDARD_USER, PBX_STANDARD_USER_PASSWORD, MS_AUTHORITY, \
+MS_TENANT_ID, MS_ADMIN, MS_ADMIN_PASSWORD, and CA_FILE with --tls), e.g. \
 `pbx365 sim --tls --print-env > sim.env & sleep 2; . ./sim.env`.\n\n\
 The passwords shown are the emulators' fixed demo credentials. Ctrl-C or SIGTERM stops the \
 emulators cleanly (and removes the temporary CA file).";
@@ -67,6 +68,15 @@ pub struct SimArgs {
     /// Seed of the generated people.
     #[arg(long, default_value_t = defaults().seed, value_name = "N")]
     seed: u64,
+    /// The PortSIP version the emulated PBX plays: 22.2 (the published API spec) or 22.6
+    /// (the newest: no `sign_in_as_administrator`, `POST /ms365/destroy`, display names of at
+    /// most 128 characters, Graph with `User.ReadBasic.All`).
+    #[arg(long, default_value_t = defaults().pbx_version, value_name = "VERSION")]
+    pbx_version: PbxVersion,
+    /// How many users the PBX tenant's licence allows; creating more is refused (default:
+    /// every seeded PBX user and Microsoft 365 person, plus 50).
+    #[arg(long, value_name = "N")]
+    licensed_users: Option<usize>,
     /// Print shell `export PBX365_SIM_…=…` lines instead of the JSON object.
     #[arg(long)]
     print_env: bool,
@@ -176,6 +186,8 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         tenant_domain: args.tenant_domain.clone(),
         sbc_domain: args.sbc_domain.clone(),
         ca_file: args.ca_file.clone(),
+        pbx_version: args.pbx_version,
+        licensed_users: args.licensed_users,
         ..SimConfig::default()
     };
     let stop = StopSignals::listen()?;
@@ -187,8 +199,10 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         output::print_json(&description(&sim))?;
     }
     eprintln!(
-        "pbx365 sim: PBX at {}, Microsoft at {}. Press Ctrl-C to stop.",
-        sim.pbx_url, sim.ms_authority
+        "pbx365 sim: PBX (PortSIP {}) at {}, Microsoft at {}. Press Ctrl-C to stop.",
+        sim.pbx.version(),
+        sim.pbx_url,
+        sim.ms_authority
     );
     let why = stop.received().await;
     eprintln!("pbx365 sim: {why}; stopping the emulators.");
@@ -248,6 +262,9 @@ struct Description<'a> {
 #[derive(Debug, Serialize)]
 struct PbxDescription<'a> {
     url: &'a str,
+    /// The PortSIP version played, as `--pbx-version` takes it (`22.6`).
+    version: &'static str,
+    licensed_users: usize,
     tenant_domain: &'a str,
     tenant_name: &'a str,
     redirect_uris: Vec<String>,
@@ -316,6 +333,8 @@ fn description(sim: &Sim) -> Description<'_> {
     Description {
         pbx: PbxDescription {
             url: &sim.pbx_url,
+            version: sim.pbx.version().as_str(),
+            licensed_users: sim.pbx.licensed_users(),
             tenant_domain: &tenant.domain,
             tenant_name: &tenant.name,
             redirect_uris: std::iter::once(sim.pbx.redirect_uri())
@@ -345,6 +364,10 @@ fn export_lines(sim: &Sim) -> String {
     let tenant = &sim.tenant;
     let mut variables = vec![
         ("PBX365_SIM_PBX_URL", sim.pbx_url.clone()),
+        (
+            "PBX365_SIM_PBX_VERSION",
+            sim.pbx.version().as_str().to_owned(),
+        ),
         ("PBX365_SIM_TENANT_DOMAIN", tenant.domain.clone()),
         ("PBX365_SIM_PBX_ADMIN", tenant.admin.username.clone()),
         (

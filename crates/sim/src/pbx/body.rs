@@ -66,7 +66,7 @@ impl Pbx {
             })?)
         };
         let operation = self
-            .contract
+            .contract()
             .operation(method, template)
             .map_err(|e| ApiError::not_found(e.to_string()))?;
         let problems = match operation.check_request(template, &[], body.as_ref()) {
@@ -107,7 +107,7 @@ impl Pbx {
 
     /// The top-level fields the operation's request schema declares.
     pub(super) fn declared_fields(&self, method: &str, template: &str) -> Vec<String> {
-        self.contract
+        self.contract()
             .operation(method, template)
             .map(|op| {
                 op.request_properties()

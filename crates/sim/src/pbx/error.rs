@@ -26,6 +26,9 @@ pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 pub const MS365_NOT_CONFIGURED: &str = "MS365_NOT_CONFIGURED";
 /// Microsoft answered the PBX's own call with an error; the message carries Microsoft's.
 pub const MS365_REQUEST_FAILED: &str = "MS365_REQUEST_FAILED";
+/// The tenant's licence allows no more users. PortSIP documents no code for this refusal;
+/// this one is the emulator's, in PortSIP's naming style.
+pub const LICENSE_LIMIT_REACHED: &str = "LICENSE_LIMIT_REACHED";
 /// The fault switches' throttling answer.
 pub const TOO_MANY_REQUESTS: &str = "TOO_MANY_REQUESTS";
 /// The fault switches' server-error answer.

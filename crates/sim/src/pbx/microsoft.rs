@@ -1,6 +1,7 @@
 //! The PBX's own calls to Microsoft: client credentials with a certificate assertion signed
-//! by the integration's private key, then Graph `GET /v1.0/users` page by page. This is what
-//! makes `GET /ms365/users` the end-to-end proof that an integration works.
+//! by the integration's private key, then Graph `GET /v1.0/users` page by page, asking what
+//! the version played asks ([`GraphUserQuery`]). This is what makes `GET /ms365/users` the
+//! end-to-end proof that an integration works, with the permissions that version needs.
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use super::Pbx;
 use super::auth::Caller;
 use super::certificate::KeyMaterial;
 use super::error::{self, ApiError};
+use super::version::GraphUserQuery;
 
 /// A runaway `@odata.nextLink` chain stops here.
 const MAX_PAGES: usize = 1000;
@@ -149,13 +151,32 @@ impl MicrosoftClient {
         }
     }
 
-    /// Every user of the directory as `{id, name, email}`.
-    pub async fn list_users(&self, app: &AppIdentity) -> Result<Vec<Value>, MicrosoftError> {
+    /// The first page's URL of the directory listing `query` asks for.
+    fn users_url(&self, query: GraphUserQuery) -> Result<String, MicrosoftError> {
+        let base = format!("{}/v1.0/users", self.authority);
+        let mut url = url::Url::parse(&base).map_err(|e| MicrosoftError::Malformed {
+            url: base.clone(),
+            reason: e.to_string(),
+        })?;
+        {
+            let mut pairs = url.query_pairs_mut();
+            pairs.append_pair("$select", query.select);
+            if let Some(filter) = query.filter {
+                pairs.append_pair("$filter", filter);
+            }
+            pairs.append_pair("$top", "999");
+        }
+        Ok(url.into())
+    }
+
+    /// Every user of the directory `query` lists, as `{id, name, email}`.
+    pub async fn list_users(
+        &self,
+        app: &AppIdentity,
+        query: GraphUserQuery,
+    ) -> Result<Vec<Value>, MicrosoftError> {
         let token = self.app_token(app).await?;
-        let mut next = Some(format!(
-            "{}/v1.0/users?$select=id,displayName,mail,userPrincipalName&$top=999",
-            self.authority
-        ));
+        let mut next = Some(self.users_url(query)?);
         let mut users = Vec::new();
         for _ in 0..MAX_PAGES {
             let Some(url) = next.take() else {
@@ -262,7 +283,8 @@ impl Pbx {
 pub async fn list_users(State(pbx): State<Arc<Pbx>>, caller: Caller) -> Result<Response, ApiError> {
     caller.require_tenant_admin()?;
     let app = pbx.tenant_app()?;
-    let users = pbx.microsoft.list_users(&app).await.map_err(|e| {
+    let query = pbx.capabilities().graph_users;
+    let users = pbx.microsoft.list_users(&app, query).await.map_err(|e| {
         tracing::info!(error = %e, "the PBX's call to Microsoft 365 failed");
         ApiError::new(
             StatusCode::BAD_REQUEST,

@@ -1,9 +1,12 @@
 //! The emulated PortSIP PBX: the endpoints of `spec/portsip-openapi-subset.json` under `/api`,
 //! with PortSIP's validation rules, roles, tokens and error format.
 //!
-//! Request bodies are checked against the same OpenAPI subset the clients are held to (types,
-//! enums, required fields, lengths), then against PortSIP's own rules ([`rules`]). Every
-//! answer is `{"errors":[{code,message}]}` on failure, the message naming the field.
+//! It plays one PortSIP version at a time ([`PbxVersion`], switchable while it runs, as an
+//! upgrade in place); what differs between versions is in [`version`]'s table alone.
+//! Request bodies are checked against the same OpenAPI contract the clients are held to, the
+//! version's (types, enums, required fields, lengths), then against PortSIP's own rules
+//! ([`rules`]). Every answer is `{"errors":[{code,message}]}` on failure, the message naming
+//! the field.
 
 mod audit;
 mod auth;
@@ -20,18 +23,21 @@ mod seed;
 mod settings;
 mod sso;
 mod state;
+mod status;
 mod users;
+pub mod version;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use serde_json::Value;
 
 pub use certificate::Certificate;
 pub use seed::{Account, DemoTenant};
+pub use version::{Capabilities, PbxVersion, UnknownPbxVersion};
 
 /// Access tokens live this long unless switched.
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
@@ -60,6 +66,10 @@ pub struct PbxConfig {
     pub ms_authority: String,
     /// A CA the PBX trusts when calling Microsoft (the emulators' CA).
     pub ca_pem: Option<String>,
+    /// The PortSIP version the PBX plays.
+    pub version: PbxVersion,
+    /// How many users the tenant's licence allows (`POST /users` beyond it is refused).
+    pub licensed_users: usize,
 }
 
 /// Why the emulated PBX could not be built.
@@ -71,13 +81,38 @@ pub enum PbxError {
     Contract(#[from] openapi_contract::ContractError),
 }
 
+/// The compiled contract of every version the PBX can play.
+#[derive(Debug)]
+struct Contracts {
+    v22_2: &'static openapi_contract::Contract,
+    v22_6: &'static openapi_contract::Contract,
+}
+
+impl Contracts {
+    fn load() -> Result<Self, openapi_contract::ContractError> {
+        use openapi_contract::{Contract, PortSipVersion};
+        Ok(Self {
+            v22_2: Contract::for_version(PortSipVersion::V22_2)?,
+            v22_6: Contract::for_version(PortSipVersion::V22_6)?,
+        })
+    }
+
+    fn of(&self, version: openapi_contract::PortSipVersion) -> &'static openapi_contract::Contract {
+        match version {
+            openapi_contract::PortSipVersion::V22_2 => self.v22_2,
+            openapi_contract::PortSipVersion::V22_6 => self.v22_6,
+        }
+    }
+}
+
 /// The emulated PBX: its state, switches and inspection API.
 #[derive(Debug)]
 pub struct Pbx {
     web_domain: String,
     sbc_domain: Mutex<Option<String>>,
     token_lifetime_ms: AtomicU64,
-    contract: &'static openapi_contract::Contract,
+    version: Mutex<PbxVersion>,
+    contracts: Contracts,
     microsoft: microsoft::MicrosoftClient,
     demo: DemoTenant,
     state: Mutex<state::State>,
@@ -91,6 +126,7 @@ impl Pbx {
             users: config.users,
             ms_users: config.ms_users,
             seed: config.seed,
+            licensed_users: config.licensed_users,
         });
         let lifetime = if config.short_tokens {
             SHORT_TOKEN_LIFETIME
@@ -101,7 +137,8 @@ impl Pbx {
             web_domain: config.web_domain,
             sbc_domain: Mutex::new(config.sbc_domain),
             token_lifetime_ms: AtomicU64::new(millis(lifetime)),
-            contract: openapi_contract::portsip()?,
+            version: Mutex::new(config.version),
+            contracts: Contracts::load()?,
             microsoft: microsoft::MicrosoftClient::new(
                 &config.ms_authority,
                 config.ca_pem.as_deref(),
@@ -136,6 +173,9 @@ impl Pbx {
                 get(keys::download_tenant).post(keys::generate_tenant),
             )
             .route("/ms365/users", get(microsoft::list_users))
+            .route("/ms365/destroy", any(settings::destroy_tenant))
+            .route("/admin/ms365/destroy", any(settings::destroy_system))
+            .route("/tenant/status", get(status::show))
             .route("/users", get(users::list).post(users::create))
             .route("/users/{id}", get(users::show).post(users::update))
             .route("/users/{id}/ms365_binding", post(users::bind))
@@ -152,6 +192,46 @@ impl Pbx {
 
     fn lock(&self) -> MutexGuard<'_, state::State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The PortSIP version the PBX plays now.
+    pub fn version(&self) -> PbxVersion {
+        *self.version.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Switch: the PBX becomes another PortSIP version with the same state, as an upgrade
+    /// (or a downgrade) in place does. Sessions, users, settings and keys stay; what the new
+    /// version no longer has (22.6: `sign_in_as_administrator`) is kept but no longer shown.
+    pub fn set_version(&self, version: PbxVersion) {
+        let mut current = self.version.lock().unwrap_or_else(PoisonError::into_inner);
+        tracing::info!(from = %*current, to = %version, "the emulated PBX changes version");
+        *current = version;
+    }
+
+    /// What the version played now does differently.
+    fn capabilities(&self) -> &'static Capabilities {
+        self.version().capabilities()
+    }
+
+    /// The contract of the version played now.
+    fn contract(&self) -> &'static openapi_contract::Contract {
+        self.contracts.of(self.capabilities().contract)
+    }
+
+    /// How many users the tenant's licence allows.
+    pub fn licensed_users(&self) -> usize {
+        self.lock().tenant.licensed_users
+    }
+
+    /// Switch: the tenant's licence now allows this many users. Users already beyond it stay;
+    /// only new ones are refused.
+    pub fn set_licensed_users(&self, licensed_users: usize) {
+        self.lock().tenant.licensed_users = licensed_users;
+    }
+
+    /// The tenant's status as `GET /tenant/status` shows it.
+    pub fn tenant_status(&self) -> Value {
+        status::render(self)
     }
 
     /// The seeded tenant and its demo accounts.

@@ -50,6 +50,8 @@ pub struct SeedPlan<'a> {
     /// Size of the Microsoft tenant's population (`people::generate(ms_users, seed)`).
     pub ms_users: usize,
     pub seed: u64,
+    /// The tenant's licence: how many users it allows.
+    pub licensed_users: usize,
 }
 
 const ADMIN_NAME: &str = "pbxadmin";
@@ -132,6 +134,7 @@ pub fn seed(plan: &SeedPlan<'_>) -> (State, DemoTenant) {
         },
         users: Vec::new(),
         contacts: Vec::new(),
+        licensed_users: plan.licensed_users,
     };
     let system = Integration {
         settings: settings::system_defaults(),
@@ -232,6 +235,7 @@ mod tests {
             users: 40,
             ms_users: 70,
             seed: 5,
+            licensed_users: 100,
         };
         let (state, demo) = seed(&plan);
         assert_eq!(state.tenant.users.len(), 40);

@@ -1,20 +1,22 @@
 //! `GET/POST /ms365` (the tenant's integration) and `GET/POST /admin/ms365` (the system-wide
-//! one). A POST changes only the fields it carries; blocks merge field by field.
+//! one). A POST changes only the fields it carries; blocks merge field by field. From 22.6,
+//! `POST /ms365/destroy` and `POST /admin/ms365/destroy` reset an integration.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::Pbx;
 use super::auth::Caller;
 use super::body::{Problems, reject};
-use super::error::ApiError;
+use super::error::{self, ApiError};
 use super::rules::{check_crontab, check_extension, check_guid};
 use super::state::{AuditAction, Integration};
+use super::version::Capabilities;
 
 /// PortSIP's default schedule: every night at midnight.
 const DEFAULT_SYNC_TIME: &str = "0 0 * * *";
@@ -89,13 +91,31 @@ fn with_redirects(settings: &Map<String, Value>, redirect: String, sbc: Option<S
     Value::Object(shown)
 }
 
-/// The tenant settings as `GET /ms365` shows them.
+/// The tenant settings as `GET /ms365` shows them: without the blocks the version played
+/// no longer has (an upgraded PBX keeps what was stored, but no longer shows it).
 pub fn render_tenant(pbx: &Pbx, integration: &Integration) -> Value {
-    with_redirects(
-        &integration.settings,
-        pbx.redirect_uri(),
-        pbx.sbc_redirect_uri(),
-    )
+    let removed = pbx.capabilities().removed_ms365_blocks;
+    let mut settings = integration.settings.clone();
+    settings.retain(|field, _| !removed.contains(&field.as_str()));
+    with_redirects(&settings, pbx.redirect_uri(), pbx.sbc_redirect_uri())
+}
+
+/// The blocks of a `POST /ms365` body the version played no longer has.
+fn removed_blocks(body: &Map<String, Value>, capabilities: &Capabilities) -> Problems {
+    capabilities
+        .removed_ms365_blocks
+        .iter()
+        .filter(|block| body.contains_key(**block))
+        .map(|block| {
+            (
+                (*block).to_owned(),
+                format!(
+                    "is not a Microsoft 365 setting of PortSIP {}; remove it from the request",
+                    capabilities.reported_version
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The system-wide settings as `GET /admin/ms365` shows them.
@@ -146,8 +166,14 @@ fn check_rules(body: &Map<String, Value>) -> Problems {
     problems
 }
 
-/// Merges a validated body into the settings; fields the scope does not have are ignored.
-fn merge(settings: &mut Map<String, Value>, body: &Map<String, Value>, with_blocks: bool) {
+/// Merges a validated body into the settings; fields the scope (or the version: `removed`)
+/// does not have are ignored.
+fn merge(
+    settings: &mut Map<String, Value>,
+    body: &Map<String, Value>,
+    with_blocks: bool,
+    removed: &[&str],
+) {
     let top: &[&str] = if with_blocks {
         &[
             "national_cloud",
@@ -167,6 +193,9 @@ fn merge(settings: &mut Map<String, Value>, body: &Map<String, Value>, with_bloc
         return;
     }
     for (block, fields) in BLOCKS {
+        if removed.contains(&block) {
+            continue;
+        }
         let Some(Value::Object(update)) = body.get(block) else {
             continue;
         };
@@ -201,11 +230,21 @@ pub async fn update_tenant(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     caller.require_tenant_admin()?;
-    let (body, problems) = pbx.parse_object("POST", "/ms365", &bytes)?;
+    let capabilities = pbx.capabilities();
+    let (body, schema_problems) = pbx.parse_object("POST", "/ms365", &bytes)?;
+    // A removed block is named in PortSIP's words first; the contract's complaint about the
+    // same field (no value allowed) would only repeat it less clearly.
+    let mut problems = removed_blocks(&body, capabilities);
+    problems.extend(schema_problems);
     reject(problems, check_rules(&body))?;
     let mut state = pbx.lock();
     let old = Value::Object(state.tenant.integration.settings.clone());
-    merge(&mut state.tenant.integration.settings, &body, true);
+    merge(
+        &mut state.tenant.integration.settings,
+        &body,
+        true,
+        capabilities.removed_ms365_blocks,
+    );
     let new = Value::Object(state.tenant.integration.settings.clone());
     let who = state.principal_name(&caller.principal);
     state.audit(
@@ -234,8 +273,78 @@ pub async fn update_system(
     caller.require_system_admin()?;
     let (body, problems) = pbx.parse_object("POST", "/admin/ms365", &bytes)?;
     reject(problems, check_rules(&body))?;
-    merge(&mut pbx.lock().system.settings, &body, false);
+    merge(&mut pbx.lock().system.settings, &body, false, &[]);
     Ok(empty_ok())
+}
+
+/// The destroy actions exist only where the version has them; elsewhere the path is as
+/// unknown as any other (404 for every method, before any sign-in check, as the router's
+/// fallback answers), and on a version that has it only POST is allowed.
+fn destroy_route(pbx: &Pbx, method: &Method) -> Result<(), ApiError> {
+    if !pbx.capabilities().destroy_integration {
+        return Err(ApiError::not_found("No such API endpoint."));
+    }
+    if method != Method::POST {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            error::METHOD_NOT_ALLOWED,
+            "This method is not allowed on this endpoint.",
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /ms365/destroy` → 204: stops the tenant's Microsoft 365 integration.
+///
+/// PortSIP documents it only as "stops (resets) the tenant's Microsoft 365 integration". The
+/// emulator reads "resets" as: the integration becomes what a fresh tenant has. The settings
+/// return to their defaults (no Application or Directory ID, every feature off with no
+/// selected users, the default schedule and cloud), and the key pair is deleted, so the next
+/// setup must generate a new one and `GET /ms365/certificate` answers 404. The tenant's
+/// users, and the Microsoft 365 accounts they are bound to, are PBX data rather than the
+/// integration's, and stay. Destroying an integration that is not set up changes nothing and
+/// still answers 204, so a reset can be repeated.
+pub async fn destroy_tenant(
+    State(pbx): State<Arc<Pbx>>,
+    method: Method,
+    caller: Result<Caller, ApiError>,
+) -> Result<Response, ApiError> {
+    destroy_route(&pbx, &method)?;
+    let caller = caller?;
+    caller.require_tenant_admin()?;
+    let mut state = pbx.lock();
+    let old = Value::Object(state.tenant.integration.settings.clone());
+    state.tenant.integration = Integration {
+        settings: tenant_defaults(),
+        key: None,
+    };
+    let new = Value::Object(state.tenant.integration.settings.clone());
+    let who = state.principal_name(&caller.principal);
+    state.audit(
+        AuditAction::Delete,
+        "MICROSOFT_365_INTEGRATION",
+        &who,
+        "Microsoft 365 integration",
+        Some((old, new)),
+    );
+    tracing::info!(by = %who, "the tenant's Microsoft 365 integration was destroyed");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /admin/ms365/destroy` → 204: the same for the system-wide integration.
+pub async fn destroy_system(
+    State(pbx): State<Arc<Pbx>>,
+    method: Method,
+    caller: Result<Caller, ApiError>,
+) -> Result<Response, ApiError> {
+    destroy_route(&pbx, &method)?;
+    caller?.require_system_admin()?;
+    pbx.lock().system = Integration {
+        settings: system_defaults(),
+        key: None,
+    };
+    tracing::info!("the system-wide Microsoft 365 integration was destroyed");
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[cfg(test)]
@@ -276,7 +385,7 @@ mod tests {
         let body = object(
             json!({"users": {"enabled": true, "bogus": 1}, "redirect_uri": "x", "sync_time": "5 4 * * *"}),
         )?;
-        merge(&mut settings, &body, true);
+        merge(&mut settings, &body, true, &[]);
         assert_eq!(settings["users"]["enabled"], true);
         assert_eq!(settings["users"]["sync_type"], "ALL");
         assert!(settings["users"].get("bogus").is_none());

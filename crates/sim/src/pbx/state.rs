@@ -113,6 +113,8 @@ pub struct Tenant {
     pub users: Vec<UserRecord>,
     /// Company contacts, each with its `id`.
     pub contacts: Vec<Map<String, Value>>,
+    /// How many users the tenant's licence allows; every user counts, enabled or not.
+    pub licensed_users: usize,
 }
 
 impl Tenant {
@@ -130,6 +132,7 @@ impl Tenant {
 pub enum AuditAction {
     Create,
     Update,
+    Delete,
     Login,
 }
 
@@ -138,6 +141,7 @@ impl AuditAction {
         match self {
             Self::Create => "CREATE",
             Self::Update => "UPDATE",
+            Self::Delete => "DELETE",
             Self::Login => "LOGIN",
         }
     }

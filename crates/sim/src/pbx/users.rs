@@ -13,10 +13,11 @@ use time::OffsetDateTime;
 use super::Pbx;
 use super::auth::Caller;
 use super::body::{Problems, reject};
-use super::error::ApiError;
+use super::error::{self, ApiError};
 use super::paging::ListQuery;
 use super::rules::{check_extension, check_guid, check_user_name};
 use super::state::{AuditAction, UserRecord, timestamp};
+use super::version::Capabilities;
 
 /// What `sync_type` says about users that came from (or were bound to) Microsoft 365.
 const MICROSOFT_365: &str = "Microsoft 365";
@@ -125,6 +126,49 @@ fn check_new_user(body: &Map<String, Value>, existing: &[UserRecord]) -> Problem
     problems
 }
 
+/// The version's `display_name` rules: its length in characters (as JSON Schema's
+/// `maxLength` counts them, not bytes), and on an update whether it must be there.
+fn check_display_name(
+    body: &Map<String, Value>,
+    capabilities: &Capabilities,
+    update: bool,
+    problems: &mut Vec<(String, String)>,
+) {
+    match body.get("display_name").and_then(Value::as_str) {
+        Some(name) if name.chars().count() > capabilities.display_name_max_chars => {
+            problems.push((
+                "display_name".to_owned(),
+                format!(
+                    "must be at most {} characters; it has {}",
+                    capabilities.display_name_max_chars,
+                    name.chars().count()
+                ),
+            ));
+        }
+        None if update && capabilities.display_name_required_on_update => {
+            problems.push(("display_name".to_owned(), "is required".to_owned()));
+        }
+        _ => {}
+    }
+}
+
+/// Refuses a new user the tenant's licence has no room for. Every user counts, enabled or
+/// not. PortSIP documents no error for this; the emulator answers 400 with its own code
+/// [`error::LICENSE_LIMIT_REACHED`] in PortSIP's error format.
+fn check_licence(users: usize, licensed: usize) -> Result<(), ApiError> {
+    if users < licensed {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::BAD_REQUEST,
+        error::LICENSE_LIMIT_REACHED,
+        format!(
+            "The tenant's licence allows {licensed} users and it has {users}; \
+             extend the licence or remove a user before adding another."
+        ),
+    ))
+}
+
 fn check_pin(body: &Map<String, Value>, problems: &mut Vec<(String, String)>) {
     if let Some(pin) = body.get("voicemail_pin").and_then(Value::as_str)
         && !pin.bytes().all(|b| b.is_ascii_digit())
@@ -162,10 +206,19 @@ pub async fn create(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     caller.require_tenant_admin()?;
-    let (body, problems) = pbx.parse_object("POST", "/users", &bytes)?;
+    let capabilities = pbx.capabilities();
+    let (body, schema_problems) = pbx.parse_object("POST", "/users", &bytes)?;
     let declared = pbx.declared_fields("POST", "/users");
     let mut state = pbx.lock();
+    // The version's display_name rule in PortSIP's words first; the contract says the same
+    // about that field less clearly (and quoting the whole name).
+    let mut problems = Vec::new();
+    check_display_name(&body, capabilities, false, &mut problems);
+    problems.extend(schema_problems);
     reject(problems, check_new_user(&body, &state.tenant.users))?;
+    // A valid request the licence has no room for: checked last, so the admin first sees
+    // what is wrong with the user itself.
+    check_licence(state.tenant.users.len(), state.tenant.licensed_users)?;
     let id = state.next_id();
     let mut fields: Map<String, Value> = body
         .iter()
@@ -218,6 +271,9 @@ pub async fn update(
     caller.require_tenant_admin()?;
     let (body, schema_problems) = pbx.parse_object("POST", "/users/{id}", &bytes)?;
     let declared = pbx.declared_fields("POST", "/users/{id}");
+    let mut first = Vec::new();
+    check_display_name(&body, pbx.capabilities(), true, &mut first);
+    first.extend(schema_problems);
     let mut problems = Vec::new();
     if body.contains_key("email") && !is_email(text(&body, "email")) {
         problems.push((
@@ -226,7 +282,7 @@ pub async fn update(
         ));
     }
     check_pin(&body, &mut problems);
-    reject(schema_problems, problems)?;
+    reject(first, problems)?;
     let mut state = pbx.lock();
     let user = state.tenant.user_mut(&id).ok_or_else(|| not_found(&id))?;
     let old = Value::Object(user.fields.clone());

@@ -146,7 +146,8 @@ async fn wrong_credentials_domains_and_disabled_accounts_cannot_sign_in() -> Tes
         .post(
             &format!("/users/{reception}"),
             &admin,
-            json!({"enabled": false}),
+            // 22.6, the default version, wants display_name on every update.
+            json!({"display_name": "Reception Desk", "enabled": false}),
         )
         .await?;
     assert_eq!(disabled.status, 200, "{}", disabled.text);

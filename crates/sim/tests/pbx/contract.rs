@@ -1,16 +1,22 @@
-//! Every endpoint of the subset, on success and on failure: every answer the emulated PBX
-//! gives must validate against the spec's response schema.
+//! Every endpoint of the subset, on success and on failure, for each version the PBX plays:
+//! every answer the emulated PBX gives must validate against that version's contract.
 
 use std::collections::BTreeSet;
 
+use openapi_contract::Contract;
 use serde_json::json;
-use sim::SimConfig;
 use sim::ms::AppSeed;
+use sim::{PbxVersion, SimConfig};
 
 use crate::support::{Harness, TestResult, small_config};
 
 /// Registers an Entra app holding the PBX's current certificate and points `/ms365` at it.
 pub async fn connect_integration(h: &Harness, admin: &str) -> TestResult {
+    connect_integration_with(h, admin, &["User.Read.All"]).await
+}
+
+/// [`connect_integration`] with an app granted exactly these Graph application permissions.
+pub async fn connect_integration_with(h: &Harness, admin: &str, roles: &[&str]) -> TestResult {
     let certificate = h
         .sim
         .pbx
@@ -20,7 +26,7 @@ pub async fn connect_integration(h: &Harness, admin: &str) -> TestResult {
         display_name: "PBX Server-side".to_owned(),
         web_redirect_uris: vec![h.sim.pbx.redirect_uri()],
         certificates_der: vec![certificate.der],
-        graph_app_roles: vec!["User.Read.All".to_owned()],
+        graph_app_roles: roles.iter().map(|r| (*r).to_owned()).collect(),
     })?;
     let answer = h
         .post(
@@ -34,12 +40,23 @@ pub async fn connect_integration(h: &Harness, admin: &str) -> TestResult {
 }
 
 #[tokio::test]
-async fn every_endpoint_answers_within_the_contract() -> TestResult {
+async fn every_endpoint_of_22_2_answers_within_its_contract() -> TestResult {
+    every_endpoint_answers_within_the_contract(PbxVersion::V22_2).await
+}
+
+#[tokio::test]
+async fn every_endpoint_of_22_6_answers_within_its_contract() -> TestResult {
+    every_endpoint_answers_within_the_contract(PbxVersion::V22_6).await
+}
+
+async fn every_endpoint_answers_within_the_contract(version: PbxVersion) -> TestResult {
     let h = Harness::start(SimConfig {
         sbc_domain: Some("sbc.contoso.example".to_owned()),
+        pbx_version: version,
         ..small_config()
     })
     .await?;
+    let contract = Contract::for_version(version.contract_version())?;
     let tenant = h.sim.tenant.clone();
     let domain = tenant.domain.clone();
 
@@ -92,6 +109,9 @@ async fn every_endpoint_answers_within_the_contract() -> TestResult {
 
     h.get("/tenant", &admin).await?;
     h.get("/tenant", &user).await?;
+    let status = h.get("/tenant/status", &admin).await?;
+    assert_eq!(status.status, 200, "{}", status.text);
+    assert_eq!(h.get("/tenant/status", &user).await?.status, 403);
 
     // The system-wide integration.
     h.get("/admin/ms365", &system).await?;
@@ -169,12 +189,14 @@ async fn every_endpoint_answers_within_the_contract() -> TestResult {
     h.post("/users", &admin, new_user).await?;
     h.get(&format!("/users/{id}"), &admin).await?;
     h.get("/users/404", &admin).await?;
-    h.post(
-        &format!("/users/{id}"),
-        &admin,
-        json!({"department": "Sales", "enabled": true}),
-    )
-    .await?;
+    let updated = h
+        .post(
+            &format!("/users/{id}"),
+            &admin,
+            json!({"display_name": "New Person", "department": "Sales", "enabled": true}),
+        )
+        .await?;
+    assert_eq!(updated.status, 200, "{}", updated.text);
     h.post("/users/404", &admin, json!({"department": "Sales"}))
         .await?;
     h.post(
@@ -224,12 +246,23 @@ async fn every_endpoint_answers_within_the_contract() -> TestResult {
     h.get("/audit_logs", &admin).await?;
     h.get("/audit_logs", &user).await?;
 
+    // Resetting the integrations, where the version has it (last: it undoes the setup).
+    if version.capabilities().destroy_integration {
+        for (path, allowed, refused) in [
+            ("/ms365/destroy", &admin, &user),
+            ("/admin/ms365/destroy", &system, &admin),
+        ] {
+            assert_eq!(h.call("POST", path, Some(refused), None).await?.status, 403);
+            let done = h.call("POST", path, Some(allowed), None).await?;
+            assert_eq!(done.status, 204, "{path}: {}", done.text);
+        }
+    }
+
     let exchanges = h.sim.pbx_recorder.exchanges();
-    let problems = openapi_contract::response_problems(exchanges.iter().map(Into::into))?;
-    assert!(problems.is_empty(), "{problems:#?}");
+    let problems = contract.response_problems(exchanges.iter().map(Into::into));
+    assert!(problems.is_empty(), "{version}: {problems:#?}");
 
     // Every operation was seen both succeeding and failing.
-    let contract = openapi_contract::portsip()?;
     let mut seen = BTreeSet::new();
     for exchange in &exchanges {
         let operation = contract.operation(&exchange.method, &exchange.path)?;
@@ -249,7 +282,7 @@ async fn every_endpoint_answers_within_the_contract() -> TestResult {
         .collect();
     assert!(
         missing.is_empty(),
-        "not exercised (method, path, success): {missing:#?}"
+        "{version}: not exercised (method, path, success): {missing:#?}"
     );
     h.sim.shutdown().await;
     Ok(())

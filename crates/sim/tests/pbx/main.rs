@@ -1,5 +1,5 @@
 //! The emulated PBX driven over HTTP(S) with plain reqwest: contract, rules, roles, tokens,
-//! TLS, faults and the PBX → Microsoft chain.
+//! TLS, faults, the PBX → Microsoft chain, and what differs between the PortSIP versions.
 
 mod auth;
 mod contract;
@@ -7,3 +7,4 @@ mod ms365_chain;
 mod rules;
 mod support;
 mod transport;
+mod versions;

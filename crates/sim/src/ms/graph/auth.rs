@@ -64,6 +64,18 @@ pub(crate) const READ_USERS: Need = Need {
         DIRECTORY_READ[1],
     ],
 };
+/// The permissions that read other users' full profiles. `User.ReadBasic.All`, also in
+/// [`READ_USERS`], reads only their basic profile (see `users::BASIC_PROFILE`).
+const FULL_PROFILES: [&str; 4] = [
+    "User.Read.All",
+    "User.ReadWrite.All",
+    DIRECTORY_READ[0],
+    DIRECTORY_READ[1],
+];
+pub(crate) const READ_FULL_PROFILES: Need = Need {
+    scopes: &FULL_PROFILES,
+    roles: &FULL_PROFILES,
+};
 pub(crate) const READ_SELF: Need = Need {
     scopes: &[
         "User.Read",

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::auth::{Need, READ_CONTACTS, READ_SELF, READ_USERS};
+use super::auth::{Need, READ_CONTACTS, READ_FULL_PROFILES, READ_SELF, READ_USERS};
 use super::error::{GraphError, RequestIds};
 use super::odata::Shape;
 use super::{GraphCall, entity, method_not_allowed, ok, unknown_segment};
@@ -32,6 +32,43 @@ const DEFAULT_USER_FIELDS: &[&str] = &[
     "userPrincipalName",
     "id",
 ];
+
+/// The "basic profile" of other users, all that `User.ReadBasic.All` reads, as Graph's user
+/// resource documents it ("User basic profile properties": displayName, givenName, id,
+/// mail, photo, securityIdentifier, surname, userPrincipalName; `photo` is served by its own
+/// endpoints). With only that permission Graph still answers every other property it is
+/// asked for, as `null` (an empty list for collections such as `businessPhones`), and refuses
+/// a `$filter` on one with `Authorization_RequestDenied`.
+const BASIC_PROFILE: &[&str] = &[
+    "displayName",
+    "givenName",
+    "id",
+    "mail",
+    "securityIdentifier",
+    "surname",
+    "userPrincipalName",
+];
+
+fn in_basic_profile(property: &str) -> bool {
+    BASIC_PROFILE
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(property))
+}
+
+/// A user as a caller limited to the basic profile sees it: same properties, the others
+/// empty.
+fn basic_profile(mut user: Map<String, Value>) -> Map<String, Value> {
+    for (property, value) in &mut user {
+        if !in_basic_profile(property) {
+            *value = if value.is_array() {
+                Value::Array(Vec::new())
+            } else {
+                Value::Null
+            };
+        }
+    }
+    user
+}
 
 const FILTERABLE: &[&str] = &[
     "id",
@@ -110,13 +147,18 @@ fn contact_json(c: &Contact) -> Map<String, Value> {
 impl Cloud {
     pub(crate) fn list_users(&self, call: &GraphCall) -> Result<Response, GraphError> {
         call.caller.require(READ_USERS)?;
+        let full = call.caller.allowed(READ_FULL_PROFILES);
         let clauses = call.query.filter_clauses(FILTERABLE, "user")?;
+        if !full && clauses.iter().any(|c| !in_basic_profile(&c.property)) {
+            return Err(GraphError::denied());
+        }
         let users: Vec<Map<String, Value>> = self
             .directory
             .users()
             .iter()
             .map(user_json)
             .filter(|u| clauses.iter().all(|c| c.matches(u)))
+            .map(|u| if full { u } else { basic_profile(u) })
             .collect();
         ok(call.query.page(
             users,
@@ -141,9 +183,17 @@ impl Cloud {
         match tail {
             [] => {
                 call.caller.require(read)?;
-                let fields =
-                    call.query
-                        .project(user_json(user), Some(DEFAULT_USER_FIELDS), "user")?;
+                // The signed-in user's own profile is always whole; someone else's only
+                // with a full-profile permission.
+                let whole = is_self || call.caller.allowed(READ_FULL_PROFILES);
+                let visible = if whole {
+                    user_json(user)
+                } else {
+                    basic_profile(user_json(user))
+                };
+                let fields = call
+                    .query
+                    .project(visible, Some(DEFAULT_USER_FIELDS), "user")?;
                 ok(entity(
                     self,
                     &format!("{}/$entity", call.query.context_suffix("users")),

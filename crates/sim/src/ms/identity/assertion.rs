@@ -133,6 +133,36 @@ fn signature_valid(
         .unwrap_or(false)
 }
 
+/// A NumericDate claim (`exp`, `nbf`, `iat`) in whole seconds, `None` when absent.
+///
+/// RFC 7519 §2 makes a NumericDate any JSON number of seconds, fractions allowed, and Entra
+/// takes them so: MSAL Python signs `time.time()` as it is. Fractions are cut off, as
+/// Microsoft's token library reads these claims into whole seconds. An absent claim is left to
+/// the caller: Entra reads a missing time as the epoch, which is why its time-range error
+/// shows `1970-01-01T00:00:00` for an assertion without `nbf`, and why one without `exp` is
+/// outside its time range (AADSTS700024) rather than malformed. A claim that is there but not
+/// a number (a string, say) makes the assertion malformed (AADSTS50027).
+fn time_claim(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, AadError> {
+    let Some(value) = claims.get(name) else {
+        return Ok(None);
+    };
+    value
+        .as_i64()
+        .or_else(|| {
+            value
+                .as_f64()
+                .filter(|seconds| seconds.is_finite())
+                // `as` saturates: absurd times stay absurd and fail the range check.
+                .map(|seconds| seconds.trunc() as i64)
+        })
+        .map(Some)
+        .ok_or_else(|| {
+            malformed(&format!(
+                "The '{name}' claim is not a NumericDate (a number of seconds since the epoch)."
+            ))
+        })
+}
+
 fn entra_instant(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
@@ -240,7 +270,6 @@ impl Cloud {
         segment: &str,
     ) -> Result<(), AadError> {
         let text = |name: &str| claims.get(name).and_then(Value::as_str);
-        let number = |name: &str| claims.get(name).and_then(Value::as_i64);
         let is_client = |v: Option<&str>| v.is_some_and(|v| v.eq_ignore_ascii_case(&app.app_id));
         if !is_client(text("iss")) || !is_client(text("sub")) {
             return Err(AadError::invalid_client(
@@ -269,14 +298,16 @@ impl Cloud {
                 ),
             ));
         }
-        let exp = number("exp").ok_or_else(|| malformed("The 'exp' claim is missing."))?;
-        let valid_from = number("nbf")
-            .or(number("iat"))
-            .unwrap_or(exp - MAX_REMAINING_SECS);
+        // Every time claim present is read, used or not: a token that carries one that is no
+        // number does not parse, whatever else it carries.
+        let exp = time_claim(claims, "exp")?.unwrap_or(0);
+        let nbf = time_claim(claims, "nbf")?;
+        let iat = time_claim(claims, "iat")?;
+        let valid_from = nbf.or(iat).unwrap_or(0);
         let now = OffsetDateTime::now_utc().unix_timestamp();
         if now + SKEW_SECS < valid_from
             || now - SKEW_SECS > exp
-            || exp - now > MAX_REMAINING_SECS + SKEW_SECS
+            || exp.saturating_sub(now) > MAX_REMAINING_SECS + SKEW_SECS
         {
             return Err(AadError::invalid_client(
                 700024,
