@@ -39,6 +39,11 @@
 //!   Microsoft 365 user list 64 MiB, certificates 256 KiB, error answers 64 KiB) within the
 //!   request's time-out; server text quoted in errors is parsed into code and message, cut
 //!   to a few hundred characters and stripped of control characters and escape sequences.
+//! - **Versions**: [`Client::tenant_status`] reports the PBX's version
+//!   ([`model::PbxVersion`], read leniently; an unreadable one is kept raw, never an error).
+//!   The client holds no per-version rules: it sends what it is given, and optional fields
+//!   left `None` are not sent, so a caller can leave out what a version removed (PortSIP
+//!   22.6: `sign_in_as_administrator`).
 //! - **Errors**: [`Error`]; each renders as a sentence an administrator can act on.
 //! - **Logs**: every request is a `pbx_request` tracing span (method, path) with its status
 //!   and duration; no body, password or token is ever logged.

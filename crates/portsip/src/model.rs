@@ -15,8 +15,10 @@ mod contacts;
 mod info;
 mod ms365;
 mod schedule;
+mod status;
 mod tenant;
 mod users;
+mod version;
 
 pub use audit_logs::{AuditAction, AuditLog, AuditObjectType};
 pub use common::{Created, Page, Role, SyncSource};
@@ -27,6 +29,7 @@ pub use ms365::{
     Ms365Settings, Ms365SettingsUpdate, Ms365User, NationalCloud, SyncType, UsersSync,
 };
 pub use schedule::{DayHours, TimeRange, WeekHours};
+pub use status::{HourlyCalls, TenantStatus};
 pub use tenant::{ContactAppendType, ContactMatchType, E164, EventWebhook, Tenant, WebhookAuth};
 pub use users::{
     Blf, CustomForwardRule, CustomRuleType, ForwardAction, ForwardRule, NewUser,
@@ -34,3 +37,4 @@ pub use users::{
     SmsPermission, User, UserOfficeHours, UserQuery, UserSettings, UserSummary, UserUpdate,
     VoicemailDateTime,
 };
+pub use version::{ParseVersionError, PbxVersion};

@@ -12,7 +12,7 @@ use portsip::model::{
     ContactMatchType, Created, CustomRuleType, ForwardAction, GlobalMs365Settings,
     GlobalMs365SettingsUpdate, Info, Ms365Settings, Ms365SettingsUpdate, Ms365User, NationalCloud,
     NewUser, OfficeHoursMode, Page, SipInterface, SipTransport, SmsPermission, SyncSource,
-    SyncType, Tenant, User, UserSummary, UserUpdate, VoicemailDateTime, WebhookAuth,
+    SyncType, Tenant, TenantStatus, User, UserSummary, UserUpdate, VoicemailDateTime, WebhookAuth,
 };
 use portsip::{Credentials, Secret};
 use serde::Serialize;
@@ -53,6 +53,7 @@ fn modelled() -> BTreeMap<&'static str, Check> {
         ("POST /login request", credentials as Check),
         ("GET /info 200", round_trip::<Info>),
         ("GET /tenant 200", round_trip::<Tenant>),
+        ("GET /tenant/status 200", round_trip::<TenantStatus>),
         ("GET /admin/ms365 200", round_trip::<GlobalMs365Settings>),
         (
             "POST /admin/ms365 request",

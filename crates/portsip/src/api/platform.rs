@@ -1,5 +1,5 @@
 use crate::client::ApiPath;
-use crate::model::{Info, Tenant};
+use crate::model::{Info, Tenant, TenantStatus};
 use crate::{Client, Error};
 
 impl Client {
@@ -15,5 +15,13 @@ impl Client {
     /// `GET /tenant`: the signed-in tenant's configuration.
     pub async fn tenant(&self) -> Result<Tenant, Error> {
         self.get_json(&ApiPath::new(&["tenant"]), &[]).await
+    }
+
+    /// `GET /tenant/status`: the PBX's version and the tenant's licence and live counts
+    /// (tenant administrators). A version text that cannot be read is no error: the status
+    /// keeps it raw and [`TenantStatus::version()`] is `None`.
+    pub async fn tenant_status(&self) -> Result<TenantStatus, Error> {
+        self.get_json(&ApiPath::new(&["tenant", "status"]), &[])
+            .await
     }
 }

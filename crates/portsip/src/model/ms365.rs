@@ -80,7 +80,10 @@ pub struct Ms365SettingsUpdate {
     /// User sync.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<UsersSync>,
-    /// Who may sign in to the PBX as an administrator with Microsoft 365.
+    /// Who may sign in to the PBX as an administrator with Microsoft 365. PortSIP 22.6
+    /// removed this block from `GET/POST /ms365` and refuses a body that carries it, so it is
+    /// left out of the JSON when `None`: which versions get it is the caller's decision. A
+    /// 22.6 PBX never shows it, so settings read there and sent back leave it out too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_as_administrator: Option<AdminSignIn>,
     /// Who may sign in to the PBX as a standard user with Microsoft 365.
@@ -232,6 +235,37 @@ mod tests {
             serde_json::to_value(&update)?,
             serde_json::json!({"national_cloud":"MARS"})
         );
+        Ok(())
+    }
+
+    /// 22.6 shows no `sign_in_as_administrator` and refuses it; read there and sent back,
+    /// the settings must not grow one, not even as `null`.
+    #[test]
+    fn settings_without_admin_sign_in_are_sent_back_without_it() -> Result<(), serde_json::Error> {
+        for shown in [
+            r#"{"directory_id":"d","sign_in_as_standard_user":{"enabled":true}}"#,
+            r#"{"directory_id":"d","sign_in_as_standard_user":{"enabled":true},
+                "sign_in_as_administrator":null}"#,
+        ] {
+            let read: Ms365Settings = serde_json::from_str(shown)?;
+            assert_eq!(read.settings.sign_in_as_administrator, None, "{shown}");
+            let sent = serde_json::to_value(&read.settings)?;
+            assert_eq!(
+                sent,
+                serde_json::json!({"directory_id":"d","sign_in_as_standard_user":{"enabled":true}}),
+                "{shown}"
+            );
+        }
+        let mut update = Ms365SettingsUpdate {
+            sign_in_as_administrator: Some(AdminSignIn::default()),
+            ..Ms365SettingsUpdate::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&update)?,
+            serde_json::json!({"sign_in_as_administrator":{}})
+        );
+        update.sign_in_as_administrator = None;
+        assert_eq!(serde_json::to_value(&update)?, serde_json::json!({}));
         Ok(())
     }
 

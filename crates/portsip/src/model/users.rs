@@ -112,7 +112,8 @@ pub struct NewUser {
     /// Sign-in name: letters, digits, `_ - ' .`, not starting or ending with `.`; not one of
     /// the reserved `admin`, `system`, `administrator`, `root`.
     pub name: String,
-    /// Display name.
+    /// Display name: at most 1024 characters in PortSIP 22.2, 128 in 22.6. Cutting a longer
+    /// name is the caller's decision; this client sends what it is given.
     pub display_name: String,
     /// Sign-in password.
     pub password: Secret,
@@ -138,7 +139,8 @@ pub struct UserUpdate {
     /// E-mail address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Display name.
+    /// Display name. Optional in PortSIP 22.2 (at most 1024 characters); 22.6 requires it
+    /// on every update, at most 128 characters. [`User::to_update`] carries the current one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Voicemail PIN, 6–10 characters.

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use openapi_contract::{Contract, ContractError};
 use portsip::{Client, ClientBuilder, RetryPolicy};
-use sim::{Sim, SimConfig};
+use sim::{PbxVersion, Sim, SimConfig};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -46,7 +47,49 @@ pub async fn tenant_admin(sim: &Sim) -> Result<Client, portsip::Error> {
     Ok(client)
 }
 
-/// Every way the responses the emulator recorded so far depart from the spec, one line each.
-pub fn response_problems(sim: &Sim) -> Result<Vec<String>, openapi_contract::ContractError> {
-    openapi_contract::response_problems(sim.pbx_recorder.exchanges().iter().map(Into::into))
+/// An emulator playing `version` over plain HTTP on loopback with `pbx_users` users.
+pub async fn sim_of(version: PbxVersion, pbx_users: usize) -> Result<Sim, sim::SimError> {
+    sim::start(SimConfig {
+        pbx_version: version,
+        pbx_users,
+        ..SimConfig::default()
+    })
+    .await
+}
+
+/// The contract of the PortSIP version the emulator plays: a 22.6 PBX's traffic is held to
+/// 22.6's contract, not to the 22.2 spec the subset was cut from.
+pub fn contract_of(sim: &Sim) -> Result<&'static Contract, ContractError> {
+    Contract::for_version(sim.pbx.version().contract_version())
+}
+
+/// Every way the responses the emulator recorded so far depart from the contract of the
+/// version it plays, one line each.
+pub fn response_problems(sim: &Sim) -> Result<Vec<String>, ContractError> {
+    Ok(contract_of(sim)?.response_problems(sim.pbx_recorder.exchanges().iter().map(Into::into)))
+}
+
+/// Every way the requests the emulator recorded so far depart from the contract of the
+/// version it plays, one line each.
+pub fn request_problems(sim: &Sim) -> Result<Vec<String>, ContractError> {
+    let contract = contract_of(sim)?;
+    let mut problems = Vec::new();
+    for exchange in sim.pbx_recorder.exchanges() {
+        if !exchange.request_body.is_empty() && exchange.request_json.is_none() {
+            problems.push(format!(
+                "{} {}: the body is not JSON",
+                exchange.method, exchange.path
+            ));
+            continue;
+        }
+        if let Err(error) = contract.validate_request(
+            &exchange.method,
+            &exchange.path,
+            &exchange.query,
+            exchange.request_json.as_ref(),
+        ) {
+            problems.push(error.to_string());
+        }
+    }
+    Ok(problems)
 }
