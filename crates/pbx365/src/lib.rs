@@ -18,6 +18,7 @@ pub mod features;
 pub mod guided;
 pub mod input;
 pub mod pbx_certificate;
+pub mod pbx_versions;
 pub mod private_fs;
 pub mod profile;
 pub mod progress;

@@ -155,18 +155,23 @@ impl Applier<'_> {
                 self.store.step_phase(self.run_id, seq, Phase::Bind, None)?;
             }
             self.stop_if_cancelled()?;
-            self.call(|_| self.pbx.bind_ms365(&user_id, &action.object_id))
-                .await?;
+            // Binding to the same account twice leaves one binding: the client retries it.
+            self.pbx
+                .bind_ms365(&user_id, &action.object_id)
+                .await
+                .map_err(CallError::Failed)?;
             self.store
                 .save_link(self.profile, &action.object_id, &user_id)?;
         }
-        let update = update_of(action);
-        if action.kind != ActionKind::Create && update != UserUpdate::default() {
+        if action.kind != ActionKind::Create && !action.changes.is_empty() {
             self.stop_if_cancelled()?;
             self.store
                 .step_phase(self.run_id, seq, Phase::Update, None)?;
-            self.call(|_| self.pbx.update_user(&user_id, &update))
-                .await?;
+            // Setting the same fields twice changes nothing: the client retries it by itself.
+            self.pbx
+                .update_user(&user_id, &update_of(action))
+                .await
+                .map_err(CallError::Failed)?;
         }
         Ok(())
     }
@@ -255,7 +260,7 @@ fn new_user(action: &PlannedAction, credentials: NewCredentials) -> NewUser {
 fn update_of(action: &PlannedAction) -> UserUpdate {
     UserUpdate {
         email: action.value(UserField::Email).map(str::to_owned),
-        display_name: action.value(UserField::DisplayName).map(str::to_owned),
+        display_name: Some(action.display_name.clone()),
         voicemail_pin: None,
         settings: settings_of(action),
     }
@@ -278,6 +283,7 @@ mod tests {
             changes,
             note: None,
             unclassified: false,
+            display_name: "Anna Berg".to_owned(),
         }
     }
 
@@ -290,7 +296,7 @@ mod tests {
     }
 
     #[test]
-    fn an_update_sends_only_what_changed() -> Result<(), serde_json::Error> {
+    fn an_update_sends_what_changed_and_the_display_name() -> Result<(), serde_json::Error> {
         let disable = action(
             ActionKind::Disable,
             vec![FieldChange {
@@ -301,7 +307,8 @@ mod tests {
         );
         assert_eq!(
             serde_json::to_value(update_of(&disable))?,
-            serde_json::json!({"enabled": false})
+            // PortSIP 22.6 refuses an update without the display name.
+            serde_json::json!({"enabled": false, "display_name": "Anna Berg"})
         );
         let update = action(
             ActionKind::Update,
@@ -312,7 +319,7 @@ mod tests {
         );
         assert_eq!(
             serde_json::to_value(update_of(&update))?,
-            serde_json::json!({"department": "Sales", "email": "b@x.example"})
+            serde_json::json!({"department": "Sales", "email": "b@x.example", "display_name": "Anna Berg"})
         );
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures::TryStreamExt;
 use time::OffsetDateTime;
@@ -15,11 +15,12 @@ use super::directory::{DirectoryUser, MicrosoftDirectory};
 use super::drift::{DriftReport, compute_drift};
 use super::pbx_users::{self, PbxUser};
 use super::plan::{Plan, PlanCounts, PlanInput, make_plan};
-use super::progress::{ProgressSink, Side, SyncEvent, SyncPhase, waiting};
+use super::progress::{ProgressSink, Side, SyncEvent, SyncPhase};
 use super::report::{OutcomeCounts, RunReport, RunStatus, RunSummary, UserOutcome};
 use super::settings::SyncSettings;
 use super::store::{SyncStore, Unfinished};
-use crate::access::retry::{CallError, RetryPolicy, with_retry};
+use crate::access::retry::RetryPolicy;
+use crate::pbx_versions::{PbxEdition, Traits};
 use crate::progress::{WaitObserver, watching_waits};
 use crate::run_lock::{Activity, RunLock};
 
@@ -74,6 +75,7 @@ impl std::fmt::Debug for SyncEngine {
 /// Both sides, as read.
 struct Snapshot {
     settings: SyncSettings,
+    traits: Traits,
     microsoft: Vec<DirectoryUser>,
     pbx: Vec<PbxUser>,
     links: HashMap<String, String>,
@@ -92,6 +94,7 @@ impl Snapshot {
             pbx: &self.pbx,
             links: &self.links,
             create_unclassified,
+            traits: self.traits,
         }
     }
 }
@@ -374,14 +377,15 @@ impl SyncEngine {
         self.emit(SyncEvent::Phase {
             phase: SyncPhase::ReadingSettings,
         });
+        // The client rides out passing trouble on each read; what fails here failed for good.
         let settings = match &self.options.settings {
             Some(settings) => settings.clone(),
             None => {
-                let read = self.retried(|_| pbx.ms365()).await;
-                let ms365 = read.map_err(|e| self.call_error(e, SyncError::Settings))?;
+                let ms365 = pbx.ms365().await.map_err(SyncError::Settings)?;
                 SyncSettings::from_pbx(ms365.settings.users.as_ref())
             }
         };
+        let edition = PbxEdition::read(pbx).await.map_err(SyncError::Settings)?;
         self.emit(SyncEvent::Phase {
             phase: SyncPhase::ReadingUsers,
         });
@@ -398,18 +402,16 @@ impl SyncEngine {
             Ok::<_, SyncError>(users)
         };
         let pbx_side = async {
-            // A list read that breaks off is read again whole: the client's paging cannot
-            // resume in the middle.
-            let users = self
-                .retried(|_| pbx_users::read_all(pbx))
+            let users = pbx_users::read_all(pbx)
                 .await
-                .map_err(|e| self.call_error(e, SyncError::PbxUsers))?;
+                .map_err(SyncError::PbxUsers)?;
             self.read_progress(Side::Pbx, users.len());
             Ok::<_, SyncError>(users)
         };
         let (microsoft, pbx_users) = tokio::try_join!(microsoft, pbx_side)?;
         Ok(Snapshot {
             settings,
+            traits: edition.traits(),
             microsoft,
             pbx: pbx_users,
             links: self.store.links(&self.profile)?,
@@ -421,21 +423,5 @@ impl SyncEngine {
             side,
             users: super::plan::count(users),
         });
-    }
-
-    async fn retried<T, F, Fut>(&self, call: F) -> Result<T, CallError>
-    where
-        F: FnMut(u32) -> Fut,
-        Fut: std::future::Future<Output = Result<T, portsip::Error>>,
-    {
-        let waiting = |pause: Duration, error: &portsip::Error| self.emit(waiting(pause, error));
-        with_retry(&self.options.retry, &self.cancel, &waiting, call).await
-    }
-
-    fn call_error(&self, error: CallError, wrap: fn(portsip::Error) -> SyncError) -> SyncError {
-        match error {
-            CallError::Failed(error) => wrap(error),
-            CallError::Cancelled => SyncError::Cancelled,
-        }
     }
 }

@@ -12,6 +12,7 @@ use super::directory::{Degradation, DirectoryUser, SourceKind, non_empty};
 use super::naming::{ExtensionAllocator, NameAllocator, base_name};
 use super::pbx_users::PbxUser;
 use super::settings::{SyncSettings, in_scope};
+use crate::pbx_versions::{Traits, cut_display_name};
 
 /// What a planned action does to the PBX.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -95,6 +96,9 @@ pub struct PlannedAction {
     /// A new user the source cannot classify as guest or disabled, created as the admin chose
     /// for this run.
     pub unclassified: bool,
+    /// The PBX user's display name after the action: every update carries it (PortSIP 22.6
+    /// requires it; sending it unchanged to older versions changes nothing).
+    pub display_name: String,
 }
 
 /// Why a user is left alone.
@@ -257,6 +261,8 @@ pub struct PlanInput<'a> {
     /// Whether new users the source cannot classify are created (the admin's choice for this
     /// run) or held back.
     pub create_unclassified: bool,
+    /// What the PBX's PortSIP version does differently (the display-name limit).
+    pub traits: Traits,
 }
 
 /// Microsoft 365 users matched with PBX users.
@@ -353,17 +359,42 @@ pub(crate) fn exclusion(
     }
 }
 
+const UNCLASSIFIED_CREATED: &str = "created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run";
+
+/// What the plan says of a user whose display name was cut.
+fn cut_note(traits: &Traits) -> String {
+    format!(
+        "display name cut to {} characters, the longest this PortSIP version takes",
+        traits.display_name_limit.unwrap_or_default()
+    )
+}
+
+/// The notes that apply, joined.
+fn notes(parts: &[(bool, &str)]) -> Option<String> {
+    let text: Vec<&str> = parts
+        .iter()
+        .filter(|(applies, _)| *applies)
+        .map(|(_, note)| *note)
+        .collect();
+    (!text.is_empty()).then(|| text.join("; "))
+}
+
 /// Whether the source leaves open something that decides if this user is synced: the account
 /// state, or — when guests are not synced — the guest flag.
 fn unclassified(user: &DirectoryUser, settings: &SyncSettings) -> bool {
     user.enabled.is_none() || (user.guest.is_none() && !settings.sync_guests)
 }
 
-/// The values a PBX user of this person should have; `None` = leave as it is.
-fn desired(user: &DirectoryUser) -> [(UserField, Option<String>); 5] {
+/// The values a PBX user of this person should have; `None` = leave as it is. The display
+/// name is cut to what the PBX's version takes, so a cut name is not a difference next time.
+fn desired(user: &DirectoryUser, traits: &Traits) -> [(UserField, Option<String>); 5] {
     let text = |t: &Option<String>| non_empty(t.as_deref()).map(str::to_owned);
+    let name = display_name(user);
     [
-        (UserField::DisplayName, Some(display_name(user))),
+        (
+            UserField::DisplayName,
+            Some(cut_display_name(&name, traits).unwrap_or(name)),
+        ),
         (UserField::Email, user.email().map(str::to_owned)),
         (UserField::Department, text(&user.department)),
         (UserField::WorkPhone, text(&user.business_phone)),
@@ -400,8 +431,8 @@ fn current(user: &PbxUser, field: UserField) -> Option<&str> {
 }
 
 /// The fields of `pbx` that differ from what Microsoft 365 says (e-mail case does not count).
-fn differences(ms: &DirectoryUser, pbx: &PbxUser) -> Vec<FieldChange> {
-    let mut changes: Vec<FieldChange> = desired(ms)
+fn differences(ms: &DirectoryUser, pbx: &PbxUser, traits: &Traits) -> Vec<FieldChange> {
+    let mut changes: Vec<FieldChange> = desired(ms, traits)
         .into_iter()
         .filter_map(|(field, wanted)| {
             let wanted = wanted?;
@@ -465,17 +496,28 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
             display_name: ms.display_name.clone(),
             reason,
         };
-        let action = |kind, pbx: &PbxUser, changes| PlannedAction {
-            seq: 0,
-            kind,
-            object_id: ms.id.clone(),
-            principal: principal.clone(),
-            pbx_user_id: Some(pbx.id.clone()),
-            pbx_name: pbx.name.clone(),
-            extension: pbx.extension.clone(),
-            changes,
-            note: None,
-            unclassified: false,
+        let cut = cut_display_name(&display_name(ms), &input.traits).is_some();
+        let cut_note = cut_note(&input.traits);
+        let action = |kind, pbx: &PbxUser, changes: Vec<FieldChange>| {
+            let renamed = changes
+                .iter()
+                .find(|c| c.field == UserField::DisplayName)
+                .and_then(|c| c.to.clone());
+            PlannedAction {
+                seq: 0,
+                kind,
+                object_id: ms.id.clone(),
+                principal: principal.clone(),
+                pbx_user_id: Some(pbx.id.clone()),
+                pbx_name: pbx.name.clone(),
+                extension: pbx.extension.clone(),
+                note: notes(&[(cut && renamed.is_some(), &cut_note)]),
+                display_name: renamed
+                    .or_else(|| pbx.display_name.clone())
+                    .unwrap_or_else(|| pbx.name.clone()),
+                changes,
+                unclassified: false,
+            }
         };
         if let Some(reason) = exclusion(ms, settings, input.source) {
             match pbx.filter(|p| p.bound) {
@@ -504,7 +546,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
             }
             (_, true) => plan.skipped.push(skip(Reason::AccountDisabled)),
             (Some(existing), false) => {
-                let changes = differences(ms, existing);
+                let changes = differences(ms, existing, &input.traits);
                 if !existing.bound {
                     plan.actions
                         .push(action(ActionKind::Adopt, existing, changes));
@@ -532,27 +574,32 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
                         .ok_or_else(|| SyncError::ExtensionsExhausted {
                             from: settings.starting_extension.clone(),
                         })?;
+                let changes: Vec<FieldChange> = desired(ms, &input.traits)
+                    .into_iter()
+                    .filter_map(|(field, to)| {
+                        to.map(|to| FieldChange {
+                            field,
+                            from: None,
+                            to: Some(to),
+                        })
+                    })
+                    .collect();
+                let pbx_name = names.allocate(&base_name(principal_name));
                 plan.actions.push(PlannedAction {
                     seq: 0,
                     kind: ActionKind::Create,
                     object_id: ms.id.clone(),
                     principal: principal.clone(),
                     pbx_user_id: None,
-                    pbx_name: names.allocate(&base_name(principal_name)),
+                    display_name: changes
+                        .iter()
+                        .find(|c| c.field == UserField::DisplayName)
+                        .and_then(|c| c.to.clone())
+                        .unwrap_or_else(|| pbx_name.clone()),
+                    pbx_name,
                     extension: Some(extension.to_string()),
-                    changes: desired(ms)
-                        .into_iter()
-                        .filter_map(|(field, to)| {
-                            to.map(|to| FieldChange {
-                                field,
-                                from: None,
-                                to: Some(to),
-                            })
-                        })
-                        .collect(),
-                    note: unknown.then(|| {
-                        "created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run".to_owned()
-                    }),
+                    changes,
+                    note: notes(&[(unknown, UNCLASSIFIED_CREATED), (cut, &cut_note)]),
                     unclassified: unknown,
                 });
             }

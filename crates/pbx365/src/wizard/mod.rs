@@ -487,6 +487,7 @@ impl Wizard {
         self.begin(StepId::SyncOptions)?;
         let pbx = self.pbx_session()?;
         let features = &self.app_step(StepId::SyncOptions)?.features;
+        let traits = pbx.summary.edition.traits();
         let summary = ctx
             .cancellable(
                 StepId::SyncOptions,
@@ -494,6 +495,7 @@ impl Wizard {
                     &pbx.client,
                     features,
                     options,
+                    (&traits, self.profile.sync.as_ref()),
                     pbx.summary.timezone.clone(),
                     ctx,
                 ),
@@ -573,9 +575,12 @@ impl Wizard {
             app_id.as_deref(),
             &app_step.features,
             &sync.options,
+            &pbx.summary.edition.traits(),
         );
         let mut changes = Vec::new();
         let mut warnings = microsoft.summary().warnings.clone();
+        warnings.extend(pbx.summary.edition.warning.iter().cloned());
+        warnings.extend(sync.notices.iter().cloned());
         warnings.extend(key_summary.warnings.iter().cloned());
         let guided = match microsoft {
             MicrosoftContext::Guided { cloud, summary } => Some((cloud, summary)),

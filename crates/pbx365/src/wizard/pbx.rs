@@ -12,6 +12,7 @@ use crate::access::sessions;
 use crate::access::{Environment, Error};
 use crate::input::{FieldError, check_domain};
 use crate::pbx_certificate::{CertificateInfo, read_certificate};
+use crate::pbx_versions::PbxEdition;
 use crate::profile::PbxSettings;
 
 /// How long the first contact with a just-typed PBX address keeps trying.
@@ -76,6 +77,8 @@ pub struct PbxSummary {
     pub current: CurrentIntegration,
     pub certificate: Option<CertificateInfo>,
     pub certificate_valid: bool,
+    /// The PortSIP version and the tenant's licence, from `GET /tenant/status`.
+    pub edition: PbxEdition,
 }
 
 /// A signed-in PBX and what was read from it.
@@ -211,6 +214,7 @@ pub(crate) async fn connect(
     let tenant = client.tenant().await?;
     let ms365 = client.ms365().await?;
     let certificate = read_certificate::<Error>(&client).await?;
+    let edition = PbxEdition::read(&client).await?;
     let now = OffsetDateTime::now_utc();
     let summary = PbxSummary {
         api_url: client.base_url().to_string(),
@@ -237,6 +241,7 @@ pub(crate) async fn connect(
         },
         certificate: certificate.as_ref().map(|c| c.info.clone()),
         certificate_valid: certificate.as_ref().is_some_and(|c| c.is_valid_at(now)),
+        edition,
     };
     if summary.redirect_uris.is_empty() {
         return Err(Error::Pbx(portsip::Error::UnexpectedResponse {

@@ -15,6 +15,7 @@ use crate::access::Error;
 use crate::access::sessions::national_cloud;
 use crate::features::Feature;
 use crate::input::{FieldError, check_extension, check_user_principal_name};
+use crate::pbx_versions::Traits;
 use crate::profile::{CloudChoice, SyncOptions, UserScope};
 use crate::progress::{StepContext, StepId};
 use crate::schedule::{Schedule, format_run};
@@ -25,6 +26,9 @@ use crate::time_zone;
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct SyncOptionsSummary {
     pub options: SyncOptions,
+    /// What the admin should know about these options on this PBX (e.g. a choice its PortSIP
+    /// version no longer has, dropped).
+    pub notices: Vec<String>,
     /// The next five runs, `YYYY-MM-DD HH:MM` in the PBX's time zone.
     pub next_runs: Vec<String>,
     pub timezone: Option<String>,
@@ -130,10 +134,13 @@ pub(crate) async fn check(
     client: &portsip::Client,
     features: &BTreeSet<Feature>,
     options: SyncOptions,
+    pbx: (&Traits, Option<&SyncOptions>),
     timezone: Option<String>,
     ctx: &StepContext,
 ) -> Result<SyncOptionsSummary, Error> {
-    let (checked, schedule) = check_locally(features, options)?;
+    let (traits, saved) = pbx;
+    let (mut checked, schedule) = check_locally(features, options)?;
+    let notices = fit_version(&mut checked, traits, saved)?;
     if let Some(start) = starting_extension(features, &checked) {
         let taken = taken_extensions(client, ctx).await?;
         if let Some(owner) = taken.get(start) {
@@ -151,9 +158,42 @@ pub(crate) async fn check(
     Ok(SyncOptionsSummary {
         next_runs: next_runs(&schedule, timezone.as_deref(), 5),
         options: checked,
+        notices,
         timezone,
     })
 }
+
+/// Fits the options to what this PBX's PortSIP version has. "Administrators sign in with
+/// Microsoft" is gone from 22.6: a saved profile's list is dropped with a notice (the upgrade
+/// must not break it), a list the admin just gave is refused.
+fn fit_version(
+    options: &mut SyncOptions,
+    traits: &Traits,
+    saved: Option<&SyncOptions>,
+) -> Result<Vec<String>, FieldError> {
+    if traits.admin_sign_in || options.sso.administrators.is_empty() {
+        return Ok(Vec::new());
+    }
+    let from_saved =
+        saved.is_some_and(|saved| saved.sso.administrators == options.sso.administrators);
+    if !from_saved {
+        return Err(FieldError::new(
+            "sso.administrators",
+            ADMIN_SIGN_IN_GONE.to_owned() + " Leave the list of administrators empty.",
+        ));
+    }
+    let dropped = std::mem::take(&mut options.sso.administrators);
+    Ok(vec![format!(
+        "{ADMIN_SIGN_IN_GONE} The {} administrator(s) this profile listed ({}) are no longer \
+         sent to the PBX.",
+        dropped.len(),
+        dropped.join(", ")
+    )])
+}
+
+/// Why "administrators sign in with Microsoft" is not offered, in one line.
+pub const ADMIN_SIGN_IN_GONE: &str = "PortSIP 22.6 removed \"administrators sign in with \
+     Microsoft\": administrators sign in with their PBX password.";
 
 /// Extension number → the user holding it.
 async fn taken_extensions(
@@ -215,6 +255,7 @@ pub(crate) fn desired_settings(
     app_id: Option<&str>,
     features: &BTreeSet<Feature>,
     options: &SyncOptions,
+    traits: &Traits,
 ) -> Ms365SettingsUpdate {
     let users_on = features.contains(&Feature::Users);
     let sso_on = features.contains(&Feature::Sso);
@@ -234,7 +275,8 @@ pub(crate) fn desired_settings(
             selected_users: Some(users_selected),
             sync_type: Some(users_type),
         }),
-        sign_in_as_administrator: Some(AdminSignIn {
+        // Never sent to a PBX whose version removed it: 22.6 refuses the whole body.
+        sign_in_as_administrator: traits.admin_sign_in.then(|| AdminSignIn {
             enabled: Some(sso_on && !options.sso.administrators.is_empty()),
             selected_users: Some(options.sso.administrators.clone()),
         }),
@@ -271,6 +313,7 @@ mod tests {
             Some("a"),
             &features,
             &options,
+            &crate::pbx_versions::traits_of(crate::pbx_versions::OLDEST),
         ))?;
         assert_eq!(body["national_cloud"], "CHINA");
         assert_eq!(body["users"]["sync_type"], "INCLUDE");

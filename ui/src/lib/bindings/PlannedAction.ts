@@ -38,4 +38,9 @@ note: string | null,
  * A new user the source cannot classify as guest or disabled, created as the admin chose
  * for this run.
  */
-unclassified: boolean, };
+unclassified: boolean, 
+/**
+ * The PBX user's display name after the action: every update carries it (PortSIP 22.6
+ * requires it; sending it unchanged to older versions changes nothing).
+ */
+display_name: string, };

@@ -6,6 +6,11 @@ import type { SyncOptions } from "./SyncOptions";
  */
 export type SyncOptionsSummary = { options: SyncOptions, 
 /**
+ * What the admin should know about these options on this PBX (e.g. a choice its PortSIP
+ * version no longer has, dropped).
+ */
+notices: Array<string>, 
+/**
  * The next five runs, `YYYY-MM-DD HH:MM` in the PBX's time zone.
  */
 next_runs: Array<string>, timezone: string | null, };

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::pbx_versions::{OLDEST, traits_of};
 use crate::profile::UserScope;
 
 fn member(id: &str, upn: &str) -> DirectoryUser {
@@ -57,6 +58,7 @@ fn plan_of(
         pbx,
         links,
         create_unclassified: false,
+        traits: traits_of(OLDEST),
     })
 }
 
@@ -332,6 +334,7 @@ fn the_pbx_view_holds_back_whom_it_cannot_classify_unless_told_otherwise() -> Re
             pbx: &[],
             links: &HashMap::new(),
             create_unclassified,
+            traits: traits_of(OLDEST),
         })
     };
 
@@ -389,4 +392,62 @@ fn running_out_of_extensions_is_an_error() {
         matches!(result, Err(SyncError::ExtensionsExhausted { .. })),
         "{result:?}"
     );
+}
+
+#[test]
+fn a_display_name_too_long_for_the_pbx_is_cut_once_and_said_so() -> Result<(), SyncError> {
+    let mut long = member("1", "a@contoso.example");
+    long.display_name = Some("Ö".repeat(200));
+    let links = HashMap::new();
+    let plan_on = |version: portsip::model::PbxVersion, pbx: &[PbxUser]| {
+        make_plan(&PlanInput {
+            settings: &settings(),
+            source: SourceKind::Graph,
+            microsoft: std::slice::from_ref(&long),
+            pbx,
+            links: &links,
+            create_unclassified: false,
+            traits: traits_of(version),
+        })
+    };
+    let new = portsip::model::PbxVersion::new(22, 6, 0);
+    let plan = plan_on(new, &[])?;
+    let create = &plan.actions[0];
+    assert_eq!(create.display_name.chars().count(), 128);
+    assert_eq!(
+        create.value(UserField::DisplayName),
+        Some(create.display_name.as_str())
+    );
+    assert!(
+        create
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("cut to 128")),
+        "{create:?}"
+    );
+    // 22.2 takes the whole name.
+    assert_eq!(
+        plan_on(OLDEST, &[])?.actions[0]
+            .display_name
+            .chars()
+            .count(),
+        200
+    );
+
+    // Bound with the cut name, the user is in line: the cut is no difference next time.
+    let mut synced = pbx_user("p1", "a", "a@contoso.example", "1000");
+    synced.display_name = Some(create.display_name.clone());
+    synced.bound = true;
+    let links: HashMap<String, String> = [("1".to_owned(), "p1".to_owned())].into();
+    let again = make_plan(&PlanInput {
+        settings: &settings(),
+        source: SourceKind::Graph,
+        microsoft: std::slice::from_ref(&long),
+        pbx: std::slice::from_ref(&synced),
+        links: &links,
+        create_unclassified: false,
+        traits: traits_of(new),
+    })?;
+    assert!(again.actions.is_empty(), "{:?}", again.actions);
+    Ok(())
 }
