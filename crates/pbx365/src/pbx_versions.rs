@@ -45,7 +45,7 @@ const TABLE: &[(PbxVersion, Traits)] = &[
 ];
 
 /// The PBX as `GET /tenant/status` describes it, with the traits its version has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct PbxEdition {
     /// The version as the PBX wrote it (absent when it did not say).

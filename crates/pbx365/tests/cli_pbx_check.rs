@@ -51,6 +51,29 @@ async fn with_the_ca_it_shows_tenant_role_settings_and_redirect_uris() -> TestRe
         human.stdout
     );
     assert!(human.stdout.contains("Sync schedule"), "{}", human.stdout);
+    let licensed = sim
+        .info
+        .pointer("/pbx/licensed_users")
+        .and_then(Value::as_i64)
+        .ok_or("no licence announced")?;
+    let version = sim
+        .info
+        .pointer("/pbx/version")
+        .and_then(Value::as_str)
+        .ok_or("no version announced")?
+        .to_owned();
+    assert!(
+        human.stdout.contains(&format!("PortSIP {version}.0, ")),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains(&format!(" of {licensed} licensed users")),
+        "{}",
+        human.stdout
+    );
     for uri in redirect_uris.as_array().into_iter().flatten() {
         let uri = uri.as_str().ok_or("redirect URI is not a string")?;
         assert!(
@@ -75,6 +98,13 @@ async fn with_the_ca_it_shows_tenant_role_settings_and_redirect_uris() -> TestRe
     assert_eq!(report["tenant"]["name"], "Contoso");
     assert_eq!(report["tenant"]["domain"], "contoso.example");
     assert_eq!(report["configured"], false);
+    assert_eq!(report["version"], format!("{version}.0"));
+    assert_eq!(report["licensed_users"], licensed);
+    assert!(
+        report["current_users"].as_i64().is_some_and(|n| n > 0),
+        "{report}"
+    );
+    assert_eq!(report["version_warning"], Value::Null);
     assert_eq!(report["redirect_uris"], redirect_uris);
     assert_eq!(report["ms365"]["redirect_uri"], redirect_uris[0]);
     assert!(report["ms365"]["sync_time"].is_string(), "{report}");

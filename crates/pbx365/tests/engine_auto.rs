@@ -209,6 +209,14 @@ async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() ->
     // The doctor on its own signs in again from the keyring.
     let report = doctor::run(&world.env, "contoso", &StepContext::silent()).await?;
     assert!(report.passed, "{}", describe(&report));
+    let role = report
+        .check(CheckId::PbxAdminRole)
+        .map(|c| c.explanation.clone())
+        .unwrap_or_default();
+    assert!(
+        role.contains("The PBX runs PortSIP 22.6.0, ") && role.contains("licensed users"),
+        "{role}"
+    );
 
     // A re-run finds everything in place: no change, nothing created twice.
     let audits = audit_updates(&world);

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::output::{self, Summary, or_unset, yes_no};
 use super::pbx_login::{PbxLogin, describe_error};
 use super::stdin;
+use pbx365::pbx_versions::PbxEdition;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -35,6 +36,12 @@ struct Report {
     /// `tenant` (a tenant's own integration) or `system` (the PBX-wide one, for SystemAdmin).
     scope: &'static str,
     tenant: Option<TenantSummary>,
+    /// The PortSIP version as the PBX reports it, and the tenant's licence.
+    version: Option<String>,
+    licensed_users: Option<i32>,
+    current_users: Option<i32>,
+    /// Set when pbx365 was not built for this version or cannot read it.
+    version_warning: Option<String>,
     /// Whether a directory ID and an application ID are set.
     configured: bool,
     /// The settings exactly as the PBX returned them (PortSIP's field names).
@@ -87,6 +94,8 @@ impl Integration {
 struct Found {
     role: Option<Role>,
     integration: Integration,
+    /// The tenant's PortSIP version and licence (a tenant's view only).
+    edition: Option<PbxEdition>,
 }
 
 /// Why `pbx check` stopped.
@@ -143,18 +152,27 @@ async fn check(
         None => client.role().await,
     };
     // A system administrator has no tenant; the integration it manages is the PBX-wide one.
-    let integration = if role == Some(Role::SystemAdmin) {
-        Integration::System(client.global_ms365().await?)
+    let (integration, edition) = if role == Some(Role::SystemAdmin) {
+        (Integration::System(client.global_ms365().await?), None)
     } else {
         let tenant = client.tenant().await?;
         let settings = client.ms365().await?;
-        Integration::Tenant(Box::new(tenant), Box::new(settings))
+        let edition = PbxEdition::read(client).await?;
+        (
+            Integration::Tenant(Box::new(tenant), Box::new(settings)),
+            Some(edition),
+        )
     };
-    Ok(Found { role, integration })
+    Ok(Found {
+        role,
+        integration,
+        edition,
+    })
 }
 
 fn report(args: &CheckArgs, found: Found) -> anyhow::Result<Report> {
     let configured = found.integration.is_configured();
+    let edition = found.edition.unwrap_or_default();
     let redirect_uris = found.integration.redirect_uris();
     let (scope, tenant, ms365) = match found.integration {
         Integration::Tenant(tenant, settings) => (
@@ -175,6 +193,10 @@ fn report(args: &CheckArgs, found: Found) -> anyhow::Result<Report> {
         role: found.role.map(|role| role.as_str().to_owned()),
         scope,
         tenant,
+        version: edition.version,
+        licensed_users: edition.licensed_users,
+        current_users: edition.current_users,
+        version_warning: edition.warning,
         configured,
         ms365,
         redirect_uris,
@@ -201,6 +223,12 @@ fn render(args: &CheckArgs, found: &Found) -> String {
         }
         Integration::System(_) => {
             summary.field("Tenant", "none: the system-wide integration is shown");
+        }
+    }
+    if let Some(edition) = &found.edition {
+        summary.field("PortSIP", edition.describe());
+        if let Some(warning) = &edition.warning {
+            summary.field("Warning", warning);
         }
     }
     summary.heading("Microsoft 365 integration").field(

@@ -12,6 +12,7 @@ use crate::features::required_permissions;
 use crate::features::role_name;
 use crate::pbx_certificate::{EXPIRY_WARNING_DAYS, read_certificate};
 use crate::pbx_certificate::{PbxCertificate, dates_agree};
+use crate::pbx_versions::PbxEdition;
 use crate::profile::Profile;
 use crate::progress::{StepContext, StepId};
 
@@ -71,7 +72,23 @@ pub(super) async fn run(
             None
         }
         (true, Ok((client, role))) => {
-            checks.push(admin_role(profile, role.as_ref()));
+            let mut check = admin_role(profile, role.as_ref());
+            // Which PortSIP this is and how many licences are left, with any warning about
+            // the version; a PBX that cannot say is not a failed check.
+            match PbxEdition::read(&client).await {
+                Ok(edition) => {
+                    check.explanation = format!(
+                        "{} The PBX runs {}.{}",
+                        check.explanation,
+                        edition.describe(),
+                        edition.warning.map(|w| format!(" {w}")).unwrap_or_default()
+                    );
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the PBX's version could not be read");
+                }
+            }
+            checks.push(check);
             Some(client)
         }
     };
