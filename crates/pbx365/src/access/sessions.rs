@@ -298,3 +298,63 @@ fn needs_new_sign_in(error: &entra::EntraError) -> bool {
         _ => false,
     }
 }
+
+/// Signs the administrator in to Microsoft again for a saved automatic-mode profile — after
+/// its saved sign-in expired or was revoked — and keeps the new one in the keyring. Through
+/// the browser, or with a device code shown by `device_code`. Returns who signed in.
+pub async fn sign_in_again(
+    env: &Environment,
+    profile: &Profile,
+    device_code: Option<&(dyn Fn(&entra::DeviceCodePrompt) + Send + Sync)>,
+) -> Result<String, Error> {
+    if profile.microsoft.mode != crate::profile::Mode::Auto {
+        return Err(crate::input::FieldError::new(
+            "profile",
+            format!(
+                "The profile \"{}\" is in guided mode: pbx365 keeps no Microsoft sign-in for it, \
+                 so there is nothing to sign in again.",
+                profile.name
+            ),
+        )
+        .into());
+    }
+    let tenant = profile
+        .microsoft
+        .tenant_id
+        .clone()
+        .unwrap_or_else(|| "organizations".to_owned());
+    let options = env.sign_in_options(
+        tenant.clone(),
+        profile.microsoft.client_id.clone(),
+        profile.microsoft.account.clone(),
+    );
+    let authenticator = entra::Authenticator::new(entra_cloud(&profile.microsoft.cloud)?, options)
+        .await?
+        .with_retry_policy(env.retry.microsoft());
+    let session = match device_code {
+        Some(show) => authenticator.sign_in_with_device_code(show).await,
+        None => authenticator.sign_in_with_browser(env.browser.as_ref()).await,
+    }
+    .map_err(super::from_sign_in)?;
+    let account = session.account().clone();
+    if profile.microsoft.tenant_id.is_some() && !account.tenant_id.eq_ignore_ascii_case(&tenant) {
+        return Err(crate::input::FieldError::new(
+            "tenant",
+            format!(
+                "That account belongs to another Microsoft 365 tenant ({}); the profile \"{}\" is \
+                 connected to {tenant}. Sign in with an administrator of that tenant.",
+                account.tenant_id, profile.name
+            ),
+        )
+        .into());
+    }
+    let store: Arc<dyn entra::TokenStore> = Arc::new(ProfileTokenStore::new(
+        Arc::clone(&env.secrets),
+        &profile.name,
+    ));
+    session.persist_to(store, MICROSOFT_TOKEN_KEY).await?;
+    Ok(account
+        .username
+        .or(account.name)
+        .unwrap_or(account.tenant_id))
+}

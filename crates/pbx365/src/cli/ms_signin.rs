@@ -10,19 +10,26 @@ use entra::{
     Authenticator, Cloud, DeviceCodePrompt, EntraError, GraphClient, HttpOptions, Session,
     SignInOptions,
 };
-use pbx365::input::{FieldError, GuidField, check_guid, check_tenant};
+use pbx365::access::sessions::sign_in_again;
+use pbx365::input::{FieldError, GuidField, check_guid, check_profile_name, check_tenant};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::browser;
+use super::{browser, engine};
 use super::output::{self, Summary, or_unset, yes_no};
 
 /// Which Microsoft cloud and tenant to sign in to, and how.
 #[derive(Debug, Args)]
 pub struct MicrosoftSignIn {
     /// `global`, `china`, or an authority URL (e.g. the emulator's, from `pbx365 sim`).
-    #[arg(long, value_parser = parse_cloud, value_name = "global|china|URL")]
-    pub authority: Cloud,
+    #[arg(
+        long,
+        value_parser = parse_cloud,
+        value_name = "global|china|URL",
+        required_unless_present = "profile",
+        conflicts_with = "profile"
+    )]
+    pub authority: Option<Cloud>,
     /// The public client to sign in with (default: Microsoft Graph Command Line Tools).
     #[arg(long, default_value = entra::GRAPH_CLI_CLIENT_ID, value_name = "ID")]
     pub client_id: String,
@@ -62,7 +69,11 @@ impl MicrosoftSignIn {
             },
             ..SignInOptions::default()
         };
-        let authenticator = Authenticator::new(self.authority.clone(), options).await?;
+        let authority = self
+            .authority
+            .clone()
+            .context("say which Microsoft cloud to sign in to with --authority")?;
+        let authenticator = Authenticator::new(authority, options).await?;
         let session = match browser {
             Some(browser) => authenticator.sign_in_with_browser(browser.as_ref()).await?,
             None => {
@@ -108,6 +119,10 @@ pub fn read_ca(path: Option<&Path>) -> anyhow::Result<Option<String>> {
 pub struct SigninArgs {
     #[command(flatten)]
     microsoft: MicrosoftSignIn,
+    /// Sign in again for this saved profile (its cloud, tenant and client) and keep the new
+    /// sign-in in the keyring, after the saved one expired or was revoked.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
     /// Also trust the CA certificate(s) in this PEM file (e.g. the emulator's, from `pbx365 sim --tls`).
     #[arg(long, value_name = "PEM_FILE")]
     ca_file: Option<PathBuf>,
@@ -157,6 +172,9 @@ struct RoleSummary {
 }
 
 pub async fn run(args: SigninArgs) -> anyhow::Result<()> {
+    if let Some(profile) = &args.profile {
+        return again(&args, profile).await;
+    }
     let result = async {
         args.microsoft.check()?;
         let ca = read_ca(args.ca_file.as_deref())?;
@@ -177,13 +195,48 @@ pub async fn run(args: SigninArgs) -> anyhow::Result<()> {
     }
 }
 
+/// `ms signin --profile NAME`: signs in again for a saved profile and keeps the sign-in.
+async fn again(args: &SigninArgs, name: &str) -> anyhow::Result<()> {
+    let result = async {
+        check_profile_name(name)?;
+        let profiles = pbx365::profile::ProfileStore::open_default()?;
+        let profile = profiles.require(name)?;
+        let env = engine::environment(profile.pbx.ca_pem.as_deref())?;
+        let show: &(dyn Fn(&DeviceCodePrompt) + Send + Sync) = &show_device_code;
+        let account =
+            sign_in_again(&env, &profile, args.microsoft.device_code.then_some(show)).await?;
+        Ok::<_, anyhow::Error>((profile.name, account))
+    }
+    .await;
+    match result {
+        Ok((profile, account)) if args.json => output::print_json(&json!({
+            "ok": true, "profile": profile, "account": account,
+        })),
+        Ok((profile, account)) => output::print(&format!(
+            "Signed in to Microsoft as {account}; the profile {profile} uses this sign-in from now on.\n"
+        )),
+        Err(error) => {
+            if args.json {
+                let (kind, details) = describe_error(&error);
+                output::print_json_failure(kind, &output::sentence(&error), details)?;
+            }
+            Err(error)
+        }
+    }
+}
+
 async fn look_up(args: &SigninArgs, graph: GraphClient) -> anyhow::Result<Report> {
     let me = graph.me().await?;
     let roles = graph.my_directory_roles().await?;
     let organization = graph.organization().await?;
     Ok(Report {
         ok: true,
-        authority: args.microsoft.authority.to_string(),
+        authority: args
+            .microsoft
+            .authority
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         client_id: args.microsoft.client_id.clone(),
         can_grant_application_permissions: entra::can_grant_application_permissions(&roles),
         user: UserSummary {
