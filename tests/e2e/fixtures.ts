@@ -31,3 +31,19 @@ export async function openStep(page: Page, stepId: string): Promise<void> {
   await page.goto(`/#/${stepId}`);
   await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toBeVisible();
 }
+
+/** Fills the Connect step with the mock PBX's details. */
+export async function fillPbxLogin(page: Page): Promise<void> {
+  const main = page.getByRole('main');
+  await main.getByLabel('PBX address', { exact: true }).fill('https://pbx.contoso.example:8887');
+  await main.getByLabel('Tenant SIP domain', { exact: true }).fill('contoso.example');
+  await main.getByLabel('Administrator user name', { exact: true }).fill('pbxadmin');
+  await main.getByLabel('Password', { exact: true }).fill('Admin-pbx365!');
+}
+
+/** Connects to the mock PBX from the Connect step. */
+export async function connectPbx(page: Page): Promise<void> {
+  await fillPbxLogin(page);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByTestId('connect-status')).toHaveText('Connected to Contoso as Admin.');
+}

@@ -85,6 +85,7 @@ export function mockPlan(profile = 'contoso', createUnclassified = false): Plan 
               : [],
       note: seq === 3 ? 'Finishes what run 41 started' : null,
       unclassified: false,
+      display_name: name,
     };
   });
   const skipped: SkippedUser[] = [
@@ -118,6 +119,7 @@ export function mockPlan(profile = 'contoso', createUnclassified = false): Plan 
         ],
         note: 'created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run',
         unclassified: true,
+        display_name: user.display_name,
       });
     });
     notices.push(createUnclassified ? 'unclassified-created' : 'unclassified-held');

@@ -2,30 +2,81 @@ import type { CheckId } from '../bindings/CheckId';
 import type { DoctorReport } from '../bindings/DoctorReport';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { KeyPairSummary } from '../bindings/KeyPairSummary';
+import type { PbxEdition } from '../bindings/PbxEdition';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import type { Profile } from '../bindings/Profile';
 import type { StepId } from '../bindings/StepId';
+import type { SyncOptions } from '../bindings/SyncOptions';
 import type { WizardState } from '../bindings/WizardState';
+import { ADMIN_SIGN_IN_GONE, adminSignInOffered, compareVersions, parseVersion } from '../connect/edition';
 import { nextRuns, scheduleFromCron } from '../sync-options/cron';
 import type { WizardOperations } from './wizard-operations';
 
 /**
  * How the mock wizard misbehaves, read from the page address so the browser tests can ask for
  * it: `?mock-fail=<step id>` makes that step fail as the engine would, `?mock-step-ms=N` sets
- * the pace of the fake progress (and so how long Cancel has to act).
+ * the pace of the fake progress (and so how long Cancel has to act), `?mock-pbx=22.2` the
+ * PortSIP version the PBX reports (22.6.0 by default, the newest pbx365 knows; any text is
+ * passed on as the PBX would write it, so `?mock-pbx=23.0.1` or `?mock-pbx=nightly` show the
+ * engine's warnings).
  */
 export interface WizardScenario {
   fail: StepId | null;
   stepMs: number;
+  pbxVersion: string;
 }
+
+/** The PortSIP version of the mock PBX unless the address names another. */
+export const MOCK_PBX_VERSION = '22.6.0';
 
 export function wizardScenarioFromAddress(search: string): WizardScenario {
   const params = new URLSearchParams(search);
   const stepMs = Number(params.get('mock-step-ms') ?? '120');
+  const version = params.get('mock-pbx')?.trim() || MOCK_PBX_VERSION;
   return {
     fail: (params.get('mock-fail') as StepId | null) ?? null,
     stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
+    // "22.2" is written as PortSIP writes a release: 22.2.0.
+    pbxVersion: /^\d+\.\d+$/.test(version) ? `${version}.0` : version,
   };
+}
+
+const BUILT_FOR = '22.2.0 to 22.6';
+
+/**
+ * What the mock PBX's `GET /tenant/status` gives the engine: the version, a licence for 400
+ * users of which 212 are used, and the engine's warning for a version it was not built for
+ * (crates/pbx365/src/pbx_versions.rs).
+ */
+export function mockEdition(versionText: string): PbxEdition {
+  const version = parseVersion(versionText);
+  const named = version && `${version.major}.${version.minor}.${version.patch}`;
+  const warning =
+    version === null
+      ? `The PBX reports its version as "${versionText}", which pbx365 cannot read; it treats the PBX as PortSIP 22.6 (built for ${BUILT_FOR}).`
+      : compareVersions(version, { major: 22, minor: 2, patch: 0 }) < 0
+        ? `The PBX runs PortSIP ${named}, older than pbx365 supports (built for ${BUILT_FOR}). Upgrade the PBX; some steps may fail on it.`
+        : compareVersions(version, { major: 22, minor: 7, patch: 0 }) >= 0
+          ? `The PBX runs PortSIP ${named}, newer than pbx365 knows (built for ${BUILT_FOR}). It is treated as 22.6; check for a pbx365 update.`
+          : null;
+  return { version: versionText, licensed_users: 400, current_users: 212, warning };
+}
+
+/**
+ * The engine's rule for "administrators who sign in with Microsoft" (wizard/sync_options.rs
+ * `fit_version`): gone from 22.6, so a list given there is refused on its field. The mock has no
+ * saved profile whose list could be dropped with a notice instead.
+ */
+function fitVersion(options: SyncOptions, edition: PbxEdition): string[] {
+  if (adminSignInOffered(edition) || options.sso.administrators.length === 0) {
+    return [];
+  }
+  throw {
+    code: 'input',
+    message: `${ADMIN_SIGN_IN_GONE} Leave the list of administrators empty.`,
+    field: 'sso.administrators',
+    apply_step: null,
+  } satisfies ErrorReport;
 }
 
 /** What each step fails with in the `mock-fail` scenario: the engine's sentences. */
@@ -160,6 +211,8 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   const listeners = new Set<(event: ProgressEvent) => void>();
   let cancel: (() => void) | null = null;
   let profile = 'contoso';
+  const edition = mockEdition(scenario.pbxVersion);
+  let notices: string[] = [];
 
   const emit = (step: StepId, message: string, extra: Partial<ProgressEvent> = {}) => {
     const event: ProgressEvent = { step, message, done: null, total: null, waiting: false, device_code: null, ...extra };
@@ -192,8 +245,12 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         cancel = null;
         if (scenario.fail === step) {
           reject(MOCK_FAILURES[step]);
-        } else {
+          return;
+        }
+        try {
           resolve(answer());
+        } catch (refusal) {
+          reject(refusal);
         }
       };
       tickOnce();
@@ -232,6 +289,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         current: { application_id: null, directory_id: null, national_cloud: null, sync_time: null },
         certificate: null,
         certificate_valid: false,
+        edition,
       })),
     signInMicrosoft: (input) =>
       run(
@@ -293,6 +351,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     setSyncOptions: (options) =>
       run('sync-options', ['Checking the starting extension…', 'Reading PBX users…'], () => ({
         options,
+        notices: (notices = fitVersion(options, edition)),
         next_runs: nextRuns(scheduleFromCron(options.sync_time) ?? { hour: 2, minute: 0, days: 'daily' }, new Date(), 3).map(
           (run) => run.toISOString(),
         ),
@@ -308,7 +367,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
           { target: 'pbx', summary: 'Sync time', field: 'sync_time', before: null, after: '0 2 * * *' },
           { target: 'this-computer', summary: `Save the profile "${profile}"`, field: null, before: null, after: null },
         ],
-        warnings: [],
+        warnings: [...(edition.warning === null ? [] : [edition.warning]), ...notices],
         hand_steps: [],
         nothing_to_change: false,
         app: {

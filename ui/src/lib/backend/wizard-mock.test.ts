@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { PbxLogin } from '../bindings/PbxLogin';
+import type { SyncOptions } from '../bindings/SyncOptions';
+import { ADMIN_SIGN_IN_GONE } from '../connect/edition';
+import { createMockWizard, mockEdition, wizardScenarioFromAddress } from './wizard-mock';
+
+const LOGIN: PbxLogin = {
+  url: 'https://pbx.contoso.example:8887',
+  domain: 'contoso.example',
+  username: 'pbxadmin',
+  password: 'x',
+  ca_pem: null,
+  pin_sha256: null,
+  remember_password: false,
+};
+
+function options(administrators: string[]): SyncOptions {
+  return {
+    sync_time: '0 2 * * *',
+    users: { starting_extension: '1300', sync_photos: true, sync_guests: false, scope: { kind: 'all' } },
+    sso: { administrators, standard_users: { kind: 'all' } },
+    personal_contacts: { kind: 'all' },
+    shared_mailboxes: { kind: 'all' },
+  };
+}
+
+describe('the mock PBX version', () => {
+  it('is 22.6.0 unless the address names another, written as PortSIP writes a release', () => {
+    expect(wizardScenarioFromAddress('').pbxVersion).toBe('22.6.0');
+    expect(wizardScenarioFromAddress('?mock-pbx=22.2').pbxVersion).toBe('22.2.0');
+    expect(wizardScenarioFromAddress('?mock-pbx=22.2.1').pbxVersion).toBe('22.2.1');
+    expect(wizardScenarioFromAddress('?mock-pbx=nightly').pbxVersion).toBe('nightly');
+  });
+
+  it('warns, as the engine does, about versions pbx365 was not built for', () => {
+    expect(mockEdition('22.2.0').warning).toBeNull();
+    expect(mockEdition('22.6.0').warning).toBeNull();
+    expect(mockEdition('22.6.9').warning).toBeNull();
+    expect(mockEdition('21.4.0').warning).toMatch(/older than pbx365 supports \(built for 22\.2\.0 to 22\.6\)/);
+    expect(mockEdition('v23.0.1').warning).toMatch(/PortSIP 23\.0\.1, newer than pbx365 knows/);
+    expect(mockEdition('nightly').warning).toMatch(/"nightly", which pbx365 cannot read/);
+  });
+});
+
+describe('the mock wizard on each PortSIP version', () => {
+  it('connects with the edition the PBX reports', async () => {
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.2.0' });
+    const pbx = await wizard.connectPbx(LOGIN);
+    expect(pbx.edition).toEqual({ version: '22.2.0', licensed_users: 400, current_users: 212, warning: null });
+  });
+
+  it('refuses administrators who sign in with Microsoft on 22.6, on their field', async () => {
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.6.0' });
+    const refusal = await wizard.setSyncOptions(options(['it@contoso.example'])).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'input', field: 'sso.administrators' });
+    expect((refusal as { message: string }).message.startsWith(ADMIN_SIGN_IN_GONE)).toBe(true);
+    await expect(wizard.setSyncOptions(options([]))).resolves.toMatchObject({ notices: [] });
+  });
+
+  it('takes them on 22.2', async () => {
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.2.0' });
+    const summary = await wizard.setSyncOptions(options(['it@contoso.example']));
+    expect(summary.options.sso.administrators).toEqual(['it@contoso.example']);
+    expect(summary.notices).toEqual([]);
+  });
+
+  it("puts a version warning into the review's warnings", async () => {
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '23.0.0' });
+    const review = await wizard.review();
+    expect(review.warnings).toEqual([expect.stringMatching(/newer than pbx365 knows/)]);
+  });
+});
