@@ -120,6 +120,12 @@ impl PbxEdition {
         self.traits.unwrap_or(FROM_22_6)
     }
 
+    /// How many more users the tenant's licence allows; `None` when the PBX did not say.
+    pub fn licences_left(&self) -> Option<u32> {
+        let left = self.licensed_users?.saturating_sub(self.current_users?);
+        Some(u32::try_from(left).unwrap_or(0))
+    }
+
     /// "PortSIP 22.6.0, 212 of 400 licensed users", for summaries.
     pub fn describe(&self) -> String {
         let version = self.version.as_deref().map_or_else(

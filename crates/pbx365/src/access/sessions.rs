@@ -333,7 +333,11 @@ pub async fn sign_in_again(
         .with_retry_policy(env.retry.microsoft());
     let session = match device_code {
         Some(show) => authenticator.sign_in_with_device_code(show).await,
-        None => authenticator.sign_in_with_browser(env.browser.as_ref()).await,
+        None => {
+            authenticator
+                .sign_in_with_browser(env.browser.as_ref())
+                .await
+        }
     }
     .map_err(super::from_sign_in)?;
     let account = session.account().clone();

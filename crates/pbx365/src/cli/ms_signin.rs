@@ -15,8 +15,8 @@ use pbx365::input::{FieldError, GuidField, check_guid, check_profile_name, check
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{browser, engine};
 use super::output::{self, Summary, or_unset, yes_no};
+use super::{browser, engine};
 
 /// Which Microsoft cloud and tenant to sign in to, and how.
 #[derive(Debug, Args)]

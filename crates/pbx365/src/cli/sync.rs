@@ -207,6 +207,12 @@ fn describe(plan: &Plan) -> String {
         text.push_str(notice.sentence());
         text.push('\n');
     }
+    if plan.licences_missing > 0 {
+        text.push_str(&format!(
+            "Licences missing: {} (those users are listed as no-licence).\n",
+            plan.licences_missing
+        ));
+    }
     let held: Vec<&str> = plan.held_back().map(|s| s.principal.as_str()).collect();
     if !held.is_empty() {
         text.push_str(&format!("Held back ({}):\n", held.len()));

@@ -76,6 +76,7 @@ impl std::fmt::Debug for SyncEngine {
 struct Snapshot {
     settings: SyncSettings,
     traits: Traits,
+    licences_left: Option<u32>,
     microsoft: Vec<DirectoryUser>,
     pbx: Vec<PbxUser>,
     links: HashMap<String, String>,
@@ -95,6 +96,7 @@ impl Snapshot {
             links: &self.links,
             create_unclassified,
             traits: self.traits,
+            licences_left: self.licences_left,
         }
     }
 }
@@ -412,6 +414,7 @@ impl SyncEngine {
         Ok(Snapshot {
             settings,
             traits: edition.traits(),
+            licences_left: edition.licences_left(),
             microsoft,
             pbx: pbx_users,
             links: self.store.links(&self.profile)?,

@@ -121,6 +121,8 @@ pub enum Reason {
     /// The source cannot tell whether the account is a guest or disabled, and this run was not
     /// told to create such users anyway.
     Unclassified,
+    /// The PBX's licence allows no more users.
+    NoLicence,
 }
 
 impl Reason {
@@ -133,6 +135,7 @@ impl Reason {
             Reason::NoEmail => "no-email",
             Reason::GoneFromMicrosoft => "gone-from-microsoft",
             Reason::Unclassified => "unclassified",
+            Reason::NoLicence => "no-licence",
         }
     }
 
@@ -145,6 +148,7 @@ impl Reason {
             Reason::NoEmail,
             Reason::GoneFromMicrosoft,
             Reason::Unclassified,
+            Reason::NoLicence,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)
@@ -164,6 +168,9 @@ impl Reason {
             }
             Reason::Unclassified => {
                 "may be a guest or a disabled account: the PBX's view of Microsoft 365 does not say, so it is not created unless you choose to create such users in this run"
+            }
+            Reason::NoLicence => {
+                "is not created: the PBX's licence has no room for more users (add licences on the PBX, then sync again)"
             }
         }
     }
@@ -203,6 +210,8 @@ pub enum Notice {
     UnclassifiedHeld,
     /// This run creates users the source cannot classify, as the admin chose.
     UnclassifiedCreated,
+    /// New users beyond the PBX's licence are left out.
+    LicenceShort,
 }
 
 impl Notice {
@@ -216,6 +225,9 @@ impl Notice {
             }
             Notice::UnclassifiedCreated => {
                 "You chose to create users the PBX's view of Microsoft 365 cannot classify: guests and disabled accounts among them get PBX users too."
+            }
+            Notice::LicenceShort => {
+                "The PBX's licence has no room for every new user: those beyond it are not created (always the same ones, in the plan's order). Add licences on the PBX, then sync again."
             }
         }
     }
@@ -243,6 +255,8 @@ pub struct Plan {
     pub degradations: Vec<Degradation>,
     pub notices: Vec<Notice>,
     pub counts: PlanCounts,
+    /// How many more licences the new users need; 0 when the licence has room for all.
+    pub licences_missing: u32,
     /// In the order they run.
     pub actions: Vec<PlannedAction>,
     pub skipped: Vec<SkippedUser>,
@@ -263,6 +277,8 @@ pub struct PlanInput<'a> {
     pub create_unclassified: bool,
     /// What the PBX's PortSIP version does differently (the display-name limit).
     pub traits: Traits,
+    /// How many more users the PBX's licence allows; `None` when the PBX did not say.
+    pub licences_left: Option<u32>,
 }
 
 /// Microsoft 365 users matched with PBX users.
@@ -473,6 +489,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
     );
     let matching = match_users(input);
     let mut created_unclassified = false;
+    let mut creates: u32 = 0;
 
     let mut plan = Plan {
         settings: settings.clone(),
@@ -484,6 +501,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
             Vec::new()
         },
         counts: PlanCounts::default(),
+        licences_missing: 0,
         actions: Vec::new(),
         skipped: Vec::new(),
         reported: Vec::new(),
@@ -567,6 +585,13 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
                     plan.skipped.push(skip(Reason::Unclassified));
                     continue;
                 }
+                // In the plan's stable order, so the same users are left out every time.
+                if input.licences_left.is_some_and(|left| creates >= left) {
+                    plan.skipped.push(skip(Reason::NoLicence));
+                    plan.licences_missing += 1;
+                    continue;
+                }
+                creates += 1;
                 created_unclassified |= unknown;
                 let extension =
                     extensions
@@ -614,6 +639,9 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
         .any(|s| s.reason == Reason::Unclassified)
     {
         plan.notices.push(Notice::UnclassifiedHeld);
+    }
+    if plan.licences_missing > 0 {
+        plan.notices.push(Notice::LicenceShort);
     }
     for orphan in matching.orphans {
         plan.reported.push(ReportedUser {

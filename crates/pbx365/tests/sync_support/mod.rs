@@ -34,14 +34,22 @@ pub struct World {
 
 impl World {
     pub async fn start() -> Result<World, Box<dyn std::error::Error>> {
-        let sim = sim::start(sim::SimConfig {
+        Self::start_with(|_| {}).await
+    }
+
+    /// [`World::start`] with the emulators' configuration changed first.
+    pub async fn start_with(
+        change: impl FnOnce(&mut sim::SimConfig),
+    ) -> Result<World, Box<dyn std::error::Error>> {
+        let mut config = sim::SimConfig {
             tls: true,
             auto_approve: true,
             ms_users: MS_USERS,
             pbx_users: PBX_USERS,
             ..sim::SimConfig::default()
-        })
-        .await?;
+        };
+        change(&mut config);
+        let sim = sim::start(config).await?;
         sim.ms.set_device_code_interval(Duration::from_secs(1));
         let ca_file = sim.ca_file.clone().ok_or("the emulator has no CA file")?;
         // Built as the product builds it: the one retry policy, pauses told to the run.

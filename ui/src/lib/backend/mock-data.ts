@@ -140,6 +140,7 @@ export function mockPlan(profile = 'contoso', createUnclassified = false): Plan 
     degradations: [],
     notices,
     counts,
+    licences_missing: 0,
     actions,
     skipped,
     reported: [

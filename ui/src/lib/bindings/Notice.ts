@@ -3,4 +3,4 @@
 /**
  * Something the admin should know about the whole plan.
  */
-export type Notice = "photos-by-pbx" | "unclassified-held" | "unclassified-created";
+export type Notice = "photos-by-pbx" | "unclassified-held" | "unclassified-created" | "licence-short";

@@ -13,6 +13,10 @@ import type { SyncSettings } from "./SyncSettings";
  */
 export type Plan = { settings: SyncSettings, source: SourceKind, degradations: Array<Degradation>, notices: Array<Notice>, counts: PlanCounts, 
 /**
+ * How many more licences the new users need; 0 when the licence has room for all.
+ */
+licences_missing: number, 
+/**
  * In the order they run.
  */
 actions: Array<PlannedAction>, skipped: Array<SkippedUser>, reported: Array<ReportedUser>, };

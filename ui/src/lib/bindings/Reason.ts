@@ -3,4 +3,4 @@
 /**
  * Why a user is left alone.
  */
-export type Reason = "no-name" | "guest" | "out-of-scope" | "account-disabled" | "no-email" | "gone-from-microsoft" | "unclassified";
+export type Reason = "no-name" | "guest" | "out-of-scope" | "account-disabled" | "no-email" | "gone-from-microsoft" | "unclassified" | "no-licence";

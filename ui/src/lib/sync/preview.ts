@@ -38,6 +38,7 @@ export const REASON_LABELS: Record<Reason, string> = {
   'no-email': 'No e-mail address',
   'gone-from-microsoft': 'No longer in Microsoft 365 (kept on the PBX)',
   unclassified: 'May be a guest or a disabled account (the PBX cannot tell): held back in this run',
+  'no-licence': "Not created: the PBX's licence has no room for more users",
 };
 
 /** Where the plan's Microsoft 365 users were read from; a profile never switches on its own. */
@@ -58,6 +59,8 @@ export const NOTICE_SENTENCES: Record<Notice, string> = {
     "Some new users are held back: the PBX's view of Microsoft 365 cannot tell guests and disabled accounts apart, so they are not created. Check them below; to create them anyway, tick “Create these users anyway” for this run. Unattended runs never create them.",
   'unclassified-created':
     "You chose to create users the PBX's view of Microsoft 365 cannot classify: guests and disabled accounts among them get PBX users too.",
+  'licence-short':
+    "The PBX's licence has no room for every new user: those beyond it are not created (always the same ones, in the plan's order). Add licences on the PBX, then sync again.",
 };
 
 /** Notices that ask the admin to look twice are warnings; the rest inform. */
@@ -65,6 +68,7 @@ export const NOTICE_TONES: Record<Notice, 'info' | 'warning'> = {
   'photos-by-pbx': 'info',
   'unclassified-held': 'warning',
   'unclassified-created': 'warning',
+  'licence-short': 'warning',
 };
 
 /** The notices about users the source cannot classify: the preview shows them with those users. */

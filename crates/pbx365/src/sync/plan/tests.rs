@@ -59,6 +59,7 @@ fn plan_of(
         links,
         create_unclassified: false,
         traits: traits_of(OLDEST),
+        licences_left: None,
     })
 }
 
@@ -335,6 +336,7 @@ fn the_pbx_view_holds_back_whom_it_cannot_classify_unless_told_otherwise() -> Re
             links: &HashMap::new(),
             create_unclassified,
             traits: traits_of(OLDEST),
+            licences_left: None,
         })
     };
 
@@ -408,6 +410,7 @@ fn a_display_name_too_long_for_the_pbx_is_cut_once_and_said_so() -> Result<(), S
             links: &links,
             create_unclassified: false,
             traits: traits_of(version),
+            licences_left: None,
         })
     };
     let new = portsip::model::PbxVersion::new(22, 6, 0);
@@ -447,7 +450,61 @@ fn a_display_name_too_long_for_the_pbx_is_cut_once_and_said_so() -> Result<(), S
         links: &links,
         create_unclassified: false,
         traits: traits_of(new),
+        licences_left: None,
     })?;
     assert!(again.actions.is_empty(), "{:?}", again.actions);
+    Ok(())
+}
+
+#[test]
+fn new_users_beyond_the_licence_are_left_out_the_same_ones_every_time() -> Result<(), SyncError> {
+    let users: Vec<DirectoryUser> = ["e", "b", "d", "a", "c"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| member(&i.to_string(), &format!("{name}@contoso.example")))
+        .collect();
+    let links = HashMap::new();
+    let plan_with = |licences_left, users: &[DirectoryUser]| {
+        make_plan(&PlanInput {
+            settings: &settings(),
+            source: SourceKind::Graph,
+            microsoft: users,
+            pbx: &[],
+            links: &links,
+            create_unclassified: false,
+            traits: traits_of(OLDEST),
+            licences_left,
+        })
+    };
+    let plan = plan_with(Some(2), &users)?;
+    let created: Vec<&str> = plan.actions.iter().map(|a| a.principal.as_str()).collect();
+    assert_eq!(created, ["a@contoso.example", "b@contoso.example"]);
+    let left_out: Vec<&str> = plan
+        .skipped
+        .iter()
+        .filter(|s| s.reason == Reason::NoLicence)
+        .map(|s| s.principal.as_str())
+        .collect();
+    assert_eq!(
+        left_out,
+        [
+            "c@contoso.example",
+            "d@contoso.example",
+            "e@contoso.example"
+        ]
+    );
+    assert_eq!((plan.licences_missing, plan.counts.skip), (3, 3));
+    assert_eq!(plan.notices, [Notice::LicenceShort]);
+
+    // Read in another order, the same users are left out.
+    let mut reversed = users.clone();
+    reversed.reverse();
+    assert_eq!(plan_with(Some(2), &reversed)?.skipped, plan.skipped);
+    // Room for everyone, or no count from the PBX: nobody is left out.
+    for enough in [Some(5), None] {
+        let all = plan_with(enough, &users)?;
+        assert_eq!((all.counts.create, all.licences_missing), (5, 0));
+        assert!(all.notices.is_empty());
+    }
     Ok(())
 }
