@@ -356,3 +356,44 @@ pub fn describe(report: &pbx365::doctor::DoctorReport) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// One PBX user as the fault tests compare them: name, extension, e-mail (lower case) and the
+/// Microsoft 365 account it is bound to.
+pub type PbxUserRow = (String, String, String, Option<String>);
+
+/// Every user of the emulated PBX, as the fault tests compare them.
+pub fn pbx_users(world: &World) -> BTreeSet<PbxUserRow> {
+    let text = |user: &serde_json::Value, field: &str| {
+        user.get(field)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    world
+        .sim
+        .pbx
+        .users()
+        .iter()
+        .map(|user| {
+            (
+                text(user, "name"),
+                text(user, "extension_number"),
+                text(user, "email").to_lowercase(),
+                world.sim.pbx.ms365_binding(&text(user, "id")),
+            )
+        })
+        .collect()
+}
+
+/// Requests that changed something on the PBX since its recorder was last cleared, sign-ins
+/// and token renewals aside ("POST /api/users", …).
+pub fn pbx_writes(world: &World) -> Vec<String> {
+    world
+        .sim
+        .pbx_recorder
+        .exchanges()
+        .into_iter()
+        .filter(|e| e.method != "GET" && !e.path.ends_with("/login") && !e.path.contains("/auth/"))
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect()
+}
