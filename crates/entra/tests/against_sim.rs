@@ -863,3 +863,37 @@ async fn wrong_certificate_is_explained() -> TestResult {
     );
     Ok(())
 }
+
+/// Deleting the app and its service principal: each answers whether it was there, and a
+/// second deletion (a repeated reset, or a retry after a lost answer) is not an error.
+#[tokio::test]
+async fn an_app_and_its_service_principal_are_deleted_once_and_then_found_gone() -> TestResult {
+    let world = world().await?;
+    let graph = GraphClient::new(world.sign_in().await?).with_retry_policy(fast_policy());
+    let app = graph
+        .ensure_application(&spec(Vec::new()), None)
+        .await?
+        .application;
+    let sp = graph
+        .ensure_service_principal(&app.app_id)
+        .await?
+        .service_principal;
+
+    assert!(graph.delete_service_principal(&sp.id).await?);
+    assert!(!graph.delete_service_principal(&sp.id).await?);
+    assert_eq!(graph.find_service_principal(&app.app_id).await?, None);
+    assert!(graph.delete_application(&app.id).await?);
+    assert!(!graph.delete_application(&app.id).await?);
+    let locator = AppLocator::ObjectId(app.id.clone());
+    assert_eq!(graph.find_application(&locator).await?, None);
+    assert!(world.sim.ms.application(&app.app_id).is_none());
+    assert!(
+        !world
+            .sim
+            .ms
+            .service_principals()
+            .iter()
+            .any(|s| s.app_id == app.app_id)
+    );
+    Ok(())
+}

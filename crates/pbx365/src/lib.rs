@@ -4,6 +4,8 @@
 //! Layers, each depending only on those below it:
 //!
 //! ```text
+//! reset ──────────────────> sync, certificate (their files: what a reset removes)
+//!   │
 //! wizard ──> doctor        sync        certificate (lifecycle)
 //!   └──────────┴────────────┴────────────┴──> access: Environment, Error, sessions, retry
 //!                     profile, secrets, pbx_certificate, guided, features, input, schedule, …
@@ -22,6 +24,7 @@ pub mod pbx_versions;
 pub mod private_fs;
 pub mod profile;
 pub mod progress;
+pub mod reset;
 pub mod run_lock;
 pub mod schedule;
 pub mod secrets;

@@ -1,8 +1,9 @@
-//! One sync or one rotation of a profile at a time, across every process of the workstation
+//! One sync, rotation or reset of a profile at a time, across every process of the workstation
 //! (the window, its tray, the CLI, a scheduled task). Two syncs of one profile would each take
 //! the other's journal for an interrupted run and create users twice; two rotations would each
-//! remove the other's certificate. The lock is an OS file lock, so a process that dies — even
-//! by SIGKILL — releases it with no stale file to clean up.
+//! remove the other's certificate; a reset takes all three, so neither runs while it removes
+//! what they write. The lock is an OS file lock, so a process that dies — even by SIGKILL —
+//! releases it with no stale file to clean up.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ pub enum Activity {
     /// Reading, replacing or forgetting the profile's saved PBX sign-in: PortSIP refresh
     /// tokens are single-use, so a process must not forget a token another has just saved.
     Session,
+    /// Removing the integration (`pbx365 reset`): two resets would race over one journal.
+    Reset,
 }
 
 impl Activity {
@@ -26,6 +29,7 @@ impl Activity {
             Activity::Sync => "sync",
             Activity::Rotation => "certificate rotation",
             Activity::Session => "change of the saved PBX sign-in",
+            Activity::Reset => "reset",
         }
     }
 
@@ -34,6 +38,7 @@ impl Activity {
             Activity::Sync => "sync",
             Activity::Rotation => "rotation",
             Activity::Session => "session",
+            Activity::Reset => "reset",
         }
     }
 }

@@ -8,7 +8,7 @@ mod common;
 use common::{TestResult, request_problems, response_problems, sim_of, tenant_admin};
 use portsip::model::{
     AdminSignIn, FeatureSync, Ms365SettingsUpdate, NewUser, PbxVersion, Role, SyncType,
-    UserSettings, UserUpdate,
+    UserSettings, UserUpdate, UsersSync,
 };
 use portsip::{Error, Secret};
 use serde_json::json;
@@ -273,5 +273,60 @@ async fn a_22_6_pbx_takes_user_updates_that_carry_a_display_name() -> TestResult
         };
         assert_eq!(field.as_deref(), Some("display_name"), "{result:?}");
     }
+    Ok(())
+}
+
+/// 22.6 resets its integration with `POST /ms365/destroy`: the settings return to the
+/// defaults, the key pair goes, the users stay, and a second reset is accepted and changes
+/// nothing. 22.2 has no such endpoint: the client reports the PBX's 404 as `NotFound`.
+#[tokio::test]
+async fn a_22_6_pbx_resets_its_integration_and_22_2_has_no_reset() -> TestResult {
+    let sim = sim_of(sim::PbxVersion::V22_6, 3).await?;
+    let client = tenant_admin(&sim).await?;
+    let mut update = client.ms365().await?.settings;
+    update.app.directory_id = Some("0f8fad5b-d9cb-469f-a165-70867728950e".to_owned());
+    update.app.application_id = Some("7c9e6679-7425-40de-944b-e07fc1f90ae7".to_owned());
+    update.users = Some(UsersSync {
+        enabled: Some(true),
+        ..UsersSync::default()
+    });
+    client.set_ms365(&update).await?;
+    client.generate_ms365_certificate().await?;
+    let users = sim.pbx.users().len();
+    sim.pbx_recorder.clear();
+
+    for _ in 0..2 {
+        client.destroy_ms365().await?;
+        let after = client.ms365().await?.settings;
+        let unset = |id: Option<String>| id.is_none_or(|id| id.is_empty());
+        assert!(unset(after.app.application_id.clone()), "{after:?}");
+        assert!(unset(after.app.directory_id.clone()), "{after:?}");
+        assert_eq!(after.users.and_then(|u| u.enabled), Some(false));
+        let certificate = client.ms365_certificate().await;
+        assert!(
+            matches!(certificate, Err(Error::NotFound { .. })),
+            "{certificate:?}"
+        );
+        assert_eq!(
+            sim.pbx.users().len(),
+            users,
+            "users are the PBX's, not the integration's"
+        );
+    }
+    let exchanges = sim.pbx_recorder.exchanges();
+    let resets: Vec<_> = exchanges
+        .iter()
+        .filter(|exchange| exchange.method == "POST" && exchange.path == "/api/ms365/destroy")
+        .collect();
+    assert_eq!(resets.len(), 2);
+    assert!(resets.iter().all(|reset| reset.request_body.is_empty()));
+    assert_on_contract(&sim)?;
+
+    let older = sim_of(sim::PbxVersion::V22_2, 3).await?;
+    let refused = tenant_admin(&older).await?.destroy_ms365().await;
+    assert!(
+        matches!(refused, Err(Error::NotFound { .. })),
+        "{refused:?}"
+    );
     Ok(())
 }

@@ -451,6 +451,16 @@ impl GraphClient {
         Ok(true)
     }
 
+    /// Deletes the app registration; Entra deletes its service principal in this tenant with
+    /// it and keeps the app among the deleted applications for 30 days. Returns `false` when
+    /// there was no such app (deleted before), so a repeated deletion is not an error.
+    pub async fn delete_application(&self, object_id: &str) -> Result<bool, EntraError> {
+        let url = self.url(&format!("/applications/{object_id}"), &[])?;
+        let deleted = self.delete(&url, "delete the app registration").await?;
+        tracing::info!(object_id, deleted, "deleted the app registration");
+        Ok(deleted)
+    }
+
     async fn put_key_credentials(
         &self,
         object_id: &str,

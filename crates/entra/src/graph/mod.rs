@@ -228,6 +228,16 @@ impl GraphClient {
             .map(drop)
     }
 
+    /// `DELETE`; Graph's 404 means the object is gone already and answers `false`, so a
+    /// repeated removal (or one whose first answer was lost) is not an error.
+    async fn delete(&self, url: &Url, context: &str) -> Result<bool, EntraError> {
+        match self.call(Method::DELETE, url, None, context).await {
+            Ok(_) => Ok(true),
+            Err(error) if is_not_found(&error) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Every item of a collection, page by page, following `@odata.nextLink` until it is absent.
     fn items<T: DeserializeOwned + Send + 'static>(
         &self,

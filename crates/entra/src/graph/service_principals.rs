@@ -169,6 +169,17 @@ impl GraphClient {
         }
     }
 
+    /// Deletes the service principal with object ID `id` (its permission grants go with it).
+    /// Returns `false` when there was none, so a repeated deletion is not an error.
+    pub async fn delete_service_principal(&self, id: &str) -> Result<bool, EntraError> {
+        let url = self.url(&format!("/servicePrincipals/{id}"), &[])?;
+        let deleted = self
+            .delete(&url, "delete the app's service principal")
+            .await?;
+        tracing::info!(id, deleted, "deleted the app's service principal");
+        Ok(deleted)
+    }
+
     /// Microsoft Graph's own service principal, with its `appRoles`.
     pub async fn graph_service_principal(&self) -> Result<ServicePrincipal, EntraError> {
         let url = self.url(

@@ -11,6 +11,7 @@ mod output;
 mod pbx_check;
 mod pbx_login;
 mod report;
+mod reset;
 mod setup;
 mod sim;
 mod stdin;
@@ -65,6 +66,10 @@ enum Command {
     Sync(sync::SyncArgs),
     /// Who is out of line between Microsoft 365 and the PBX, changing nothing.
     Drift(sync::ProfileArgs),
+    /// Remove a profile's integration: stop it on the PBX, take the PBX's certificate off the
+    /// app (or delete the app), and forget the profile here. A stopped reset resumes.
+    #[command(after_long_help = reset::HELP)]
+    Reset(reset::ResetArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +107,7 @@ impl Command {
             Self::Cert(CertCommand::Rotate(args)) => cert::rotate(args).await,
             Self::Sync(args) => sync::run(args).await,
             Self::Drift(args) => sync::drift(args).await,
+            Self::Reset(args) => reset::run(args).await,
         };
         succeeded.map(|()| ExitCode::SUCCESS)
     }

@@ -2,6 +2,8 @@
 //! other commands against it. Every child is killed when its handle is dropped, so a failing
 //! test leaks no process.
 
+pub mod keyring_home;
+
 use std::error::Error;
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};

@@ -17,6 +17,17 @@ impl Client {
         Ok(())
     }
 
+    /// `POST /ms365/destroy` (PortSIP 22.6 and later): stops the tenant's Microsoft 365
+    /// integration — its settings return to the defaults and its key pair is deleted; the
+    /// tenant's users and their Microsoft 365 bindings stay. Older versions answer
+    /// [`Error::NotFound`]. Destroying an integration that is not set up changes nothing, so
+    /// the request is sent again freely after trouble.
+    pub async fn destroy_ms365(&self) -> Result<(), Error> {
+        self.post::<()>(&ApiPath::new(&["ms365", "destroy"]), None)
+            .await?;
+        Ok(())
+    }
+
     /// `GET /admin/ms365`: the system-wide integration (SystemAdmin only).
     pub async fn global_ms365(&self) -> Result<GlobalMs365Settings, Error> {
         self.get_json(&ApiPath::new(&["admin", "ms365"]), &[]).await

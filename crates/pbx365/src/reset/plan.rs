@@ -1,0 +1,157 @@
+//! What a reset will do, for the admin to confirm, and what it did: each step as a sentence
+//! naming the PBX tenant or the Microsoft 365 tenant it changes.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::journal::{ResetStep, ResetStop};
+use crate::guided::HandStep;
+use crate::profile::{Mode, Profile};
+
+/// A step as the confirmation lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct PlannedReset {
+    pub step: ResetStep,
+    pub number: u32,
+    /// Where the change happens: "PBX", "Microsoft Entra", "This computer".
+    pub place: String,
+    /// What will be done, naming the tenant.
+    pub summary: String,
+    /// Done by an earlier reset that stopped.
+    pub done: bool,
+}
+
+/// What a reset would do. Computed from reads only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct ResetPlan {
+    pub profile: String,
+    pub mode: Mode,
+    /// Delete the app registration (else only the PBX's certificate comes off it).
+    pub delete_app: bool,
+    /// The PBX tenant: its SIP domain and address.
+    pub pbx: String,
+    /// The Microsoft 365 tenant: its name and Directory (tenant) ID.
+    pub tenant: String,
+    /// The PBX's PortSIP version, when it was read.
+    pub pbx_version: Option<String>,
+    pub steps: Vec<PlannedReset>,
+    /// Guided mode: what the admin does in the Entra admin center.
+    pub hand_steps: Vec<HandStep>,
+    /// Things to know before confirming.
+    pub warnings: Vec<String>,
+    /// Set when an earlier reset stopped: this one picks up from there.
+    pub resumes: Option<ResetStop>,
+    /// No profile and no unfinished reset of that name: there is nothing to reset (it was reset
+    /// already, or never set up).
+    pub nothing_to_do: bool,
+}
+
+/// How one step ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct ResetOutcome {
+    pub step: ResetStep,
+    pub place: String,
+    /// What was done, as a sentence.
+    pub detail: String,
+    /// An earlier reset that stopped had done it.
+    pub done_earlier: bool,
+}
+
+/// What a finished reset did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct ResetReport {
+    pub profile: String,
+    pub steps: Vec<ResetOutcome>,
+    /// Guided mode: what is left to do by hand in the Entra admin center.
+    pub hand_steps: Vec<HandStep>,
+    /// There was nothing to reset (see [`ResetPlan::nothing_to_do`]).
+    pub nothing_to_do: bool,
+}
+
+/// A progress report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct ResetEvent {
+    pub step: ResetStep,
+    pub message: String,
+}
+
+/// Receives progress reports, on the task doing the work: keep it quick.
+pub type ResetSink = std::sync::Arc<dyn Fn(&ResetEvent) + Send + Sync>;
+
+/// The sentence saying there is nothing to reset under `name`.
+pub(super) fn nothing_saved(name: &str) -> String {
+    format!(
+        "No profile named \"{name}\" is saved on this computer, and no reset of it is \
+         unfinished: there is nothing to reset (it was reset already, or never set up)."
+    )
+}
+
+/// The PBX tenant as sentences name it: "the PBX tenant contoso.example at https://…".
+pub(super) fn pbx_of(profile: &Profile) -> String {
+    match profile.pbx.domain.as_deref().filter(|d| !d.is_empty()) {
+        Some(domain) => format!("the PBX tenant {domain} at {}", profile.pbx.url),
+        None => format!("the PBX at {}", profile.pbx.url),
+    }
+}
+
+/// The Microsoft 365 tenant as sentences name it: "Contoso (0f8f…)".
+pub(super) fn tenant_of(profile: &Profile) -> String {
+    let microsoft = &profile.microsoft;
+    match (
+        microsoft.tenant_name.as_deref(),
+        microsoft.tenant_id.as_deref(),
+    ) {
+        (Some(name), Some(id)) => format!("{name} ({id})"),
+        (None, Some(id)) => id.to_owned(),
+        (Some(name), None) => name.to_owned(),
+        (None, None) => "the Microsoft 365 tenant".to_owned(),
+    }
+}
+
+/// The profile-level sentence of step 3.
+pub(super) fn local_summary(profile: &Profile) -> String {
+    format!(
+        "On this computer: remove the profile \"{}\" (for {} and Microsoft 365 tenant {}), its \
+         sync history, its journals and the public_key.pem pbx365 saved, and its sign-ins in the \
+         OS keyring.",
+        profile.name,
+        pbx_of(profile),
+        tenant_of(profile)
+    )
+}
+
+impl ResetPlan {
+    /// The plan when there is nothing to reset.
+    pub(super) fn nothing(name: &str) -> Self {
+        Self {
+            profile: name.to_owned(),
+            mode: Mode::default(),
+            delete_app: false,
+            pbx: String::new(),
+            tenant: String::new(),
+            pbx_version: None,
+            steps: Vec::new(),
+            hand_steps: Vec::new(),
+            warnings: vec![nothing_saved(name)],
+            resumes: None,
+            nothing_to_do: true,
+        }
+    }
+}
+
+impl PlannedReset {
+    pub(super) fn new(step: ResetStep, summary: String, done: bool) -> Self {
+        Self {
+            step,
+            number: u32::try_from(step.number()).unwrap_or_default(),
+            place: step.place().to_owned(),
+            summary,
+            done,
+        }
+    }
+}
