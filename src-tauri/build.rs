@@ -33,6 +33,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "certificate_statuses",
         "rotation_plan",
         "rotate_certificate",
+        "reset_plan",
+        "reset_run",
         "autostart_enabled",
         "set_autostart",
     ]);

@@ -12,6 +12,7 @@ mod environment;
 mod launch;
 mod notifications;
 mod profile_commands;
+mod reset_commands;
 mod sync_commands;
 mod tray;
 mod wizard_commands;
@@ -94,6 +95,8 @@ fn main() -> anyhow::Result<()> {
             certificate_commands::certificate_statuses,
             certificate_commands::rotation_plan,
             certificate_commands::rotate_certificate,
+            reset_commands::reset_plan,
+            reset_commands::reset_run,
             autostart_commands::autostart_enabled,
             autostart_commands::set_autostart,
         ])

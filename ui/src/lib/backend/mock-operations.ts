@@ -59,16 +59,24 @@ export function signInNeeded(profile: string): string {
   );
 }
 
-/** `calls` receives every sync preview and run, in order. */
-export function createMockOperations(scenario: MockScenario, calls: MockCall[] = []): SyncOperations & CertificateOperations {
+/**
+ * `calls` receives every sync preview and run, in order; profiles in `removed` (disconnected by the
+ * mock reset) are no longer listed.
+ */
+export function createMockOperations(
+  scenario: MockScenario,
+  calls: MockCall[] = [],
+  removed: ReadonlySet<string> = new Set(),
+): SyncOperations & CertificateOperations {
   const cancelled = new Set<string>();
   let autostart = false;
   let nextRunId = 45;
   /** Where each profile's last rotation stopped, so the next one resumes there. */
   const stopped = new Map<string, StopRecord>();
+  const statuses = () => mockStatuses().filter((status) => !removed.has(status.profile));
 
   return {
-    profileNames: async () => mockStatuses().map((status) => status.profile),
+    profileNames: async () => statuses().map((status) => status.profile),
     async syncPreview(profile, createUnclassified) {
       calls.push({ command: 'sync_preview', args: { profile, createUnclassified } });
       await sleep(scenario.stepMs * 3);
@@ -158,7 +166,7 @@ export function createMockOperations(scenario: MockScenario, calls: MockCall[] =
       await sleep(scenario.stepMs * 2);
       return mockDrift();
     },
-    certificateStatuses: async () => mockStatuses(),
+    certificateStatuses: async () => statuses(),
     lastVerification: async (profile) => mockVerification(profile),
     rotationPlan: async (profile) => rotationPlan(profile, stopped.get(profile)),
     async rotateCertificate(profile, onEvent) {

@@ -1,4 +1,5 @@
 import { createMockOperations, scenarioFromAddress, type MockCall, type MockScenario } from './mock-operations';
+import { createMockReset, resetScenarioFromAddress } from './reset-mock';
 import type { AppInfo, Backend } from './types';
 import { createMockWizard, wizardScenarioFromAddress } from './wizard-mock';
 
@@ -22,9 +23,12 @@ export function createMockBackend(
   if (typeof window !== 'undefined') {
     window.pbx365MockCalls = calls;
   }
+  // Profiles the mock reset disconnected: every list leaves them out from then on.
+  const removed = new Set<string>();
   return {
     kind: 'mock',
-    ...createMockOperations(scenario, calls),
+    ...createMockOperations(scenario, calls, removed),
+    ...createMockReset(resetScenarioFromAddress(globalThis.location?.search ?? ''), removed),
     ...createMockWizard(wizardScenarioFromAddress(globalThis.location?.search ?? '')),
     appInfo: async () => ({ ...appInfo }),
     // Nothing outside the page sends the browser preview anywhere.

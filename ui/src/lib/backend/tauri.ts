@@ -1,5 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { createTauriReset } from './reset-tauri';
 import { createTauriOperations } from './tauri-operations';
 import { createTauriWizard } from './wizard-tauri';
 import type { AppInfo, Backend } from './types';
@@ -12,6 +13,7 @@ export function createTauriBackend(): Backend {
   return {
     kind: 'tauri',
     ...createTauriOperations(),
+    ...createTauriReset(),
     ...createTauriWizard(),
     appInfo: () => invoke<AppInfo>('app_info'),
     onNavigate: (listener) => listen<{ route: string }>(NAVIGATE_EVENT, (event) => listener(event.payload.route)),

@@ -1,4 +1,5 @@
 import type { CertificateOperations, SyncOperations } from './operations';
+import type { ResetOperations } from './reset-operations';
 import type { WizardOperations } from './wizard-operations';
 
 /** What the running app reports about itself (`app_info` in src-tauri/src/commands.rs). */
@@ -11,7 +12,7 @@ export interface AppInfo {
  * Everything the UI asks of the product. The desktop app answers through Tauri's IPC; the
  * browser preview and the browser tests answer with a mock that talks to nothing.
  */
-export interface Backend extends SyncOperations, CertificateOperations, WizardOperations {
+export interface Backend extends SyncOperations, CertificateOperations, ResetOperations, WizardOperations {
   /** `tauri` inside the desktop app, `mock` in a plain browser. */
   readonly kind: 'tauri' | 'mock';
   appInfo(): Promise<AppInfo>;

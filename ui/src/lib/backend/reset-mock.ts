@@ -1,0 +1,320 @@
+import type { HandStep } from '../bindings/HandStep';
+import type { Mode } from '../bindings/Mode';
+import type { PlannedReset } from '../bindings/PlannedReset';
+import type { ResetOutcome } from '../bindings/ResetOutcome';
+import type { ResetPlan } from '../bindings/ResetPlan';
+import type { ResetStep } from '../bindings/ResetStep';
+import type { ResetStop } from '../bindings/ResetStop';
+import { mockDate } from './mock-data';
+import type { ResetFailure, ResetOperations } from './reset-operations';
+
+/**
+ * How the mock reset misbehaves, read from the page address: `?mock-reset=fail` stops the first
+ * reset of each profile at step 2 (Microsoft Entra), as the engine does when Graph fails after the
+ * PBX was reset; the next one continues there. `?mock-step-ms=N` sets the pace.
+ */
+export interface ResetScenario {
+  fail: boolean;
+  stepMs: number;
+}
+
+export function resetScenarioFromAddress(search: string): ResetScenario {
+  const params = new URLSearchParams(search);
+  const stepMs = Number(params.get('mock-step-ms') ?? '120');
+  return {
+    fail: params.get('mock-reset') === 'fail',
+    stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
+  };
+}
+
+/** What the mock knows of each profile's integration: what a reset would read from it. */
+interface MockIntegration {
+  mode: Mode;
+  domain: string;
+  url: string;
+  tenantName: string;
+  tenantId: string;
+  version: string;
+  users: [current: number, licensed: number];
+  appName: string;
+  appId: string;
+  /** The PBX's certificates the app holds. */
+  held: string[];
+  /** The app's other certificates. */
+  otherKeys: number;
+  /** Sync runs in the profile's history. */
+  runs: number;
+}
+
+const INTEGRATIONS: Record<string, MockIntegration> = {
+  contoso: {
+    mode: 'auto',
+    domain: 'contoso.com',
+    url: 'https://pbx.contoso.com:8887',
+    tenantName: 'Contoso',
+    tenantId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    version: '22.6.0',
+    users: [212, 400],
+    appName: 'PortSIP PBX (contoso.com)',
+    appId: '6731de76-14a6-49ae-97bc-6eba6914391e',
+    held: ['5A1F9C3E7B2D4A6081C9E3F5A7B9D1E3F5A7C9E1'],
+    otherKeys: 0,
+    runs: 5,
+  },
+  fabrikam: {
+    mode: 'guided',
+    domain: 'fabrikam.com',
+    url: 'https://pbx.fabrikam.com:8887',
+    tenantName: 'Fabrikam, Inc.',
+    tenantId: 'b2c4e6a8-1357-4d9b-8f0e-2a4c6e8f0b1d',
+    version: '22.2.0',
+    users: [96, 150],
+    appName: 'PortSIP PBX (fabrikam.com)',
+    appId: 'c9a1e2b3-4d5f-4a6b-8c7d-9e0f1a2b3c4d',
+    held: ['C0FFEE1234ABCD5678EF90AB12CD34EF56AB78CD'],
+    otherKeys: 0,
+    runs: 1,
+  },
+  northwind: {
+    mode: 'auto',
+    domain: 'northwind.example',
+    url: 'https://voice.northwind.example',
+    tenantName: 'Northwind Traders',
+    tenantId: '4e1c7a92-0b3d-4f58-a6e7-91d2c3b4a5f6',
+    version: '22.6.0',
+    users: [48, 60],
+    appName: 'PortSIP PBX (northwind.example)',
+    appId: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a',
+    // The PBX signs with a certificate the app does not hold (its card says Mismatched).
+    held: [],
+    otherKeys: 1,
+    runs: 1,
+  },
+};
+
+const TITLES: Record<ResetStep, string> = {
+  pbx: "Stop the PBX's Microsoft 365 integration",
+  entra: 'Remove the integration from Microsoft Entra',
+  'this-computer': 'Remove the profile from this computer',
+};
+
+const PLACES: Record<ResetStep, string> = { pbx: 'PBX', entra: 'Microsoft Entra', 'this-computer': 'This computer' };
+const ORDER: ResetStep[] = ['pbx', 'entra', 'this-computer'];
+
+// The sentences below are the engine's (crates/pbx365/src/reset/), so the preview reads as the app does.
+const pbxOf = (i: MockIntegration) => `the PBX tenant ${i.domain} at ${i.url}`;
+const tenantOf = (i: MockIntegration) => `${i.tenantName} (${i.tenantId})`;
+const appOf = (i: MockIntegration) => `the app registration "${i.appName}" (Application ID ${i.appId})`;
+const destroys = (i: MockIntegration) => i.version.startsWith('22.6');
+
+function pbxSummary(i: MockIntegration, done: boolean): string {
+  if (done) {
+    return `On ${pbxOf(i)}: the Microsoft 365 integration was stopped by the earlier reset.`;
+  }
+  const stop = destroys(i)
+    ? "stop its Microsoft 365 integration (POST /ms365/destroy): the integration's settings return to PortSIP's defaults and its key pair is deleted"
+    : 'clear the Application and Directory IDs of its Microsoft 365 integration and switch every Microsoft 365 feature off (POST /ms365). This PortSIP version cannot delete its key pair: it stays on the PBX, unused once its certificate is off the app';
+  return `On ${pbxOf(i)} (PortSIP ${i.version}, ${i.users[0]} of ${i.users[1]} licensed users): ${stop}. The PBX's users, and their links to Microsoft 365 accounts, stay.`;
+}
+
+function entraSummary(i: MockIntegration, deleteApp: boolean, done: boolean): string {
+  const tenant = tenantOf(i);
+  if (done) {
+    return `In Microsoft Entra for tenant ${tenant}: done by the earlier reset.`;
+  }
+  if (i.mode === 'guided') {
+    const what = deleteApp ? 'delete' : "remove the PBX's certificate from";
+    return `In Microsoft Entra for tenant ${tenant}: pbx365 has no Graph rights in guided mode, so you ${what} ${appOf(i)} by hand (the steps follow).`;
+  }
+  if (deleteApp) {
+    return `In Microsoft Entra for tenant ${tenant}: delete ${appOf(i)} and its service principal (Entra keeps a deleted app for 30 days).`;
+  }
+  if (i.held.length === 0) {
+    return `In Microsoft Entra for tenant ${tenant}: ${appOf(i)} holds no certificate of the PBX; nothing to remove.`;
+  }
+  const others = i.otherKeys === 0 ? '' : i.otherKeys === 1 ? ', keeping its other certificate' : `, keeping its ${i.otherKeys} other certificates`;
+  return `In Microsoft Entra for tenant ${tenant}: remove the PBX's certificate (thumbprint ${i.held.join(', ')}) from ${appOf(i)}${others}; the app itself stays.`;
+}
+
+function localSummary(profile: string, i: MockIntegration): string {
+  return (
+    `On this computer: remove the profile "${profile}" (for ${pbxOf(i)} and Microsoft 365 tenant ${tenantOf(i)}), its sync history, ` +
+    'its journals and the public_key.pem pbx365 saved, and its sign-ins in the OS keyring.'
+  );
+}
+
+function handSteps(i: MockIntegration, deleteApp: boolean): HandStep[] {
+  if (i.mode !== 'guided') {
+    return [];
+  }
+  const portal = (blade: string) => `https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/${blade}/appId/${i.appId}/isMSAApp~/false`;
+  const appId = { label: 'Application (client) ID', value: i.appId };
+  if (deleteApp) {
+    return [
+      {
+        title: 'Delete the app registration',
+        detail: `Open ${appOf(i)} and choose Delete on its Overview page. Entra deletes its service principal (the enterprise application) with it.`,
+        link: { label: "Open the app's Overview", url: portal('Overview') },
+        copy: [appId],
+      },
+    ];
+  }
+  return [
+    {
+      title: "Remove the PBX's certificate from the app",
+      detail: `Under Certificates & secrets > Certificates of ${appOf(i)}, delete the PBX's certificate (thumbprint ${i.held.join(', ')}) and keep the others.`,
+      link: { label: 'Open Certificates & secrets', url: portal('Credentials') },
+      copy: [...i.held.map((value) => ({ label: 'PBX certificate thumbprint', value })), appId],
+    },
+  ];
+}
+
+function nothingPlan(profile: string): ResetPlan {
+  return {
+    profile,
+    mode: 'auto',
+    delete_app: false,
+    pbx: '',
+    tenant: '',
+    pbx_version: null,
+    steps: [],
+    hand_steps: [],
+    warnings: [
+      `No profile named "${profile}" is saved on this computer, and no reset of it is unfinished: there is nothing to reset (it was reset already, or never set up).`,
+    ],
+    resumes: null,
+    nothing_to_do: true,
+  };
+}
+
+/** An unfinished reset: the steps done, the choice about the app, and where it stopped. */
+interface Unfinished {
+  done: Set<ResetStep>;
+  deleteApp: boolean;
+  stop: ResetStop;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The mock reset. `removed` is shared with the rest of the mock: a profile whose reset finished
+ * is added to it, and the dashboard, the certificates and the sync page stop listing it.
+ */
+export function createMockReset(scenario: ResetScenario, removed: Set<string>): ResetOperations {
+  const unfinished = new Map<string, Unfinished>();
+  const failedOnce = new Set<string>();
+
+  function plan(profile: string, requested: boolean): ResetPlan {
+    const integration = INTEGRATIONS[profile];
+    if (integration === undefined || removed.has(profile)) {
+      return nothingPlan(profile);
+    }
+    const earlier = unfinished.get(profile);
+    const done = (step: ResetStep) => earlier?.done.has(step) ?? false;
+    // An earlier reset that already dealt with Entra settled the choice.
+    const deleteApp = earlier !== undefined && done('entra') ? earlier.deleteApp : requested;
+    const summaries: Record<ResetStep, string> = {
+      pbx: pbxSummary(integration, done('pbx')),
+      entra: entraSummary(integration, deleteApp, done('entra')),
+      'this-computer': localSummary(profile, integration),
+    };
+    const steps = ORDER.map<PlannedReset>((step, index) => ({
+      step,
+      number: index + 1,
+      place: PLACES[step],
+      summary: summaries[step],
+      done: done(step),
+    }));
+    const warnings: string[] = [];
+    if (deleteApp && integration.mode === 'auto' && !done('entra')) {
+      warnings.push(`Deleting the app registration also stops anything else that signs in with it (Application ID ${integration.appId}).`);
+    }
+    return {
+      profile,
+      mode: integration.mode,
+      delete_app: deleteApp,
+      pbx: pbxOf(integration),
+      tenant: tenantOf(integration),
+      pbx_version: integration.version,
+      steps,
+      hand_steps: handSteps(integration, deleteApp),
+      warnings,
+      resumes: earlier?.stop ?? null,
+      nothing_to_do: false,
+    };
+  }
+
+  function detail(step: ResetStep, profile: string, i: MockIntegration, deleteApp: boolean): string {
+    switch (step) {
+      case 'pbx':
+        return destroys(i)
+          ? 'The PBX stopped its Microsoft 365 integration: its settings are back to the defaults and its key pair is deleted.'
+          : "The PBX's Microsoft 365 integration is stopped: the Application and Directory IDs are cleared and every feature is off. Its key pair stays on the PBX (this PortSIP version cannot delete it).";
+      case 'entra':
+        if (i.mode === 'guided') {
+          return `Nothing changed by pbx365 (guided mode): ${deleteApp ? 'delete' : "remove the PBX's certificate from"} ${appOf(i)} by hand in the Entra admin center, as the steps below say.`;
+        }
+        if (deleteApp) {
+          return `Deleted ${appOf(i)} and its service principal (Entra keeps the app among its deleted applications for 30 days).`;
+        }
+        return i.held.length === 0
+          ? `The app registration "${i.appName}" (Application ID ${i.appId}) held no certificate of the PBX any more.`
+          : `Removed the PBX's certificate (thumbprint ${i.held.join(', ')}) from ${appOf(i)}; its other certificates stay.`;
+      case 'this-computer':
+        return `Removed the profile "${profile}", its sync history (${i.runs === 1 ? '1 run' : `${i.runs} runs`}) and its sign-ins in the OS keyring.`;
+    }
+  }
+
+  return {
+    async resetPlan(profile, deleteApp) {
+      await sleep(scenario.stepMs * 3);
+      return plan(profile, deleteApp);
+    },
+    async resetRun(profile, requested, onEvent) {
+      const integration = INTEGRATIONS[profile];
+      if (integration === undefined || removed.has(profile)) {
+        return { profile, steps: [], hand_steps: [], nothing_to_do: true };
+      }
+      const earlier = unfinished.get(profile);
+      const state: Unfinished = earlier ?? { done: new Set(), deleteApp: requested, stop: { step: 'pbx', error: '', at: mockDate(0) } };
+      if (!state.done.has('entra')) {
+        state.deleteApp = requested;
+      }
+      const first = ORDER.find((step) => !state.done.has(step));
+      if (earlier !== undefined && first !== undefined) {
+        onEvent({ step: first, message: `Continuing the reset that stopped at step ${ORDER.indexOf(first) + 1} of 3.` });
+      }
+      const outcomes: ResetOutcome[] = [];
+      for (const step of ORDER) {
+        if (state.done.has(step)) {
+          outcomes.push({ step, place: PLACES[step], detail: 'Done by the earlier reset.', done_earlier: true });
+          continue;
+        }
+        onEvent({ step, message: `${TITLES[step]}…` });
+        await sleep(scenario.stepMs * 4);
+        if (scenario.fail && step === 'entra' && !failedOnce.has(profile)) {
+          failedOnce.add(profile);
+          const cause = 'Microsoft Graph answered 503 (Service Unavailable) five times in a row.';
+          state.stop = { step, error: cause, at: mockDate(0) };
+          unfinished.set(profile, state);
+          const failure: ResetFailure = {
+            code: 'reset-stopped',
+            step,
+            message:
+              `The reset of profile "${profile}" stopped at step 2 of 3 (remove the integration from Microsoft Entra): ${cause} ` +
+              "The PBX's Microsoft 365 integration is already stopped; Microsoft Entra and this computer are as they were. " +
+              `Run the reset again (pbx365 reset --profile ${profile}): it continues where it stopped and repeats nothing that is done.`,
+          };
+          throw failure;
+        }
+        const text = detail(step, profile, integration, state.deleteApp);
+        onEvent({ step, message: text });
+        state.done.add(step);
+        outcomes.push({ step, place: PLACES[step], detail: text, done_earlier: false });
+      }
+      unfinished.delete(profile);
+      removed.add(profile);
+      return { profile, steps: outcomes, hand_steps: handSteps(integration, state.deleteApp), nothing_to_do: false };
+    },
+  };
+}

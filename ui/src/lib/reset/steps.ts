@@ -1,0 +1,88 @@
+import type { PlannedReset } from '../bindings/PlannedReset';
+import type { ResetEvent } from '../bindings/ResetEvent';
+import type { ResetReport } from '../bindings/ResetReport';
+import type { ResetStep } from '../bindings/ResetStep';
+
+export type ResetStepState = 'pending' | 'running' | 'done' | 'failed';
+
+/** One step of a reset as the Disconnect screen shows it: what it will do, then how it goes. */
+export interface ResetStepView {
+  step: ResetStep;
+  number: number;
+  /** The heading of the step's card, as the setup's review names the same places. */
+  heading: string;
+  /** What the step will do (the plan's sentence, naming the tenant). */
+  summary: string;
+  state: ResetStepState;
+  /** The latest progress report, or what the step did. */
+  message: string;
+}
+
+/** The headings of the setup's review (review/ReviewApply.svelte), for the same three places. */
+export const HEADINGS: Record<ResetStep, string> = {
+  pbx: 'On the PBX',
+  entra: 'In Microsoft Entra',
+  'this-computer': 'On this computer',
+};
+
+export const STATE_LABELS: Record<ResetStepState, string> = {
+  pending: 'Not started',
+  running: 'In progress',
+  done: 'Done',
+  failed: 'Stopped here',
+};
+
+/** The steps as the plan lists them, before anything runs. */
+export function plannedSteps(steps: readonly PlannedReset[]): ResetStepView[] {
+  return steps.map((planned) => ({
+    step: planned.step,
+    number: planned.number,
+    heading: HEADINGS[planned.step],
+    summary: planned.summary,
+    state: planned.done ? 'done' : 'pending',
+    // A done step's summary already says the earlier reset did it.
+    message: '',
+  }));
+}
+
+/** An event marks its step running with its message, and every earlier step done. */
+export function applyResetEvent(steps: readonly ResetStepView[], event: ResetEvent): ResetStepView[] {
+  const index = steps.findIndex((view) => view.step === event.step);
+  return steps.map((view, position) => {
+    if (position < index && view.state !== 'done') {
+      return { ...view, state: 'done' };
+    }
+    if (position === index) {
+      return { ...view, state: 'running', message: event.message };
+    }
+    return view;
+  });
+}
+
+/** Every step done, each with what the report says it did. */
+export function finishedSteps(steps: readonly ResetStepView[], report: ResetReport): ResetStepView[] {
+  return steps.map((view) => {
+    const outcome = report.steps.find((candidate) => candidate.step === view.step);
+    return { ...view, state: 'done', message: outcome?.detail ?? view.message };
+  });
+}
+
+/**
+ * The step that stopped marked with why, the earlier ones done, the later ones not started; with
+ * no step (nothing was changed) every step is left as it was.
+ */
+export function stoppedSteps(steps: readonly ResetStepView[], stopped: ResetStep | null, cause: string): ResetStepView[] {
+  const index = stopped === null ? -1 : steps.findIndex((view) => view.step === stopped);
+  if (index < 0) {
+    return steps.map((view) => (view.state === 'running' ? { ...view, state: 'pending', message: '' } : view));
+  }
+  return steps.map((view, position) => {
+    if (position < index) {
+      return { ...view, state: 'done' };
+    }
+    if (position === index) {
+      return { ...view, state: 'failed', message: cause };
+    }
+    return { ...view, state: 'pending', message: '' };
+  });
+}
