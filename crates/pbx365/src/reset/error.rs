@@ -19,14 +19,10 @@ pub enum Cause {
     Journal(#[from] JournalError),
 
     #[error(
-        "The profile's sync history in {path} could not be removed ({source}). Close other \
-         pbx365 windows that show it, check the file's permissions, and try again."
+        "The profile's sync history could not be removed ({0}). Close other pbx365 windows \
+         that show it, check the file's permissions, and try again."
     )]
-    History {
-        path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
-    },
+    History(#[from] crate::sync::SyncError),
 
     #[error("Could not remove {path}: {source}. Check its folder's permissions.")]
     RemoveFile {
@@ -42,7 +38,7 @@ impl Cause {
         match self {
             Cause::Access(error) => error.code(),
             Cause::Journal(_) => "journal",
-            Cause::History { .. } => "history",
+            Cause::History(_) => "history",
             Cause::RemoveFile { .. } => "file",
         }
     }

@@ -7,14 +7,12 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, params};
-
 use super::error::Cause;
 use crate::access::Environment;
 use crate::certificate::lifecycle::journal_path as rotation_journal_path;
 use crate::private_fs::Folder;
 use crate::profile::Profile;
-use crate::sync::database_path;
+use crate::sync::{SyncStore, database_path};
 
 /// What the step removed, for the report.
 #[derive(Debug, Default)]
@@ -41,46 +39,11 @@ pub(super) fn remove(env: &Environment, profile: &Profile) -> Result<Removed, Ca
 /// Deletes the profile's runs, their per-user steps and the bindings its runs made from the
 /// sync history; returns how many runs there were. A missing database has nothing to delete
 /// and is not created.
-///
-/// The history belongs to [`crate::sync::SyncStore`], which has no way to forget a profile yet;
-/// the statements follow its schema (`runs`, `steps`, `links`, all keyed by profile name).
 pub(super) fn forget_history(database: &Path, profile: &str) -> Result<usize, Cause> {
-    let failed = |source| Cause::History {
-        path: database.to_owned(),
-        source,
-    };
     if !database.exists() {
         return Ok(0);
     }
-    let mut connection =
-        Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(failed)?;
-    // A sync in another pbx365 process may be writing; wait for it as the store itself does.
-    connection
-        .busy_timeout(std::time::Duration::from_secs(10))
-        .map_err(failed)?;
-    let transaction = connection.transaction().map_err(failed)?;
-    // Profile names are compared without case everywhere else (files, locks).
-    transaction
-        .execute(
-            "DELETE FROM steps WHERE run_id IN \
-             (SELECT id FROM runs WHERE profile = ?1 COLLATE NOCASE)",
-            params![profile],
-        )
-        .map_err(failed)?;
-    let runs = transaction
-        .execute(
-            "DELETE FROM runs WHERE profile = ?1 COLLATE NOCASE",
-            params![profile],
-        )
-        .map_err(failed)?;
-    transaction
-        .execute(
-            "DELETE FROM links WHERE profile = ?1 COLLATE NOCASE",
-            params![profile],
-        )
-        .map_err(failed)?;
-    transaction.commit().map_err(failed)?;
-    Ok(runs)
+    Ok(SyncStore::open(database)?.forget_profile(profile)?)
 }
 
 /// Removes `public_key.pem` when it is in pbx365's own folder (with its per-profile folder if
@@ -120,6 +83,8 @@ fn remove_file(path: &Path) -> Result<(), Cause> {
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::{Connection, params};
+
     use super::*;
 
     #[test]

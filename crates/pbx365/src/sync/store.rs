@@ -143,6 +143,32 @@ impl SyncStore {
         }
     }
 
+    /// Forgets the profile: its runs, their per-user steps and the bindings its runs made (a
+    /// reset). Profile names are compared without case, as everywhere else. Returns how many
+    /// runs there were.
+    pub fn forget_profile(&self, profile: &str) -> Result<usize, SyncError> {
+        let mut connection = self.lock();
+        let forget = |connection: &mut Connection| -> rusqlite::Result<usize> {
+            let transaction = connection.transaction()?;
+            transaction.execute(
+                "DELETE FROM steps WHERE run_id IN \
+                 (SELECT id FROM runs WHERE profile = ?1 COLLATE NOCASE)",
+                params![profile],
+            )?;
+            let runs = transaction.execute(
+                "DELETE FROM runs WHERE profile = ?1 COLLATE NOCASE",
+                params![profile],
+            )?;
+            transaction.execute(
+                "DELETE FROM links WHERE profile = ?1 COLLATE NOCASE",
+                params![profile],
+            )?;
+            transaction.commit()?;
+            Ok(runs)
+        };
+        forget(&mut connection).map_err(|source| self.failed(source))
+    }
+
     /// The profile's runs, newest first.
     pub fn history(&self, profile: &str, limit: u32) -> Result<Vec<RunSummary>, SyncError> {
         let connection = self.lock();
