@@ -3,6 +3,8 @@
 //! `GET /tenant/status`; see `spec/portsip-NOTES.md` for what changed when.
 
 use portsip::model::{PbxVersion, TenantStatus};
+
+use crate::features::PermissionModel;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -22,13 +24,23 @@ pub struct Traits {
     /// `POST /ms365/destroy` resets the integration (22.6); older versions are reset by clearing
     /// the IDs and switching every feature off through `POST /ms365`.
     pub destroy: bool,
+    /// Which Graph application permissions the PBX asks for (`features` has the lists): 22.5
+    /// moved from `User.Read.All` to the granular list with `User.ReadBasic.All`.
+    pub permissions: PermissionModel,
 }
 
-/// PortSIP up to 22.5.
-const BEFORE_22_6: Traits = Traits {
+/// PortSIP up to 22.4.
+const BEFORE_22_5: Traits = Traits {
     admin_sign_in: true,
     display_name_limit: None,
     destroy: false,
+    permissions: PermissionModel::FullProfile,
+};
+
+/// PortSIP 22.5: the new permission model, still with administrators' Microsoft sign-in.
+const FROM_22_5: Traits = Traits {
+    permissions: PermissionModel::Granular,
+    ..BEFORE_22_5
 };
 
 /// PortSIP 22.6 and later.
@@ -36,12 +48,14 @@ const FROM_22_6: Traits = Traits {
     admin_sign_in: false,
     display_name_limit: Some(128),
     destroy: true,
+    permissions: PermissionModel::Granular,
 };
 
 /// The versions from which each set of traits holds, newest first.
 const TABLE: &[(PbxVersion, Traits)] = &[
     (PbxVersion::new(22, 6, 0), FROM_22_6),
-    (PbxVersion::new(0, 0, 0), BEFORE_22_6),
+    (PbxVersion::new(22, 5, 0), FROM_22_5),
+    (PbxVersion::new(0, 0, 0), BEFORE_22_5),
 ];
 
 /// The PBX as `GET /tenant/status` describes it, with the traits its version has.
@@ -126,12 +140,17 @@ impl PbxEdition {
         Some(u32::try_from(left).unwrap_or(0))
     }
 
-    /// "PortSIP 22.6.0, 212 of 400 licensed users", for summaries.
-    pub fn describe(&self) -> String {
-        let version = self.version.as_deref().map_or_else(
+    /// "PortSIP 22.6.0", for sentences about what this version does.
+    pub fn name(&self) -> String {
+        self.version.as_deref().map_or_else(
             || "PortSIP (version unknown)".to_owned(),
             |v| format!("PortSIP {v}"),
-        );
+        )
+    }
+
+    /// "PortSIP 22.6.0, 212 of 400 licensed users", for summaries.
+    pub fn describe(&self) -> String {
+        let version = self.name();
         match (self.current_users, self.licensed_users) {
             (Some(current), Some(licensed)) => {
                 format!("{version}, {current} of {licensed} licensed users")
@@ -146,7 +165,7 @@ pub fn traits_of(version: PbxVersion) -> Traits {
     TABLE
         .iter()
         .find(|(from, _)| version >= *from)
-        .map_or(BEFORE_22_6, |(_, traits)| *traits)
+        .map_or(BEFORE_22_5, |(_, traits)| *traits)
 }
 
 fn warning_for(version: PbxVersion) -> Option<String> {
@@ -200,12 +219,20 @@ mod tests {
 
     #[test]
     fn each_version_gets_its_row_of_the_table() {
-        assert!(traits_of(PbxVersion::new(22, 2, 0)).admin_sign_in);
-        assert!(traits_of(PbxVersion::new(22, 5, 3)).admin_sign_in);
+        let old = traits_of(PbxVersion::new(22, 2, 0));
+        assert!(old.admin_sign_in);
+        assert_eq!(old.permissions, PermissionModel::FullProfile);
+        assert_eq!(traits_of(PbxVersion::new(22, 4, 9)), old);
+        let granular = traits_of(PbxVersion::new(22, 5, 3));
+        assert!(granular.admin_sign_in);
+        assert!(!granular.destroy);
+        assert_eq!(granular.display_name_limit, None);
+        assert_eq!(granular.permissions, PermissionModel::Granular);
         let new = traits_of(PbxVersion::new(22, 6, 0));
         assert!(!new.admin_sign_in);
         assert_eq!(new.display_name_limit, Some(128));
         assert!(new.destroy);
+        assert_eq!(new.permissions, PermissionModel::Granular);
         assert_eq!(traits_of(PbxVersion::new(23, 0, 0)), new);
     }
 

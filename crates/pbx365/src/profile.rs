@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::atomic_file;
-use crate::features::Feature;
+use crate::features::{Feature, OptionalGrant};
 use crate::input::{FieldError, check_profile_name};
 use crate::private_fs::Folder;
 
@@ -180,6 +180,8 @@ pub enum ApplyStep {
     /// The certificate is saved as `public_key.pem` (guided mode).
     CertificateFile,
     Consent,
+    /// The granted Graph permissions the review listed as not needed are removed.
+    RemoveGrants,
     /// The PBX's `/ms365` settings point at the app and carry the sync options.
     PbxSettings,
     /// Sign-ins saved in the OS keyring, the profile saved.
@@ -196,6 +198,7 @@ impl ApplyStep {
             ApplyStep::CertificateOnApp => "add the PBX's certificate to the app",
             ApplyStep::CertificateFile => "save the certificate as public_key.pem",
             ApplyStep::Consent => "grant the app's Graph permissions",
+            ApplyStep::RemoveGrants => "remove the Graph permissions the PBX does not need",
             ApplyStep::PbxSettings => "save the Microsoft 365 settings on the PBX",
             ApplyStep::Secrets => "save the sign-ins in the OS keyring",
         }
@@ -266,6 +269,10 @@ pub struct Profile {
     pub microsoft: MicrosoftSettings,
     pub app: Option<AppIdentity>,
     pub features: BTreeSet<Feature>,
+    /// Graph permissions chosen for PBX features set in the PortSIP portal; profiles saved
+    /// before they existed have none.
+    #[serde(default)]
+    pub optional_grants: BTreeSet<OptionalGrant>,
     pub sync: Option<SyncOptions>,
     /// Where `public_key.pem` was saved (guided mode).
     #[ts(type = "string | null")]
@@ -284,6 +291,7 @@ impl Profile {
             microsoft: MicrosoftSettings::default(),
             app: None,
             features: BTreeSet::new(),
+            optional_grants: BTreeSet::new(),
             sync: None,
             certificate_path: None,
             last_verification: None,

@@ -61,7 +61,11 @@ fn assert_registered(
     assert_eq!(keys[0].thumbprint_hex(), certificate.sha1_thumbprint);
     assert_eq!(
         world.sim.ms.granted_graph_permissions(&app.app_id),
-        ["Contacts.Read", "MailboxSettings.Read", "User.Read.All"]
+        [
+            "Contacts.Read",
+            "MailboxSettings.Read",
+            "User.ReadBasic.All"
+        ]
     );
     Ok((app, certificate))
 }
@@ -98,7 +102,11 @@ async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() ->
     assert_eq!(app.action, AppAction::Create);
     assert_eq!(
         app.permissions,
-        ["Contacts.Read", "MailboxSettings.Read", "User.Read.All"]
+        [
+            "Contacts.Read",
+            "MailboxSettings.Read",
+            "User.ReadBasic.All"
+        ]
     );
     assert_eq!(
         state.key_pair.as_ref().map(|k| k.action),
@@ -316,12 +324,22 @@ async fn an_app_the_pbx_already_uses_is_adopted_and_its_certificate_kept() -> Te
     let key = wizard.state().key_pair.ok_or("no key step")?;
     assert_eq!(key.action, KeyAction::Reuse);
     assert_eq!(key.on_app, Some(true));
+    // The hand-made app holds what the older guides asked for; PortSIP 22.6 needs neither
+    // Calendars.Read nor User.Read.All, so the review lists both for removal.
     let review = wizard.review(&ctx).await?;
-    assert!(
-        review.warnings.iter().any(|w| w.contains("Calendars.Read")),
-        "the superfluous grant is not mentioned: {:?}",
-        review.warnings
-    );
+    for extra in ["Calendars.Read", "User.Read.All"] {
+        assert!(
+            review
+                .changes
+                .iter()
+                .any(|c| c.target == ChangeTarget::Entra
+                    && c.summary
+                        .starts_with("Remove the granted Graph application permission")
+                    && c.summary.contains(extra)),
+            "the extra grant {extra} is not in the review: {:?}",
+            review.changes
+        );
+    }
     wizard.apply(&ctx).await?;
     let report = wizard.verify(&ctx).await?;
 
@@ -336,27 +354,21 @@ async fn an_app_the_pbx_already_uses_is_adopted_and_its_certificate_kept() -> Te
         "the working key pair was replaced"
     );
     assert_eq!(world.sim.ms.key_credentials(&registered.app_id).len(), 1);
-    // Granted permissions are never revoked; the doctor reports the superfluous one.
-    let granted = report
-        .check(CheckId::PermissionsGranted)
-        .ok_or("no grant check")?;
-    assert_eq!(granted.status, CheckStatus::Fail, "{}", describe(&report));
-    assert!(
-        granted.explanation.contains("superfluous Calendars.Read"),
-        "{}",
-        granted.explanation
+    // The grants were narrowed to what the features need on 22.6, after the review said so.
+    assert_eq!(
+        world.sim.ms.granted_graph_permissions(&registered.app_id),
+        [
+            "Contacts.Read",
+            "MailboxSettings.Read",
+            "User.ReadBasic.All"
+        ]
     );
-    assert!(
-        granted
-            .fix
-            .as_deref()
-            .is_some_and(|f| f.contains("Remove Calendars.Read"))
-    );
-    let exact = report
-        .check(CheckId::PermissionsExact)
-        .ok_or("no exact check")?;
-    assert_eq!(exact.status, CheckStatus::Pass, "{}", describe(&report));
-    assert!(!report.passed);
+    for id in [CheckId::PermissionsGranted, CheckId::PermissionsExact] {
+        let check = report.check(id).ok_or("no permission check")?;
+        assert_eq!(check.status, CheckStatus::Pass, "{}", describe(&report));
+        assert_eq!(check.fix, None, "{}", describe(&report));
+    }
+    assert!(report.passed, "{}", describe(&report));
     assert_eq!(
         report.check(CheckId::PbxListsUsers).map(|c| c.status),
         Some(CheckStatus::Pass)

@@ -312,7 +312,7 @@ async fn an_admin_who_cannot_grant_permissions_is_stopped_early() -> TestResult 
     let text = error.to_string();
     assert!(text.contains(&user_admin), "{text}");
     assert!(
-        text.contains("Contacts.Read, MailboxSettings.Read, User.Read.All"),
+        text.contains("Contacts.Read, MailboxSettings.Read, User.ReadBasic.All"),
         "{text}"
     );
     assert!(text.contains("guided mode"), "{text}");

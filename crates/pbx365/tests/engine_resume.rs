@@ -69,7 +69,11 @@ async fn fails_at_then_resumes(
     assert_eq!(world.sim.ms.service_principals().len(), 2);
     assert_eq!(
         world.sim.ms.granted_graph_permissions(&apps[0].app_id),
-        ["Contacts.Read", "MailboxSettings.Read", "User.Read.All"]
+        [
+            "Contacts.Read",
+            "MailboxSettings.Read",
+            "User.ReadBasic.All"
+        ]
     );
     // A key pair made before the failure is valid, so the re-run keeps it.
     if let Some(kept) = key_pair_after_failure {

@@ -180,6 +180,29 @@ impl GraphClient {
         Ok(deleted)
     }
 
+    /// Removes the grant `assignment_id` that `resource_id` (Graph's service principal) gave:
+    /// `DELETE /servicePrincipals/{resource_id}/appRoleAssignedTo/{assignment_id}`. Returns
+    /// `false` when it was gone already, so a repeated removal is not an error.
+    pub async fn revoke_app_role(
+        &self,
+        resource_id: &str,
+        assignment_id: &str,
+    ) -> Result<bool, EntraError> {
+        let url = self.url(
+            &format!("/servicePrincipals/{resource_id}/appRoleAssignedTo/{assignment_id}"),
+            &[],
+        )?;
+        let revoked = self
+            .delete(&url, "remove a Graph permission granted to the app")
+            .await?;
+        tracing::info!(
+            assignment_id,
+            revoked,
+            "removed a Graph permission from the app"
+        );
+        Ok(revoked)
+    }
+
     /// Microsoft Graph's own service principal, with its `appRoles`.
     pub async fn graph_service_principal(&self) -> Result<ServicePrincipal, EntraError> {
         let url = self.url(

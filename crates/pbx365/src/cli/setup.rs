@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use entra::Cloud;
-use pbx365::features::Feature;
+use pbx365::features::{Feature, OptionalGrant};
 use pbx365::profile::{CloudChoice, SyncOptions, UserSyncOptions};
 use pbx365::wizard::{
     AppRegistrationInput, GuidedIds, KeyPairInput, MicrosoftSignIn, PbxLogin as EnginePbxLogin,
@@ -67,6 +67,13 @@ pub struct SetupArgs {
     /// What the integration is for; the app gets exactly the Graph permissions these need.
     #[arg(long, value_delimiter = ',', default_value = "users", value_parser = parse_feature, value_name = "users,sso,personal-contacts,shared-mailbox")]
     features: Vec<Feature>,
+    /// Also grant a Graph permission for a PBX feature set in the PortSIP portal (PortSIP
+    /// 22.5 and later; mail-send also before): mail-send = Mail.Send, for e-mail notifications
+    /// the PBX sends through Microsoft 365; user-phone = User-Phone.ReadWrite.All, for the PBX
+    /// reading and writing users' phone numbers. Repeat or separate with commas; a re-run
+    /// without it removes the grant (after the review shows it).
+    #[arg(long = "optional-grant", value_delimiter = ',', value_parser = parse_optional_grant, value_name = "mail-send|user-phone")]
+    optional_grants: Vec<OptionalGrant>,
     /// First extension number for synced users (3–13 digits, no leading zero).
     #[arg(long, value_name = "N")]
     starting_extension: Option<String>,
@@ -95,6 +102,12 @@ enum ModeArg {
 }
 
 fn parse_feature(text: &str) -> Result<Feature, pbx365::features::UnknownFeature> {
+    text.parse()
+}
+
+fn parse_optional_grant(
+    text: &str,
+) -> Result<OptionalGrant, pbx365::features::UnknownOptionalGrant> {
     text.parse()
 }
 
@@ -145,6 +158,7 @@ impl SetupArgs {
             app: AppRegistrationInput {
                 features: self.features.iter().copied().collect::<BTreeSet<_>>(),
                 display_name: None,
+                optional_grants: self.optional_grants.iter().copied().collect(),
             },
             key_pair: KeyPairInput {
                 certificate_path: self.certificate_path.as_deref().map(absolute),
@@ -279,4 +293,59 @@ fn verified(outcome: &SetupOutcome) -> bool {
         .verification
         .as_ref()
         .is_none_or(|report| report.passed)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Command {
+        #[command(flatten)]
+        setup: SetupArgs,
+    }
+
+    fn parse(extra: &[&str]) -> Result<SetupArgs, clap::Error> {
+        let mut argv = vec![
+            "setup",
+            "--profile",
+            "demo",
+            "--pbx-url",
+            "https://pbx.example.com:8887",
+            "--username",
+            "admin",
+            "--password-stdin",
+            "--authority",
+            "global",
+            "--mode",
+            "auto",
+        ];
+        argv.extend_from_slice(extra);
+        Command::try_parse_from(argv).map(|c| c.setup)
+    }
+
+    #[test]
+    fn optional_grants_are_taken_repeated_or_comma_separated() -> Result<(), clap::Error> {
+        let none = parse(&[])?.request(None);
+        assert!(none.app.optional_grants.is_empty());
+        let both = BTreeSet::from([OptionalGrant::MailSend, OptionalGrant::UserPhone]);
+        let repeated = parse(&[
+            "--optional-grant",
+            "mail-send",
+            "--optional-grant",
+            "user-phone",
+        ])?;
+        assert_eq!(repeated.request(None).app.optional_grants, both);
+        let listed = parse(&["--optional-grant", "user-phone,mail-send"])?;
+        assert_eq!(listed.request(None).app.optional_grants, both);
+        let refused = parse(&["--optional-grant", "calendars"]).map(drop);
+        let text = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            text.contains("\"calendars\"") && text.contains("mail-send and user-phone"),
+            "{text}"
+        );
+        Ok(())
+    }
 }

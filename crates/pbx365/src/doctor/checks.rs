@@ -8,8 +8,7 @@ use super::{Check, CheckId, DoctorReport, GraphAccess};
 use crate::access::Error;
 use crate::access::retry::RetryPolicy;
 use crate::access::sessions::national_cloud;
-use crate::features::required_permissions;
-use crate::features::role_name;
+use crate::features::{required_permissions, role_name};
 use crate::pbx_certificate::{EXPIRY_WARNING_DAYS, read_certificate};
 use crate::pbx_certificate::{PbxCertificate, dates_agree};
 use crate::pbx_versions::PbxEdition;
@@ -34,6 +33,9 @@ fn rerun_setup(profile: &Profile) -> String {
 struct PbxFacts {
     redirect_uris: Vec<String>,
     certificate: Option<PbxCertificate>,
+    /// Which PortSIP this is, which decides the permissions it needs; `None` when the PBX
+    /// could not be asked.
+    edition: Option<PbxEdition>,
 }
 
 pub(super) async fn run(
@@ -49,6 +51,7 @@ pub(super) async fn run(
     let reachable = reachability(retry, profile).await;
     let reached = reachable.status == super::CheckStatus::Pass;
     checks.push(reachable);
+    let mut edition = None;
     let client = match (reached, pbx) {
         (false, _) => {
             for id in [
@@ -76,13 +79,17 @@ pub(super) async fn run(
             // Which PortSIP this is and how many licences are left, with any warning about
             // the version; a PBX that cannot say is not a failed check.
             match PbxEdition::read(&client).await {
-                Ok(edition) => {
+                Ok(read) => {
                     check.explanation = format!(
                         "{} The PBX runs {}.{}",
                         check.explanation,
-                        edition.describe(),
-                        edition.warning.map(|w| format!(" {w}")).unwrap_or_default()
+                        read.describe(),
+                        read.warning
+                            .as_deref()
+                            .map(|w| format!(" {w}"))
+                            .unwrap_or_default()
                     );
+                    edition = Some(read);
                 }
                 Err(error) => {
                     tracing::warn!(%error, "the PBX's version could not be read");
@@ -101,6 +108,7 @@ pub(super) async fn run(
             Some(PbxFacts {
                 redirect_uris,
                 certificate,
+                edition,
             })
         }
         None => None,
@@ -421,7 +429,19 @@ async fn graph_checks(
             rerun_setup(profile),
         ),
     });
-    checks.extend(permissions(profile, graph, &app).await);
+    checks.extend(match &facts.edition {
+        Some(edition) => permissions(profile, graph, &app, edition).await,
+        None => [CheckId::PermissionsExact, CheckId::PermissionsGranted]
+            .into_iter()
+            .map(|id| {
+                Check::skip(
+                    id,
+                    "Skipped: the PBX did not say which PortSIP version it runs, which decides the permissions it needs.",
+                    Some("Check the PBX and run the doctor again.".to_owned()),
+                )
+            })
+            .collect(),
+    });
     checks
 }
 
@@ -529,10 +549,14 @@ fn certificate_on_app(
     }
 }
 
+/// What the app declares and holds against what THIS PBX's version needs for the profile's
+/// features and optional grants: an upgrade past 22.4 makes `User.Read.All` extra and
+/// `User.ReadBasic.All` missing.
 async fn permissions(
     profile: &Profile,
     graph: &entra::GraphClient,
     app: &entra::Application,
+    edition: &PbxEdition,
 ) -> Vec<Check> {
     let fail_both = |explanation: String| {
         vec![
@@ -552,10 +576,15 @@ async fn permissions(
         Ok(sp) => sp,
         Err(error) => return fail_both(crate::access::sentence(&error.to_string())),
     };
-    let needed: BTreeSet<String> = required_permissions(&profile.features)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let needed: BTreeSet<String> = required_permissions(
+        edition.traits().permissions,
+        &profile.features,
+        &profile.optional_grants,
+    )
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    let pbx = edition.name();
     let declared: BTreeSet<String> = app
         .required_resource_access
         .iter()
@@ -567,6 +596,7 @@ async fn permissions(
     let exact = compare(
         CheckId::PermissionsExact,
         profile,
+        &pbx,
         &needed,
         &declared,
         "declares",
@@ -582,6 +612,7 @@ async fn permissions(
                 compare(
                     CheckId::PermissionsGranted,
                     profile,
+                    &pbx,
                     &needed,
                     &granted,
                     "has been granted",
@@ -607,47 +638,57 @@ async fn permissions(
     vec![exact, granted_check]
 }
 
+/// A missing permission fails: the PBX cannot do what it was set up for. An extra one passes
+/// with the fix set (the checks have no warning level): everything works, but the app can read
+/// more than this PBX needs, and a re-run of the setup removes it after its review.
 fn compare(
     id: CheckId,
     profile: &Profile,
+    pbx: &str,
     needed: &BTreeSet<String>,
     actual: &BTreeSet<String>,
     verb: &str,
 ) -> Check {
     let missing: Vec<&str> = needed.difference(actual).map(String::as_str).collect();
-    let superfluous: Vec<&str> = actual.difference(needed).map(String::as_str).collect();
-    if missing.is_empty() && superfluous.is_empty() {
-        return Check::pass(
+    let extra: Vec<&str> = actual.difference(needed).map(String::as_str).collect();
+    let joined = |names: &BTreeSet<String>| names.iter().cloned().collect::<Vec<_>>().join(", ");
+    let extra_text = || {
+        format!(
+            "{} is more than {pbx} needs with the profile's features",
+            extra.join(", ")
+        )
+    };
+    if !missing.is_empty() {
+        let mut problems = vec![format!(
+            "missing {}, which {pbx} needs with the profile's features",
+            missing.join(", ")
+        )];
+        if !extra.is_empty() {
+            problems.push(extra_text());
+        }
+        return Check::fail(
             id,
+            format!("The app's Graph permissions: {}.", problems.join("; ")),
             format!(
-                "The app {verb} exactly {}.",
-                needed.iter().cloned().collect::<Vec<_>>().join(", ")
+                "{} Its review lists the permissions it adds and those it removes.",
+                rerun_setup(profile)
             ),
         );
     }
-    let mut problems = Vec::new();
-    if !missing.is_empty() {
-        problems.push(format!("missing {}", missing.join(", ")));
-    }
-    if !superfluous.is_empty() {
-        problems.push(format!(
-            "superfluous {} (no chosen feature needs it)",
-            superfluous.join(", ")
-        ));
-    }
-    let fix = if missing.is_empty() {
-        format!(
-            "Remove {} under the app's API permissions in the Entra admin center (pbx365 never removes permissions something else may use).",
-            superfluous.join(", ")
-        )
-    } else {
-        rerun_setup(profile)
-    };
-    Check::fail(
+    let mut check = Check::pass(
         id,
-        format!("The app's Graph permissions: {}.", problems.join("; ")),
-        fix,
-    )
+        format!("The app {verb} {}, all that {pbx} needs.", joined(needed)),
+    );
+    if !extra.is_empty() {
+        let fix = format!(
+            "Run the setup again (pbx365 setup --profile {}): its review lists {} for removal. Or remove it under the app's API permissions in the Entra admin center.",
+            profile.name,
+            extra.join(", ")
+        );
+        check.explanation = format!("{} Warning: {}. {fix}", check.explanation, extra_text());
+        check.fix = Some(fix);
+    }
+    check
 }
 
 async fn lists_users(profile: &Profile, client: &portsip::Client) -> Check {

@@ -40,8 +40,10 @@ impl CheckId {
             CheckId::PbxCertificate => "The PBX has a valid certificate",
             CheckId::RedirectUris => "The app's Redirect URIs equal the PBX's",
             CheckId::CertificateOnApp => "The app holds the PBX's certificate with the same dates",
-            CheckId::PermissionsExact => "The app has exactly the permissions the features need",
-            CheckId::PermissionsGranted => "The permissions are granted",
+            CheckId::PermissionsExact => {
+                "The app declares the permissions this PortSIP version needs for the features"
+            }
+            CheckId::PermissionsGranted => "The permissions this PortSIP version needs are granted",
             CheckId::PbxListsUsers => "The PBX lists Microsoft 365 users",
         }
     }

@@ -8,7 +8,9 @@
 //! 4. the key pair: the PBX's certificate is kept while it is valid (generating a new pair
 //!    would cut off whatever uses the old one); only a missing or expired one is replaced —
 //!    and the new certificate goes onto the app right after, next to the app's other keys;
-//! 5. the permissions are granted;
+//! 5. the permissions are granted, and only then those the review listed as not needed are
+//!    removed, so the PBX never holds less than it needs (an upgrade to 22.5 gains
+//!    `User.ReadBasic.All` before it loses `User.Read.All`);
 //! 6. only then is the PBX pointed at the app (`POST /ms365`), so it never switches to an app
 //!    that cannot serve it yet.
 //!
@@ -35,7 +37,7 @@ use crate::progress::{StepContext, StepId};
 use crate::secrets::{SecretKey, SecretKind};
 use crate::wizard::microsoft::MicrosoftContext;
 use crate::wizard::pbx::PbxSession;
-use crate::wizard::plan::KeyAction;
+use crate::wizard::plan::{AppState, KeyAction, declared_roles};
 use crate::wizard::review::{Plan, settings_changes};
 
 /// What apply did.
@@ -286,6 +288,30 @@ impl Apply<'_> {
             })
             .await;
         self.settle(ApplyStep::Consent, result, changed)?;
+
+        if !self.plan.revocations.is_empty() {
+            self.say(ApplyStep::RemoveGrants);
+            let revocations = &self.plan.revocations;
+            let result = self
+                .guarded(async {
+                    let mut removed = Vec::new();
+                    for revocation in revocations {
+                        // A grant gone already (removed by hand, or by a run whose answer was
+                        // lost) is what this step wants: Graph's 404 counts as done.
+                        if graph
+                            .revoke_app_role(&app.graph_sp.id, &revocation.assignment_id)
+                            .await?
+                        {
+                            removed.push(revocation.name.clone());
+                        }
+                    }
+                    let detail =
+                        (!removed.is_empty()).then(|| format!("removed {}", removed.join(", ")));
+                    Ok(((), !removed.is_empty(), detail))
+                })
+                .await;
+            self.settle(ApplyStep::RemoveGrants, result, changed)?;
+        }
         Ok(Some(certificate))
     }
 
@@ -400,9 +426,20 @@ async fn preflight(
         let still_there = graph
             .find_application(&entra::AppLocator::ObjectId(app.id.clone()))
             .await?;
-        if still_there.is_none() {
+        let Some(now) = still_there else {
             return Err(Error::ReviewStale {
                 what: format!("the app registration {} was deleted", app.app_id),
+            });
+        };
+        // Apply sets the declared permissions to exactly the needed ones: a permission
+        // declared since the review would be removed without having been shown.
+        let reviewed = plan.app.as_ref().and_then(AppState::declared_roles);
+        if reviewed != Some(declared_roles(&now)) {
+            return Err(Error::ReviewStale {
+                what: format!(
+                    "the Graph permissions the app {} declares were changed",
+                    app.app_id
+                ),
             });
         }
     }

@@ -41,7 +41,7 @@ pub use self::setup::{SetupMicrosoft, SetupOutcome, SetupRequest, run_setup};
 pub use self::sync_options::{SyncOptionsSummary, next_runs};
 use crate::access::{Environment, Error, sessions};
 use crate::doctor::{self, DoctorReport, GraphAccess};
-use crate::features::Feature;
+use crate::features::{Feature, OptionalGrant};
 use crate::guided;
 use crate::profile::{AppIdentity, Mode, Profile, SyncOptions};
 use crate::progress::{StepContext, StepId};
@@ -83,6 +83,9 @@ pub struct WizardState {
 #[derive(Debug, Clone)]
 struct AppStep {
     features: BTreeSet<Feature>,
+    optional_grants: BTreeSet<OptionalGrant>,
+    /// The Graph permissions this PBX's version needs for them.
+    permissions: Vec<String>,
     display_name: String,
     state: Option<AppState>,
     summary: AppRegistrationSummary,
@@ -324,6 +327,7 @@ impl Wizard {
         plan::check_features(&input.features)?;
         let pbx = self.pbx_session()?;
         let microsoft = self.microsoft_context(StepId::AppRegistration)?;
+        let permissions = plan::needed_permissions(pbx, &input.features, &input.optional_grants);
         let display_name = input
             .display_name
             .as_deref()
@@ -344,7 +348,7 @@ impl Wizard {
                             self.unfinished_apply().then_some((&retry, &progress)),
                             pbx,
                             &microsoft.summary().tenant_id,
-                            &input.features,
+                            &permissions,
                         ),
                     )
                     .await?;
@@ -365,13 +369,15 @@ impl Wizard {
             state.as_ref(),
             pbx,
             &display_name,
-            &input.features,
+            &permissions,
             guided
                 .as_ref()
                 .map(|(c, a, t)| (*c, a.as_str(), t.as_str())),
         );
         self.app = Some(AppStep {
             features: input.features,
+            optional_grants: input.optional_grants,
+            permissions,
             display_name,
             state,
             summary: summary.clone(),
@@ -421,7 +427,7 @@ impl Wizard {
     pub async fn plan_consent(&mut self, _ctx: &StepContext) -> Result<ConsentSummary, Error> {
         self.begin(StepId::Consent)?;
         let app = self.app_step(StepId::Consent)?;
-        let mut summary = plan::consent_summary(app.state.as_ref(), &app.features);
+        let mut summary = plan::consent_summary(app.state.as_ref(), &app.permissions);
         if let MicrosoftContext::Guided { cloud, summary: ms } =
             self.microsoft_context(StepId::Consent)?
         {
@@ -547,7 +553,7 @@ impl Wizard {
                     self.unfinished_apply().then_some((&retry, &progress)),
                     pbx,
                     &tenant_id,
-                    &app_step.features,
+                    &app_step.permissions,
                 )
                 .await?;
                 check_can_grant(microsoft, &state)?;
@@ -582,6 +588,10 @@ impl Wizard {
         warnings.extend(pbx.summary.edition.warning.iter().cloned());
         warnings.extend(sync.notices.iter().cloned());
         warnings.extend(key_summary.warnings.iter().cloned());
+        warnings.extend(plan::unusable_grant_warnings(
+            pbx,
+            &app_step.optional_grants,
+        ));
         let guided = match microsoft {
             MicrosoftContext::Guided { cloud, summary } => Some((cloud, summary)),
             MicrosoftContext::Auto { .. } => None,
@@ -590,7 +600,7 @@ impl Wizard {
             app_state.as_ref(),
             pbx,
             &app_step.display_name,
-            &app_step.features,
+            &app_step.permissions,
             guided.as_ref().map(|(c, s)| {
                 (
                     *c,
@@ -599,22 +609,20 @@ impl Wizard {
                 )
             }),
         );
-        let mut consent = plan::consent_summary(app_state.as_ref(), &app_step.features);
+        let mut consent = plan::consent_summary(app_state.as_ref(), &app_step.permissions);
         let mut hand_steps = Vec::new();
+        let mut revocations = Vec::new();
         if let Some(state) = &app_state {
+            let (narrowed, kept) = plan::narrowing(state, microsoft.summary());
+            revocations = narrowed;
+            warnings.extend(kept);
             changes.extend(review::entra_changes(
                 state,
                 &registration,
                 &key_summary,
                 certificate.as_ref(),
+                &revocations,
             ));
-            let superfluous = state.superfluous_grants();
-            if !superfluous.is_empty() {
-                warnings.push(format!(
-                    "The app also holds {} which no chosen feature needs; pbx365 leaves granted permissions alone — remove them under API permissions if nothing else uses them.",
-                    superfluous.join(", ")
-                ));
-            }
         }
         if let Some((cloud, summary)) = &guided {
             let app_id = summary.app_id.clone().unwrap_or_default();
@@ -697,6 +705,7 @@ impl Wizard {
                 certificate,
                 key_action,
                 app: app_state,
+                revocations,
                 display_name: app_step.display_name.clone(),
                 desired,
                 certificate_path: key_step.certificate_path.clone(),
@@ -741,6 +750,7 @@ impl Wizard {
             });
         }
         self.profile.features = app.features.clone();
+        self.profile.optional_grants = app.optional_grants.clone();
         self.profile.sync = Some(sync.options.clone());
         let outcome = apply::Apply {
             env: &self.env,

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::access::Error;
-use crate::features::{Feature, required_permissions, role_name};
+use crate::features::{Feature, OptionalGrant, required_permissions, role_name, unusable_grants};
 use crate::guided::{self, HandStep};
 use crate::input::FieldError;
 use crate::pbx_certificate::EXPIRY_WARNING_DAYS;
@@ -25,6 +25,10 @@ pub struct AppRegistrationInput {
     pub features: BTreeSet<Feature>,
     /// The app's display name; `PortSIP PBX (<tenant domain>)` when unset.
     pub display_name: Option<String>,
+    /// Graph permissions for PBX features set in the PortSIP portal (e-mail notifications,
+    /// phone numbers); granted only when chosen and only where the PBX's version uses them.
+    #[serde(default)]
+    pub optional_grants: BTreeSet<OptionalGrant>,
 }
 
 /// What apply will do to the app registration.
@@ -48,7 +52,8 @@ pub struct AppRegistrationSummary {
     pub app_id: Option<String>,
     pub object_id: Option<String>,
     pub redirect_uris: Vec<String>,
-    /// The Graph application permissions the chosen features need.
+    /// The Graph application permissions this PBX's version needs for the chosen features
+    /// and optional grants.
     pub permissions: Vec<String>,
     /// What apply will change, in words.
     pub changes: Vec<String>,
@@ -89,7 +94,8 @@ pub struct ConsentSummary {
     pub permissions: Vec<String>,
     pub to_grant: Vec<String>,
     pub already_granted: Vec<String>,
-    /// Granted but needed by no chosen feature (left alone; remove them in the portal).
+    /// Granted but not needed by this PBX's version with the chosen features and optional
+    /// grants: apply removes them, as the review lists.
     pub superfluous: Vec<String>,
     /// Guided mode: the page where an administrator grants consent.
     pub admin_consent_url: Option<String>,
@@ -103,6 +109,21 @@ pub(crate) struct Permission {
     pub role_id: String,
 }
 
+/// One Graph application permission granted to the app: an app role assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Grant {
+    pub role_id: String,
+    /// What removing it addresses; Graph always returns it, but the field is optional there.
+    pub assignment_id: Option<String>,
+}
+
+/// A granted permission the review shows for removal, and apply removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Revocation {
+    pub name: String,
+    pub assignment_id: String,
+}
+
 /// The app registration as it is now (automatic mode).
 #[derive(Debug, Clone)]
 pub(crate) struct AppState {
@@ -112,8 +133,8 @@ pub(crate) struct AppState {
     /// The profile remembered an app that no longer exists.
     pub remembered_but_gone: Option<String>,
     pub service_principal: Option<entra::ServicePrincipal>,
-    /// App-role IDs of Graph granted to the app's service principal.
-    pub granted: Vec<String>,
+    /// Graph's app roles granted to the app's service principal.
+    pub granted: Vec<Grant>,
     pub keys: Vec<entra::KeyCredential>,
 }
 
@@ -125,6 +146,37 @@ pub(crate) fn default_display_name(pbx: &PbxSession) -> String {
         .or(pbx.summary.web_domain.clone())
         .unwrap_or_else(|| "tenant".to_owned());
     format!("PortSIP PBX ({name})")
+}
+
+/// The Graph application permissions the app must hold for this PBX: its version's
+/// permission model (`pbx_versions`), the chosen features and optional grants.
+pub(crate) fn needed_permissions(
+    pbx: &PbxSession,
+    features: &BTreeSet<Feature>,
+    optional: &BTreeSet<OptionalGrant>,
+) -> Vec<String> {
+    required_permissions(pbx.summary.edition.traits().permissions, features, optional)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Why chosen optional grants are not granted on this PBX, for the review's warnings.
+pub(crate) fn unusable_grant_warnings(
+    pbx: &PbxSession,
+    optional: &BTreeSet<OptionalGrant>,
+) -> Vec<String> {
+    unusable_grants(pbx.summary.edition.traits().permissions, optional)
+        .into_iter()
+        .map(|grant| {
+            format!(
+                "{} is not granted: {} does not use it ({}).",
+                grant.permission(),
+                pbx.summary.edition.name(),
+                grant.purpose()
+            )
+        })
+        .collect()
 }
 
 pub(crate) fn check_features(features: &BTreeSet<Feature>) -> Result<(), Error> {
@@ -204,17 +256,18 @@ async fn wait_for_app(
 
 /// Reads the app this profile made (or the PBX already uses), its service principal, grants
 /// and keys. Never writes. `wait_for_remembered` is given when the profile's last apply did
-/// not finish: its app then exists even if Graph does not show it yet.
+/// not finish: its app then exists even if Graph does not show it yet. `needed` are the
+/// permissions the app must hold ([`needed_permissions`]).
 pub(crate) async fn read_app_state(
     graph: &entra::GraphClient,
     remembered: Option<&AppIdentity>,
     wait_for_remembered: Option<(&entra::RetryPolicy, &entra::ProgressFn)>,
     pbx: &PbxSession,
     tenant_id: &str,
-    features: &BTreeSet<Feature>,
+    needed: &[String],
 ) -> Result<AppState, Error> {
     let graph_sp = graph.graph_service_principal().await?;
-    let names = required_permissions(features);
+    let names: Vec<&str> = needed.iter().map(String::as_str).collect();
     let role_ids = entra::resolve_app_role_ids(&graph_sp, &names)?;
     let permissions = names
         .iter()
@@ -269,7 +322,10 @@ pub(crate) async fn read_app_state(
                     .await?
                     .into_iter()
                     .filter(|a| a.resource_id == graph_sp.id)
-                    .map(|a| a.app_role_id)
+                    .map(|a| Grant {
+                        role_id: a.app_role_id,
+                        assignment_id: a.id,
+                    })
                     .collect(),
                 None => Vec::new(),
             };
@@ -302,6 +358,15 @@ fn graph_roles_declared(app: &entra::Application) -> Vec<String> {
         .collect()
 }
 
+/// The Graph app-role IDs `app` declares (`requiredResourceAccess`), for comparing: apply
+/// refuses to narrow a list that changed since the review.
+pub(crate) fn declared_roles(app: &entra::Application) -> BTreeSet<String> {
+    graph_roles_declared(app)
+        .iter()
+        .map(|id| id.to_ascii_lowercase())
+        .collect()
+}
+
 fn contains_id(ids: &[String], id: &str) -> bool {
     ids.iter().any(|i| i.eq_ignore_ascii_case(id))
 }
@@ -315,26 +380,52 @@ impl AppState {
         self.permissions.iter().map(|p| p.name.clone()).collect()
     }
 
+    fn needs(&self, role_id: &str) -> bool {
+        self.permissions
+            .iter()
+            .any(|p| p.role_id.eq_ignore_ascii_case(role_id))
+    }
+
     /// Required permissions not yet granted.
     pub fn missing_grants(&self) -> Vec<&Permission> {
         self.permissions
             .iter()
-            .filter(|p| !contains_id(&self.granted, &p.role_id))
+            .filter(|p| {
+                !self
+                    .granted
+                    .iter()
+                    .any(|g| g.role_id.eq_ignore_ascii_case(&p.role_id))
+            })
             .collect()
     }
 
-    /// Granted permissions no chosen feature needs.
+    /// Granted permissions this PBX's version with the chosen features does not need.
+    fn extra_grants(&self) -> impl Iterator<Item = &Grant> {
+        self.granted.iter().filter(|g| !self.needs(&g.role_id))
+    }
+
+    /// The names of the granted permissions that are not needed.
     pub fn superfluous_grants(&self) -> Vec<String> {
-        self.granted
-            .iter()
-            .filter(|id| {
-                !self
-                    .permissions
-                    .iter()
-                    .any(|p| p.role_id.eq_ignore_ascii_case(id))
-            })
-            .map(|id| role_name(&self.graph_sp, id))
+        self.extra_grants()
+            .map(|g| role_name(&self.graph_sp, &g.role_id))
             .collect()
+    }
+
+    /// The grants that narrowing removes: every one not needed that Graph gave an ID for.
+    pub fn revocations(&self) -> Vec<Revocation> {
+        self.extra_grants()
+            .filter_map(|g| {
+                Some(Revocation {
+                    name: role_name(&self.graph_sp, &g.role_id),
+                    assignment_id: g.assignment_id.clone()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The Graph app roles the existing app declared when the review read it.
+    pub fn declared_roles(&self) -> Option<BTreeSet<String>> {
+        self.existing.as_ref().map(declared_roles)
     }
 
     /// The changes apply makes to the app registration itself, in words.
@@ -389,14 +480,9 @@ impl AppState {
                 ));
             }
         }
-        for id in declared.iter().filter(|id| {
-            !self
-                .permissions
-                .iter()
-                .any(|p| p.role_id.eq_ignore_ascii_case(id))
-        }) {
+        for id in declared.iter().filter(|id| !self.needs(id)) {
             changes.push(format!(
-                "Stop declaring the Graph application permission {}, which no chosen feature needs.",
+                "Stop declaring the Graph application permission {} (requiredResourceAccess): this PortSIP version with the chosen features does not need it.",
                 role_name(&self.graph_sp, id)
             ));
         }
@@ -409,19 +495,54 @@ impl AppState {
     }
 }
 
+/// The grants a re-run removes, and a warning for those it leaves. Removing a grant takes the
+/// same directory role as granting one, so an admin who may not grant gets the extra grants
+/// named in a warning instead of an apply that fails halfway.
+pub(crate) fn narrowing(
+    state: &AppState,
+    microsoft: &crate::wizard::MicrosoftSummary,
+) -> (Vec<Revocation>, Option<String>) {
+    let superfluous = state.superfluous_grants();
+    if superfluous.is_empty() {
+        return (Vec::new(), None);
+    }
+    if microsoft.can_grant_permissions == Some(false) {
+        let account = microsoft
+            .account
+            .clone()
+            .unwrap_or_else(|| "The signed-in account".to_owned());
+        return (
+            Vec::new(),
+            Some(format!(
+                "The app also holds {}, which this PortSIP version with the chosen features does not need. {account} may not remove granted permissions, so they stay: a Global Administrator or Privileged Role Administrator can run the setup again to remove them.",
+                superfluous.join(", ")
+            )),
+        );
+    }
+    let revocations = state.revocations();
+    let unaddressable: Vec<String> = superfluous
+        .into_iter()
+        .filter(|name| !revocations.iter().any(|r| &r.name == name))
+        .collect();
+    let warning = (!unaddressable.is_empty()).then(|| {
+        format!(
+            "The app also holds {}, which this PortSIP version with the chosen features does not need; Graph did not say which grant that is, so remove it under the app's API permissions.",
+            unaddressable.join(", ")
+        )
+    });
+    (revocations, warning)
+}
+
 /// Step 3's summary.
 pub(crate) fn app_summary(
     state: Option<&AppState>,
     pbx: &PbxSession,
     display_name: &str,
-    features: &BTreeSet<Feature>,
+    permissions: &[String],
     guided: Option<(&CloudChoice, &str, &str)>,
 ) -> AppRegistrationSummary {
     let redirect_uris = pbx.summary.redirect_uris.clone();
-    let permissions: Vec<String> = required_permissions(features)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let permissions = permissions.to_vec();
     match (state, guided) {
         (_, Some((cloud, app_id, tenant_id))) => {
             let names: Vec<&str> = permissions.iter().map(String::as_str).collect();
@@ -547,14 +668,8 @@ pub(crate) fn key_summary(
 }
 
 /// Step 5's summary in automatic mode.
-pub(crate) fn consent_summary(
-    state: Option<&AppState>,
-    features: &BTreeSet<Feature>,
-) -> ConsentSummary {
-    let permissions: Vec<String> = required_permissions(features)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+pub(crate) fn consent_summary(state: Option<&AppState>, permissions: &[String]) -> ConsentSummary {
+    let permissions = permissions.to_vec();
     match state {
         Some(state) => {
             let missing: Vec<String> = state

@@ -9,12 +9,13 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::access::{Environment, Error};
+use crate::features::optional_grant_of;
 use crate::guided::HandStep;
 use crate::pbx_certificate::PbxCertificate;
 use crate::profile::Mode;
 use crate::secrets::{SecretKey, SecretKind};
 use crate::wizard::plan::{
-    AppRegistrationSummary, AppState, ConsentSummary, KeyAction, KeyPairSummary,
+    AppRegistrationSummary, AppState, ConsentSummary, KeyAction, KeyPairSummary, Revocation,
 };
 
 /// Where a change happens.
@@ -73,6 +74,8 @@ pub(crate) struct Plan {
     pub certificate: Option<PbxCertificate>,
     pub key_action: KeyAction,
     pub app: Option<AppState>,
+    /// The granted permissions apply removes: exactly those the review listed.
+    pub revocations: Vec<Revocation>,
     pub display_name: String,
     pub desired: portsip::model::Ms365SettingsUpdate,
     pub certificate_path: Option<PathBuf>,
@@ -237,12 +240,13 @@ pub(crate) fn local_changes(
     Ok(changes)
 }
 
-/// Entra and key-pair changes of automatic mode.
+/// Entra and key-pair changes of automatic mode; `revocations` are the grants apply removes.
 pub(crate) fn entra_changes(
     app: &AppState,
     registration: &AppRegistrationSummary,
     key: &KeyPairSummary,
     certificate: Option<&PbxCertificate>,
+    revocations: &[Revocation],
 ) -> Vec<Change> {
     let mut changes: Vec<Change> = registration
         .changes
@@ -278,11 +282,23 @@ pub(crate) fn entra_changes(
         _ => {}
     }
     for permission in app.missing_grants() {
+        let purpose = optional_grant_of(&permission.name)
+            .map(|grant| format!(", for {}", grant.purpose()))
+            .unwrap_or_default();
         changes.push(Change::action(
             ChangeTarget::Entra,
             format!(
-                "Grant the Graph application permission {} (admin consent for the organisation).",
+                "Grant the Graph application permission {} (admin consent for the organisation{purpose}).",
                 permission.name
+            ),
+        ));
+    }
+    for revocation in revocations {
+        changes.push(Change::action(
+            ChangeTarget::Entra,
+            format!(
+                "Remove the granted Graph application permission {} (its admin consent): this PortSIP version with the chosen features does not need it.",
+                revocation.name
             ),
         ));
     }

@@ -255,6 +255,7 @@ pub fn app_input(features: BTreeSet<Feature>) -> AppRegistrationInput {
     AppRegistrationInput {
         features,
         display_name: None,
+        optional_grants: BTreeSet::new(),
     }
 }
 

@@ -157,6 +157,7 @@ function emptyProfile(name: string): Profile {
     microsoft: { mode: 'auto', cloud: { kind: 'global' }, client_id: null, tenant_id: null, tenant_name: null, account: null },
     app: null,
     features: [],
+    optional_grants: [],
     sync: null,
     certificate_path: null,
     last_verification: null,

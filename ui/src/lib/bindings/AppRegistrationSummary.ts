@@ -7,7 +7,8 @@ import type { HandStep } from "./HandStep";
  */
 export type AppRegistrationSummary = { action: AppAction, display_name: string, app_id: string | null, object_id: string | null, redirect_uris: Array<string>, 
 /**
- * The Graph application permissions the chosen features need.
+ * The Graph application permissions this PBX's version needs for the chosen features
+ * and optional grants.
  */
 permissions: Array<string>, 
 /**

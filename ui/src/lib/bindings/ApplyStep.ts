@@ -3,4 +3,4 @@
 /**
  * The writes of the apply step, in the order they run.
  */
-export type ApplyStep = "preflight" | "app-registration" | "service-principal" | "key-pair" | "certificate-on-app" | "certificate-file" | "consent" | "pbx-settings" | "secrets";
+export type ApplyStep = "preflight" | "app-registration" | "service-principal" | "key-pair" | "certificate-on-app" | "certificate-file" | "consent" | "remove-grants" | "pbx-settings" | "secrets";

@@ -6,7 +6,8 @@ import type { HandStep } from "./HandStep";
  */
 export type ConsentSummary = { permissions: Array<string>, to_grant: Array<string>, already_granted: Array<string>, 
 /**
- * Granted but needed by no chosen feature (left alone; remove them in the portal).
+ * Granted but not needed by this PBX's version with the chosen features and optional
+ * grants: apply removes them, as the review lists.
  */
 superfluous: Array<string>, 
 /**

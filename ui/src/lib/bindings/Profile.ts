@@ -3,6 +3,7 @@ import type { AppIdentity } from "./AppIdentity";
 import type { ApplyJournal } from "./ApplyJournal";
 import type { Feature } from "./Feature";
 import type { MicrosoftSettings } from "./MicrosoftSettings";
+import type { OptionalGrant } from "./OptionalGrant";
 import type { PbxSettings } from "./PbxSettings";
 import type { SyncOptions } from "./SyncOptions";
 import type { VerificationSummary } from "./VerificationSummary";
@@ -10,7 +11,12 @@ import type { VerificationSummary } from "./VerificationSummary";
 /**
  * One PBX tenant's connection to Microsoft 365.
  */
-export type Profile = { name: string, pbx: PbxSettings, microsoft: MicrosoftSettings, app: AppIdentity | null, features: Array<Feature>, sync: SyncOptions | null, 
+export type Profile = { name: string, pbx: PbxSettings, microsoft: MicrosoftSettings, app: AppIdentity | null, features: Array<Feature>, 
+/**
+ * Graph permissions chosen for PBX features set in the PortSIP portal; profiles saved
+ * before they existed have none.
+ */
+optional_grants: Array<OptionalGrant>, sync: SyncOptions | null, 
 /**
  * Where `public_key.pem` was saved (guided mode).
  */
