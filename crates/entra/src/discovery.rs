@@ -2,9 +2,11 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::cloud::Cloud;
-use crate::error::{EntraError, IdentityError};
+use crate::error::EntraError;
 use crate::http::ensure_secure;
-use crate::response_body::{BodyKind, read_error_text, read_limited};
+use crate::public_document;
+use crate::response_body::BodyKind;
+use crate::retry::Waiting;
 use crate::untrusted_text::{MESSAGE_CHARS, clean_line};
 
 /// The endpoints of one tenant, read from its OIDC discovery document as MSAL does.
@@ -36,26 +38,11 @@ pub(crate) async fn discover(
     http: &reqwest::Client,
     cloud: &Cloud,
     tenant: &str,
+    waiting: Waiting<'_>,
 ) -> Result<Endpoints, EntraError> {
     let url = cloud.discovery_url(tenant)?;
     let context = format!("read the sign-in settings of tenant {tenant:?}");
-    let response = http
-        .get(url.clone())
-        .send()
-        .await
-        .map_err(|source| EntraError::Network {
-            context: context.clone(),
-            source,
-        })?;
-    let status = response.status();
-    if !status.is_success() {
-        let body = read_error_text(response).await;
-        return Err(EntraError::Identity {
-            context,
-            error: Box::new(IdentityError::parse(status.as_u16(), &body)),
-        });
-    }
-    let body = read_limited(response, BodyKind::Discovery, &context).await?;
+    let body = public_document::get(http, &url, BodyKind::Discovery, &context, waiting).await?;
     let document: Document = serde_json::from_slice(&body).map_err(|e| EntraError::Discovery {
         url: url.to_string(),
         reason: clean_line(&e.to_string(), MESSAGE_CHARS),

@@ -6,7 +6,9 @@ use serde::Deserialize;
 
 use crate::discovery::Endpoints;
 use crate::error::EntraError;
-use crate::response_body::{BodyKind, read_limited};
+use crate::public_document;
+use crate::response_body::BodyKind;
+use crate::retry::Waiting;
 
 /// Who signed in, from the verified ID token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,20 +44,17 @@ pub(crate) async fn verify(
     endpoints: &Endpoints,
     client_id: &str,
     id_token: &str,
+    waiting: Waiting<'_>,
 ) -> Result<Account, EntraError> {
     let context = "read Microsoft's signing keys";
-    let network = |source| EntraError::Network {
-        context: context.into(),
-        source,
-    };
-    let response = http
-        .get(endpoints.jwks.clone())
-        .send()
-        .await
-        .map_err(network)?
-        .error_for_status()
-        .map_err(network)?;
-    let body = read_limited(response, BodyKind::SigningKeys, context).await?;
+    let body = public_document::get(
+        http,
+        &endpoints.jwks,
+        BodyKind::SigningKeys,
+        context,
+        waiting,
+    )
+    .await?;
     let keys: KeySet =
         serde_json::from_slice(&body).map_err(|e| EntraError::unexpected(context, e))?;
     verify_with_keys(&keys.keys, &endpoints.issuer, client_id, id_token)

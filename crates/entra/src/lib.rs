@@ -18,6 +18,7 @@ mod id_token;
 mod loopback;
 mod partial_json;
 mod pkce;
+mod public_document;
 mod response_body;
 mod retry;
 mod secret;

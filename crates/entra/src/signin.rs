@@ -87,14 +87,33 @@ impl Authenticator {
     /// Reads the tenant's endpoints from its discovery document. An unknown tenant fails here
     /// with AADSTS90002.
     pub async fn new(cloud: Cloud, options: SignInOptions) -> Result<Self, EntraError> {
+        Self::with_policy(cloud, options, RetryPolicy::default()).await
+    }
+
+    /// [`Authenticator::new`] whose every request — the discovery read included — waits under
+    /// `retry`.
+    pub async fn with_policy(
+        cloud: Cloud,
+        options: SignInOptions,
+        retry: RetryPolicy,
+    ) -> Result<Self, EntraError> {
         let http = build_client(&options.http)?;
-        let endpoints = discover(&http, &cloud, &options.tenant).await?;
+        let endpoints = discover(
+            &http,
+            &cloud,
+            &options.tenant,
+            Waiting {
+                policy: &retry,
+                progress: None,
+            },
+        )
+        .await?;
         Ok(Self {
             http,
             cloud,
             options,
             endpoints,
-            retry: RetryPolicy::default(),
+            retry,
             progress: None,
         })
     }
@@ -314,6 +333,7 @@ impl Authenticator {
             &self.endpoints,
             &self.options.client_id,
             id_token,
+            self.waiting(),
         )
         .await?;
         tracing::info!(tenant = %account.tenant_id, user = ?account.username, "signed in to Microsoft");

@@ -24,6 +24,7 @@ pub mod pbx_versions;
 pub mod private_fs;
 pub mod profile;
 pub mod progress;
+pub mod relayed_failure;
 pub mod reset;
 pub mod run_lock;
 pub mod schedule;

@@ -111,8 +111,9 @@ async fn resumes_after_the_service_principal_failed() -> TestResult {
     world.sim.ms_faults.inject_next_matching(
         "POST",
         "/v1.0/servicePrincipals",
-        500,
-        graph_error("serviceNotAvailable"),
+        // A refusal: after a 5xx the service principal is looked up and created again.
+        400,
+        graph_error("Request_BadRequest"),
     );
     fails_at_then_resumes(&world, Arc::clone(&world.env), ApplyStep::ServicePrincipal).await
 }

@@ -9,7 +9,7 @@ use super::key_credentials::{
     CertificateKey, KeyCredential, Thumbprint, with_certificate, without_thumbprint,
 };
 use super::service_principals::MICROSOFT_GRAPH_APP_ID;
-use super::{GraphClient, is_not_found};
+use super::{GraphClient, is_not_found, outcome_unknown};
 use crate::error::EntraError;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -105,16 +105,6 @@ const CREATE_ATTEMPTS: u32 = 3;
 /// new app is normally listed within seconds, and a failed creation should not hold the
 /// admin for the whole replication budget.
 const LOST_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Whether a failed request may have been applied: the answer was lost on the way back
-/// (dropped connection, timeout) or Microsoft failed after receiving it (5xx).
-fn outcome_unknown(error: &EntraError) -> bool {
-    match error {
-        EntraError::Network { .. } => true,
-        EntraError::Graph { error, .. } => error.status >= 500,
-        _ => false,
-    }
-}
 
 /// The 404 a lookup stands for while the app it looks for is not listed (yet).
 fn not_listed(display_name: &str) -> EntraError {

@@ -335,6 +335,16 @@ fn graph_error(error: &EntraError) -> Option<&GraphError> {
     }
 }
 
+/// Whether a failed request may have been applied: the answer was lost on the way back
+/// (dropped connection, timeout) or Microsoft failed after receiving it (5xx).
+pub(crate) fn outcome_unknown(error: &EntraError) -> bool {
+    match error {
+        EntraError::Network { .. } => true,
+        EntraError::Graph { error, .. } => error.status >= 500,
+        _ => false,
+    }
+}
+
 fn is_not_found(error: &EntraError) -> bool {
     graph_error(error).is_some_and(|e| e.status == 404)
 }

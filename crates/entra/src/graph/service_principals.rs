@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{GraphClient, graph_error, is_not_found};
+use super::{GraphClient, graph_error, is_not_found, outcome_unknown};
 use crate::error::EntraError;
 
 /// Microsoft Graph's application ID, the same in every tenant and cloud.
@@ -116,6 +116,9 @@ struct ServicePrincipals {
     value: Vec<ServicePrincipal>,
 }
 
+/// How many lost answers to a creation are looked past before its failure counts.
+const LOST_ANSWERS: u32 = 3;
+
 impl GraphClient {
     pub async fn find_service_principal(
         &self,
@@ -137,35 +140,47 @@ impl GraphClient {
         &self,
         app_id: &str,
     ) -> Result<EnsuredServicePrincipal, EntraError> {
-        if let Some(found) = self.find_service_principal(app_id).await? {
-            return Ok(EnsuredServicePrincipal {
-                service_principal: found,
-                created: false,
-            });
-        }
         let url = self.url("/servicePrincipals", &[])?;
         let body = json!({ "appId": app_id });
         let context = "create the app's service principal";
-        let created = self
-            .while_replicating("the new app", app_not_replicated, || {
-                self.post_json::<ServicePrincipal>(&url, &body, context)
-            })
-            .await;
-        match created {
-            Ok(service_principal) => Ok(EnsuredServicePrincipal {
-                service_principal,
-                created: true,
-            }),
-            // Someone else created it between our lookup and our POST.
-            Err(error) if already_exists(&error) => self
-                .find_service_principal(app_id)
-                .await?
-                .map(|service_principal| EnsuredServicePrincipal {
-                    service_principal,
-                    created: false,
+        let mut lost_answers = 0;
+        loop {
+            // Also after a lost answer: an app has one service principal, so it is looked up
+            // by the app's ID and created only when it is not there.
+            if let Some(found) = self.find_service_principal(app_id).await? {
+                return Ok(EnsuredServicePrincipal {
+                    service_principal: found,
+                    created: lost_answers > 0,
+                });
+            }
+            let created = self
+                .while_replicating("the new app", app_not_replicated, || {
+                    self.post_json::<ServicePrincipal>(&url, &body, context)
                 })
-                .ok_or(error),
-            Err(error) => Err(error),
+                .await;
+            match created {
+                Ok(service_principal) => {
+                    return Ok(EnsuredServicePrincipal {
+                        service_principal,
+                        created: true,
+                    });
+                }
+                Err(error) if outcome_unknown(&error) && lost_answers < LOST_ANSWERS => {
+                    lost_answers += 1;
+                }
+                // Someone else created it between our lookup and our POST.
+                Err(error) if already_exists(&error) => {
+                    return self
+                        .find_service_principal(app_id)
+                        .await?
+                        .map(|service_principal| EnsuredServicePrincipal {
+                            service_principal,
+                            created: false,
+                        })
+                        .ok_or(error);
+                }
+                Err(error) => return Err(error),
+            }
         }
     }
 
@@ -266,6 +281,26 @@ impl GraphClient {
                     },
                 )
                 .await;
+            let granted = match granted {
+                // The answer was lost: the grant is read back, and made again only if missing.
+                Err(error) if outcome_unknown(&error) => {
+                    let held_now = self.granted_app_roles(principal_id).await?.iter().any(|a| {
+                        a.resource_id == resource.id && a.app_role_id.eq_ignore_ascii_case(role_id)
+                    });
+                    if held_now {
+                        Ok(None)
+                    } else {
+                        self.post_json::<AppRoleAssignment>(
+                            &url,
+                            &body,
+                            "grant the app a Graph permission",
+                        )
+                        .await
+                        .map(Some)
+                    }
+                }
+                other => other.map(Some),
+            };
             match granted {
                 Ok(_) => outcome.granted.push(role_id.clone()),
                 Err(error) if already_exists(&error) => {

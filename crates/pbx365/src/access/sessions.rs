@@ -247,9 +247,12 @@ pub async fn resume_graph(
         .clone()
         .unwrap_or_else(|| "organizations".to_owned());
     let options = env.sign_in_options(tenant, profile.microsoft.client_id.clone(), None);
-    let authenticator = entra::Authenticator::new(entra_cloud(&profile.microsoft.cloud)?, options)
-        .await?
-        .with_retry_policy(env.retry.microsoft());
+    let authenticator = entra::Authenticator::with_policy(
+        entra_cloud(&profile.microsoft.cloud)?,
+        options,
+        env.retry.microsoft(),
+    )
+    .await?;
     let store: Arc<dyn entra::TokenStore> = Arc::new(ProfileTokenStore::new(
         Arc::clone(&env.secrets),
         &profile.name,
@@ -268,6 +271,8 @@ pub async fn require_graph(
     resume_graph(env, profile)
         .await
         .map_err(|error| match error {
+            // The keyring failed, not the sign-in: its own error says what to fix.
+            Error::Microsoft(error @ entra::EntraError::TokenStore(_)) => Error::Microsoft(error),
             Error::Microsoft(error) => {
                 let reason = super::error::clean_clause(&error.to_string());
                 if needs_new_sign_in(&error) {
@@ -290,7 +295,7 @@ pub async fn require_graph(
 /// as opposed to trouble that passes (network, throttling, Microsoft's own failures).
 fn needs_new_sign_in(error: &entra::EntraError) -> bool {
     match error {
-        entra::EntraError::SignInAgain { .. } | entra::EntraError::TokenStore(_) => true,
+        entra::EntraError::SignInAgain { .. } => true,
         entra::EntraError::Identity { error, .. } => !matches!(
             error.error.as_str(),
             "temporarily_unavailable" | "server_error"
@@ -328,9 +333,12 @@ pub async fn sign_in_again(
         profile.microsoft.client_id.clone(),
         profile.microsoft.account.clone(),
     );
-    let authenticator = entra::Authenticator::new(entra_cloud(&profile.microsoft.cloud)?, options)
-        .await?
-        .with_retry_policy(env.retry.microsoft());
+    let authenticator = entra::Authenticator::with_policy(
+        entra_cloud(&profile.microsoft.cloud)?,
+        options,
+        env.retry.microsoft(),
+    )
+    .await?;
     let session = match device_code {
         Some(show) => authenticator.sign_in_with_device_code(show).await,
         None => {

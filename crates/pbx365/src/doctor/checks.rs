@@ -14,6 +14,7 @@ use crate::pbx_certificate::{PbxCertificate, dates_agree};
 use crate::pbx_versions::PbxEdition;
 use crate::profile::Profile;
 use crate::progress::{StepContext, StepId};
+use crate::relayed_failure::{ListingFailure, classify};
 
 const GRAPH_CHECKS: [CheckId; 4] = [
     CheckId::RedirectUris,
@@ -154,7 +155,7 @@ pub(super) async fn run(
 
     ctx.report(step, "Asking the PBX to list Microsoft 365 users…");
     checks.push(match &client {
-        Some(client) => lists_users(profile, client).await,
+        Some(client) => lists_users(retry, profile, client).await,
         None => Check::skip(
             CheckId::PbxListsUsers,
             "Skipped: not signed in to the PBX.",
@@ -691,9 +692,35 @@ fn compare(
     check
 }
 
-async fn lists_users(profile: &Profile, client: &portsip::Client) -> Check {
+/// The PBX's `GET /ms365/users`, asked again while the failure it relays is Microsoft's
+/// passing trouble (throttling, 5xx, unreachable), within the policy's budget: the doctor
+/// should not report a moment's hiccup as a broken integration.
+/// `GET /ms365/users`, tried again within the retry budget while the PBX relays Microsoft's
+/// passing trouble: one throttled call of the PBX's own must not fail the check.
+async fn listed(
+    retry: &RetryPolicy,
+    client: &portsip::Client,
+) -> Result<portsip::model::Page<portsip::model::Ms365User>, portsip::Error> {
+    let mut waited = std::time::Duration::ZERO;
+    let mut pause = retry.first_backoff;
+    loop {
+        let error = match client.ms365_users().await {
+            Ok(page) => return Ok(page),
+            Err(error) => error,
+        };
+        if classify(&error) != ListingFailure::Passing || waited + pause > retry.budget {
+            return Err(error);
+        }
+        crate::progress::tell_wait(pause, "Microsoft was busy for the PBX");
+        tokio::time::sleep(pause).await;
+        waited += pause;
+        pause = pause.saturating_mul(2).min(retry.max_backoff);
+    }
+}
+
+async fn lists_users(retry: &RetryPolicy, profile: &Profile, client: &portsip::Client) -> Check {
     let id = CheckId::PbxListsUsers;
-    match client.ms365_users().await {
+    match listed(retry, client).await {
         Ok(page) => Check::pass(
             id,
             format!(
@@ -704,7 +731,9 @@ async fn lists_users(profile: &Profile, client: &portsip::Client) -> Check {
         ),
         Err(error) => {
             let text = error.to_string();
-            let fix = if text.contains("700027") {
+            let fix = if classify(&error) == ListingFailure::Passing {
+                "Microsoft was busy or could not be reached for a moment (the PBX relayed it): run the doctor again in a few minutes.".to_owned()
+            } else if text.contains("700027") {
                 "Microsoft does not know the PBX's certificate: add public_key.pem to the app (run the setup again, or upload it under Certificates & secrets). If you just did, wait a minute: Entra replicates new keys with a delay.".to_owned()
             } else if text.contains("700016") {
                 "Microsoft does not know the app in that directory: check the Application and Directory IDs on the PBX, or wait a minute if the app was just created.".to_owned()

@@ -184,7 +184,8 @@ pub(crate) async fn sign_in(
                 )
             })?;
             let options = env.sign_in_options(tenant, client.clone(), login_hint);
-            let authenticator = entra::Authenticator::new(cloud, options).await?;
+            let authenticator =
+                entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
             let store: Arc<dyn entra::TokenStore> = Arc::new(ProfileTokenStore::new(
                 Arc::clone(&env.secrets),
                 &profile.name,
@@ -200,7 +201,8 @@ pub(crate) async fn sign_in(
         SignInMethod::Browser => {
             let options =
                 env.sign_in_options("organizations".to_owned(), client.clone(), login_hint);
-            let authenticator = entra::Authenticator::new(cloud, options).await?;
+            let authenticator =
+                entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
             ctx.waiting(
                 step,
                 "Waiting for you to sign in to Microsoft in the browser window that opened…",
@@ -213,7 +215,8 @@ pub(crate) async fn sign_in(
         SignInMethod::DeviceCode => {
             let options =
                 env.sign_in_options("organizations".to_owned(), client.clone(), login_hint);
-            let authenticator = entra::Authenticator::new(cloud, options).await?;
+            let authenticator =
+                entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
             let shown = ctx.clone();
             authenticator
                 .sign_in_with_device_code(move |prompt| {
@@ -330,7 +333,9 @@ pub(crate) async fn guided(
     ctx.report(StepId::Microsoft, "Checking that the tenant exists…");
     // Discovery needs no sign-in and fails with AADSTS90002 for an unknown tenant.
     let options = env.sign_in_options(tenant_id.clone(), None, None);
-    if let Err(error) = entra::Authenticator::new(cloud.clone(), options).await {
+    if let Err(error) =
+        entra::Authenticator::with_policy(cloud.clone(), options, env.retry.microsoft()).await
+    {
         return Err(match error.aadsts_code() {
             Some(90002) => FieldError::new(
                 "tenant_id",

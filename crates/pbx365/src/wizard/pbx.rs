@@ -177,11 +177,17 @@ pub(crate) async fn connect(
             // unknown tenant domain is reported as such, not as a failed sign-in.
             let info = probe.info(settings.domain.as_deref()).await?;
             let client = sessions::pbx_client(&env.retry, &settings, None)?;
+            // The password stays in this session's memory (it is saved only when the admin
+            // asked): a refresh whose answer is lost spends PortSIP's single-use token, and
+            // the wizard then signs in again instead of losing the session mid-setup.
             let signed_in = client
-                .login(
-                    &settings.username,
-                    password.expose(),
-                    settings.domain.as_deref(),
+                .login_with(
+                    portsip::Credentials::new(
+                        &settings.username,
+                        password.expose(),
+                        settings.domain.as_deref(),
+                    ),
+                    portsip::PasswordRetention::KeepInMemory,
                 )
                 .await
                 .map_err(field_of)?;

@@ -7,19 +7,7 @@ use std::time::Duration;
 use crate::access::{Environment, Error};
 use crate::profile::Mode;
 use crate::progress::{StepContext, StepId};
-
-/// The PBX's answer means Entra has not caught up yet (a new app, key or grant).
-fn is_replication_lag(error: &portsip::Error) -> bool {
-    let text = error.to_string();
-    [
-        "AADSTS700016",
-        "AADSTS700027",
-        "AADSTS7000112",
-        "Authorization_RequestDenied",
-    ]
-    .iter()
-    .any(|code| text.contains(code))
-}
+use crate::relayed_failure::{ListingFailure, classify};
 
 /// Polls `GET /ms365/users` until it succeeds, the budget is spent, or the caller cancels.
 pub(crate) async fn wait_for_listing(
@@ -37,10 +25,11 @@ pub(crate) async fn wait_for_listing(
             Ok(_) => return Ok(()),
             Err(error) => error,
         };
-        let retry = match mode {
+        let retry = match (classify(&error), mode) {
+            (ListingFailure::ReplicationLag | ListingFailure::Passing, _) => true,
             // The admin may still be uploading the certificate or granting consent.
-            Mode::Guided => error.is_rejection(),
-            Mode::Auto => is_replication_lag(&error),
+            (ListingFailure::Lasting, Mode::Guided) => error.is_rejection(),
+            (ListingFailure::Lasting, Mode::Auto) => false,
         };
         if !retry {
             return Ok(());

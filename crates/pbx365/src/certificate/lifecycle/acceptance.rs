@@ -8,10 +8,7 @@ use std::time::Duration;
 use entra::{Progress, RetryPolicy};
 
 use crate::profile::Mode;
-
-/// Entra's answers while a new app or key replicates: app not found, key not valid, app
-/// disabled.
-const REPLICATION_CODES: [u32; 3] = [700_016, 700_027, 7_000_112];
+use crate::relayed_failure::{ListingFailure, classify};
 
 /// Microsoft had still not accepted the certificate when the budget ran out, or the PBX itself
 /// refused the request (then waiting would not help).
@@ -35,17 +32,13 @@ pub enum AcceptanceError {
 /// mode the admin may still be uploading, so any relayed refusal may. The PBX refusing us
 /// (role, session) will not change by waiting; a PBX error of the moment may.
 fn may_pass_later(error: &portsip::Error, mode: Mode) -> bool {
-    match error {
-        portsip::Error::Server { .. } | portsip::Error::RateLimited { .. } => true,
-        portsip::Error::Rejected { .. } | portsip::Error::Validation { .. } => match mode {
-            Mode::Guided => true,
-            Mode::Auto => {
-                let said = error.to_string();
-                entra::aadsts::find_code(&said).is_some_and(|c| REPLICATION_CODES.contains(&c))
-                    || said.contains("Authorization_RequestDenied")
-            }
-        },
-        _ => false,
+    match (classify(error), mode) {
+        (ListingFailure::ReplicationLag | ListingFailure::Passing, _) => true,
+        (ListingFailure::Lasting, Mode::Guided) => matches!(
+            error,
+            portsip::Error::Rejected { .. } | portsip::Error::Validation { .. }
+        ),
+        (ListingFailure::Lasting, Mode::Auto) => false,
     }
 }
 

@@ -1,0 +1,69 @@
+//! GETs of the identity platform's public documents — a tenant's sign-in settings and its
+//! signing keys — read on every sign-in and every resume. They change nothing, so throttling,
+//! server errors and failures in transit are retried under the same policy as token requests;
+//! one passing 429 must not end a sync, a doctor run or a rotation.
+
+use reqwest::StatusCode;
+use url::Url;
+
+use crate::error::{EntraError, IdentityError};
+use crate::response_body::{BodyKind, read_error_text, read_limited};
+use crate::retry::{Patience, Waiting, is_transient, retry_after, should_retry};
+
+/// The document at `url`, at most `kind`'s size; Entra's error body as an identity error.
+pub(crate) async fn get(
+    http: &reqwest::Client,
+    url: &Url,
+    kind: BodyKind,
+    context: &str,
+    waiting: Waiting<'_>,
+) -> Result<Vec<u8>, EntraError> {
+    let mut patience = Patience::new(waiting, context);
+    loop {
+        let (failure, asked, throttled) = match http.get(url.clone()).send().await {
+            Ok(response) => {
+                let status = response.status();
+                if status.is_success() {
+                    return read_limited(response, kind, context).await;
+                }
+                let asked = retry_after(response.headers());
+                let error = EntraError::Identity {
+                    context: context.to_owned(),
+                    error: Box::new(IdentityError::parse(
+                        status.as_u16(),
+                        &read_error_text(response).await,
+                    )),
+                };
+                if !should_retry(status, true) {
+                    return Err(error);
+                }
+                let throttled = matches!(
+                    status,
+                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+                );
+                (error, asked, throttled)
+            }
+            Err(source) if is_transient(&source) => (
+                EntraError::Network {
+                    context: context.to_owned(),
+                    source,
+                },
+                None,
+                false,
+            ),
+            Err(source) => {
+                return Err(EntraError::Network {
+                    context: context.to_owned(),
+                    source,
+                });
+            }
+        };
+        if !patience.wait(asked).await {
+            return Err(if throttled {
+                patience.throttled()
+            } else {
+                failure
+            });
+        }
+    }
+}
