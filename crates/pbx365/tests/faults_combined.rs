@@ -911,3 +911,87 @@ async fn setup_survives_a_lost_reply_to_its_pbx_token_renewal() -> TestResult {
     outcome(&world)?;
     Ok(())
 }
+
+/// What a reset leaves behind: the PBX's settings and key pair, the app's keys in Entra, the
+/// PBX's users, and whether anything of the profile is left on this computer.
+fn after_reset(world: &World, env: &Environment) -> Result<Value, String> {
+    let apps = world.sim.ms.applications();
+    let [app] = apps.as_slice() else {
+        return Err(format!("{} app registrations, not one", apps.len()));
+    };
+    let users: Vec<String> = pbx_users(world).iter().map(|u| format!("{u:?}")).collect();
+    Ok(serde_json::json!({
+        "settings": world.sim.pbx.ms365_settings(),
+        "pbx_key_pair": world.sim.pbx.certificate().is_some(),
+        "app_keys": world.sim.ms.key_credentials(&app.app_id).len(),
+        "users": users,
+        "profile_left": env.profiles.load(PROFILE).map_err(|e| e.to_string())?.is_some(),
+        "secrets_left": world.secrets.values().len(),
+    }))
+}
+
+/// Setup without faults, then a reset — under every switch on both emulators in `faulted` —
+/// and how often the PBX client paused to try again.
+async fn set_up_then_reset(faulted: bool) -> Result<(Value, usize), String> {
+    let world = start(false).await.map_err(|e| e.to_string())?;
+    let env = environment(&world);
+    run_step(&world, &env, Step::Setup, None).await?;
+    let faults = RESET.faults;
+    if faulted {
+        faults.switch_on(&world);
+        faults.lose_microsoft_replies(&world);
+        shift(&world, 1).await;
+    }
+    // The PBX client's pauses before trying again, as the admin would see them.
+    let pauses = Arc::new(Mutex::new(0_usize));
+    let counted = Arc::clone(&pauses);
+    let result = pbx365::progress::watching_waits(
+        Arc::new(move |_, _| {
+            if let Ok(mut pauses) = counted.lock() {
+                *pauses += 1;
+            }
+        }),
+        pbx365::reset::run(&env, PROFILE, false, Arc::new(|_| {})),
+    )
+    .await;
+    world.sim.pbx_faults.clear();
+    world.sim.ms_faults.clear();
+    result.map_err(|e| format!("Reset (faulted: {faulted}) failed: {e}"))?;
+    let pauses = pauses.lock().map(|p| *p).unwrap_or_default();
+    Ok((after_reset(&world, &env)?, pauses))
+}
+
+/// A reset sends 5 PBX requests and about 8 Microsoft ones. Its PBX writes are idempotent and
+/// retried whole; a lost reply on the PBX would most likely land on the resume's token
+/// renewal, which spends PortSIP's single-use refresh token for good (the limit the other
+/// trials avoid by their phases), so the PBX loses no replies here.
+const RESET: Trial = Trial {
+    faults: Faults {
+        pbx: Every {
+            throttle: 3,
+            fail: 2,
+            drop: 4,
+            lost_reply: 0,
+        },
+        ms: Every {
+            throttle: 4,
+            fail: 3,
+            drop: 5,
+            lost_reply: 7,
+        },
+        short_pbx_tokens: false,
+    },
+    phases: &[1],
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_under_combined_faults_ends_as_without() -> TestResult {
+    let (expected, clean_pauses) = set_up_then_reset(false).await?;
+    let (got, faulted_pauses) = set_up_then_reset(true).await?;
+    assert_eq!(clean_pauses, 0);
+    assert!(faulted_pauses > 0, "the faults did not bite");
+    assert_eq!(got, expected, "the reset under faults left another state");
+    assert_eq!(expected["profile_left"], false);
+    assert_eq!(expected["secrets_left"], 0);
+    Ok(())
+}
