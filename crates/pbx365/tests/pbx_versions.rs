@@ -1,17 +1,22 @@
-//! Each PortSIP version pbx365 supports, end to end against the emulator playing it: setup,
-//! doctor, sync and rotation, with every request and answer held to that version's contract;
+//! Each PortSIP version pbx365 supports, end to end against the emulator playing it: automatic
+//! setup, doctor, sync, rotation, a re-run, a guided setup and a reset, with every request and
+//! answer held to that version's contract;
 //! and a PBX upgraded from 22.2 to 22.6 under a working integration.
 
 mod engine_common;
 
 use std::sync::Arc;
 
-use engine_common::{TestResult, World, describe, full_auto, sync_options, world_with};
+use engine_common::{
+    TestResult, World, all_features, app_input, describe, full_auto, sync_options, world_with,
+};
 use openapi_contract::Contract;
 use pbx365::certificate::lifecycle::{SystemClock, connect_profile};
 use pbx365::doctor;
+use pbx365::features::Feature;
 use pbx365::progress::StepContext;
 use pbx365::sync::{SyncEngine, SyncStore, connect, database_path};
+use pbx365::wizard::{GuidedIds, KeyPairInput, SetupMicrosoft, SetupRequest, Wizard, run_setup};
 use sim::PbxVersion;
 
 const PROFILE: &str = "contoso";
@@ -70,18 +75,86 @@ async fn the_whole_life_on(version: PbxVersion) -> TestResult {
     let report = doctor::run(&world.env, PROFILE, &StepContext::silent()).await?;
     assert!(report.passed, "{}", describe(&report));
     sync_and_rotate(&world).await?;
+    // A re-run changes nothing, a guided setup of the same PBX works, and the reset takes the
+    // automatic one apart again.
+    let (_, review, _, _) = full_auto_rerun(&world).await?;
+    assert!(review.nothing_to_change, "{:?}", review.changes);
+    guided_setup(&world).await?;
+    let reset = pbx365::reset::run(&world.env, PROFILE, true, Arc::new(|_| {})).await?;
+    assert_eq!(reset.profile, PROFILE);
+    assert!(world.env.profiles.load(PROFILE)?.is_none());
     let problems = contract_problems(&world)?;
     assert!(problems.is_empty(), "{version:?}: {problems:#?}");
     Ok(())
 }
 
+/// The automatic setup again; the first sync took the starting extension, so the PBX picks
+/// the next free one.
+async fn full_auto_rerun(world: &World) -> Result<FullAuto, Box<dyn std::error::Error>> {
+    let ctx = StepContext::silent();
+    let mut wizard = Wizard::open(Arc::clone(&world.env), PROFILE)?;
+    wizard.connect_pbx(world.login(), &ctx).await?;
+    wizard.sign_in_microsoft(world.sign_in(), &ctx).await?;
+    wizard
+        .plan_app_registration(app_input(all_features()), &ctx)
+        .await?;
+    wizard.plan_key_pair(KeyPairInput::default(), &ctx).await?;
+    wizard.plan_consent(&ctx).await?;
+    let mut options = sync_options();
+    options.users.starting_extension = None;
+    wizard.set_sync_options(options, &ctx).await?;
+    let review = wizard.review(&ctx).await?;
+    let applied = wizard.apply(&ctx).await?;
+    let report = wizard.verify(&ctx).await?;
+    Ok((wizard, review, applied, report))
+}
+
+/// A guided setup of the same PBX in a profile of its own (the admin registered the app).
+async fn guided_setup(world: &World) -> TestResult {
+    let registered = world.sim.ms.register_app(sim::ms::AppSeed {
+        display_name: "PBX Server-side".into(),
+        web_redirect_uris: vec![world.sim.pbx.redirect_uri()],
+        certificates_der: vec![],
+        graph_app_roles: vec![],
+    })?;
+    let mut options = sync_options();
+    options.users.starting_extension = None;
+    run_setup(
+        Arc::clone(&world.env),
+        SetupRequest {
+            profile: "guided".to_owned(),
+            pbx: world.login(),
+            microsoft: SetupMicrosoft::Guided(GuidedIds {
+                cloud: world.cloud(),
+                tenant_id: world.sim.ms.tenant_id().to_owned(),
+                app_id: registered.app_id,
+            }),
+            app: app_input([Feature::Users].into()),
+            key_pair: KeyPairInput::default(),
+            sync: options,
+            verify: false,
+        },
+        |_| true,
+        &StepContext::silent(),
+    )
+    .await?;
+    Ok(())
+}
+
+type FullAuto = (
+    Wizard,
+    pbx365::wizard::Review,
+    pbx365::wizard::ApplyOutcome,
+    pbx365::doctor::DoctorReport,
+);
+
 #[tokio::test]
-async fn setup_doctor_sync_and_rotation_hold_to_the_22_2_contract() -> TestResult {
+async fn every_step_holds_to_the_22_2_contract() -> TestResult {
     the_whole_life_on(PbxVersion::V22_2).await
 }
 
 #[tokio::test]
-async fn setup_doctor_sync_and_rotation_hold_to_the_22_6_contract() -> TestResult {
+async fn every_step_holds_to_the_22_6_contract() -> TestResult {
     the_whole_life_on(PbxVersion::V22_6).await
 }
 
