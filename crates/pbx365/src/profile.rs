@@ -13,6 +13,7 @@ use ts_rs::TS;
 use crate::atomic_file;
 use crate::features::{Feature, OptionalGrant};
 use crate::input::{FieldError, check_profile_name};
+use crate::pbx_versions::PbxEdition;
 use crate::private_fs::Folder;
 
 /// How the wizard talks to Microsoft.
@@ -161,6 +162,9 @@ pub struct VerificationSummary {
     pub failed: Vec<String>,
     /// Titles of the checks that were skipped.
     pub skipped: Vec<String>,
+    /// The PBX's PortSIP version and licence as the check found them.
+    #[serde(default)]
+    pub edition: Option<PbxEdition>,
 }
 
 /// The writes of the apply step, in the order they run.

@@ -225,6 +225,16 @@ async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() ->
         role.contains("The PBX runs PortSIP 22.6.0, ") && role.contains("licensed users"),
         "{role}"
     );
+    // The dashboard shows what the last check found.
+    let kept = world
+        .env
+        .profiles
+        .require("contoso")?
+        .last_verification
+        .and_then(|v| v.edition)
+        .ok_or("the verification kept no PortSIP version")?;
+    assert_eq!(kept.version.as_deref(), Some("22.6.0"));
+    assert!(kept.licensed_users.is_some_and(|n| n > 0));
 
     // A re-run finds everything in place: no change, nothing created twice.
     let audits = audit_updates(&world);

@@ -12,10 +12,13 @@ test('the dashboard sums up every profile: health, days left, last verification,
   await expect(contoso).toContainText('All checks passed');
   await expect(contoso).toContainText('Completed with failures');
   await expect(contoso).toContainText('Working, with warnings');
+  // The PortSIP version and licence headroom the last verification found.
+  await expect(contoso.getByTestId('pbx-edition')).toHaveText('PortSIP 22.6.0 · 212 of 400 licensed users · 188 left');
 
   const fabrikam = profiles.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'fabrikam' }) });
   await expect(fabrikam.getByTestId('days-left')).toHaveText('12 days left');
   await expect(fabrikam).toContainText('Action soon');
+  await expect(fabrikam.getByTestId('pbx-edition')).toContainText('PortSIP 22.2.0');
 
   const northwind = profiles.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'northwind' }) });
   await expect(northwind).toContainText('Broken');

@@ -213,6 +213,7 @@ mod tests {
                 ),
             ],
             passed: false,
+            edition: None,
         };
         let text = doctor(&report);
         assert!(

@@ -109,7 +109,7 @@ pub(super) async fn run(
             Some(PbxFacts {
                 redirect_uris,
                 certificate,
-                edition,
+                edition: edition.clone(),
             })
         }
         None => None,
@@ -162,7 +162,7 @@ pub(super) async fn run(
             None,
         ),
     });
-    DoctorReport::new(profile, checks)
+    DoctorReport::new(profile, checks, edition)
 }
 
 async fn reachability(retry: &RetryPolicy, profile: &Profile) -> Check {

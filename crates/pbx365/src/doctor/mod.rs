@@ -12,6 +12,7 @@ use crate::access::retry::RetryPolicy;
 use crate::access::sessions;
 use crate::access::{Environment, Error};
 use crate::pbx_certificate::rfc3339;
+use crate::pbx_versions::PbxEdition;
 use crate::profile::{Mode, Profile, VerificationSummary};
 use crate::progress::{StepContext, StepId};
 
@@ -109,10 +110,12 @@ pub struct DoctorReport {
     pub checks: Vec<Check>,
     /// Every check passed (guided mode's by-design skips aside).
     pub passed: bool,
+    /// The PBX's PortSIP version and licence, when the PBX could be read.
+    pub edition: Option<PbxEdition>,
 }
 
 impl DoctorReport {
-    fn new(profile: &Profile, checks: Vec<Check>) -> Self {
+    fn new(profile: &Profile, checks: Vec<Check>, edition: Option<PbxEdition>) -> Self {
         let passed = checks.iter().all(|c| {
             c.status == CheckStatus::Pass || (c.status == CheckStatus::Skip && c.skip_by_design)
         });
@@ -122,6 +125,7 @@ impl DoctorReport {
             at: rfc3339(OffsetDateTime::now_utc()),
             checks,
             passed,
+            edition,
         }
     }
 
@@ -144,6 +148,7 @@ impl DoctorReport {
             passed_checks: u32::try_from(titles(CheckStatus::Pass).len()).unwrap_or(u32::MAX),
             failed: titles(CheckStatus::Fail),
             skipped: titles(CheckStatus::Skip),
+            edition: self.edition.clone(),
         }
     }
 }

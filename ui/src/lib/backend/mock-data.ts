@@ -322,9 +322,16 @@ export function mockVerification(profile: string): VerificationSummary | null {
       passed_checks: 6,
       failed: ['The certificate on the PBX is one the app holds'],
       skipped: ['The PBX lists Microsoft 365 users'],
+      edition: null,
     };
   }
-  return { at: at(0, 7), passed: true, passed_checks: 8, failed: [], skipped: [] };
+  const edition = {
+    version: profile === 'fabrikam' ? '22.2.0' : '22.6.0',
+    licensed_users: 400,
+    current_users: 212,
+    warning: null,
+  };
+  return { at: at(0, 7), passed: true, passed_checks: 8, failed: [], skipped: [], edition };
 }
 
 export { at as mockDate };

@@ -193,6 +193,7 @@ function doctorReport(profile: string, passed: boolean): DoctorReport {
     mode: 'auto',
     at: new Date().toISOString(),
     passed,
+    edition: null,
     checks: CHECKS.map(([id, title]) => {
       const failing = !passed && id === 'permissions-granted';
       return {
