@@ -26,6 +26,7 @@ mod pbx_users;
 mod plan;
 mod progress;
 mod report;
+mod scope_count;
 mod settings;
 mod store;
 
@@ -47,6 +48,7 @@ pub use progress::{ProgressSink, Side, SyncEvent, SyncPhase, channel};
 pub use report::{
     OutcomeCounts, OutcomeStatus, RunDetail, RunReport, RunStatus, RunSummary, UserOutcome,
 };
+pub use scope_count::users_in_scope;
 pub use settings::{DEFAULT_STARTING_EXTENSION, SyncSettings};
 pub use store::SyncStore;
 

@@ -669,6 +669,9 @@ impl Wizard {
                 ));
             }
         }
+        if let Some(warning) = self.licence_warning(ctx, &desired).await {
+            warnings.push(warning);
+        }
         let new_app = app_state.as_ref().is_some_and(|s| s.existing.is_none());
         changes.extend(review::settings_changes(
             &settings_before,
@@ -710,6 +713,40 @@ impl Wizard {
                 desired,
                 certificate_path: key_step.certificate_path.clone(),
             },
+        })
+    }
+
+    /// The review's warning when the users the options take in are more than the PBX's
+    /// licence allows (automatic mode, where pbx365 can read the directory).
+    async fn licence_warning(
+        &self,
+        ctx: &StepContext,
+        desired: &portsip::model::Ms365SettingsUpdate,
+    ) -> Option<String> {
+        let (pbx, microsoft) = (self.pbx.as_ref()?, self.microsoft.as_ref()?);
+        let (licensed, users) = (pbx.summary.edition.licensed_users?, desired.users.as_ref()?);
+        let graph = microsoft
+            .graph(&self.env, ctx, StepId::Review)
+            .filter(|_| users.enabled == Some(true))?;
+        ctx.report(
+            StepId::Review,
+            "Counting the users the sync options take in…",
+        );
+        // Advice, not a step of its own: a count that fails leaves the review as it is.
+        let in_scope = match crate::sync::users_in_scope(graph, users).await {
+            Ok(count) => count,
+            Err(error) => {
+                tracing::warn!(%error, "the users in the sync's scope could not be counted");
+                return None;
+            }
+        };
+        (i64::from(in_scope) > i64::from(licensed)).then(|| {
+            format!(
+                "The users chosen for sync ({in_scope} Microsoft 365 accounts) are more than the \
+                 PBX's licence allows ({licensed} users): a sync creates PBX users only up to \
+                 the licence and lists the rest as left out (no licence). Add licences on the \
+                 PBX, or choose fewer users."
+            )
         })
     }
 
