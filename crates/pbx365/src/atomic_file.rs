@@ -105,3 +105,29 @@ mod tests {
         Ok(())
     }
 }
+
+/// Why a JSON file pbx365 keeps (a journal, say) could not be read: each kind of file says in
+/// its own words what the admin does about it.
+#[derive(Debug)]
+pub enum ReadJsonError {
+    Io(std::io::Error),
+    Damaged(serde_json::Error),
+}
+
+/// The value in the JSON file at `path`, or `None` when there is no such file.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, ReadJsonError> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(ReadJsonError::Damaged),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(ReadJsonError::Io(error)),
+    }
+}
+
+/// `value` as indented JSON with a final newline, as pbx365's JSON files are written.
+pub fn json_text<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    let mut bytes = serde_json::to_vec_pretty(value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::atomic_file;
+use crate::atomic_file::{self, ReadJsonError};
 use crate::private_fs::Folder;
 use crate::profile::Profile;
 
@@ -152,28 +152,22 @@ pub fn journal_path(config_dir: &Path, profile: &str) -> PathBuf {
 }
 
 pub fn load(path: &Path) -> Result<Option<ResetJournal>, JournalError> {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|source| JournalError::Damaged {
-                    path: path.to_owned(),
-                    source,
-                })
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(JournalError::Read {
+    atomic_file::read_json(path).map_err(|error| match error {
+        ReadJsonError::Io(source) => JournalError::Read {
             path: path.to_owned(),
             source,
-        }),
-    }
+        },
+        ReadJsonError::Damaged(source) => JournalError::Damaged {
+            path: path.to_owned(),
+            source,
+        },
+    })
 }
 
 /// Writes the journal atomically; `config_dir` is pbx365's own folder, so every folder on the
 /// way is made private.
 pub fn save(config_dir: &Path, path: &Path, journal: &ResetJournal) -> Result<(), JournalError> {
-    let mut bytes = serde_json::to_vec_pretty(journal).map_err(JournalError::Encode)?;
-    bytes.push(b'\n');
+    let bytes = atomic_file::json_text(journal).map_err(JournalError::Encode)?;
     atomic_file::write_in(path, &bytes, &Folder::own(config_dir))?;
     Ok(())
 }

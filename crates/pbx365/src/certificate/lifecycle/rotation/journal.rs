@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::atomic_file;
+use crate::atomic_file::{self, ReadJsonError};
 use crate::profile::Mode;
 
 /// The four steps of a rotation, in order.
@@ -181,26 +181,20 @@ pub fn journal_path(config_dir: &Path, profile: &str) -> PathBuf {
 }
 
 pub fn load(path: &Path) -> Result<Option<RotationJournal>, JournalError> {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|source| JournalError::Damaged {
-                    path: path.to_owned(),
-                    source,
-                })
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(JournalError::Read {
+    atomic_file::read_json(path).map_err(|error| match error {
+        ReadJsonError::Io(source) => JournalError::Read {
             path: path.to_owned(),
             source,
-        }),
-    }
+        },
+        ReadJsonError::Damaged(source) => JournalError::Damaged {
+            path: path.to_owned(),
+            source,
+        },
+    })
 }
 
 pub fn save(path: &Path, journal: &RotationJournal) -> Result<(), JournalError> {
-    let mut bytes = serde_json::to_vec_pretty(journal).map_err(JournalError::Encode)?;
-    bytes.push(b'\n');
+    let bytes = atomic_file::json_text(journal).map_err(JournalError::Encode)?;
     atomic_file::write(path, &bytes)?;
     Ok(())
 }
