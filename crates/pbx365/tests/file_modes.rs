@@ -11,14 +11,11 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use engine_common::{TestResult, World, app_input, full_auto, sync_options, world};
+use engine_common::{TestResult, World, full_auto, world};
 use pbx365::certificate::lifecycle::{SystemClock, connect_profile};
-use pbx365::features::Feature;
 use pbx365::profile::Profile;
-use pbx365::progress::StepContext;
 use pbx365::run_lock::{Activity, RunLock};
 use pbx365::sync::{SyncEngine, SyncStore, connect, database_path};
-use pbx365::wizard::{GuidedIds, KeyPairInput, SetupMicrosoft, SetupRequest, run_setup};
 use private_files::open_to_others;
 
 const AUTO: &str = "auto";
@@ -53,33 +50,7 @@ async fn set_up_sync_and_rotate(
         .await?;
 
     // The sync gave the first extensions away: the PBX picks the next one.
-    let mut options = sync_options();
-    options.users.starting_extension = None;
-    let registered = world.sim.ms.register_app(sim::ms::AppSeed {
-        display_name: "PBX Server-side".into(),
-        web_redirect_uris: vec![world.sim.pbx.redirect_uri()],
-        certificates_der: vec![],
-        graph_app_roles: vec![],
-    })?;
-    let outcome = run_setup(
-        Arc::clone(env),
-        SetupRequest {
-            profile: GUIDED.to_owned(),
-            pbx: world.login(),
-            microsoft: SetupMicrosoft::Guided(GuidedIds {
-                cloud: world.cloud(),
-                tenant_id: world.sim.ms.tenant_id().to_owned(),
-                app_id: registered.app_id,
-            }),
-            app: app_input([Feature::Users].into()),
-            key_pair: KeyPairInput::default(),
-            sync: options,
-            verify: false,
-        },
-        |_| true,
-        &StepContext::silent(),
-    )
-    .await?;
+    let outcome = engine_common::guided_setup(world, GUIDED).await?;
     let saved = outcome
         .apply
         .and_then(|apply| apply.certificate_path)

@@ -13,10 +13,9 @@ use engine_common::{
 use openapi_contract::Contract;
 use pbx365::certificate::lifecycle::{SystemClock, connect_profile};
 use pbx365::doctor;
-use pbx365::features::Feature;
 use pbx365::progress::StepContext;
 use pbx365::sync::{SyncEngine, SyncStore, connect, database_path};
-use pbx365::wizard::{GuidedIds, KeyPairInput, SetupMicrosoft, SetupRequest, Wizard, run_setup};
+use pbx365::wizard::{KeyPairInput, Wizard};
 use sim::PbxVersion;
 
 const PROFILE: &str = "contoso";
@@ -79,7 +78,7 @@ async fn the_whole_life_on(version: PbxVersion) -> TestResult {
     // automatic one apart again.
     let (_, review, _, _) = full_auto_rerun(&world).await?;
     assert!(review.nothing_to_change, "{:?}", review.changes);
-    guided_setup(&world).await?;
+    engine_common::guided_setup(&world, "guided").await?;
     let reset = pbx365::reset::run(&world.env, PROFILE, true, Arc::new(|_| {})).await?;
     assert_eq!(reset.profile, PROFILE);
     assert!(world.env.profiles.load(PROFILE)?.is_none());
@@ -107,38 +106,6 @@ async fn full_auto_rerun(world: &World) -> Result<FullAuto, Box<dyn std::error::
     let applied = wizard.apply(&ctx).await?;
     let report = wizard.verify(&ctx).await?;
     Ok((wizard, review, applied, report))
-}
-
-/// A guided setup of the same PBX in a profile of its own (the admin registered the app).
-async fn guided_setup(world: &World) -> TestResult {
-    let registered = world.sim.ms.register_app(sim::ms::AppSeed {
-        display_name: "PBX Server-side".into(),
-        web_redirect_uris: vec![world.sim.pbx.redirect_uri()],
-        certificates_der: vec![],
-        graph_app_roles: vec![],
-    })?;
-    let mut options = sync_options();
-    options.users.starting_extension = None;
-    run_setup(
-        Arc::clone(&world.env),
-        SetupRequest {
-            profile: "guided".to_owned(),
-            pbx: world.login(),
-            microsoft: SetupMicrosoft::Guided(GuidedIds {
-                cloud: world.cloud(),
-                tenant_id: world.sim.ms.tenant_id().to_owned(),
-                app_id: registered.app_id,
-            }),
-            app: app_input([Feature::Users].into()),
-            key_pair: KeyPairInput::default(),
-            sync: options,
-            verify: false,
-        },
-        |_| true,
-        &StepContext::silent(),
-    )
-    .await?;
-    Ok(())
 }
 
 type FullAuto = (

@@ -398,3 +398,39 @@ pub fn pbx_writes(world: &World) -> Vec<String> {
         .map(|e| format!("{} {}", e.method, e.path))
         .collect()
 }
+
+/// A guided setup of the world's PBX as `profile`, with an app the admin registered by hand
+/// and users only; the PBX picks the starting extension (an earlier sync may have taken one).
+pub async fn guided_setup(
+    world: &World,
+    profile: &str,
+) -> Result<pbx365::wizard::SetupOutcome, Box<dyn std::error::Error>> {
+    let registered = world.sim.ms.register_app(sim::ms::AppSeed {
+        display_name: "PBX Server-side".into(),
+        web_redirect_uris: vec![world.sim.pbx.redirect_uri()],
+        certificates_der: vec![],
+        graph_app_roles: vec![],
+    })?;
+    let mut options = sync_options();
+    options.users.starting_extension = None;
+    let outcome = pbx365::wizard::run_setup(
+        Arc::clone(&world.env),
+        pbx365::wizard::SetupRequest {
+            profile: profile.to_owned(),
+            pbx: world.login(),
+            microsoft: pbx365::wizard::SetupMicrosoft::Guided(pbx365::wizard::GuidedIds {
+                cloud: world.cloud(),
+                tenant_id: world.sim.ms.tenant_id().to_owned(),
+                app_id: registered.app_id,
+            }),
+            app: app_input([Feature::Users].into()),
+            key_pair: KeyPairInput::default(),
+            sync: options,
+            verify: false,
+        },
+        |_| true,
+        &StepContext::silent(),
+    )
+    .await?;
+    Ok(outcome)
+}
