@@ -1,3 +1,4 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 import pkg from './package.json' with { type: 'json' };
@@ -7,7 +8,8 @@ import pkg from './package.json' with { type: 'json' };
 const TAURI_DEV_PORT = 1420;
 
 export default defineConfig({
-  plugins: [svelte()],
+  // Paraglide compiles ui/messages/*.json into src/lib/paraglide/ (generated, not committed).
+  plugins: [svelte(), paraglideVitePlugin({ project: './project.inlang' })],
   clearScreen: false,
   define: {
     __UI_VERSION__: JSON.stringify(pkg.version),

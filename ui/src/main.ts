@@ -1,5 +1,7 @@
 import { mount } from 'svelte';
 import './app.css';
+// Sets the UI language (saved choice, else the OS's) before anything is drawn.
+import './lib/i18n';
 import App from './App.svelte';
 import { selectBackend } from './lib/backend';
 
