@@ -7,6 +7,7 @@ mod auth;
 mod error;
 mod odata;
 mod organization;
+mod search;
 mod service_principals;
 mod users;
 
@@ -109,7 +110,7 @@ async fn dispatch(
             Ok(GraphCall {
                 method,
                 caller,
-                query: ODataQuery::parse(query.as_deref())?,
+                query: ODataQuery::parse(query.as_deref())?.advanced_if(&headers),
                 body,
             })
         })

@@ -1,5 +1,6 @@
-//! OData query options Graph honours here: `$top`, `$select`, `$filter` (`eq` clauses joined
-//! by `and`) and `$skiptoken` paging with an absolute `@odata.nextLink`.
+//! OData query options Graph honours here: `$top`, `$select`, `$filter` (`eq` and `in` clauses
+//! joined by `and`), `$search` (read by `search.rs`), `$count` and `$skiptoken` paging with an
+//! absolute `@odata.nextLink`.
 
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
@@ -10,6 +11,8 @@ use crate::ms::ids::{b64url, b64url_decode};
 
 pub(crate) const MAX_PAGE: usize = 999;
 const SKIPTOKEN_PREFIX: &str = "sim-offset:";
+/// Graph's limit on the values of one `in` clause outside advanced queries.
+const MAX_IN_VALUES: usize = 15;
 
 /// How a collection is paged and shaped when the query does not say.
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +29,13 @@ pub(crate) struct ODataQuery {
     pub top: Option<usize>,
     pub select: Option<Vec<String>>,
     pub filter: Option<String>,
+    pub search: Option<String>,
+    /// `$count=true`: the page carries `@odata.count`, the number of all matches.
+    pub count: bool,
     pub skiptoken: Option<String>,
+    /// The request is an advanced query (`ConsistencyLevel: eventual`), which lifts the limit
+    /// of 15 values in an `in` clause and is required for `$search` and `$count`.
+    pub advanced: bool,
 }
 
 impl ODataQuery {
@@ -58,11 +67,35 @@ impl ODataQuery {
                     );
                 }
                 "filter" => query.filter = Some(value.into_owned()),
+                "search" => query.search = Some(value.into_owned()),
+                "count" => {
+                    query.count = match value.trim() {
+                        "true" => true,
+                        "false" => false,
+                        other => {
+                            return Err(GraphError::bad_request(
+                                "Request_BadRequest",
+                                format!(
+                                    "Invalid value '{other}' for query option $count; expected true or false."
+                                ),
+                            ));
+                        }
+                    }
+                }
                 "skiptoken" => query.skiptoken = Some(value.into_owned()),
                 _ => {}
             }
         }
         Ok(query)
+    }
+
+    /// Marks the query advanced when the request carries `ConsistencyLevel: eventual`.
+    pub fn advanced_if(mut self, headers: &axum::http::HeaderMap) -> Self {
+        self.advanced = headers
+            .get("consistencylevel")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"));
+        self
     }
 
     /// Keeps the selected properties, or `default` (all when `None`) without `$select`.
@@ -110,10 +143,26 @@ impl ODataQuery {
         let Some(filter) = &self.filter else {
             return Ok(Vec::new());
         };
-        split_and(filter)
+        let clauses = split_and(filter)
             .into_iter()
             .map(|clause| parse_clause(clause, allowed, type_name))
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        if !self.advanced {
+            for clause in &clauses {
+                if let Value::Array(values) = &clause.value
+                    && values.len() > MAX_IN_VALUES
+                {
+                    return Err(GraphError::bad_request(
+                        "Request_UnsupportedQuery",
+                        format!(
+                            "Too many child clauses specified in search filter expression containing 'OR' operators: {}. Max allowed: {MAX_IN_VALUES}.",
+                            values.len()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(clauses)
     }
 
     /// One page of `items`, shaped, and the link to the next, as
@@ -145,7 +194,11 @@ impl ODataQuery {
                     .map(Value::Object)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut body = json!({ "@odata.context": context, "value": value });
+        let mut body = json!({ "@odata.context": context });
+        if self.count {
+            body["@odata.count"] = json!(total);
+        }
+        body["value"] = Value::Array(value);
         if offset + top < total {
             body["@odata.nextLink"] = json!(self.next_link(collection_url, offset + top));
         }
@@ -165,6 +218,12 @@ impl ODataQuery {
         if let Some(filter) = &self.filter {
             parts.push(format!("$filter={}", encode(filter)));
         }
+        if let Some(search) = &self.search {
+            parts.push(format!("$search={}", encode(search)));
+        }
+        if self.count {
+            parts.push("$count=true".to_owned());
+        }
         parts.push(format!(
             "$skiptoken={}",
             b64url(format!("{SKIPTOKEN_PREFIX}{offset}").as_bytes())
@@ -181,7 +240,7 @@ fn decode_skiptoken(token: &str) -> Option<usize> {
         .ok()
 }
 
-/// A `property eq value` clause.
+/// A `property eq value` clause, or `property in (values)` with the values as an array.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Clause {
     pub property: String,
@@ -195,10 +254,14 @@ impl Clause {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(&self.property))
             .map(|(_, v)| v);
-        match (actual, &self.value) {
+        let equal = |wanted: &Value| match (actual, wanted) {
             (Some(Value::String(a)), Value::String(b)) => a.eq_ignore_ascii_case(b),
             (Some(a), b) => a == b,
             (None, _) => false,
+        };
+        match &self.value {
+            Value::Array(values) => values.iter().any(equal),
+            value => equal(value),
         }
     }
 }
@@ -230,7 +293,7 @@ fn parse_clause(clause: &str, allowed: &[&str], type_name: &str) -> Result<Claus
         GraphError::bad_request(
             "BadRequest",
             format!(
-                "Invalid filter clause: '{clause}'. Only 'property eq value' clauses joined by 'and' are supported."
+                "Invalid filter clause: '{clause}'. Only 'property eq value' and 'property in (values)' clauses joined by 'and' are supported."
             ),
         )
     };
@@ -240,7 +303,8 @@ fn parse_clause(clause: &str, allowed: &[&str], type_name: &str) -> Result<Claus
     else {
         return Err(invalid());
     };
-    if !operator.eq_ignore_ascii_case("eq") {
+    let is_in = operator.eq_ignore_ascii_case("in");
+    if !is_in && !operator.eq_ignore_ascii_case("eq") {
         return Err(invalid());
     }
     let Some(property) = allowed.iter().find(|p| p.eq_ignore_ascii_case(property)) else {
@@ -252,22 +316,60 @@ fn parse_clause(clause: &str, allowed: &[&str], type_name: &str) -> Result<Claus
         ));
     };
     let literal = literal.trim();
-    let value = if let Some(text) = literal
-        .strip_prefix('\'')
-        .and_then(|l| l.strip_suffix('\''))
-    {
-        Value::String(text.replace("''", "'"))
-    } else if literal.eq_ignore_ascii_case("true") {
-        Value::Bool(true)
-    } else if literal.eq_ignore_ascii_case("false") {
-        Value::Bool(false)
+    let value = if is_in {
+        let inner = literal
+            .strip_prefix('(')
+            .and_then(|l| l.strip_suffix(')'))
+            .ok_or_else(invalid)?;
+        Value::Array(
+            split_list(inner)
+                .into_iter()
+                .map(|item| parse_literal(item).ok_or_else(invalid))
+                .collect::<Result<_, _>>()?,
+        )
     } else {
-        return Err(invalid());
+        parse_literal(literal).ok_or_else(invalid)?
     };
     Ok(Clause {
         property: (*property).to_owned(),
         value,
     })
+}
+
+/// Splits `'a','b, c'` on commas outside quoted strings.
+fn split_list(list: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut in_quotes = false;
+    let mut start = 0;
+    for (i, byte) in list.bytes().enumerate() {
+        match byte {
+            b'\'' => in_quotes = !in_quotes,
+            b',' if !in_quotes => {
+                parts.push(list[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(list[start..].trim());
+    parts
+}
+
+/// `'text'` (with `''` for a quote), `true` or `false`.
+fn parse_literal(literal: &str) -> Option<Value> {
+    let literal = literal.trim();
+    if let Some(text) = literal
+        .strip_prefix('\'')
+        .and_then(|l| l.strip_suffix('\''))
+    {
+        Some(Value::String(text.replace("''", "'")))
+    } else if literal.eq_ignore_ascii_case("true") {
+        Some(Value::Bool(true))
+    } else if literal.eq_ignore_ascii_case("false") {
+        Some(Value::Bool(false))
+    } else {
+        None
+    }
 }
 
 /// Graph's `2024-01-12T09:31:26Z`: UTC, whole seconds.

@@ -82,6 +82,15 @@ const FILTERABLE: &[&str] = &[
     "mailNickname",
 ];
 
+/// What `$search` on users reads: properties of the basic profile, so every reader may search.
+const SEARCHABLE: &[&str] = &[
+    "displayName",
+    "userPrincipalName",
+    "mail",
+    "givenName",
+    "surname",
+];
+
 const USERS_SHAPE: Shape<'static> = Shape {
     default_top: 100,
     default_select: Some(DEFAULT_USER_FIELDS),
@@ -152,12 +161,14 @@ impl Cloud {
         if !full && clauses.iter().any(|c| !in_basic_profile(&c.property)) {
             return Err(GraphError::denied());
         }
+        let search = call.search(SEARCHABLE, "user")?;
         let users: Vec<Map<String, Value>> = self
             .directory
             .users()
             .iter()
             .map(user_json)
             .filter(|u| clauses.iter().all(|c| c.matches(u)))
+            .filter(|u| search.as_ref().is_none_or(|s| s.matches(u)))
             .map(|u| if full { u } else { basic_profile(u) })
             .collect();
         ok(call.query.page(
