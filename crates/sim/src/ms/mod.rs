@@ -10,6 +10,7 @@ mod aad_error;
 mod catalog;
 mod directory;
 mod graph;
+mod groups;
 mod html;
 mod identity;
 mod ids;
@@ -32,6 +33,7 @@ pub use directory::{
     DemoAccount, DemoAccounts, DirectoryRole, DirectoryUser, GLOBAL_ADMINISTRATOR,
     PRIVILEGED_ROLE_ADMINISTRATOR, USER_ADMINISTRATOR,
 };
+pub use groups::{DirectoryGroup, GroupChangeError, GroupMember, names as group_names};
 pub use inspect::{AppSeed, RegisteredApp, SeedError};
 pub use model::{
     AppRole, AppRoleAssignment, Application, KeyCredential, PermissionScope,
@@ -68,6 +70,8 @@ pub struct Cloud {
     ca_pem: Option<String>,
     tenant: tenant::Tenant,
     directory: directory::Directory,
+    /// Changeable while the cloud runs (tests move people in and out between syncs).
+    groups: Mutex<groups::Groups>,
     /// `Err` only if the token-signing key could not be made; token endpoints then answer with
     /// Entra's server error instead of the whole emulator failing to start.
     signing: Result<signing::SigningKey, String>,
@@ -93,6 +97,12 @@ impl Cloud {
         let base_url = cfg.base_url.trim_end_matches('/').to_owned();
         let tenant = tenant::Tenant::new(&cfg.tenant_domain, cfg.seed);
         let directory = directory::Directory::seed(&tenant, cfg.users, cfg.seed);
+        let groups = groups::Groups::seed(
+            &tenant,
+            directory.users(),
+            &directory.demo_accounts().member.object_id,
+            cfg.seed,
+        );
         let signing = signing::SigningKey::generate().map_err(|e| {
             tracing::error!(error = %e, "the emulated cloud has no token-signing key");
             e.to_string()
@@ -104,6 +114,7 @@ impl Cloud {
             ca_pem: cfg.ca_pem,
             tenant,
             directory,
+            groups: Mutex::new(groups),
             signing,
             switches: Mutex::new(switches),
             state: Mutex::new(state),
@@ -119,6 +130,10 @@ impl Cloud {
 
     fn state(&self) -> MutexGuard<'_, state::State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn group_store(&self) -> MutexGuard<'_, groups::Groups> {
+        self.groups.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn switches(&self) -> switches::Switches {

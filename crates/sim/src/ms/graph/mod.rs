@@ -5,6 +5,7 @@ mod app_input;
 mod applications;
 mod auth;
 mod error;
+mod groups;
 mod odata;
 mod organization;
 mod search;
@@ -152,6 +153,7 @@ impl Cloud {
                     .ok_or_else(|| GraphError::not_found(id))?;
                 self.user_resource(call, user, tail)
             }
+            ("groups", Some(Key::Id(id)), tail) => self.group_resource(call, id, tail),
             ("organization", _, []) => match *m {
                 Method::GET => self.organization(call, key),
                 _ => Err(method_not_allowed()),

@@ -19,7 +19,7 @@ use crate::ms::ids::stable_uuid;
 use crate::ms::photo;
 
 /// What `GET /users` returns without `$select`, as Graph v1.0.
-const DEFAULT_USER_FIELDS: &[&str] = &[
+pub(super) const DEFAULT_USER_FIELDS: &[&str] = &[
     "businessPhones",
     "displayName",
     "givenName",
@@ -57,7 +57,7 @@ fn in_basic_profile(property: &str) -> bool {
 
 /// A user as a caller limited to the basic profile sees it: same properties, the others
 /// empty.
-fn basic_profile(mut user: Map<String, Value>) -> Map<String, Value> {
+pub(super) fn basic_profile(mut user: Map<String, Value>) -> Map<String, Value> {
     for (property, value) in &mut user {
         if !in_basic_profile(property) {
             *value = if value.is_array() {
@@ -103,7 +103,7 @@ const CONTACTS_SHAPE: Shape<'static> = Shape {
     type_name: "contact",
 };
 
-fn user_json(u: &DirectoryUser) -> Map<String, Value> {
+pub(super) fn user_json(u: &DirectoryUser) -> Map<String, Value> {
     let value = json!({
         "id": u.id,
         "businessPhones": u.business_phones,
