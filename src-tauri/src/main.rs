@@ -73,6 +73,7 @@ fn main() -> anyhow::Result<()> {
             profile_commands::doctor_run,
             wizard_commands::wizard_open,
             wizard_commands::wizard_state,
+            wizard_commands::wizard_resume,
             wizard_commands::cancel_step,
             wizard_commands::connect_pbx,
             wizard_commands::sign_in_microsoft,

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex as SyncMutex};
 
 use pbx365::doctor::DoctorReport;
 use pbx365::profile::SyncOptions;
-use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
+use pbx365::progress::{CancellationToken, ProgressEvent, StepContext, StepId};
 use pbx365::wizard::{
     AppRegistrationInput, AppRegistrationSummary, ApplyOutcome, ConsentSummary, GuidedIds,
     KeyPairInput, KeyPairSummary, MicrosoftSignIn, MicrosoftSummary, PbxLogin, PbxSummary, Review,
@@ -107,6 +107,17 @@ pub async fn wizard_open(
     let state = wizard.state();
     *host.wizard.lock().await = Some(wizard);
     Ok(state)
+}
+
+/// Brings the open setup of a saved profile back to step `until`: the saved sign-ins are
+/// resumed and every step before it runs with what the profile holds.
+#[tauri::command]
+pub async fn wizard_resume(
+    app: AppHandle,
+    host: State<'_, WizardHost>,
+    until: StepId,
+) -> Result<WizardState, ErrorReport> {
+    step!(host, app, |wizard, ctx| wizard.resume(until, ctx))
 }
 
 #[tauri::command]

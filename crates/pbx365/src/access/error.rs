@@ -39,6 +39,18 @@ pub enum Error {
     MicrosoftSignInNeeded { profile: String, reason: String },
 
     #[error(
+        "The {service} sign-in saved for the profile \"{profile}\" no longer works ({reason}). \
+         Nothing was changed. Sign in again on the step \"{step}\" to go on."
+    )]
+    SignInAgain {
+        profile: String,
+        /// The step whose sign-in expired: where the admin signs in again.
+        step: StepId,
+        service: &'static str,
+        reason: String,
+    },
+
+    #[error(
         "Microsoft 365 could not be read for the profile \"{profile}\" ({reason}), even after \
          retrying. Nothing was changed. Try again in a few minutes; if it keeps failing, check \
          this computer's connection to Microsoft."
@@ -167,6 +179,7 @@ impl Error {
             Error::PbxRole { .. } => "pbx-role",
             Error::Microsoft(_) => "microsoft",
             Error::MicrosoftSignInNeeded { .. } => "microsoft-sign-in-needed",
+            Error::SignInAgain { .. } => "sign-in-again",
             Error::MicrosoftUnavailable { .. } => "microsoft-unavailable",
             Error::SignInDeclined => "sign-in-declined",
             Error::SignInTimedOut { .. } => "sign-in-timed-out",

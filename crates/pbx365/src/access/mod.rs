@@ -12,4 +12,4 @@ pub mod sessions;
 
 pub use self::environment::Environment;
 pub use self::error::{Error, ErrorReport};
-pub(crate) use self::error::{from_sign_in, sentence};
+pub(crate) use self::error::{clean_clause, from_sign_in, sentence};

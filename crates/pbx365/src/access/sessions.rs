@@ -293,7 +293,7 @@ pub async fn require_graph(
 
 /// Whether only a new interactive sign-in can help (expired, revoked or missing refresh token),
 /// as opposed to trouble that passes (network, throttling, Microsoft's own failures).
-fn needs_new_sign_in(error: &entra::EntraError) -> bool {
+pub(crate) fn needs_new_sign_in(error: &entra::EntraError) -> bool {
     match error {
         entra::EntraError::SignInAgain { .. } => true,
         entra::EntraError::Identity { error, .. } => !matches!(

@@ -10,11 +10,14 @@
 //! connect_pbx → sign_in_microsoft | use_guided_ids → plan_app_registration → plan_key_pair
 //!   → plan_consent → set_sync_options → review → apply → verify
 //! ```
+//!
+//! A saved profile can be brought back to any step up to the review with [`Wizard::resume`].
 
 pub(crate) mod apply;
 pub(crate) mod microsoft;
 pub(crate) mod pbx;
 pub(crate) mod plan;
+mod resume;
 pub(crate) mod review;
 mod setup;
 pub(crate) mod sync_options;

@@ -15,6 +15,9 @@ use crate::pbx_certificate::{CertificateInfo, read_certificate};
 use crate::pbx_versions::PbxEdition;
 use crate::profile::PbxSettings;
 
+/// The field a connect without a password blames when the saved PBX sign-in is not usable.
+pub(crate) const SAVED_SIGN_IN_FIELD: &str = "password";
+
 /// How long the first contact with a just-typed PBX address keeps trying.
 const FIRST_CONTACT_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -196,11 +199,15 @@ pub(crate) async fn connect(
         None => {
             let mut saved = profile.clone();
             saved.pbx = settings.clone();
-            let (client, signed_in) = sessions::resume_pbx(env, &saved).await.map_err(|_| {
-                Error::Input(FieldError::new(
-                    "password",
-                    "Enter the PBX password: no saved PBX sign-in is usable for this profile.",
-                ))
+            // A keyring that fails is its own trouble, not a sign-in to make again.
+            let (client, signed_in) = sessions::resume_pbx(env, &saved).await.map_err(|error| {
+                match error {
+                    Error::Secret(_) => error,
+                    _ => Error::Input(FieldError::new(
+                        SAVED_SIGN_IN_FIELD,
+                        "Enter the PBX password: no saved PBX sign-in is usable for this profile.",
+                    )),
+                }
             })?;
             (client, signed_in, None)
         }
