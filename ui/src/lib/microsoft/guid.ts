@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -7,14 +8,14 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function guidProblem(label: string, text: string): string | undefined {
   const value = text.trim();
   if (value === '') {
-    return `Enter the ${label}.`;
+    return m.guid_empty({ label });
   }
   if (GUID.test(value)) {
     return undefined;
   }
   const bad = value.replace(/[0-9a-f-]/gi, '');
   if (bad !== '') {
-    return `The ${label} contains "${bad[0]}", which a GUID never does. Copy it again from the Entra admin center.`;
+    return m.guid_bad_character({ label, character: bad[0] ?? '' });
   }
-  return `The ${label} must look like 8-4-4-4-12 hexadecimal digits, e.g. 3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e. Copy it again from the Entra admin center.`;
+  return m.guid_shape({ label, example: '3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e' });
 }
