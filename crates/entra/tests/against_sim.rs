@@ -8,9 +8,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entra::{
     AppLocator, AppRegistration, Authenticator, BrowserOpener, CertificateKey, Cloud,
-    DeviceCodePrompt, EntraError, GraphClient, HttpOptions, IdentityError, MemoryTokenStore,
-    Progress, ProgressFn, RetryPolicy, SETUP_PERMISSIONS, Session, SignInOptions, TokenStore,
-    USER_SYNC_PERMISSION,
+    DeviceCodePrompt, EntraError, GROUP_MEMBERSHIP_PERMISSION, GraphClient, HttpOptions,
+    IdentityError, MemoryTokenStore, Progress, ProgressFn, RetryPolicy, SETUP_PERMISSIONS, Session,
+    SignInOptions, TokenStore, USER_SYNC_PERMISSION,
 };
 use futures::TryStreamExt;
 use reqwest::header::LOCATION;
@@ -895,5 +895,172 @@ async fn an_app_and_its_service_principal_are_deleted_once_and_then_found_gone()
             .iter()
             .any(|s| s.app_id == app.app_id)
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn directory_search_finds_people_by_name_and_checks_pasted_addresses() -> TestResult {
+    let world = world().await?;
+    let graph = GraphClient::new(world.sign_in().await?);
+    let people = world.sim.ms.users();
+    let someone = people
+        .iter()
+        .find(|u| u.display_name.contains(' ') && u.user_type == "Member")
+        .ok_or("no member with two names")?;
+    let surname = someone.display_name.split(' ').nth(1).ok_or("no surname")?;
+    let prefix: String = surname.chars().take(3).collect::<String>().to_lowercase();
+    let found = graph.search_users(&prefix.to_uppercase(), 50).await?;
+    assert!(
+        found.iter().any(|u| u.id == someone.id),
+        "{} not found by {prefix}",
+        someone.display_name
+    );
+    for user in &found {
+        let name = user.display_name.clone().unwrap_or_default().to_lowercase();
+        let upn = user.user_principal_name.clone().unwrap_or_default();
+        assert!(
+            name.split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.starts_with(&prefix))
+                || upn.to_lowercase().starts_with(&prefix),
+            "{name} <{upn}> does not match {prefix}"
+        );
+        assert!(user.account_enabled.is_some() && user.user_type.is_some());
+    }
+    assert!(graph.search_users("ab", 2).await?.len() <= 2);
+
+    // Quotes, backslashes and URL syntax in the text are the text, not query syntax.
+    for hostile in [
+        r#"x" OR "displayName:a"#,
+        r"\",
+        "a&$top=999",
+        "#frag",
+        "' or 1 eq 1",
+    ] {
+        let found = graph.search_users(hostile, 999).await?;
+        assert!(found.len() < 5, "{hostile:?} found {}", found.len());
+    }
+    assert!(graph.search_users("   ", 10).await?.is_empty());
+
+    // 20 names (two batches of at most 15), differently cased, one nobody has.
+    let mut names: Vec<String> = people
+        .iter()
+        .take(19)
+        .map(|u| u.user_principal_name.to_uppercase())
+        .collect();
+    names.push("nobody@contoso.example".to_owned());
+    let known = graph.users_by_principal_names(&names).await?;
+    let mut ids: Vec<&str> = known.iter().map(|u| u.id.as_str()).collect();
+    ids.sort_unstable();
+    let mut expected: Vec<&str> = people.iter().take(19).map(|u| u.id.as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(ids, expected);
+
+    let with_mail = people
+        .iter()
+        .find(|u| u.mail.is_some() && u.mail.as_deref() != Some(&u.user_principal_name))
+        .or_else(|| people.iter().find(|u| u.mail.is_some()))
+        .ok_or("nobody has mail")?;
+    let by_mail = graph
+        .users_by_mail(&[with_mail.mail.clone().unwrap_or_default()])
+        .await?;
+    assert_eq!(
+        by_mail.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        [with_mail.id.as_str()]
+    );
+    Ok(())
+}
+
+/// A sign-in that may read group membership.
+async fn group_reader(world: &mut World) -> Result<GraphClient, EntraError> {
+    world
+        .options
+        .graph_permissions
+        .push(GROUP_MEMBERSHIP_PERMISSION.to_owned());
+    Ok(GraphClient::new(world.sign_in().await?))
+}
+
+#[tokio::test]
+async fn a_groups_members_are_read_across_pages_nested_groups_included() -> TestResult {
+    let mut world = world().await?;
+    let graph = group_reader(&mut world).await?;
+    let facing = world
+        .sim
+        .ms
+        .group_named(sim::ms::group_names::CUSTOMER_FACING)
+        .ok_or("no Customer Facing group")?;
+    let mut expected: Vec<String> = world
+        .sim
+        .ms
+        .transitive_member_users(&facing.id)
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    expected.sort();
+    assert!(
+        expected.len() > 8,
+        "too few members to page: {}",
+        expected.len()
+    );
+    let users = graph.transitive_member_users(&facing.id, 4).await?;
+    let mut got: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    got.sort();
+    assert_eq!(got, expected, "nested members missed, or a page read twice");
+    assert!(
+        users
+            .iter()
+            .all(|u| u.account_enabled.is_some() && u.user_type.is_some()),
+        "the sync's fields were not selected"
+    );
+
+    let group = graph
+        .group(&facing.id)
+        .await?
+        .ok_or("the group was not found")?;
+    assert_eq!(group.display_name.as_deref(), Some("Customer Facing"));
+    let empty = world
+        .sim
+        .ms
+        .group_named(sim::ms::group_names::PROJECT_FALCON)
+        .ok_or("no Project Falcon group")?;
+    assert!(
+        graph
+            .transitive_member_users(&empty.id, 999)
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_unknown_group_and_a_missing_permission_are_told_apart() -> TestResult {
+    let mut world = world().await?;
+    let sales = world
+        .sim
+        .ms
+        .group_named(sim::ms::group_names::SALES)
+        .ok_or("no Sales group")?;
+    let without = GraphClient::new(world.sign_in().await?);
+    let denied = without
+        .transitive_member_users(&sales.id, 999)
+        .await
+        .err()
+        .ok_or("read without GroupMember.Read.All")?;
+    assert_eq!(
+        denied.graph_code(),
+        Some("Authorization_RequestDenied"),
+        "{denied:?}"
+    );
+    assert!(without.group(&sales.id).await.is_err());
+
+    let graph = group_reader(&mut world).await?;
+    let missing = "5d2f0c1e-0000-4000-8000-000000000000";
+    assert_eq!(graph.group(missing).await?, None);
+    let unknown = graph
+        .transitive_member_users(missing, 999)
+        .await
+        .err()
+        .ok_or("an unknown group has members")?;
+    assert_eq!(unknown.graph_code(), Some("Request_ResourceNotFound"));
+    assert!(graph.group("../users").await.is_err());
     Ok(())
 }

@@ -4,6 +4,7 @@ mod applications;
 mod directory;
 mod key_credentials;
 mod query;
+mod search;
 mod service_principals;
 mod users;
 
@@ -32,6 +33,7 @@ pub use directory::{
     VerifiedDomain, can_grant_application_permissions,
 };
 pub use key_credentials::{CertificateKey, KeyCredential, Thumbprint};
+pub use search::{DirectoryGroup, MAX_IN_VALUES};
 pub use service_principals::{
     AppRole, AppRoleAssignment, EnsuredServicePrincipal, GrantOutcome, MICROSOFT_GRAPH_APP_ID,
     ServicePrincipal, resolve_app_role_ids,
@@ -45,6 +47,8 @@ pub struct GraphClient {
     base: Url,
     policy: RetryPolicy,
     progress: Option<ProgressFn>,
+    /// Sends `ConsistencyLevel: eventual`, which Graph's advanced queries (`$search`) need.
+    advanced: bool,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +65,7 @@ impl GraphClient {
             session,
             policy: RetryPolicy::default(),
             progress: None,
+            advanced: false,
         }
     }
 
@@ -126,6 +131,9 @@ impl GraphClient {
                 .bearer_auth(token.expose());
             if let Some(body) = body {
                 request = request.json(body);
+            }
+            if self.advanced {
+                request = request.header("ConsistencyLevel", "eventual");
             }
             tracing::debug!(%method, path = url.path(), "Graph request");
             let asked = match request.send().await {
