@@ -69,6 +69,7 @@ fn main() -> anyhow::Result<()> {
             demo::demo_inspect,
             demo::demo_check_reminders,
             profile_commands::profiles_list,
+            profile_commands::profile_summaries,
             profile_commands::profile_delete,
             profile_commands::doctor_run,
             wizard_commands::wizard_open,

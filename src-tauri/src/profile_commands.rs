@@ -3,6 +3,7 @@
 use pbx365::ErrorReport;
 use pbx365::doctor::{self, DoctorReport};
 use pbx365::profile::Profile;
+use pbx365::profile_summary::{self, ProfileSummary};
 use tauri::{AppHandle, State};
 
 use crate::tray;
@@ -11,6 +12,12 @@ use crate::wizard_commands::{WizardHost, report};
 #[tauri::command]
 pub fn profiles_list(host: State<'_, WizardHost>) -> Result<Vec<Profile>, ErrorReport> {
     host.env.profiles.list().map_err(report)
+}
+
+/// What the screens that act on a profile show of it: its PBX and its Microsoft tenant.
+#[tauri::command]
+pub fn profile_summaries(host: State<'_, WizardHost>) -> Result<Vec<ProfileSummary>, ErrorReport> {
+    profile_summary::profile_summaries(&host.env.profiles).map_err(report)
 }
 
 /// Deletes the profile and its secrets in the keyring; `false` when there was none.

@@ -23,6 +23,7 @@ pub mod pbx_certificate;
 pub mod pbx_versions;
 pub mod private_fs;
 pub mod profile;
+pub mod profile_summary;
 pub mod progress;
 pub mod relayed_failure;
 pub mod reset;

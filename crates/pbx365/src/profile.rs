@@ -70,6 +70,10 @@ pub struct MicrosoftSettings {
     /// The Directory (tenant) ID.
     pub tenant_id: Option<String>,
     pub tenant_name: Option<String>,
+    /// The tenant's default domain (`contoso.onmicrosoft.com`), so every screen that acts on the
+    /// profile can name its tenant; unknown in guided mode and in profiles saved before it was kept.
+    #[serde(default)]
+    pub tenant_domain: Option<String>,
     /// Who signed in last (a user principal name), to preselect the account.
     pub account: Option<String>,
 }

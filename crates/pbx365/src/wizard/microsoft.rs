@@ -59,6 +59,7 @@ pub struct MicrosoftSummary {
     pub mode: Mode,
     pub tenant_id: String,
     pub tenant_name: Option<String>,
+    /// The default domain first.
     pub verified_domains: Vec<String>,
     /// Who signed in (automatic mode).
     pub account: Option<String>,
@@ -255,11 +256,10 @@ pub(crate) async fn sign_in(
         .clone()
         .or(me.mail.clone())
         .or(session.account().username.clone());
-    let verified_domains: Vec<String> = organization
-        .verified_domains
-        .iter()
-        .map(|d| d.name.clone())
-        .collect();
+    // The default domain first: it is the one screens name the tenant by.
+    let mut domains: Vec<&entra::VerifiedDomain> = organization.verified_domains.iter().collect();
+    domains.sort_by_key(|d| !d.is_default);
+    let verified_domains: Vec<String> = domains.iter().map(|d| d.name.clone()).collect();
     let mut warnings = Vec::new();
     if !can_grant {
         warnings.push(format!(

@@ -775,6 +775,7 @@ impl Wizard {
         self.profile.microsoft.cloud = microsoft.cloud().clone();
         self.profile.microsoft.tenant_id = Some(summary.tenant_id.clone());
         self.profile.microsoft.tenant_name = summary.tenant_name.clone();
+        self.profile.microsoft.tenant_domain = summary.verified_domains.first().cloned();
         self.profile.microsoft.account = summary.account.clone();
         if let MicrosoftContext::Auto { client_id, .. } = microsoft {
             self.profile.microsoft.client_id = client_id.clone();

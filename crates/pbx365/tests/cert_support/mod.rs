@@ -197,6 +197,7 @@ impl Tenant {
             client_id: None,
             tenant_id: Some(self.sim.ms.tenant_id().to_owned()),
             tenant_name: None,
+            tenant_domain: None,
             account: None,
         };
         profile.app = Some(AppIdentity {

@@ -4,6 +4,7 @@ import type { Notice } from '../bindings/Notice';
 import type { Plan } from '../bindings/Plan';
 import type { PlanCounts } from '../bindings/PlanCounts';
 import type { PlannedAction } from '../bindings/PlannedAction';
+import type { ProfileSummary } from '../bindings/ProfileSummary';
 import type { RunDetail } from '../bindings/RunDetail';
 import type { RunSummary } from '../bindings/RunSummary';
 import type { SkippedUser } from '../bindings/SkippedUser';
@@ -333,5 +334,28 @@ export function mockVerification(profile: string): VerificationSummary | null {
   };
   return { at: at(0, 7), passed: true, passed_checks: 8, failed: [], skipped: [], edition };
 }
+
+/**
+ * How a mock profile's screens name it. fabrikam is set up in guided mode: pbx365 never read its
+ * Microsoft tenant, so only the Directory ID it was given names it.
+ */
+export function mockProfileSummary(profile: string): ProfileSummary {
+  const pbxHost = profile === 'northwind' ? 'voice.northwind.example:8887' : `pbx.${profile}.com`;
+  return {
+    name: profile,
+    pbx_host: pbxHost,
+    pbx_url: `https://${pbxHost}`,
+    pbx_domain: `${profile}.example`,
+    tenant_domain: profile === 'fabrikam' ? null : `${profile}.onmicrosoft.com`,
+    tenant_name: profile === 'fabrikam' ? null : `${profile.charAt(0).toUpperCase()}${profile.slice(1)} Ltd`,
+    tenant_id: TENANT_IDS[profile] ?? null,
+  };
+}
+
+const TENANT_IDS: Record<string, string> = {
+  contoso: '0f8f2c1a-4b5d-4e6f-8a9b-1c2d3e4f5a6b',
+  fabrikam: '8c2e6a4f-1b3d-4e5f-9a7b-0c1d2e3f4a5b',
+  northwind: '3a7d9e1b-5c2f-4a8d-b6e0-7f1c3d5e9a2b',
+};
 
 export { at as mockDate };

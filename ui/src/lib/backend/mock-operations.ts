@@ -4,7 +4,7 @@ import type { RotationStep } from '../bindings/RotationStep';
 import type { RunSummary } from '../bindings/RunSummary';
 import type { StopRecord } from '../bindings/StopRecord';
 import type { UserOutcome } from '../bindings/UserOutcome';
-import { mockDate, mockDrift, mockHistory, mockPlan, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
+import { mockDate, mockDrift, mockHistory, mockPlan, mockProfileSummary, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
 import type { CertificateOperations, RotationFailure, SyncOperations } from './operations';
 
 /**
@@ -77,6 +77,7 @@ export function createMockOperations(
 
   return {
     profileNames: async () => statuses().map((status) => status.profile),
+    profileSummaries: async () => statuses().map((status) => mockProfileSummary(status.profile)),
     async syncPreview(profile, createUnclassified) {
       calls.push({ command: 'sync_preview', args: { profile, createUnclassified } });
       await sleep(scenario.stepMs * 3);

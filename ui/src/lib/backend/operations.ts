@@ -1,6 +1,7 @@
 import type { CertificateStatus } from '../bindings/CertificateStatus';
 import type { DriftReport } from '../bindings/DriftReport';
 import type { Plan } from '../bindings/Plan';
+import type { ProfileSummary } from '../bindings/ProfileSummary';
 import type { RotationEvent } from '../bindings/RotationEvent';
 import type { RotationPlan } from '../bindings/RotationPlan';
 import type { RotationReport } from '../bindings/RotationReport';
@@ -28,6 +29,8 @@ export interface RotationFailure {
 export interface SyncOperations {
   /** The saved profiles' names, in the order the app lists them. */
   profileNames(): Promise<string[]>;
+  /** The saved profiles as screens that act on one name it (its PBX, its Microsoft tenant), in the same order. */
+  profileSummaries(): Promise<ProfileSummary[]>;
   /**
    * The dry run: exactly what `syncNow` would do with the same `createUnclassified`.
    *

@@ -9,6 +9,7 @@ import type { RunDetail } from '../bindings/RunDetail';
 import type { RunSummary } from '../bindings/RunSummary';
 import type { SyncEvent } from '../bindings/SyncEvent';
 import type { Profile } from '../bindings/Profile';
+import type { ProfileSummary } from '../bindings/ProfileSummary';
 import type { CertificateOperations, SyncOperations } from './operations';
 
 function channelTo<T>(onEvent: (event: T) => void): Channel<T> {
@@ -21,6 +22,7 @@ function channelTo<T>(onEvent: (event: T) => void): Channel<T> {
 export function createTauriOperations(): SyncOperations & CertificateOperations {
   return {
     profileNames: async () => (await invoke<Profile[]>('profiles_list')).map((profile) => profile.name),
+    profileSummaries: () => invoke<ProfileSummary[]>('profile_summaries'),
     // Tauri hands the commands' snake_case arguments over in camelCase.
     syncPreview: (profile, createUnclassified) => invoke<Plan>('sync_preview', { profile, createUnclassified }),
     syncNow: (profile, createUnclassified, onEvent) =>

@@ -154,7 +154,7 @@ function emptyProfile(name: string): Profile {
   return {
     name,
     pbx: { url: '', username: '', domain: null, ca_pem: null, pin_sha256: null, remember_password: false },
-    microsoft: { mode: 'auto', cloud: { kind: 'global' }, client_id: null, tenant_id: null, tenant_name: null, account: null },
+    microsoft: { mode: 'auto', cloud: { kind: 'global' }, client_id: null, tenant_id: null, tenant_name: null, tenant_domain: null, account: null },
     app: null,
     features: [],
     optional_grants: [],

@@ -15,6 +15,11 @@ client_id: string | null,
  */
 tenant_id: string | null, tenant_name: string | null, 
 /**
+ * The tenant's default domain (`contoso.onmicrosoft.com`), so every screen that acts on the
+ * profile can name its tenant; unknown in guided mode and in profiles saved before it was kept.
+ */
+tenant_domain: string | null, 
+/**
  * Who signed in last (a user principal name), to preselect the account.
  */
 account: string | null, };
