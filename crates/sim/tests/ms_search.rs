@@ -180,3 +180,64 @@ async fn filter_in_takes_up_to_15_values() -> TestResult {
     assert_eq!(body["error"]["code"], "Request_UnsupportedQuery");
     Ok(())
 }
+
+#[tokio::test]
+async fn groups_are_searched_by_words_of_their_names_with_a_group_permission() -> TestResult {
+    let tc = TestCloud::start(60, true).await?;
+    let upn = tc.cloud.demo_accounts().global_admin.user_principal_name;
+    let reader = ms_support::access_token(
+        &tc.sign_in(
+            &upn,
+            "openid profile offline_access User.Read GroupMember.Read.All",
+        )
+        .await?,
+    )?;
+    let groups = tc.cloud.groups();
+    let nested = groups
+        .iter()
+        .find(|g| g.display_name.contains(' '))
+        .ok_or("no group with two words")?;
+    let second_word: String = nested
+        .display_name
+        .split(' ')
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take(3)
+        .collect();
+    let expected: HashSet<String> = groups
+        .iter()
+        .filter(|g| {
+            g.display_name
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.starts_with(&second_word.to_lowercase()))
+        })
+        .map(|g| g.id.clone())
+        .collect();
+    let (status, page) = advanced(
+        &tc,
+        &reader,
+        &format!(
+            "groups?$search=\"displayName:{second_word}\"&$select=id,displayName,description,mail&$count=true"
+        ),
+    )
+    .await?;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["@odata.count"], expected.len());
+    let found: HashSet<String> = strings(&page, "id").into_iter().collect();
+    assert_eq!(found, expected);
+    assert!(found.contains(&nested.id));
+
+    let (status, body) = tc
+        .graph(
+            &reader,
+            &format!("groups?$search=\"displayName:{second_word}\""),
+        )
+        .await?;
+    assert_eq!(status, 400, "{body}");
+    let users_only = tc.admin_token().await?;
+    let (status, body) = advanced(&tc, &users_only, "groups?$search=\"displayName:sa\"").await?;
+    assert_eq!(status, 403, "{body}");
+    Ok(())
+}

@@ -112,7 +112,29 @@ impl Cast {
     }
 }
 
+/// What `$search` on groups reads.
+const SEARCHABLE: &[&str] = &["displayName", "description", "mail", "mailNickname"];
+
 impl Cloud {
+    /// `GET /groups`, with `$search` (see `search.rs`), `$select`, `$top` and `$count`.
+    pub(crate) fn list_groups(&self, call: &GraphCall) -> Result<Response, GraphError> {
+        call.caller.require(READ_GROUPS)?;
+        let search = call.search(SEARCHABLE, "group")?;
+        let groups: Vec<Map<String, Value>> = self
+            .group_store()
+            .all()
+            .iter()
+            .map(group_json)
+            .filter(|g| search.as_ref().is_none_or(|s| s.matches(g)))
+            .collect();
+        ok(call.query.page(
+            groups,
+            &GROUPS_SHAPE,
+            &self.graph_url("groups"),
+            self.graph_context(&call.query.context_suffix("groups")),
+        )?)
+    }
+
     /// `/groups/{id}` and what hangs off it.
     pub(crate) fn group_resource(
         &self,

@@ -153,6 +153,10 @@ impl Cloud {
                     .ok_or_else(|| GraphError::not_found(id))?;
                 self.user_resource(call, user, tail)
             }
+            ("groups", None, []) => match *m {
+                Method::GET => self.list_groups(call),
+                _ => Err(method_not_allowed()),
+            },
             ("groups", Some(Key::Id(id)), tail) => self.group_resource(call, id, tail),
             ("organization", _, []) => match *m {
                 Method::GET => self.organization(call, key),
