@@ -47,3 +47,16 @@ export async function connectPbx(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Connect' }).click();
   await expect(page.getByTestId('connect-status')).toHaveText('Connected to Contoso as Admin.');
 }
+
+/**
+ * Clicks Sync now on the Sync page of `profile` and confirms: Sync now asks first, with a fresh
+ * plan, naming the profile.
+ */
+export async function syncNowConfirmed(page: Page, profile: string): Promise<void> {
+  await page.getByRole('button', { name: 'Sync now', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: `Sync ${profile} now?` });
+  const confirm = dialog.getByRole('button', { name: `Sync ${profile} now` });
+  await expect(confirm).toBeEnabled();
+  await confirm.click();
+  await expect(dialog).toBeHidden();
+}

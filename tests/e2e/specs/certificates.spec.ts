@@ -33,6 +33,7 @@ test('rotation runs as one action with its steps shown live', async ({ page, sho
   await expect(page.getByRole('note')).toContainText('A sync is scheduled in 8 minutes');
   await shot('rotation-confirm');
   await page.getByRole('button', { name: 'Rotate certificate' }).click();
+  await page.getByRole('dialog', { name: 'Rotate the certificate of fabrikam?' }).getByRole('button', { name: 'Rotate certificate' }).click();
   const steps = page.getByRole('list', { name: 'Rotation steps' }).getByRole('listitem');
   await expect(steps.nth(2)).toContainText('Waiting');
   await expect(steps.nth(0)).toContainText('Done');
@@ -46,6 +47,7 @@ test('rotation runs as one action with its steps shown live', async ({ page, sho
 test('a rotation that stops says where, keeps sync working, and tells how to finish', async ({ page, shot }) => {
   await page.goto('/?mock-rotation=fail&mock-step-ms=10#/certificates/rotate/northwind');
   await page.getByRole('button', { name: 'Rotate certificate' }).click();
+  await page.getByRole('dialog', { name: 'Rotate the certificate of northwind?' }).getByRole('button', { name: 'Rotate certificate' }).click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Microsoft did not accept the new certificate');
   await expect(alert).toContainText('Sync keeps working meanwhile.');
@@ -60,6 +62,7 @@ test('a rotation that stops says where, keeps sync working, and tells how to fin
 test('a second rotation picks up where the first stopped', async ({ page }) => {
   await page.goto('/?mock-rotation=fail&mock-step-ms=10#/certificates/rotate/contoso');
   await page.getByRole('button', { name: 'Rotate certificate' }).click();
+  await page.getByRole('dialog', { name: 'Rotate the certificate of contoso?' }).getByRole('button', { name: 'Rotate certificate' }).click();
   await expect(page.getByRole('alert')).toContainText('The rotation stopped');
   await expect(page.getByRole('main')).toContainText('This run picks up from there.');
   const steps = page.getByRole('list', { name: 'Rotation steps' }).getByRole('listitem');

@@ -25,7 +25,7 @@ test('the dashboard sums up every profile: health, days left, last verification,
   await expect(northwind).toContainText('1 check failed');
   await shot('dashboard');
 
-  await northwind.getByRole('link', { name: 'Rotate certificate' }).click();
+  await northwind.getByRole('link', { name: 'Rotate certificate of northwind' }).click();
   await expect(page).toHaveURL(/#\/certificates\/rotate\/northwind$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Rotate the certificate of northwind');
 });

@@ -45,7 +45,12 @@ test('Disconnect from a card reviews what changes where, re-plans for deleting t
   await expect(confirm).toBeEnabled();
   await shot('disconnect-review-delete-app');
 
+  // It asks first, naming the target and the choice made.
   await confirm.click();
+  const asked = page.getByRole('dialog', { name: 'Disconnect fabrikam?' });
+  await expect(asked.getByTestId('target-pbx')).toHaveText('pbx.fabrikam.com:8887');
+  await expect(asked).toContainText('The app registration is deleted too.');
+  await asked.getByRole('button', { name: 'Disconnect fabrikam' }).click();
   await expect(page.getByRole('button', { name: 'Disconnecting fabrikam…' })).toBeDisabled();
   await expect(page.getByRole('link', { name: 'Cancel' })).toHaveCount(0);
   await expect(inEntra.getByText('In progress')).toBeVisible();
@@ -95,6 +100,7 @@ test('Cancel on the review changes nothing', async ({ page }) => {
 test('a Disconnect that stops says where, and the next one continues there', async ({ page, shot }) => {
   await page.goto('/?mock-reset=fail&mock-step-ms=10#/dashboard/disconnect/contoso');
   await page.getByRole('button', { name: 'Disconnect contoso' }).click();
+  await page.getByRole('dialog', { name: 'Disconnect contoso?' }).getByRole('button', { name: 'Disconnect contoso' }).click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Disconnect stopped before it finished.');
   await expect(alert).toContainText('stopped at step 2 of 3');
@@ -105,6 +111,7 @@ test('a Disconnect that stops says where, and the next one continues there', asy
   await shot('disconnect-stopped');
 
   await page.getByRole('button', { name: 'Finish disconnecting contoso' }).click();
+  await page.getByRole('dialog', { name: 'Finish disconnecting contoso?' }).getByRole('button', { name: 'Finish disconnecting contoso' }).click();
   await expect(page.getByTestId('disconnect-result')).toContainText('contoso is disconnected.');
   await page.getByRole('link', { name: 'Back to the dashboard' }).click();
   await expect(page.getByRole('list', { name: 'Profiles' }).getByRole('listitem')).toHaveCount(2);

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from '../fixtures';
+import { expect, syncNowConfirmed, test } from '../fixtures';
 
 const CHOICE = 'Create these users anyway — they may be guests or disabled accounts';
 
@@ -10,8 +10,7 @@ function mockCalls(page: Page): Promise<unknown> {
 
 /** Opens the Sync page of fabrikam, the mock's guided-mode profile, and previews it. */
 async function previewGuidedProfile(page: Page): Promise<void> {
-  await page.goto('/?mock-step-ms=40#/sync');
-  await page.getByLabel('Profile').selectOption('fabrikam');
+  await page.goto('/?mock-step-ms=150#/sync/fabrikam');
   await page.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(page.getByTestId('plan-source')).toHaveText("The PBX's view of Microsoft 365 (guided mode)");
 }
@@ -49,11 +48,13 @@ test('users the PBX cannot classify are held back until the admin chooses, for o
 
   await page.getByRole('tab', { name: 'Sync now' }).click();
   await expect(page.getByRole('note')).toContainText('As chosen in the preview, this run also creates 3 users');
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await syncNowConfirmed(page, 'fabrikam');
   await expect(page.getByTestId('sync-announcement')).toHaveText('Sync completed: 0 failed.');
   await expect(page.getByTestId('count-created')).toHaveText('10');
   expect(await mockCalls(page)).toEqual([
     { command: 'sync_preview', args: { profile: 'fabrikam', createUnclassified: false } },
+    { command: 'sync_preview', args: { profile: 'fabrikam', createUnclassified: true } },
+    // Sync now's fresh plan, with the same choice, then the run it showed.
     { command: 'sync_preview', args: { profile: 'fabrikam', createUnclassified: true } },
     { command: 'sync_now', args: { profile: 'fabrikam', createUnclassified: true } },
   ]);
@@ -65,13 +66,13 @@ test('users the PBX cannot classify are held back until the admin chooses, for o
   await expect(page.getByRole('region', { name: /^Held back: 3 new users/ })).toBeVisible();
   await expect(choice).not.toBeChecked();
   await page.getByRole('tab', { name: 'Sync now' }).click();
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await syncNowConfirmed(page, 'fabrikam');
   await expect(page.getByTestId('sync-announcement')).toHaveText('Sync completed: 0 failed.');
   expect(await mockCalls(page)).toContainEqual({ command: 'sync_now', args: { profile: 'fabrikam', createUnclassified: false } });
 });
 
 test('a preview or sync that needs the Microsoft sign-in again says so as the engine puts it', async ({ page, shot }) => {
-  await page.goto('/?mock-sync=signin&mock-step-ms=10#/sync');
+  await page.goto('/?mock-sync=signin&mock-step-ms=10#/sync/contoso');
   await page.getByRole('button', { name: 'Preview', exact: true }).click();
   const failed = page.getByRole('alert');
   await expect(failed).toContainText('The preview failed.');
@@ -81,11 +82,16 @@ test('a preview or sync that needs the Microsoft sign-in again says so as the en
   await expect(page.getByRole('table', { name: 'Sync preview' })).toHaveCount(0);
   await shot('sync-preview-signin-needed');
 
+  // Sync now's fresh plan fails the same way: nothing runs, and the confirmation says why.
   await page.getByRole('tab', { name: 'Sync now' }).click();
-  await page.getByRole('button', { name: 'Sync now' }).click();
-  await expect(page.locator('#panel-run').getByRole('alert')).toContainText('The sync stopped.');
-  await expect(page.locator('#panel-run').getByRole('alert')).toContainText('Sign in to Microsoft again');
-  await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Sync now', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sync contoso now?' });
+  await expect(dialog.getByRole('alert')).toContainText('The dry run failed, so nothing will run');
+  await expect(dialog.getByRole('alert')).toContainText('Sign in to Microsoft again');
+  await expect(dialog.getByRole('button', { name: 'Sync contoso now' })).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Sync now', exact: true })).toBeEnabled();
+  expect(await mockCalls(page)).not.toContainEqual(expect.objectContaining({ command: 'sync_now' }));
 });
 
 for (const size of [

@@ -1,7 +1,7 @@
-import { expect, test } from '../fixtures';
+import { expect, syncNowConfirmed, test } from '../fixtures';
 
 test('the preview is a table filtered by action and searched by name', async ({ page, shot }) => {
-  await page.goto('/?mock-step-ms=10#/sync');
+  await page.goto('/?mock-step-ms=10#/sync/contoso');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sync');
   await page.getByRole('button', { name: 'Preview', exact: true }).click();
   const table = page.getByRole('table', { name: 'Sync preview' });
@@ -28,7 +28,7 @@ test('the preview is a table filtered by action and searched by name', async ({ 
 });
 
 test('the tabs follow the arrow keys', async ({ page }) => {
-  await page.goto('/#/sync');
+  await page.goto('/#/sync/contoso');
   const preview = page.getByRole('tab', { name: 'Preview' });
   await preview.focus();
   await page.keyboard.press('ArrowRight');
@@ -41,9 +41,9 @@ test('the tabs follow the arrow keys', async ({ page }) => {
 });
 
 test('Sync now shows progress and live counts, and ends with the failures listed', async ({ page, shot }) => {
-  await page.goto('/?mock-sync=failures&mock-step-ms=60#/sync');
+  await page.goto('/?mock-sync=failures&mock-step-ms=60#/sync/contoso');
   await page.getByRole('tab', { name: 'Sync now' }).click();
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await syncNowConfirmed(page, 'contoso');
   const bar = page.getByRole('progressbar', { name: 'Sync progress' });
   await expect(bar).toHaveAttribute('aria-valuetext', /^([1-9]|1\d) of 24 users$/);
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeEnabled();
@@ -59,9 +59,9 @@ test('Sync now shows progress and live counts, and ends with the failures listed
 });
 
 test('Cancel stops the run after the requests in flight and counts what was not done', async ({ page, shot }) => {
-  await page.goto('/?mock-step-ms=150#/sync');
+  await page.goto('/?mock-step-ms=150#/sync/contoso');
   await page.getByRole('tab', { name: 'Sync now' }).click();
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await syncNowConfirmed(page, 'contoso');
   await expect(page.getByRole('progressbar')).toHaveAttribute('aria-valuetext', /^[2-9] of 24 users$/);
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('sync-announcement')).toHaveText('Sync cancelled: 0 failed.');
@@ -72,17 +72,17 @@ test('Cancel stops the run after the requests in flight and counts what was not 
 });
 
 test('a sync that cannot start says why and what to do', async ({ page, shot }) => {
-  await page.goto('/?mock-sync=fail&mock-step-ms=10#/sync');
+  await page.goto('/?mock-sync=fail&mock-step-ms=10#/sync/contoso');
   await page.getByRole('tab', { name: 'Sync now' }).click();
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await syncNowConfirmed(page, 'contoso');
   await expect(page.getByRole('alert')).toContainText('The sync stopped.');
   await expect(page.getByRole('alert')).toContainText('Open Connect PBX and sign in again');
-  await expect(page.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Sync now', exact: true })).toBeEnabled();
   await shot('sync-error');
 });
 
 test('the history lists each run, opens its users, and exports it as CSV', async ({ page, shot }) => {
-  await page.goto('/#/sync');
+  await page.goto('/#/sync/contoso');
   await page.getByRole('tab', { name: 'History' }).click();
   const history = page.getByRole('table', { name: 'Sync history' });
   await expect(history.locator('tbody tr')).toHaveCount(5);
@@ -101,7 +101,7 @@ test('the history lists each run, opens its users, and exports it as CSV', async
 });
 
 test('the drift view lists who is out of line on each side', async ({ page, shot }) => {
-  await page.goto('/?mock-step-ms=10#/sync');
+  await page.goto('/?mock-step-ms=10#/sync/contoso');
   await page.getByRole('tab', { name: 'Drift' }).click();
   const missing = page.getByRole('region', { name: /missing on the PBX/ });
   await expect(missing.locator('tbody tr')).toHaveCount(2);

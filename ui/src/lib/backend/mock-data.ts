@@ -336,26 +336,45 @@ export function mockVerification(profile: string): VerificationSummary | null {
 }
 
 /**
- * How a mock profile's screens name it. fabrikam is set up in guided mode: pbx365 never read its
- * Microsoft tenant, so only the Directory ID it was given names it.
+ * How a mock profile's screens name it (the same PBX and tenant as the mock reset's plans).
+ * fabrikam is set up in guided mode: pbx365 never read its tenant's domains.
  */
 export function mockProfileSummary(profile: string): ProfileSummary {
-  const pbxHost = profile === 'northwind' ? 'voice.northwind.example:8887' : `pbx.${profile}.com`;
+  const known = SUMMARIES[profile];
+  const pbxHost = known?.pbxHost ?? `pbx.${profile}.example`;
   return {
     name: profile,
     pbx_host: pbxHost,
     pbx_url: `https://${pbxHost}`,
-    pbx_domain: `${profile}.example`,
-    tenant_domain: profile === 'fabrikam' ? null : `${profile}.onmicrosoft.com`,
-    tenant_name: profile === 'fabrikam' ? null : `${profile.charAt(0).toUpperCase()}${profile.slice(1)} Ltd`,
-    tenant_id: TENANT_IDS[profile] ?? null,
+    pbx_domain: known?.pbxDomain ?? null,
+    tenant_domain: known?.tenantDomain ?? null,
+    tenant_name: known?.tenantName ?? null,
+    tenant_id: known?.tenantId ?? null,
   };
 }
 
-const TENANT_IDS: Record<string, string> = {
-  contoso: '0f8f2c1a-4b5d-4e6f-8a9b-1c2d3e4f5a6b',
-  fabrikam: '8c2e6a4f-1b3d-4e5f-9a7b-0c1d2e3f4a5b',
-  northwind: '3a7d9e1b-5c2f-4a8d-b6e0-7f1c3d5e9a2b',
+const SUMMARIES: Record<string, { pbxHost: string; pbxDomain: string; tenantDomain: string | null; tenantName: string; tenantId: string }> = {
+  contoso: {
+    pbxHost: 'pbx.contoso.com:8887',
+    pbxDomain: 'contoso.com',
+    tenantDomain: 'contoso.onmicrosoft.com',
+    tenantName: 'Contoso',
+    tenantId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  },
+  fabrikam: {
+    pbxHost: 'pbx.fabrikam.com:8887',
+    pbxDomain: 'fabrikam.com',
+    tenantDomain: null,
+    tenantName: 'Fabrikam, Inc.',
+    tenantId: 'b2c4e6a8-1357-4d9b-8f0e-2a4c6e8f0b1d',
+  },
+  northwind: {
+    pbxHost: 'voice.northwind.example',
+    pbxDomain: 'northwind.example',
+    tenantDomain: 'northwind.onmicrosoft.com',
+    tenantName: 'Northwind Traders',
+    tenantId: '4e1c7a92-0b3d-4f58-a6e7-91d2c3b4a5f6',
+  },
 };
 
 export { at as mockDate };

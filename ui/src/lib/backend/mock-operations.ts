@@ -43,13 +43,13 @@ const COUNTED: Record<string, keyof OutcomeCounts> = {
 };
 
 /**
- * A sync command the mock answered, named and with the arguments as the desktop app's command
- * receives them, so the browser tests can check what the UI asked for.
+ * A command that writes (or plans writes) the mock answered, named and with the arguments as the
+ * desktop app's command receives them, so the browser tests can check what the UI asked for.
  */
-export interface MockCall {
-  command: 'sync_preview' | 'sync_now';
-  args: { profile: string; createUnclassified: boolean };
-}
+export type MockCall =
+  | { command: 'sync_preview' | 'sync_now'; args: { profile: string; createUnclassified: boolean } }
+  | { command: 'rotate_certificate'; args: { profile: string } }
+  | { command: 'reset_run'; args: { profile: string; deleteApp: boolean } };
 
 /** What the engine says when a profile's saved Microsoft sign-in no longer works (access/error.rs). */
 export function signInNeeded(profile: string): string {
@@ -171,6 +171,7 @@ export function createMockOperations(
     lastVerification: async (profile) => mockVerification(profile),
     rotationPlan: async (profile) => rotationPlan(profile, stopped.get(profile)),
     async rotateCertificate(profile, onEvent) {
+      calls.push({ command: 'rotate_certificate', args: { profile } });
       const plan = rotationPlan(profile, stopped.get(profile));
       for (const step of plan.steps.filter((candidate) => !candidate.done)) {
         onEvent({ step: step.step, message: RUNNING[step.step], waiting: step.step === 'wait-for-microsoft', hand_step: null });

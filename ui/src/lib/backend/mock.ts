@@ -28,7 +28,7 @@ export function createMockBackend(
   return {
     kind: 'mock',
     ...createMockOperations(scenario, calls, removed),
-    ...createMockReset(resetScenarioFromAddress(globalThis.location?.search ?? ''), removed),
+    ...createMockReset(resetScenarioFromAddress(globalThis.location?.search ?? ''), removed, calls),
     ...createMockWizard(wizardScenarioFromAddress(globalThis.location?.search ?? '')),
     appInfo: async () => ({ ...appInfo }),
     // Nothing outside the page sends the browser preview anywhere.

@@ -6,6 +6,7 @@ import type { ResetPlan } from '../bindings/ResetPlan';
 import type { ResetStep } from '../bindings/ResetStep';
 import type { ResetStop } from '../bindings/ResetStop';
 import { mockDate } from './mock-data';
+import type { MockCall } from './mock-operations';
 import type { ResetFailure, ResetOperations } from './reset-operations';
 
 /**
@@ -200,7 +201,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * The mock reset. `removed` is shared with the rest of the mock: a profile whose reset finished
  * is added to it, and the dashboard, the certificates and the sync page stop listing it.
  */
-export function createMockReset(scenario: ResetScenario, removed: Set<string>): ResetOperations {
+export function createMockReset(scenario: ResetScenario, removed: Set<string>, calls: MockCall[] = []): ResetOperations {
   const unfinished = new Map<string, Unfinished>();
   const failedOnce = new Set<string>();
 
@@ -271,6 +272,7 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>): 
       return plan(profile, deleteApp);
     },
     async resetRun(profile, requested, onEvent) {
+      calls.push({ command: 'reset_run', args: { profile, deleteApp: requested } });
       const integration = INTEGRATIONS[profile];
       if (integration === undefined || removed.has(profile)) {
         return { profile, steps: [], hand_steps: [], nothing_to_do: true };
