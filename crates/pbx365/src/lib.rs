@@ -6,8 +6,8 @@
 //! ```text
 //! reset ──────────────────> sync, certificate (their files: what a reset removes)
 //!   │
-//! wizard ──> doctor        sync        certificate (lifecycle)
-//!   └──────────┴────────────┴────────────┴──> access: Environment, Error, sessions, retry
+//! wizard ──> doctor        sync        certificate (lifecycle)    directory (pickers)
+//!   └──────────┴────────────┴────────────┴────────────────────────────┴──> access: Environment, Error, sessions, retry
 //!                     profile, secrets, pbx_certificate, guided, features, input, schedule, …
 //!                     private_fs: every file pbx365 writes 0600, every folder 0700 (Unix)
 //! ```
@@ -15,6 +15,7 @@
 pub mod access;
 pub mod atomic_file;
 pub mod certificate;
+pub mod directory;
 pub mod doctor;
 pub mod features;
 pub mod guided;

@@ -161,6 +161,16 @@ impl Wizard {
         &self.profile
     }
 
+    /// The Microsoft Graph client of automatic mode's sign-in, for the directory pickers.
+    pub fn directory_graph(
+        &self,
+        ctx: &StepContext,
+    ) -> Result<entra::GraphClient, crate::directory::DirectoryError> {
+        self.microsoft_context(StepId::SyncOptions)?
+            .graph(&self.env, ctx, StepId::SyncOptions)
+            .ok_or(crate::directory::DirectoryError::Guided)
+    }
+
     /// The profile's last apply stopped before the end.
     fn unfinished_apply(&self) -> bool {
         self.profile
