@@ -2,6 +2,7 @@
 
 mod applications;
 mod directory;
+mod groups;
 mod key_credentials;
 mod query;
 mod search;
@@ -32,6 +33,7 @@ pub use directory::{
     DirectoryRole, GLOBAL_ADMINISTRATOR, Me, Organization, PRIVILEGED_ROLE_ADMINISTRATOR,
     VerifiedDomain, can_grant_application_permissions,
 };
+pub use groups::GROUP_MEMBERSHIP_PERMISSION;
 pub use key_credentials::{CertificateKey, KeyCredential, Thumbprint};
 pub use search::{DirectoryGroup, MAX_IN_VALUES};
 pub use service_principals::{
