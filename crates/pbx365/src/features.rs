@@ -117,6 +117,8 @@ struct ModelTable {
     mandatory: &'static [&'static str],
     features: [(Feature, &'static [&'static str]); 4],
     optional: &'static [OptionalGrant],
+    /// What a user sync scoped to groups adds.
+    group_scope: &'static [&'static str],
 }
 
 /// Up to 22.4, as the PortSIP guides in `seeds/` list it.
@@ -148,6 +150,8 @@ const FULL_PROFILE: ModelTable = ModelTable {
         ),
     ],
     optional: &[OptionalGrant::MailSend],
+    // These versions' guides know no group scope; pbx365 sends the members as selected users.
+    group_scope: &[],
 };
 
 /// From 22.5, the Microsoft 365 page of PortSIP's administration guide (Mar 2026):
@@ -157,9 +161,10 @@ const FULL_PROFILE: ModelTable = ModelTable {
 /// the portal.
 ///
 /// The guide also lists `GroupMember.Read.All` for a user sync scoped to selected groups or
-/// departments (the portal's "Select Departments"). pbx365 offers no such scope (PortSIP has
-/// no API field for it), so it is never required here; when a group scope exists, it adds
-/// `GroupMember.Read.All` to what [`required_permissions`] returns for that scope.
+/// departments (the portal's "Select Departments"). PortSIP has no API field for that scope:
+/// pbx365 sends the groups' members as the selected users instead, and grants
+/// `GroupMember.Read.All` when user sync is scoped to groups, as the guide asks for that scope
+/// ([`required_permissions_for`]).
 const GRANULAR: ModelTable = ModelTable {
     mandatory: &["User.ReadBasic.All"],
     features: [
@@ -169,6 +174,7 @@ const GRANULAR: ModelTable = ModelTable {
         (Feature::SharedMailbox, &["MailboxSettings.Read"]),
     ],
     optional: &[OptionalGrant::MailSend, OptionalGrant::UserPhone],
+    group_scope: &["GroupMember.Read.All"],
 };
 
 impl PermissionModel {
@@ -263,6 +269,28 @@ pub fn required_permissions(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
+}
+
+/// [`required_permissions`], and what a user sync scoped to groups needs on this model when
+/// `group_scoped` (user sync chosen and scoped to groups).
+pub fn required_permissions_for(
+    model: PermissionModel,
+    features: &BTreeSet<Feature>,
+    optional: &BTreeSet<OptionalGrant>,
+    group_scoped: bool,
+) -> Vec<&'static str> {
+    let mut permissions = required_permissions(model, features, optional);
+    if group_scoped && features.contains(&Feature::Users) {
+        permissions.extend(model.table().group_scope.iter().copied());
+        permissions.sort_unstable();
+        permissions.dedup();
+    }
+    permissions
+}
+
+/// Whether `options` scope user sync to groups.
+pub fn group_scoped(options: Option<&crate::profile::SyncOptions>) -> bool {
+    options.is_some_and(|o| !o.users.scope.groups().is_empty())
 }
 
 /// The chosen optional grants a PBX of `model` cannot use, so they are not granted.
@@ -376,6 +404,33 @@ mod tests {
             ]
         );
         assert!(!all.contains(&"GroupMember.Read.All"));
+    }
+
+    #[test]
+    fn a_group_scope_needs_group_member_read_from_22_5_only() {
+        let users = features(&[Feature::Users]);
+        assert_eq!(
+            required_permissions_for(PermissionModel::Granular, &users, &BTreeSet::new(), true),
+            ["GroupMember.Read.All", "User.ReadBasic.All"]
+        );
+        assert_eq!(
+            required_permissions_for(PermissionModel::Granular, &users, &BTreeSet::new(), false),
+            ["User.ReadBasic.All"]
+        );
+        assert_eq!(
+            required_permissions_for(PermissionModel::FullProfile, &users, &BTreeSet::new(), true),
+            ["User.Read.All"]
+        );
+        // Without user sync there is nothing to scope.
+        assert_eq!(
+            required_permissions_for(
+                PermissionModel::Granular,
+                &features(&[Feature::Sso]),
+                &BTreeSet::new(),
+                true
+            ),
+            ["User.ReadBasic.All"]
+        );
     }
 
     #[test]

@@ -105,6 +105,29 @@ pub enum UserScope {
     Only { users: Vec<String> },
     /// Everyone except the selected users (PortSIP `EXCLUDE`).
     AllExcept { users: Vec<String> },
+    /// Only the members of these groups, nested groups included. For user sync only, and only
+    /// in automatic mode (the members are read through Graph): pbx365 sends the members to the
+    /// PBX as the selected users of an `INCLUDE` scope and refreshes that list at every run.
+    Groups { groups: Vec<GroupRef> },
+}
+
+/// A Microsoft 365 group a scope names: its object ID (stable) and its name (for people; it
+/// may have changed in the directory since it was chosen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct GroupRef {
+    pub id: String,
+    pub display_name: String,
+}
+
+impl UserScope {
+    /// The groups of a [`UserScope::Groups`] scope; none for the others.
+    pub fn groups(&self) -> &[GroupRef] {
+        match self {
+            UserScope::Groups { groups } => groups,
+            _ => &[],
+        }
+    }
 }
 
 /// User sync (the `users` block).

@@ -63,8 +63,10 @@ impl Environment {
             .iter()
             .map(|p| (*p).to_owned())
             .collect();
-        // Sync runs read users with the same saved sign-in.
+        // Sync runs read users with the same saved sign-in, and the members of the groups a
+        // user sync may be scoped to (chosen after the sign-in, so always asked for).
         permissions.push(entra::USER_SYNC_PERMISSION.to_owned());
+        permissions.push(entra::GROUP_MEMBERSHIP_PERMISSION.to_owned());
         let defaults = entra::SignInOptions::default();
         entra::SignInOptions {
             client_id: client_id.unwrap_or(defaults.client_id),

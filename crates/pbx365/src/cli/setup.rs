@@ -8,7 +8,7 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 use entra::Cloud;
 use pbx365::features::{Feature, OptionalGrant};
-use pbx365::profile::{CloudChoice, SyncOptions, UserSyncOptions};
+use pbx365::profile::{CloudChoice, GroupRef, SyncOptions, UserScope, UserSyncOptions};
 use pbx365::wizard::{
     AppRegistrationInput, GuidedIds, KeyPairInput, MicrosoftSignIn, PbxLogin as EnginePbxLogin,
     Review, SetupMicrosoft, SetupOutcome, SetupRequest, SignInMethod, run_setup,
@@ -80,6 +80,11 @@ pub struct SetupArgs {
     /// When the PBX syncs: a five-field crontab expression in the PBX's time zone.
     #[arg(long, value_name = "CRON", default_value_t = SyncOptions::default().sync_time)]
     sync_time: String,
+    /// Sync only the members of these Microsoft 365 groups (object IDs, comma-separated;
+    /// nested groups count). Automatic mode only: pbx365 reads the members through Graph
+    /// (GroupMember.Read.All) and keeps the PBX's selected users equal to them at every sync.
+    #[arg(long, value_delimiter = ',', value_name = "GROUP-ID,...")]
+    sync_groups: Vec<String>,
     /// Guided mode: where to save the PBX's certificate as public_key.pem.
     #[arg(long, value_name = "PATH")]
     certificate_path: Option<PathBuf>,
@@ -167,6 +172,21 @@ impl SetupArgs {
                 sync_time: self.sync_time.clone(),
                 users: UserSyncOptions {
                     starting_extension: self.starting_extension.clone(),
+                    // Names are read from the directory when the options are checked.
+                    scope: if self.sync_groups.is_empty() {
+                        UserScope::All
+                    } else {
+                        UserScope::Groups {
+                            groups: self
+                                .sync_groups
+                                .iter()
+                                .map(|id| GroupRef {
+                                    id: id.clone(),
+                                    display_name: String::new(),
+                                })
+                                .collect(),
+                        }
+                    },
                     ..UserSyncOptions::default()
                 },
                 ..SyncOptions::default()

@@ -207,6 +207,15 @@ fn describe(plan: &Plan) -> String {
         text.push_str(notice.sentence());
         text.push('\n');
     }
+    if let Some(update) = &plan.selected_users {
+        text.push_str(&output::clean(&update.sentence()));
+        text.push('\n');
+        for (sign, names) in [('+', &update.added), ('-', &update.removed)] {
+            for name in names {
+                text.push_str(&format!("  {sign} {}\n", output::clean(name)));
+            }
+        }
+    }
     if plan.licences_missing > 0 {
         text.push_str(&format!(
             "Licences missing: {} (those users are listed as no-licence).\n",

@@ -8,7 +8,7 @@ use super::{Check, CheckId, DoctorReport, GraphAccess};
 use crate::access::Error;
 use crate::access::retry::RetryPolicy;
 use crate::access::sessions::national_cloud;
-use crate::features::{required_permissions, role_name};
+use crate::features::{required_permissions_for, role_name};
 use crate::pbx_certificate::{EXPIRY_WARNING_DAYS, read_certificate};
 use crate::pbx_certificate::{PbxCertificate, dates_agree};
 use crate::pbx_versions::PbxEdition;
@@ -577,10 +577,11 @@ async fn permissions(
         Ok(sp) => sp,
         Err(error) => return fail_both(crate::access::sentence(&error.to_string())),
     };
-    let needed: BTreeSet<String> = required_permissions(
+    let needed: BTreeSet<String> = required_permissions_for(
         edition.traits().permissions,
         &profile.features,
         &profile.optional_grants,
+        crate::features::group_scoped(profile.sync.as_ref()),
     )
     .into_iter()
     .map(str::to_owned)

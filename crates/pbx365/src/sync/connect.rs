@@ -34,13 +34,23 @@ impl std::fmt::Debug for Connection {
 /// in guided mode (pbx365 has no Graph access there). A source that cannot be read ends the
 /// run here, before anything is written: it is never swapped for another, which would classify
 /// guests and disabled accounts differently and so provision other people.
+///
+/// A profile whose user sync is scoped to groups gets a source scoped to them (see
+/// [`MicrosoftDirectory::scope_groups`]).
 pub async fn connect(env: &Environment, profile: &Profile) -> Result<Connection, Error> {
+    let groups = profile
+        .sync
+        .as_ref()
+        .map(|sync| sync.users.scope.groups().to_vec())
+        .unwrap_or_default();
     let source: Box<dyn MicrosoftDirectory> = match SourceKind::of_mode(profile.microsoft.mode) {
-        SourceKind::Graph => Box::new(GraphDirectory::new(require_graph(env, profile).await?)),
+        SourceKind::Graph => {
+            Box::new(GraphDirectory::new(require_graph(env, profile).await?).scoped_to(groups))
+        }
         SourceKind::Pbx => {
             let (pbx, _) = resume_pbx(env, profile).await?;
             return Ok(Connection {
-                source: Box::new(PbxDirectory::new(pbx.clone())),
+                source: Box::new(PbxDirectory::new(pbx.clone()).scoped_to(groups)),
                 pbx,
             });
         }

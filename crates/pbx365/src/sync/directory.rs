@@ -2,11 +2,13 @@
 //! or — when the wizard holds no Graph sign-in — the PBX's own `GET /ms365/users`, which
 //! carries far less and so weakens some plan decisions (see [`Degradation`]).
 
+use futures::future::BoxFuture;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::SyncError;
+use crate::profile::GroupRef;
 
 /// Graph's largest `/users` page.
 pub const GRAPH_PAGE_SIZE: u16 = entra::MAX_PAGE_SIZE;
@@ -180,23 +182,55 @@ pub trait MicrosoftDirectory: Send + Sync {
 
     /// Every user of the tenant, read as the stream is polled.
     fn users(&self) -> BoxStream<'static, Result<DirectoryUser, SyncError>>;
+
+    /// The groups user sync is scoped to (the profile's [`UserScope::Groups`]); none when the
+    /// PBX's own settings say who is in scope.
+    ///
+    /// [`UserScope::Groups`]: crate::profile::UserScope::Groups
+    fn scope_groups(&self) -> &[GroupRef] {
+        &[]
+    }
+
+    /// The users of `groups`, nested groups included, each once. Only Graph tells group
+    /// membership: other sources refuse.
+    fn group_members(
+        &self,
+        groups: &[GroupRef],
+    ) -> BoxFuture<'static, Result<Vec<DirectoryUser>, SyncError>> {
+        let _ = groups;
+        Box::pin(async { Err(SyncError::GroupsNeedGraph) })
+    }
 }
 
 /// Microsoft Graph with the admin's delegated token (`User.Read.All`), 999 users a page.
 #[derive(Debug, Clone)]
 pub struct GraphDirectory {
     graph: entra::GraphClient,
+    groups: Vec<GroupRef>,
 }
 
 impl GraphDirectory {
     pub fn new(graph: entra::GraphClient) -> Self {
-        Self { graph }
+        Self {
+            graph,
+            groups: Vec::new(),
+        }
+    }
+
+    /// User sync scoped to the members of `groups` (read with `GroupMember.Read.All`).
+    pub fn scoped_to(mut self, groups: Vec<GroupRef>) -> Self {
+        self.groups = groups;
+        self
     }
 }
 
 impl MicrosoftDirectory for GraphDirectory {
     fn kind(&self) -> SourceKind {
         SourceKind::Graph
+    }
+
+    fn scope_groups(&self) -> &[GroupRef] {
+        &self.groups
     }
 
     fn users(&self) -> BoxStream<'static, Result<DirectoryUser, SyncError>> {
@@ -206,9 +240,20 @@ impl MicrosoftDirectory for GraphDirectory {
             .map_err(SyncError::Graph)
             .boxed()
     }
+
+    fn group_members(
+        &self,
+        groups: &[GroupRef],
+    ) -> BoxFuture<'static, Result<Vec<DirectoryUser>, SyncError>> {
+        let graph = self.graph.clone();
+        let groups = groups.to_vec();
+        Box::pin(
+            async move { super::group_scope::read_members(&graph, &groups, GRAPH_PAGE_SIZE).await },
+        )
+    }
 }
 
-fn from_graph(user: entra::User) -> DirectoryUser {
+pub(crate) fn from_graph(user: entra::User) -> DirectoryUser {
     DirectoryUser {
         guest: user
             .user_type
@@ -233,17 +278,31 @@ fn from_graph(user: entra::User) -> DirectoryUser {
 #[derive(Debug, Clone)]
 pub struct PbxDirectory {
     pbx: portsip::Client,
+    groups: Vec<GroupRef>,
 }
 
 impl PbxDirectory {
     pub fn new(pbx: portsip::Client) -> Self {
-        Self { pbx }
+        Self {
+            pbx,
+            groups: Vec::new(),
+        }
+    }
+
+    /// A group scope, which this source cannot follow: runs refuse it with what to do.
+    pub fn scoped_to(mut self, groups: Vec<GroupRef>) -> Self {
+        self.groups = groups;
+        self
     }
 }
 
 impl MicrosoftDirectory for PbxDirectory {
     fn kind(&self) -> SourceKind {
         SourceKind::Pbx
+    }
+
+    fn scope_groups(&self) -> &[GroupRef] {
+        &self.groups
     }
 
     fn users(&self) -> BoxStream<'static, Result<DirectoryUser, SyncError>> {

@@ -13,6 +13,7 @@ use super::SyncError;
 use super::apply::Applier;
 use super::directory::{DirectoryUser, MicrosoftDirectory};
 use super::drift::{DriftReport, compute_drift};
+use super::group_scope::{self, SelectedUsersUpdate};
 use super::pbx_users::{self, PbxUser};
 use super::plan::{Plan, PlanCounts, PlanInput, make_plan};
 use super::progress::{ProgressSink, Side, SyncEvent, SyncPhase};
@@ -80,6 +81,8 @@ struct Snapshot {
     microsoft: Vec<DirectoryUser>,
     pbx: Vec<PbxUser>,
     links: HashMap<String, String>,
+    /// With a group scope: the write that makes the PBX's selected users its members.
+    selected_users: Option<SelectedUsersUpdate>,
 }
 
 impl Snapshot {
@@ -245,6 +248,7 @@ impl SyncEngine {
             Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
         match result {
             Ok((plan, users, outcome, journal_error)) => {
+                let selected_users = plan.selected_users.clone();
                 summary.planned = plan.counts;
                 summary.outcome = outcome;
                 summary.status = if let Some(error) = &journal_error {
@@ -268,6 +272,7 @@ impl SyncEngine {
                         summary,
                         plan,
                         users,
+                        selected_users,
                     }),
                 }
             }
@@ -316,6 +321,15 @@ impl SyncEngine {
         self.emit(SyncEvent::Phase {
             phase: SyncPhase::Applying,
         });
+        // First, so the PBX's own nightly sync takes in the same people as this run.
+        if let Some(update) = &plan.selected_users {
+            group_scope::write(pbx, update).await?;
+            tracing::info!(
+                added = update.added.len(),
+                removed = update.removed.len(),
+                "the PBX's selected users now follow the groups"
+            );
+        }
         let applier = Applier {
             pbx,
             store: &self.store,
@@ -346,6 +360,7 @@ impl SyncEngine {
             phase: SyncPhase::Planning,
         });
         let mut plan = make_plan(&snapshot.input(source, self.options.create_unclassified))?;
+        plan.selected_users = snapshot.selected_users.clone();
         if let Some(unfinished) = unfinished {
             let note = format!("left unfinished by interrupted run #{}", unfinished.run_id);
             for action in &mut plan.actions {
@@ -380,13 +395,33 @@ impl SyncEngine {
             phase: SyncPhase::ReadingSettings,
         });
         // The client rides out passing trouble on each read; what fails here failed for good.
-        let settings = match &self.options.settings {
-            Some(settings) => settings.clone(),
-            None => {
-                let ms365 = pbx.ms365().await.map_err(SyncError::Settings)?;
-                SyncSettings::from_pbx(ms365.settings.users.as_ref())
-            }
+        // A source scoped to groups (the profile's `UserScope::Groups`) syncs exactly their
+        // members and keeps the PBX's selected users equal to them.
+        let groups = source.scope_groups();
+        let pbx_block = if self.options.settings.is_none() || !groups.is_empty() {
+            let ms365 = pbx.ms365().await.map_err(SyncError::Settings)?;
+            ms365.settings.users
+        } else {
+            None
         };
+        let mut settings = match &self.options.settings {
+            Some(settings) => settings.clone(),
+            None => SyncSettings::from_pbx(pbx_block.as_ref()),
+        };
+        let mut selected_users = None;
+        if !groups.is_empty() {
+            let members = source
+                .group_members(groups)
+                .await
+                .map_err(|error| match error {
+                    SyncError::GroupsDenied { .. } => SyncError::GroupsDenied {
+                        profile: self.profile.clone(),
+                    },
+                    other => other,
+                })?;
+            settings.scope = group_scope::members_scope(&members);
+            selected_users = group_scope::reconcile(groups, &members, pbx_block.as_ref());
+        }
         let edition = PbxEdition::read(pbx).await.map_err(SyncError::Settings)?;
         self.emit(SyncEvent::Phase {
             phase: SyncPhase::ReadingUsers,
@@ -418,6 +453,7 @@ impl SyncEngine {
             microsoft,
             pbx: pbx_users,
             links: self.store.links(&self.profile)?,
+            selected_users,
         })
     }
 

@@ -60,6 +60,32 @@ pub enum SyncError {
         source: std::io::Error,
     },
 
+    #[error(
+        "User sync is scoped to Microsoft 365 groups, and only Microsoft Graph tells who is in a \
+         group: this profile reads users through the PBX (guided mode). Set up the profile in \
+         automatic mode, or choose the users themselves (All, Only or All except) in the sync \
+         options."
+    )]
+    GroupsNeedGraph,
+
+    #[error(
+        "User sync is scoped to Microsoft 365 groups, but the saved Microsoft sign-in of the \
+         profile \"{profile}\" may not read group membership (delegated permission \
+         GroupMember.Read.All). Nothing was read or changed. Sign in to Microsoft again (pbx365 \
+         ms signin --profile {profile}, or Set up again in the app) and consent to it, then sync \
+         again."
+    )]
+    GroupsDenied { profile: String },
+
+    #[error(
+        "The group \"{name}\" ({id}) that scopes user sync no longer exists in Microsoft 365. \
+         Nothing was changed. Choose the groups again in the sync options."
+    )]
+    GroupGone { name: String, id: String },
+
+    #[error("Could not update the PBX's selected users (the users block of /ms365): {0}")]
+    SelectedUsers(#[source] portsip::Error),
+
     #[error("There is no sync run number {0} in the history.")]
     NoSuchRun(i64),
 

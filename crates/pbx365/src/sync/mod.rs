@@ -21,6 +21,7 @@ mod directory;
 mod drift;
 mod engine;
 mod error;
+mod group_scope;
 mod naming;
 mod pbx_users;
 mod plan;
@@ -38,6 +39,8 @@ pub use directory::{
 pub use drift::{DriftEntry, DriftReport, compute_drift};
 pub use engine::{RunOptions, SyncEngine};
 pub use error::SyncError;
+pub use group_scope::SelectedUsersUpdate;
+pub(crate) use group_scope::group_member_names;
 pub use naming::{base_name, is_reserved};
 pub use pbx_users::PbxUser;
 pub use plan::{

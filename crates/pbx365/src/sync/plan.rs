@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::SyncError;
 use super::directory::{Degradation, DirectoryUser, SourceKind, non_empty};
+use super::group_scope::SelectedUsersUpdate;
 use super::naming::{ExtensionAllocator, NameAllocator, base_name};
 use super::pbx_users::PbxUser;
 use super::settings::{SyncSettings, in_scope};
@@ -261,6 +262,11 @@ pub struct Plan {
     pub actions: Vec<PlannedAction>,
     pub skipped: Vec<SkippedUser>,
     pub reported: Vec<ReportedUser>,
+    /// With a user sync scoped to groups, when the PBX's selected users differ from the
+    /// groups' members: the write that brings them in line, made before the users' changes.
+    #[serde(default)]
+    #[ts(optional)]
+    pub selected_users: Option<SelectedUsersUpdate>,
 }
 
 /// What the planner reads.
@@ -505,6 +511,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
         actions: Vec::new(),
         skipped: Vec::new(),
         reported: Vec::new(),
+        selected_users: None,
     };
     for (ms, pbx) in matching.pairs {
         let principal = ms.principal().unwrap_or(&ms.id).to_owned();

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::directory::SourceKind;
+use super::group_scope::SelectedUsersUpdate;
 use super::plan::{ActionKind, Plan, PlanCounts, PlannedAction, Reason, ReportedUser, SkippedUser};
 
 /// How a run ended (or that it is still going).
@@ -295,6 +296,11 @@ pub struct RunReport {
     pub summary: RunSummary,
     pub plan: Plan,
     pub users: Vec<UserOutcome>,
+    /// The PBX's selected users as this run rewrote them (a user sync scoped to groups whose
+    /// members changed); `None` when the list was left as it was.
+    #[serde(default)]
+    #[ts(optional)]
+    pub selected_users: Option<SelectedUsersUpdate>,
 }
 
 impl RunReport {

@@ -26,6 +26,9 @@ pub(crate) fn in_scope(scope: &UserScope, keys: &[&str]) -> bool {
         UserScope::All => true,
         UserScope::Only { users } => selected(users),
         UserScope::AllExcept { users } => !selected(users),
+        // A run replaces a group scope by its members before planning (`group_scope`);
+        // unresolved, nobody is known to be in it.
+        UserScope::Groups { .. } => false,
     }
 }
 

@@ -340,7 +340,13 @@ impl Wizard {
         plan::check_features(&input.features)?;
         let pbx = self.pbx_session()?;
         let microsoft = self.microsoft_context(StepId::AppRegistration)?;
-        let permissions = plan::needed_permissions(pbx, &input.features, &input.optional_grants);
+        // Step 6 may change the scope; it recomputes them then.
+        let permissions = plan::needed_permissions(
+            pbx,
+            &input.features,
+            &input.optional_grants,
+            crate::features::group_scoped(self.profile.sync.as_ref()),
+        );
         let display_name = input
             .display_name
             .as_deref()
@@ -504,6 +510,17 @@ impl Wizard {
         ctx: &StepContext,
     ) -> Result<SyncOptionsSummary, Error> {
         self.begin(StepId::SyncOptions)?;
+        sync_options::check_groups_mode(
+            self.microsoft_context(StepId::SyncOptions)?.mode(),
+            &options,
+        )?;
+        let options = sync_options::resolve_groups(
+            self.microsoft_context(StepId::SyncOptions)?
+                .graph(&self.env, ctx, StepId::SyncOptions),
+            &self.profile.name,
+            options,
+        )
+        .await?;
         let pbx = self.pbx_session()?;
         let features = &self.app_step(StepId::SyncOptions)?.features;
         let traits = pbx.summary.edition.traits();
@@ -520,6 +537,12 @@ impl Wizard {
                 ),
             )
             .await?;
+        // A scope of groups may need a permission of its own on the PBX's app.
+        let group_scoped = crate::features::group_scoped(Some(&summary.options));
+        if let (Some(pbx), Some(app)) = (self.pbx.as_ref(), self.app.as_mut()) {
+            app.permissions =
+                plan::needed_permissions(pbx, &app.features, &app.optional_grants, group_scoped);
+        }
         self.sync = Some(summary.clone());
         Ok(summary)
     }
@@ -588,6 +611,12 @@ impl Wizard {
                 .and_then(|s| s.existing.as_ref())
                 .map(|a| a.app_id.clone()),
         };
+        let group_members = sync_options::group_members(
+            microsoft.graph(&self.env, ctx, step),
+            &self.profile.name,
+            &sync.options,
+        )
+        .await?;
         let desired = sync_options::desired_settings(
             microsoft.cloud(),
             &tenant_id,
@@ -595,6 +624,7 @@ impl Wizard {
             &app_step.features,
             &sync.options,
             &pbx.summary.edition.traits(),
+            &group_members,
         );
         let mut changes = Vec::new();
         let mut warnings = microsoft.summary().warnings.clone();

@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::access::Error;
-use crate::features::{Feature, OptionalGrant, required_permissions, role_name, unusable_grants};
+use crate::features::{
+    Feature, OptionalGrant, required_permissions_for, role_name, unusable_grants,
+};
 use crate::guided::{self, HandStep};
 use crate::input::FieldError;
 use crate::pbx_certificate::EXPIRY_WARNING_DAYS;
@@ -154,11 +156,17 @@ pub(crate) fn needed_permissions(
     pbx: &PbxSession,
     features: &BTreeSet<Feature>,
     optional: &BTreeSet<OptionalGrant>,
+    group_scoped: bool,
 ) -> Vec<String> {
-    required_permissions(pbx.summary.edition.traits().permissions, features, optional)
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
+    required_permissions_for(
+        pbx.summary.edition.traits().permissions,
+        features,
+        optional,
+        group_scoped,
+    )
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
 }
 
 /// Why chosen optional grants are not granted on this PBX, for the review's warnings.

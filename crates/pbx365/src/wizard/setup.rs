@@ -58,6 +58,7 @@ impl SetupRequest {
             }
             SetupMicrosoft::Guided(ids) => {
                 microsoft::check_guided_ids(ids)?;
+                sync_options::check_groups_mode(crate::profile::Mode::Guided, &self.sync)?;
                 if let Some(path) = &self.key_pair.certificate_path {
                     plan::check_certificate_path(path)?;
                 }

@@ -14,9 +14,9 @@ use ts_rs::TS;
 use crate::access::Error;
 use crate::access::sessions::national_cloud;
 use crate::features::Feature;
-use crate::input::{FieldError, check_extension, check_user_principal_name};
+use crate::input::{FieldError, GuidField, check_extension, check_guid, check_user_principal_name};
 use crate::pbx_versions::Traits;
-use crate::profile::{CloudChoice, SyncOptions, UserScope};
+use crate::profile::{CloudChoice, GroupRef, Mode, SyncOptions, UserScope};
 use crate::progress::{StepContext, StepId};
 use crate::schedule::{Schedule, format_run};
 use crate::time_zone;
@@ -60,6 +60,138 @@ fn next_runs_after(
         .collect()
 }
 
+/// Why a scope of groups is refused on a feature other than user sync.
+const GROUPS_ONLY_FOR_USERS: &str = "Groups can scope only the user sync. Choose All, Only or \
+     All except for this selection.";
+
+/// A group scope's groups: at least one, each a valid object ID, each once.
+fn checked_groups(field: &str, groups: &[GroupRef]) -> Result<Vec<GroupRef>, FieldError> {
+    if groups.is_empty() {
+        return Err(FieldError::new(
+            field,
+            "Choose at least one group whose members are synced, or choose All.",
+        ));
+    }
+    let mut checked: Vec<GroupRef> = Vec::with_capacity(groups.len());
+    for group in groups {
+        // The GUID rules are the tenant ID's; the sentence is the group's.
+        let id = check_guid(GuidField::TenantId, &group.id).map_err(|_| {
+            FieldError::new(
+                field,
+                format!(
+                    "\"{}\" is not a group's object ID (a GUID such as \
+                     0d5e2a7c-1b3f-4c8e-9a6d-2f4b8c1e7a90). Choose the group again.",
+                    group.id.trim()
+                ),
+            )
+        })?;
+        if checked.iter().any(|g| g.id == id) {
+            continue;
+        }
+        let display_name = match group.display_name.trim() {
+            "" => id.clone(),
+            name => name.to_owned(),
+        };
+        checked.push(GroupRef { id, display_name });
+    }
+    Ok(checked)
+}
+
+/// Guided mode gives pbx365 no Graph access, and only Graph tells who is in a group.
+pub(crate) fn check_groups_mode(mode: Mode, options: &SyncOptions) -> Result<(), FieldError> {
+    if mode == Mode::Guided && !options.users.scope.groups().is_empty() {
+        return Err(FieldError::new(
+            "users.scope",
+            "Scoping user sync to groups needs automatic mode: only Microsoft Graph tells who \
+             is in a group, and in guided mode pbx365 does not sign in to it. Choose the users \
+             themselves (All, Only or All except), or set the profile up in automatic mode.",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that the group scope's groups exist and takes their current names from the
+/// directory (a group chosen by ID alone gets its name here). Nothing to do without Graph or
+/// without a group scope.
+pub(crate) async fn resolve_groups(
+    graph: Option<entra::GraphClient>,
+    profile: &str,
+    mut options: SyncOptions,
+) -> Result<SyncOptions, Error> {
+    // IDs are checked before they are sent anywhere.
+    options.users.scope = checked_user_scope(&options.users.scope)?;
+    let (Some(graph), UserScope::Groups { groups }) = (graph, &mut options.users.scope) else {
+        return Ok(options);
+    };
+    for group in groups.iter_mut() {
+        match graph.group(&group.id).await {
+            Ok(Some(found)) => {
+                if let Some(name) = found.display_name.filter(|n| !n.trim().is_empty()) {
+                    group.display_name = name;
+                }
+            }
+            Ok(None) => {
+                return Err(FieldError::new(
+                    "users.scope",
+                    format!(
+                        "No group with the ID {} exists in this Microsoft 365 tenant. Choose the \
+                         group again (its object ID is on its Overview page in the Entra admin \
+                         center).",
+                        group.id
+                    ),
+                )
+                .into());
+            }
+            Err(error) if error.graph_code() == Some("Authorization_RequestDenied") => {
+                return Err(groups_denied(profile));
+            }
+            Err(error) => return Err(Error::Microsoft(error)),
+        }
+    }
+    Ok(options)
+}
+
+fn groups_denied(profile: &str) -> Error {
+    Error::MicrosoftSignInNeeded {
+        profile: profile.to_owned(),
+        reason: "it may not read groups and their members (GroupMember.Read.All), which a user \
+                 sync scoped to groups needs"
+            .to_owned(),
+    }
+}
+
+/// The user principal names of the group scope's members, read through Graph (`None` outside
+/// automatic mode); empty when user sync is not scoped to groups.
+pub(crate) async fn group_members(
+    graph: Option<entra::GraphClient>,
+    profile: &str,
+    options: &SyncOptions,
+) -> Result<Vec<String>, Error> {
+    let groups = options.users.scope.groups();
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(graph) = graph else {
+        check_groups_mode(Mode::Guided, options)?;
+        return Ok(Vec::new());
+    };
+    crate::sync::group_member_names(&graph, groups)
+        .await
+        .map_err(|error| match error {
+            crate::sync::SyncError::GroupsDenied { .. } => groups_denied(profile),
+            crate::sync::SyncError::GroupGone { name, id } => FieldError::new(
+                "users.scope",
+                format!(
+                    "The group \"{name}\" ({id}) no longer exists in Microsoft 365. Choose the \
+                     groups again."
+                ),
+            )
+            .into(),
+            crate::sync::SyncError::Graph(error) => Error::Microsoft(error),
+            other => FieldError::new("users.scope", other.to_string()).into(),
+        })
+}
+
 fn checked_scope(field: &str, scope: &UserScope) -> Result<UserScope, FieldError> {
     let list = |users: &[String]| -> Result<Vec<String>, FieldError> {
         if users.is_empty() {
@@ -81,7 +213,18 @@ fn checked_scope(field: &str, scope: &UserScope) -> Result<UserScope, FieldError
         UserScope::AllExcept { users } => UserScope::AllExcept {
             users: list(users)?,
         },
+        UserScope::Groups { .. } => return Err(FieldError::new(field, GROUPS_ONLY_FOR_USERS)),
     })
+}
+
+/// The user sync's scope: a list of users as elsewhere, or groups.
+fn checked_user_scope(scope: &UserScope) -> Result<UserScope, FieldError> {
+    match scope {
+        UserScope::Groups { groups } => Ok(UserScope::Groups {
+            groups: checked_groups("users.scope", groups)?,
+        }),
+        other => checked_scope("users.scope", other),
+    }
 }
 
 /// What step 6 checks before asking the PBX anything: the schedule, the user lists and the
@@ -95,7 +238,7 @@ pub(crate) fn check_locally(
         sync_time: schedule.expression().to_owned(),
         ..options
     };
-    checked.users.scope = checked_scope("users.scope", &checked.users.scope)?;
+    checked.users.scope = checked_user_scope(&checked.users.scope)?;
     checked.sso.standard_users = checked_scope("sso.standard_users", &checked.sso.standard_users)?;
     checked.sso.administrators = checked
         .sso
@@ -229,17 +372,20 @@ fn suggest_free(start: &str, taken: &std::collections::HashMap<String, String>) 
 }
 
 /// PortSIP's `sync_type` and `selected_users` for a scope. `INCLUDE` syncs only the selected
-/// users and `EXCLUDE` everyone except them (PortSIP's descriptions read as if swapped).
-fn sync_type(scope: &UserScope) -> (SyncType, Vec<String>) {
+/// users and `EXCLUDE` everyone except them (PortSIP's descriptions read as if swapped). A
+/// scope of groups is `INCLUDE` with the groups' `members` (PortSIP has no field for groups).
+fn sync_type(scope: &UserScope, members: &[String]) -> (SyncType, Vec<String>) {
     match scope {
         UserScope::All => (SyncType::All, Vec::new()),
         UserScope::Only { users } => (SyncType::Include, users.clone()),
         UserScope::AllExcept { users } => (SyncType::Exclude, users.clone()),
+        UserScope::Groups { .. } => (SyncType::Include, members.to_vec()),
     }
 }
 
 fn feature_block(enabled: bool, scope: &UserScope) -> FeatureSync {
-    let (sync_type, selected) = sync_type(scope);
+    // Groups were refused on these blocks when the options were checked.
+    let (sync_type, selected) = sync_type(scope, &[]);
     FeatureSync {
         enabled: Some(enabled),
         selected_users: Some(selected),
@@ -248,7 +394,8 @@ fn feature_block(enabled: bool, scope: &UserScope) -> FeatureSync {
 }
 
 /// The `/ms365` settings the profile asks for. Features not chosen are switched off: the app
-/// does not hold their permissions, so they could not work.
+/// does not hold their permissions, so they could not work. `group_members` are the user
+/// principal names of a group scope's members ([`group_members`]).
 pub(crate) fn desired_settings(
     cloud: &CloudChoice,
     tenant_id: &str,
@@ -256,10 +403,11 @@ pub(crate) fn desired_settings(
     features: &BTreeSet<Feature>,
     options: &SyncOptions,
     traits: &Traits,
+    group_members: &[String],
 ) -> Ms365SettingsUpdate {
     let users_on = features.contains(&Feature::Users);
     let sso_on = features.contains(&Feature::Sso);
-    let (users_type, users_selected) = sync_type(&options.users.scope);
+    let (users_type, users_selected) = sync_type(&options.users.scope, group_members);
     Ms365SettingsUpdate {
         app: Ms365App {
             national_cloud: Some(national_cloud(cloud)),
@@ -314,6 +462,7 @@ mod tests {
             &features,
             &options,
             &crate::pbx_versions::traits_of(crate::pbx_versions::OLDEST),
+            &[],
         ))?;
         assert_eq!(body["national_cloud"], "CHINA");
         assert_eq!(body["users"]["sync_type"], "INCLUDE");
@@ -324,6 +473,65 @@ mod tests {
         assert_eq!(body["sign_in_as_standard_user"]["enabled"], false);
         assert!(body.get("events").is_none());
         assert!(body["users"].get("starting_extension_number").is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn groups_scope_only_user_sync_and_need_automatic_mode() -> Result<(), Error> {
+        let sales = GroupRef {
+            id: " 5D2F0C1E-1111-4000-8000-000000000001 ".into(),
+            display_name: " Sales ".into(),
+        };
+        let mut options = SyncOptions::default();
+        options.users.scope = UserScope::Groups {
+            groups: vec![sales.clone(), sales.clone()],
+        };
+        let features: BTreeSet<Feature> = [Feature::Users].into();
+        let (checked, _) = check_locally(&features, options.clone())?;
+        assert_eq!(
+            checked.users.scope.groups(),
+            [GroupRef {
+                id: "5d2f0c1e-1111-4000-8000-000000000001".into(),
+                display_name: "Sales".into(),
+            }]
+        );
+        let body = serde_json::to_value(desired_settings(
+            &CloudChoice::Global,
+            "t",
+            None,
+            &features,
+            &checked,
+            &crate::pbx_versions::traits_of(crate::pbx_versions::OLDEST),
+            &["a@x".to_owned()],
+        ))
+        .map_err(|e| FieldError::new("x", e.to_string()))?;
+        assert_eq!(body["users"]["sync_type"], "INCLUDE");
+        assert_eq!(body["users"]["selected_users"], serde_json::json!(["a@x"]));
+
+        assert!(
+            check_groups_mode(Mode::Guided, &checked)
+                .is_err_and(|e| e.message.contains("automatic mode"))
+        );
+        assert!(check_groups_mode(Mode::Auto, &checked).is_ok());
+
+        let mut empty = options.clone();
+        empty.users.scope = UserScope::Groups { groups: vec![] };
+        let refused = check_locally(&features, empty).err().map(|e| e.to_string());
+        assert!(refused.is_some_and(|e| e.contains("at least one group")));
+        let mut bad_id = options.clone();
+        bad_id.users.scope = UserScope::Groups {
+            groups: vec![GroupRef {
+                id: "Sales".into(),
+                display_name: "Sales".into(),
+            }],
+        };
+        assert!(check_locally(&features, bad_id).is_err());
+        let mut on_contacts = options;
+        on_contacts.personal_contacts = on_contacts.users.scope.clone();
+        let refused = check_locally(&features, on_contacts)
+            .err()
+            .map(|e| e.to_string());
+        assert!(refused.is_some_and(|e| e.contains("only the user sync")));
         Ok(())
     }
 

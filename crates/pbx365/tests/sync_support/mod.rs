@@ -149,11 +149,21 @@ impl World {
 
 /// Signs in the emulator's Global Administrator with a device code (approved at once).
 pub async fn sign_in(sim: &sim::Sim) -> Result<entra::GraphClient, Box<dyn std::error::Error>> {
+    sign_in_with(sim, &[]).await
+}
+
+/// [`sign_in`], asking for `extra` delegated permissions too.
+pub async fn sign_in_with(
+    sim: &sim::Sim,
+    extra: &[&str],
+) -> Result<entra::GraphClient, Box<dyn std::error::Error>> {
+    let mut permissions = vec![
+        "User.Read".to_owned(),
+        entra::USER_SYNC_PERMISSION.to_owned(),
+    ];
+    permissions.extend(extra.iter().map(|p| (*p).to_owned()));
     let options = entra::SignInOptions {
-        graph_permissions: vec![
-            "User.Read".to_owned(),
-            entra::USER_SYNC_PERMISSION.to_owned(),
-        ],
+        graph_permissions: permissions,
         http: entra::HttpOptions {
             extra_ca_pem: sim.ca_pem.clone(),
             ..entra::HttpOptions::default()

@@ -4,6 +4,7 @@ import type { Notice } from "./Notice";
 import type { PlanCounts } from "./PlanCounts";
 import type { PlannedAction } from "./PlannedAction";
 import type { ReportedUser } from "./ReportedUser";
+import type { SelectedUsersUpdate } from "./SelectedUsersUpdate";
 import type { SkippedUser } from "./SkippedUser";
 import type { SourceKind } from "./SourceKind";
 import type { SyncSettings } from "./SyncSettings";
@@ -19,4 +20,9 @@ licences_missing: number,
 /**
  * In the order they run.
  */
-actions: Array<PlannedAction>, skipped: Array<SkippedUser>, reported: Array<ReportedUser>, };
+actions: Array<PlannedAction>, skipped: Array<SkippedUser>, reported: Array<ReportedUser>, 
+/**
+ * With a user sync scoped to groups, when the PBX's selected users differ from the
+ * groups' members: the write that brings them in line, made before the users' changes.
+ */
+selected_users?: SelectedUsersUpdate, };
