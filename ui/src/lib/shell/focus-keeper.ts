@@ -26,7 +26,16 @@ export function keepFocus(doc: Document): () => void {
   const lostFocus = () => doc.activeElement === null || doc.activeElement === doc.body;
 
   const observer = new MutationObserver(() => {
-    if (last === null || !lostFocus()) {
+    if (last === null) {
+      return;
+    }
+    // The browser moves focus off a disabled control only at its next rendering step, after
+    // this callback: remember the control while it is disabled, whoever has focus now.
+    if (last.isConnected && last.matches(':disabled')) {
+      waitingForEnabled = true;
+      return;
+    }
+    if (!lostFocus()) {
       return;
     }
     if (!last.isConnected) {
@@ -38,8 +47,6 @@ export function keepFocus(doc: Document): () => void {
         }
         landing.focus({ preventScroll: true });
       }
-    } else if (last.matches(':disabled')) {
-      waitingForEnabled = true;
     } else if (waitingForEnabled) {
       waitingForEnabled = false;
       last.focus({ preventScroll: true });
