@@ -88,8 +88,10 @@ fn no_wizard() -> ErrorReport {
     ErrorReport {
         code: "no-wizard".to_owned(),
         message: "No setup is open. Choose or create a profile first.".to_owned(),
+        params: Default::default(),
         field: None,
         apply_step: None,
+        cause: None,
     }
 }
 

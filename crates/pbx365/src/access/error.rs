@@ -1,6 +1,8 @@
 //! Everything a wizard step can fail with. Each renders as a sentence that says what happened
 //! and what to do; [`Error::report`] is the form the UI receives.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -163,12 +165,36 @@ pub(crate) fn clean_clause(text: &str) -> String {
 pub struct ErrorReport {
     /// A stable identifier of the kind of failure, e.g. `input`, `pbx-role`.
     pub code: String,
-    /// The sentence to show: what happened and what to do.
+    /// The English sentence (CLI, `--json`, logs): what happened and what to do.
     pub message: String,
+    /// The values `message` is worded with, by name, for the UI to word `code` in its own
+    /// language. Texts from elsewhere (a server's or the OS's own message) come as they are.
+    #[serde(default)]
+    #[ts(type = "Record<string, string>", optional)]
+    pub params: BTreeMap<String, String>,
     /// The input field at fault, for forms.
     pub field: Option<String>,
     /// The apply step that failed.
     pub apply_step: Option<ApplyStep>,
+    /// For `apply-failed`: the failure of the step itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cause: Option<Box<ErrorReport>>,
+}
+
+/// An enum's wire name (`connect-pbx`), as the UI knows it.
+fn wire_name(value: &impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
+fn params<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
 }
 
 impl Error {
@@ -209,13 +235,79 @@ impl Error {
         }
     }
 
+    /// The values the message is worded with (see [`ErrorReport::params`]); errors of other
+    /// layers (PBX, Entra, files, keyring) pass their own sentence as `detail`.
+    pub fn params(&self) -> BTreeMap<String, String> {
+        match self {
+            Error::Input(error) => params([("detail", error.message.clone())]),
+            Error::Pbx(error) => params([("detail", error.to_string())]),
+            Error::PbxRole { username, role } => {
+                params([("username", username.clone()), ("role", role.clone())])
+            }
+            Error::Microsoft(error) => params([("detail", sentence(&error.to_string()))]),
+            Error::MicrosoftSignInNeeded { profile, reason }
+            | Error::MicrosoftUnavailable { profile, reason } => {
+                params([("profile", profile.clone()), ("reason", reason.clone())])
+            }
+            Error::SignInAgain {
+                profile,
+                step,
+                service,
+                reason,
+            } => params([
+                ("profile", profile.clone()),
+                ("step", wire_name(step)),
+                ("service", (*service).to_owned()),
+                ("reason", reason.clone()),
+            ]),
+            Error::SignInDeclined => BTreeMap::new(),
+            Error::SignInTimedOut { seconds } => params([("seconds", seconds.to_string())]),
+            Error::CannotGrant {
+                account,
+                permissions,
+            } => params([
+                ("account", account.clone()),
+                ("permissions", permissions.join(", ")),
+            ]),
+            Error::OutOfOrder { step, needed } => {
+                params([("step", wire_name(step)), ("needed", wire_name(needed))])
+            }
+            Error::Cancelled(cancelled) => params([("step", wire_name(&cancelled.0))]),
+            Error::PbxGone { url, reason } => {
+                params([("url", url.clone()), ("reason", reason.clone())])
+            }
+            Error::ReviewStale { what } => params([("what", what.clone())]),
+            Error::ApplyFailed { step, .. } => params([("step", wire_name(step))]),
+            Error::Profile(error) => params([("detail", error.to_string())]),
+            Error::Secret(error) => params([("detail", error.to_string())]),
+            Error::Lock(error) => params([("detail", error.to_string())]),
+            Error::Certificate(error) => params([("detail", error.to_string())]),
+            Error::Schedule(error) => params([("detail", error.to_string())]),
+            Error::File(error) => params([("detail", error.to_string())]),
+            Error::NotVerified {
+                seconds,
+                last,
+                hint,
+            } => params([
+                ("seconds", seconds.to_string()),
+                ("last", last.clone()),
+                ("hint", hint.clone()),
+            ]),
+        }
+    }
+
     pub fn report(&self) -> ErrorReport {
         ErrorReport {
             code: self.code().to_owned(),
             message: self.to_string(),
+            params: self.params(),
             field: self.field().map(str::to_owned),
             apply_step: match self {
                 Error::ApplyFailed { step, .. } => Some(*step),
+                _ => None,
+            },
+            cause: match self {
+                Error::ApplyFailed { source, .. } => Some(Box::new(source.report())),
                 _ => None,
             },
         }
@@ -267,5 +359,138 @@ mod tests {
         assert_eq!(report.apply_step, Some(ApplyStep::Consent));
         assert!(report.message.contains("grant the app's Graph permissions"));
         assert!(report.message.contains("continues where it stopped"));
+        let cause = report
+            .cause
+            .as_deref()
+            .map(|cause| (cause.code.as_str(), &cause.params));
+        assert_eq!(
+            cause,
+            Some((
+                "input",
+                &BTreeMap::from([("detail".to_owned(), "bad x".to_owned())])
+            ))
+        );
+    }
+
+    /// One error of each kind the UI words from its catalogue.
+    fn samples() -> Vec<Error> {
+        vec![
+            Error::Input(FieldError::new(
+                "starting_extension",
+                "Extension 1000 is taken.",
+            )),
+            Error::Pbx(portsip::Error::InvalidUrl {
+                url: "pbx.example".into(),
+                reason: "no scheme".into(),
+            }),
+            Error::PbxRole {
+                username: "anna".into(),
+                role: "User".into(),
+            },
+            Error::Microsoft(entra::EntraError::Declined),
+            Error::MicrosoftSignInNeeded {
+                profile: "contoso".into(),
+                reason: "refresh token expired".into(),
+            },
+            Error::SignInAgain {
+                profile: "contoso".into(),
+                step: StepId::Microsoft,
+                service: "Microsoft",
+                reason: "refresh token expired".into(),
+            },
+            Error::MicrosoftUnavailable {
+                profile: "contoso".into(),
+                reason: "HTTP 503".into(),
+            },
+            Error::SignInDeclined,
+            Error::SignInTimedOut { seconds: 300 },
+            Error::CannotGrant {
+                account: "admin@contoso.example".into(),
+                permissions: vec!["User.Read.All".into(), "Contacts.Read".into()],
+            },
+            Error::OutOfOrder {
+                step: StepId::Review,
+                needed: StepId::ConnectPbx,
+            },
+            Error::Cancelled(Cancelled(StepId::KeyPair)),
+            Error::PbxGone {
+                url: "https://pbx.contoso.example:8887".into(),
+                reason: "connection refused".into(),
+            },
+            Error::ReviewStale {
+                what: "the app registration".into(),
+            },
+            Error::ApplyFailed {
+                step: ApplyStep::PbxSettings,
+                source: Box::new(Error::PbxGone {
+                    url: "https://pbx.contoso.example:8887".into(),
+                    reason: "connection refused".into(),
+                }),
+            },
+            Error::Profile(ProfileError::NoConfigDir),
+            Error::Secret(SecretError::Unavailable {
+                reason: "no Secret Service".into(),
+            }),
+            Error::File(crate::atomic_file::AtomicWriteError {
+                path: "/home/anna/.config/pbx365/contoso.json".into(),
+                source: std::io::Error::other("disk full"),
+            }),
+            Error::NotVerified {
+                seconds: 60,
+                last: "The PBX lists 0 of 3 users.".into(),
+                hint: "Check the consent.".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn reports_carry_the_values_their_message_is_worded_with() {
+        for error in samples() {
+            let report = error.report();
+            for (name, value) in &report.params {
+                let value = match (report.code.as_str(), name.as_str()) {
+                    // Wire names of steps; the message shows the step's title.
+                    (_, "step" | "needed") => continue,
+                    (_, value_name) => {
+                        assert!(!value.is_empty(), "{}: empty {value_name}", report.code);
+                        value
+                    }
+                };
+                assert!(
+                    report.message.contains(value.trim_end_matches('.')),
+                    "{}: the message does not show {name} = {value:?}: {}",
+                    report.code,
+                    report.message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_with_values_reports_them() {
+        for error in samples() {
+            let report = error.report();
+            let without_values = matches!(error, Error::SignInDeclined);
+            assert_eq!(
+                report.params.is_empty(),
+                without_values,
+                "{}: params {:?}",
+                report.code,
+                report.params
+            );
+        }
+    }
+
+    /// The UI's catalogue test words each of these in both languages
+    /// (ui/src/lib/i18n/errors.test.ts); written with the ts-rs bindings and checked like them.
+    #[test]
+    fn export_bindings_error_samples() -> Result<(), Box<dyn std::error::Error>> {
+        let reports: Vec<ErrorReport> = samples().iter().map(Error::report).collect();
+        let mut text = serde_json::to_string_pretty(&reports)?;
+        text.push('\n');
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../ui/src/lib/bindings/error-samples.json");
+        std::fs::write(path, text)?;
+        Ok(())
     }
 }

@@ -10,9 +10,14 @@ export type ErrorReport = {
  */
 code: string, 
 /**
- * The sentence to show: what happened and what to do.
+ * The English sentence (CLI, `--json`, logs): what happened and what to do.
  */
 message: string, 
+/**
+ * The values `message` is worded with, by name, for the UI to word `code` in its own
+ * language. Texts from elsewhere (a server's or the OS's own message) come as they are.
+ */
+params?: Record<string, string>, 
 /**
  * The input field at fault, for forms.
  */
@@ -20,4 +25,8 @@ field: string | null,
 /**
  * The apply step that failed.
  */
-apply_step: ApplyStep | null, };
+apply_step: ApplyStep | null, 
+/**
+ * For `apply-failed`: the failure of the step itself.
+ */
+cause?: ErrorReport, };

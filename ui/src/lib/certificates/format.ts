@@ -1,19 +1,19 @@
+import { intlLocale, m } from '../i18n';
 import type { CertificateState } from '../bindings/CertificateState';
 import type { Tone } from '../sync/progress';
 
 /** "Expires today", "1 day left", "30 days left", "Expired 1 day ago". */
 export function daysLeftLabel(days: number | null): string {
   if (days === null) {
-    return 'Expiry unknown';
+    return m.cert_expiry_unknown();
   }
   if (days === 0) {
-    return 'Expires today';
+    return m.cert_expires_today();
   }
   if (days < 0) {
-    const ago = -days;
-    return `Expired ${ago} ${ago === 1 ? 'day' : 'days'} ago`;
+    return m.cert_expired_days_ago({ count: -days });
   }
-  return `${days} ${days === 1 ? 'day' : 'days'} left`;
+  return m.cert_days_left({ count: days });
 }
 
 export interface Badge {
@@ -24,15 +24,15 @@ export interface Badge {
 export function stateBadge(state: CertificateState): Badge {
   switch (state.state) {
     case 'healthy':
-      return { label: 'Healthy', tone: 'good' };
+      return { label: m.cert_state_healthy(), tone: 'good' };
     case 'expiring':
-      return { label: `Expiring (${state.threshold_days}-day reminder)`, tone: 'warning' };
+      return { label: m.cert_state_expiring({ days: state.threshold_days }), tone: 'warning' };
     case 'expired':
-      return { label: 'Expired', tone: 'bad' };
+      return { label: m.cert_state_expired(), tone: 'bad' };
     case 'mismatched':
-      return { label: 'Mismatched', tone: 'bad' };
+      return { label: m.cert_state_mismatched(), tone: 'bad' };
     case 'unknown':
-      return { label: 'Unknown', tone: 'neutral' };
+      return { label: m.state_unknown(), tone: 'neutral' };
   }
 }
 
@@ -45,7 +45,7 @@ export function formatDate(rfc3339: string | null, locale?: string): string {
   if (Number.isNaN(at.getTime())) {
     return rfc3339;
   }
-  return at.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  return at.toLocaleString(locale ?? intlLocale(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** A thumbprint in groups of four, easier to compare by eye with Entra's. */

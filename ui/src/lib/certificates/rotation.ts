@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 import type { PlannedStep } from '../bindings/PlannedStep';
 import type { RotationEvent } from '../bindings/RotationEvent';
 import type { RotationStep } from '../bindings/RotationStep';
@@ -19,7 +20,7 @@ export function initialSteps(steps: readonly PlannedStep[]): StepView[] {
     number: step.number,
     title: step.title,
     state: step.done ? 'done' : 'pending',
-    message: step.done ? 'Done by an earlier rotation' : '',
+    message: step.done ? m.rotation_done_earlier() : '',
   }));
 }
 

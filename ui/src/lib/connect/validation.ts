@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 import type { PbxLogin } from '../bindings/PbxLogin';
 
 /** What the admin types into "Connect to the PBX". */
@@ -31,31 +32,31 @@ function isLoopbackHost(hostname: string): boolean {
 export function validatePbxUrl(raw: string): string | undefined {
   const text = raw.trim();
   if (text === '') {
-    return `Enter the PBX address, for example ${EXAMPLE_URL}.`;
+    return m.validation_url_empty({ example: EXAMPLE_URL });
   }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    return `Start the address with https://, for example ${EXAMPLE_URL}.`;
+    return m.validation_url_no_scheme({ example: EXAMPLE_URL });
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return `This is not a valid web address. Use the form ${EXAMPLE_URL}.`;
+    return m.validation_url_invalid({ example: EXAMPLE_URL });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return 'The address must start with https://.';
+    return m.validation_url_scheme();
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return 'Use https://. Plain http:// would send the administrator password unencrypted; it is only allowed for a PBX on this computer.';
+    return m.validation_url_plain_http();
   }
   if (url.username !== '' || url.password !== '') {
-    return 'Remove the user name and password from the address and enter them in their own fields.';
+    return m.validation_url_credentials();
   }
   if (url.search !== '' || url.hash !== '') {
-    return 'Remove everything from the ? or # onwards: only the server address is needed.';
+    return m.validation_url_query();
   }
   if (!['/', '/api', '/api/'].includes(url.pathname)) {
-    return `Enter only the server address, without a path, for example ${EXAMPLE_URL}.`;
+    return m.validation_url_path({ example: EXAMPLE_URL });
   }
   return undefined;
 }
@@ -64,16 +65,16 @@ export function validatePbxUrl(raw: string): string | undefined {
 export function validateSipDomain(raw: string): string | undefined {
   const text = raw.trim();
   if (text === '') {
-    return 'Enter the tenant SIP domain, for example contoso.com.';
+    return m.validation_domain_empty({ example: 'contoso.com' });
   }
   if (text.includes('://')) {
-    return 'Enter the domain only, without https:// in front.';
+    return m.validation_domain_scheme();
   }
   if (text.includes('@')) {
-    return 'Enter the domain only, not a user address: the part after the @.';
+    return m.validation_domain_address();
   }
   if (text.length > MAX_DOMAIN_LENGTH || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(text)) {
-    return 'A domain has only letters, digits, hyphens and dots, for example sip.contoso.com.';
+    return m.validation_domain_characters({ example: 'sip.contoso.com' });
   }
   return undefined;
 }
@@ -81,16 +82,16 @@ export function validateSipDomain(raw: string): string | undefined {
 export function validateUsername(raw: string): string | undefined {
   const text = raw.trim();
   if (text === '') {
-    return 'Enter the user name of a tenant administrator.';
+    return m.validation_username_empty();
   }
   if (text.length > MAX_USERNAME_LENGTH) {
-    return `The user name is longer than PortSIP allows (${MAX_USERNAME_LENGTH} characters).`;
+    return m.validation_username_long({ max: MAX_USERNAME_LENGTH });
   }
   return undefined;
 }
 
 export function validatePassword(raw: string): string | undefined {
-  return raw === '' ? 'Enter the password.' : undefined;
+  return raw === '' ? m.validation_password_empty() : undefined;
 }
 
 /** The optional CA file: one or more PEM certificates, and never a private key. */
@@ -99,13 +100,13 @@ export function validateCaPem(pem: string | null): string | undefined {
     return undefined;
   }
   if (pem.length > MAX_CA_FILE_BYTES) {
-    return 'This file is too large to be a CA certificate. Choose the PEM file of the CA only.';
+    return m.validation_ca_too_large();
   }
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
-    return 'This file contains a private key. Choose the CA certificate only: a private key must never leave the server it belongs to.';
+    return m.validation_ca_private_key();
   }
   if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {
-    return 'This is not a PEM certificate. Choose a .pem or .crt file that starts with -----BEGIN CERTIFICATE-----.';
+    return m.validation_ca_not_pem();
   }
   return undefined;
 }

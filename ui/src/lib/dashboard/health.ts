@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 import type { CertificateStatus } from '../bindings/CertificateStatus';
 import type { RunSummary } from '../bindings/RunSummary';
 import type { VerificationSummary } from '../bindings/VerificationSummary';
@@ -22,22 +23,22 @@ export interface HealthVerdict {
 export function verdict(health: ProfileHealth): HealthVerdict {
   const state = health.certificate.state;
   if (state.state === 'expired' || state.state === 'mismatched') {
-    return { tone: 'bad', label: 'Broken', action: 'Rotate the certificate' };
+    return { tone: 'bad', label: m.health_broken(), action: m.health_action_rotate() };
   }
   if (health.verification !== null && !health.verification.passed) {
-    return { tone: 'bad', label: 'Needs attention', action: 'Run the verification again and apply its fixes' };
+    return { tone: 'bad', label: m.health_needs_attention(), action: m.health_action_verify_again() };
   }
   if (health.lastRun?.status === 'failed') {
-    return { tone: 'bad', label: 'Needs attention', action: 'Open the last sync run to see why it failed' };
+    return { tone: 'bad', label: m.health_needs_attention(), action: m.health_action_open_last_run() };
   }
   if (state.state === 'expiring') {
-    return { tone: 'warning', label: 'Action soon', action: 'Rotate the certificate before it expires' };
+    return { tone: 'warning', label: m.health_action_soon(), action: m.health_action_rotate_before_expiry() };
   }
   if (health.lastRun?.status === 'completed-with-failures' || health.lastRun?.status === 'interrupted') {
-    return { tone: 'warning', label: 'Working, with warnings', action: 'Review the users that failed in the last sync' };
+    return { tone: 'warning', label: m.health_working_with_warnings(), action: m.health_action_review_failed_users() };
   }
   if (state.state === 'unknown') {
-    return { tone: 'neutral', label: 'Unknown', action: null };
+    return { tone: 'neutral', label: m.state_unknown(), action: null };
   }
-  return { tone: 'good', label: 'Healthy', action: null };
+  return { tone: 'good', label: m.cert_state_healthy(), action: null };
 }

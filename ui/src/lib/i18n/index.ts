@@ -5,3 +5,4 @@ export type { Locale } from '../paraglide/runtime.js';
 export { locales } from '../paraglide/runtime.js';
 export { chooseLocale, currentLocale } from './locale.svelte';
 export * from './format';
+export { applyStepTitle, describeError } from './errors';

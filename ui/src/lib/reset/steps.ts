@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 import type { PlannedReset } from '../bindings/PlannedReset';
 import type { ResetEvent } from '../bindings/ResetEvent';
 import type { ResetReport } from '../bindings/ResetReport';
@@ -20,16 +21,30 @@ export interface ResetStepView {
 
 /** The headings of the setup's review (review/ReviewApply.svelte), for the same three places. */
 export const HEADINGS: Record<ResetStep, string> = {
-  pbx: 'On the PBX',
-  entra: 'In Microsoft Entra',
-  'this-computer': 'On this computer',
+  get pbx() {
+    return m.place_pbx();
+  },
+  get entra() {
+    return m.place_entra();
+  },
+  get 'this-computer'() {
+    return m.place_this_computer();
+  },
 };
 
 export const STATE_LABELS: Record<ResetStepState, string> = {
-  pending: 'Not started',
-  running: 'In progress',
-  done: 'Done',
-  failed: 'Stopped here',
+  get pending() {
+    return m.reset_state_pending();
+  },
+  get running() {
+    return m.reset_state_running();
+  },
+  get done() {
+    return m.reset_state_done();
+  },
+  get failed() {
+    return m.reset_state_failed();
+  },
 };
 
 /** The steps as the plan lists them, before anything runs. */

@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 import type { FieldChange } from '../bindings/FieldChange';
 import type { Notice } from '../bindings/Notice';
 import type { Plan } from '../bindings/Plan';
@@ -22,29 +23,61 @@ export interface PreviewRow {
 }
 
 const FIELD_LABELS: Record<UserField, string> = {
-  display_name: 'Display name',
-  email: 'E-mail',
-  department: 'Department',
-  work_phone: 'Work phone',
-  mobile_phone: 'Mobile phone',
-  enabled: 'Enabled',
+  get display_name() {
+    return m.user_field_display_name();
+  },
+  get email() {
+    return m.user_field_email();
+  },
+  get department() {
+    return m.user_field_department();
+  },
+  get work_phone() {
+    return m.user_field_work_phone();
+  },
+  get mobile_phone() {
+    return m.user_field_mobile_phone();
+  },
+  get enabled() {
+    return m.user_field_enabled();
+  },
 };
 
 export const REASON_LABELS: Record<Reason, string> = {
-  'no-name': 'No first and last name in Microsoft 365',
-  guest: 'Guest account, and guests are not synced',
-  'out-of-scope': 'Not in the users chosen for sync',
-  'account-disabled': 'Microsoft 365 account is disabled',
-  'no-email': 'No e-mail address',
-  'gone-from-microsoft': 'No longer in Microsoft 365 (kept on the PBX)',
-  unclassified: 'May be a guest or a disabled account (the PBX cannot tell): held back in this run',
-  'no-licence': "Not created: the PBX's licence has no room for more users",
+  get 'no-name'() {
+    return m.skip_reason_no_name();
+  },
+  get guest() {
+    return m.skip_reason_guest();
+  },
+  get 'out-of-scope'() {
+    return m.skip_reason_out_of_scope();
+  },
+  get 'account-disabled'() {
+    return m.skip_reason_account_disabled();
+  },
+  get 'no-email'() {
+    return m.skip_reason_no_email();
+  },
+  get 'gone-from-microsoft'() {
+    return m.skip_reason_gone_from_microsoft();
+  },
+  get unclassified() {
+    return m.skip_reason_unclassified();
+  },
+  get 'no-licence'() {
+    return m.skip_reason_no_licence();
+  },
 };
 
 /** Where the plan's Microsoft 365 users were read from; a profile never switches on its own. */
 export const SOURCE_LABELS: Record<SourceKind, string> = {
-  graph: 'Microsoft Graph, with the saved Microsoft sign-in',
-  pbx: "The PBX's view of Microsoft 365 (guided mode)",
+  get graph() {
+    return m.sync_source_graph();
+  },
+  get pbx() {
+    return m.sync_source_pbx();
+  },
 };
 
 /**
@@ -53,14 +86,18 @@ export const SOURCE_LABELS: Record<SourceKind, string> = {
  * option where the engine names it.
  */
 export const NOTICE_SENTENCES: Record<Notice, string> = {
-  'photos-by-pbx':
-    'Profile photos are on: the PBX copies them in its own scheduled sync (its REST API takes no photo uploads), so this run changes no photo.',
-  'unclassified-held':
-    "Some new users are held back: the PBX's view of Microsoft 365 cannot tell guests and disabled accounts apart, so they are not created. Check them below; to create them anyway, tick “Create these users anyway” for this run. Unattended runs never create them.",
-  'unclassified-created':
-    "You chose to create users the PBX's view of Microsoft 365 cannot classify: guests and disabled accounts among them get PBX users too.",
-  'licence-short':
-    "The PBX's licence has no room for every new user: those beyond it are not created (always the same ones, in the plan's order). Add licences on the PBX, then sync again.",
+  get 'photos-by-pbx'() {
+    return m.sync_notice_photos_by_pbx();
+  },
+  get 'unclassified-held'() {
+    return m.sync_notice_unclassified_held();
+  },
+  get 'unclassified-created'() {
+    return m.sync_notice_unclassified_created();
+  },
+  get 'licence-short'() {
+    return m.sync_notice_licence_short();
+  },
 };
 
 /** Notices that ask the admin to look twice are warnings; the rest inform. */

@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 import type { OutcomeCounts } from '../bindings/OutcomeCounts';
 import type { PlanCounts } from '../bindings/PlanCounts';
 import type { RunSummary } from '../bindings/RunSummary';
@@ -81,7 +82,7 @@ export function applyEvent(progress: SyncProgress, event: SyncEvent): SyncProgre
       };
     }
     case 'waiting':
-      return { ...progress, waiting: `${event.reason} — retrying in ${Math.ceil(event.millis / 1000)} s` };
+      return { ...progress, waiting: m.sync_waiting_retry({ reason: event.reason, seconds: Math.ceil(event.millis / 1000) }) };
     case 'finished': {
       // Actions that ended (done, failed, or given up): a run that stopped as a whole shows
       // where it stopped rather than a full bar.
@@ -105,20 +106,42 @@ export function percentDone(progress: Pick<SyncProgress, 'done' | 'total'>): num
 }
 
 export const PHASE_LABELS: Record<SyncPhase, string> = {
-  'reading-settings': 'Reading the sync options',
-  'reading-users': 'Reading users',
-  planning: 'Planning',
-  applying: 'Applying changes',
-  finished: 'Finished',
+  get 'reading-settings'() {
+    return m.sync_phase_reading_settings();
+  },
+  get 'reading-users'() {
+    return m.sync_phase_reading_users();
+  },
+  get planning() {
+    return m.sync_phase_planning();
+  },
+  get applying() {
+    return m.sync_phase_applying();
+  },
+  get finished() {
+    return m.sync_phase_finished();
+  },
 };
 
 export const STATUS_LABELS: Record<RunStatus, string> = {
-  running: 'Running',
-  completed: 'Completed',
-  'completed-with-failures': 'Completed with failures',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
+  get running() {
+    return m.run_status_running();
+  },
+  get completed() {
+    return m.run_status_completed();
+  },
+  get 'completed-with-failures'() {
+    return m.run_status_completed_with_failures();
+  },
+  get failed() {
+    return m.run_status_failed();
+  },
+  get cancelled() {
+    return m.run_status_cancelled();
+  },
+  get interrupted() {
+    return m.run_status_interrupted();
+  },
 };
 
 export type Tone = 'good' | 'warning' | 'bad' | 'neutral';
@@ -138,9 +161,11 @@ export function formatDuration(ms: number | null): string {
     return '—';
   }
   if (ms < 1000) {
-    return `${ms} ms`;
+    return m.duration_ms({ ms });
   }
   const seconds = Math.round(ms / 1000);
   const minutes = Math.floor(seconds / 60);
-  return minutes === 0 ? `${seconds} s` : `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return minutes === 0
+    ? m.duration_seconds({ seconds })
+    : m.duration_minutes_seconds({ minutes, seconds: String(seconds % 60).padStart(2, '0') });
 }

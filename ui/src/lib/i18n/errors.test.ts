@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ErrorReport } from '../bindings/ErrorReport';
+import samples from '../bindings/error-samples.json';
+import { describeError, WORDED_CODES } from './errors';
+import { chooseLocale } from './locale.svelte';
+
+// One report of each engine error (crates/pbx365/src/access/error.rs, test
+// export_bindings_error_samples), as the engine sends it.
+const reports = samples as ErrorReport[];
+
+/** Values the UI shows in its own words (step names) or re-formats (lists). */
+const REWORDED = new Set(['step', 'needed', 'permissions']);
+
+/** The text with the values of `report` (and of its cause) taken out. */
+function withoutValues(text: string, report: ErrorReport): string {
+  let rest = text;
+  for (const r of [report, report.cause].filter((x): x is ErrorReport => x != null)) {
+    for (const value of Object.values(r.params ?? {})) rest = rest.split(value).join(' ');
+  }
+  return rest;
+}
+
+afterEach(() => chooseLocale('en'));
+
+describe('describeError', () => {
+  it('words every code the engine sends', () => {
+    expect(reports.map((report) => report.code).filter((code) => !WORDED_CODES.includes(code))).toEqual([]);
+  });
+
+  it.each(['en', 'zh-CN'] as const)('shows every value of the report in %s', (locale) => {
+    chooseLocale(locale);
+    for (const report of reports) {
+      const text = describeError(report);
+      for (const [name, value] of Object.entries(report.params ?? {})) {
+        if (!REWORDED.has(name)) expect(text, `${report.code}: ${name}`).toContain(value);
+      }
+    }
+  });
+
+  it('leaves no English sentence in Chinese, apart from the values it quotes', () => {
+    chooseLocale('zh-CN');
+    for (const report of reports) {
+      const rest = withoutValues(describeError(report), report);
+      expect(rest, report.code).not.toMatch(/[A-Za-z]+[\s,]+[A-Za-z]+[\s,]+[A-Za-z]+/);
+      expect(rest, report.code).toMatch(/\p{Script=Han}/u);
+    }
+  });
+
+  it('words an apply failure with its cause, and names the step in the UI language', () => {
+    const failed = reports.find((report) => report.code === 'apply-failed');
+    chooseLocale('zh-CN');
+    const text = describeError(failed!);
+    expect(text).toContain('在 PBX 上保存 Microsoft 365 设置');
+    expect(text).toContain('无法再访问位于 https://pbx.contoso.example:8887 的 PBX');
+  });
+
+  it("keeps the engine's sentence for a report without values", () => {
+    chooseLocale('zh-CN');
+    expect(describeError({ code: 'pbx', message: 'The PBX refused the password.', field: null, apply_step: null })).toBe(
+      'The PBX refused the password.',
+    );
+  });
+
+  it("falls back to the engine's sentence for a code it does not know", () => {
+    chooseLocale('zh-CN');
+    expect(describeError({ code: 'new-code', message: 'Something new.', params: {}, field: null, apply_step: null })).toBe('Something new.');
+  });
+});

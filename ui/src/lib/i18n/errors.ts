@@ -1,0 +1,92 @@
+import type { ApplyStep } from '../bindings/ApplyStep';
+import type { ErrorReport } from '../bindings/ErrorReport';
+import type { StepId } from '../bindings/StepId';
+import { m } from '../paraglide/messages.js';
+import { formatList } from './format';
+
+type Params = Record<string, string>;
+
+/** The engine's step names (progress.rs `StepId::title`), worded by the catalogue. */
+const STEP_TITLES: Record<StepId, () => string> = {
+  'connect-pbx': m.engine_step_connect_pbx,
+  microsoft: m.engine_step_microsoft,
+  'app-registration': m.engine_step_app_registration,
+  'key-pair': m.engine_step_key_pair,
+  consent: m.engine_step_consent,
+  'sync-options': m.engine_step_sync_options,
+  review: m.engine_step_review,
+  apply: m.engine_step_apply,
+  verify: m.engine_step_verify,
+};
+
+/** The writes of the apply step (profile.rs `ApplyStep::title`). */
+const APPLY_STEP_TITLES: Record<ApplyStep, () => string> = {
+  preflight: m.apply_step_preflight,
+  'app-registration': m.apply_step_app_registration,
+  'service-principal': m.apply_step_service_principal,
+  'key-pair': m.apply_step_key_pair,
+  'certificate-on-app': m.apply_step_certificate_on_app,
+  'certificate-file': m.apply_step_certificate_file,
+  consent: m.apply_step_consent,
+  'remove-grants': m.apply_step_remove_grants,
+  'pbx-settings': m.apply_step_pbx_settings,
+  secrets: m.apply_step_secrets,
+};
+
+function stepTitle(id: string | undefined): string {
+  return (STEP_TITLES as Record<string, (() => string) | undefined>)[id ?? '']?.() ?? id ?? '';
+}
+
+export function applyStepTitle(id: ApplyStep): string {
+  return APPLY_STEP_TITLES[id]();
+}
+
+const p = (params: Params, name: string) => params[name] ?? '';
+
+/**
+ * Each error code of the engine (access/error.rs `Error::code`) worded from its `params`.
+ * Codes missing here fall back to the engine's English sentence.
+ */
+const WORDING: Record<string, (params: Params, report: ErrorReport) => string> = {
+  input: (q) => m.error_input({ detail: p(q, 'detail') }),
+  pbx: (q) => m.error_pbx({ detail: p(q, 'detail') }),
+  'pbx-role': (q) => m.error_pbx_role({ username: p(q, 'username'), role: p(q, 'role') }),
+  microsoft: (q) => m.error_microsoft({ detail: p(q, 'detail') }),
+  'microsoft-sign-in-needed': (q) => m.error_microsoft_sign_in_needed({ profile: p(q, 'profile'), reason: p(q, 'reason') }),
+  'sign-in-again': (q) =>
+    m.error_sign_in_again({ service: p(q, 'service'), profile: p(q, 'profile'), reason: p(q, 'reason'), step: stepTitle(q['step']) }),
+  'microsoft-unavailable': (q) => m.error_microsoft_unavailable({ profile: p(q, 'profile'), reason: p(q, 'reason') }),
+  'sign-in-declined': () => m.error_sign_in_declined(),
+  'sign-in-timed-out': (q) => m.error_sign_in_timed_out({ seconds: p(q, 'seconds') }),
+  'cannot-grant': (q) =>
+    m.error_cannot_grant({ account: p(q, 'account'), permissions: formatList(p(q, 'permissions').split(', ').filter(Boolean)) }),
+  'out-of-order': (q) => m.error_out_of_order({ step: stepTitle(q['step']), needed: stepTitle(q['needed']) }),
+  cancelled: (q) => m.error_cancelled({ step: stepTitle(q['step']) }),
+  'pbx-gone': (q) => m.error_pbx_gone({ url: p(q, 'url'), reason: p(q, 'reason') }),
+  'review-stale': (q) => m.error_review_stale({ what: p(q, 'what') }),
+  'apply-failed': (q, report) =>
+    m.error_apply_failed({
+      step: APPLY_STEP_TITLES[q['step'] as ApplyStep]?.() ?? p(q, 'step'),
+      cause: report.cause ? describeError(report.cause) : '',
+    }),
+  profile: (q) => m.error_profile({ detail: p(q, 'detail') }),
+  keyring: (q) => m.error_keyring({ detail: p(q, 'detail') }),
+  busy: (q) => m.error_busy({ detail: p(q, 'detail') }),
+  certificate: (q) => m.error_certificate({ detail: p(q, 'detail') }),
+  schedule: (q) => m.error_schedule({ detail: p(q, 'detail') }),
+  file: (q) => m.error_file({ detail: p(q, 'detail') }),
+  'not-verified': (q) => m.error_not_verified({ seconds: p(q, 'seconds'), last: p(q, 'last'), hint: p(q, 'hint') }),
+  'no-wizard': () => m.error_no_wizard(),
+};
+
+/**
+ * The failure in the UI's language; the engine's English sentence where the code is unknown or
+ * the report carries no values (a report from before `params`).
+ */
+export function describeError(report: ErrorReport): string {
+  const wording = WORDING[report.code];
+  return wording && report.params !== undefined ? wording(report.params, report) : report.message;
+}
+
+/** The codes the catalogue words (for tests). */
+export const WORDED_CODES = Object.keys(WORDING);
