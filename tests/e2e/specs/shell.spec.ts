@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, openStep, test } from '../fixtures';
+import { connectPbx, expect, openStep, test } from '../fixtures';
 
 const UI_VERSION: string = JSON.parse(
   readFileSync(new URL('../../../ui/package.json', import.meta.url), 'utf8'),
@@ -16,15 +16,17 @@ const STEPS = [
   ['verify', 'Verify', 'Verify'],
 ] as const;
 
-test('opens on the first step with the landmarks, the steps and the version', async ({ page, shot }) => {
-  await page.goto('/');
+test('a new installation opens on the first step with the landmarks, the steps and the version', async ({ page, shot }) => {
+  await page.goto('/?mock-profiles=none');
   await expect(page).toHaveTitle('pbx365 Setup');
   await expect(page.getByRole('banner')).toContainText('New profile');
   await expect(page.getByRole('banner')).toContainText('Browser preview');
   const rail = page.getByRole('navigation', { name: 'Setup', exact: true });
-  await expect(rail.getByRole('list', { name: 'Setup steps' }).getByRole('link')).toHaveText(
-    STEPS.map(([, title], index) => `${index + 1} ${title}`),
+  // Each step with its mark; only the first can be opened before anything is done.
+  await expect(rail.getByRole('list', { name: 'Setup steps' }).getByRole('listitem')).toHaveText(
+    STEPS.map(([, title], index) => new RegExp(`^${index + 1}\\s*${title}\\s*To do`)),
   );
+  await expect(rail.getByRole('list', { name: 'Setup steps' }).getByRole('link')).toHaveCount(1);
   await expect(rail.getByRole('link', { name: 'Dashboard' })).toBeVisible();
   await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('Connect to the PBX');
   await expect(rail.getByRole('link', { name: 'Connect PBX' })).toHaveAttribute('aria-current', 'step');
@@ -33,10 +35,11 @@ test('opens on the first step with the landmarks, the steps and the version', as
   await shot('01-connect-pbx');
 });
 
-test('the rail leads to every step, and focus follows to the new page', async ({ page, shot }) => {
-  await page.goto('/');
+test('the rail leads to each step once the steps before it are done, and focus follows', async ({ page, shot }) => {
+  await page.goto('/?mock-step-ms=10#/connect-pbx');
+  await connectPbx(page);
   const rail = page.getByRole('navigation', { name: 'Setup', exact: true });
-  for (const [id, title, heading] of STEPS) {
+  for (const [id, title, heading] of [STEPS[1], STEPS[0], STEPS[1]]) {
     await rail.getByRole('link', { name: title }).click();
     await expect(page).toHaveURL(new RegExp(`#/${id}$`));
     const h1 = page.getByRole('main').getByRole('heading', { level: 1 });
@@ -45,24 +48,25 @@ test('the rail leads to every step, and focus follows to the new page', async ({
     await expect(rail.getByRole('link', { name: title })).toHaveAttribute('aria-current', 'step');
     await expect(rail.locator('[aria-current]')).toHaveCount(1);
   }
-  await shot('02-verify');
+  await expect(rail.getByRole('link', { name: STEPS[2][1] })).toHaveCount(0);
+  await shot('02-rail');
   await rail.getByRole('link', { name: 'Dashboard' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
   await expect(page.getByRole('link', { name: 'Start setup' })).toBeVisible();
   await shot('03-dashboard');
 });
 
-test('Previous and Next walk the steps in order', async ({ page }) => {
-  await openStep(page, 'connect-pbx');
+test('Previous walks back through the steps; Next waits for what the next step needs', async ({ page }) => {
+  await openStep(page, 'verify');
   const stepNav = page.getByRole('navigation', { name: 'Previous and next step' });
-  await expect(stepNav.getByRole('link', { name: /Previous/ })).toHaveCount(0);
-  for (const [, , heading] of STEPS.slice(1)) {
-    await stepNav.getByRole('link', { name: /Next/ }).click();
+  await expect(stepNav.getByRole('link', { name: /Next/ })).toHaveCount(0);
+  for (const [, , heading] of STEPS.slice(0, -1).reverse()) {
+    await stepNav.getByRole('link', { name: /Previous/ }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
   }
+  await expect(stepNav.getByRole('link', { name: /Previous/ })).toHaveCount(0);
   await expect(stepNav.getByRole('link', { name: /Next/ })).toHaveCount(0);
-  await stepNav.getByRole('link', { name: /Previous/ }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review & apply');
+  await expect(page.getByTestId('next-locked')).toHaveText(/Microsoft account\s*Finish “Connect to the PBX” first/);
 });
 
 test('a step shows what it will check before anything runs', async ({ page, shot }) => {
@@ -72,8 +76,10 @@ test('a step shows what it will check before anything runs', async ({ page, shot
   await shot('04-key-pair');
 });
 
-test('an unknown address opens the first step', async ({ page }) => {
+test('an unknown address opens the dashboard once profiles are saved, else the first step', async ({ page }) => {
   await page.goto('/#/no-such-step');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await page.goto('/?mock-profiles=none#/no-such-step');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Connect to the PBX');
 });
 

@@ -1,31 +1,5 @@
-import type { Page } from '@playwright/test';
 import { connectPbx as connect, expect, fillPbxLogin, test } from '../fixtures';
-
-async function continueTo(page: Page, heading: string) {
-  await page.getByTestId('continue').click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
-}
-
-/** Steps 1–6 with their defaults, ending on the Review & apply page. */
-async function throughSyncOptions(page: Page) {
-  await connect(page);
-  await page.goto(`${page.url().split('#')[0]}#/microsoft-account`);
-  await page.getByRole('button', { name: 'Sign in to Microsoft' }).click();
-  await expect(page.getByTestId('microsoft-summary')).toContainText('admin@contoso.example');
-  await continueTo(page, 'App registration');
-  await page.getByRole('button', { name: 'Check the app registration' }).click();
-  await expect(page.getByTestId('app-summary')).toContainText('User.Read.All');
-  await continueTo(page, 'Key pair');
-  await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
-  await expect(page.getByTestId('key-reason')).toContainText('generate a key pair');
-  await continueTo(page, 'Admin consent');
-  await page.getByRole('button', { name: 'List the permissions' }).click();
-  await expect(page.getByTestId('permissions')).toContainText('Contacts.Read');
-  await continueTo(page, 'Sync options');
-  await page.getByRole('button', { name: 'Check the sync options' }).click();
-  await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
-  await continueTo(page, 'Review & apply');
-}
+import { applyConfirmed, continueTo, throughSyncOptions } from '../wizard-helpers';
 
 test('the whole automatic setup, step by step, with progress and a screenshot of each step', async ({ page, shot }) => {
   // Nine steps with two screenshots each, on a busy 2-core CI machine.
@@ -80,7 +54,7 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await expect(page.getByTestId('changes-pbx')).toContainText('Directory ID');
   await expect(page.getByTestId('changes-entra')).toContainText('Create the app registration');
   await shot('27-wizard-review');
-  await page.getByRole('button', { name: 'Apply' }).click();
+  await applyConfirmed(page, 'contoso.example');
   await expect(page.getByTestId('progress-message')).toBeVisible();
   await expect(page.getByRole('progressbar', { name: 'Progress' })).toBeVisible();
   await shot('28-wizard-apply-progress');
@@ -173,7 +147,7 @@ test('apply stopping part-way says where and that it resumes', async ({ page, sh
   await page.goto('/?mock-fail=apply&mock-step-ms=10#/connect-pbx');
   await throughSyncOptions(page);
   await page.getByRole('button', { name: 'Review the changes' }).click();
-  await page.getByRole('button', { name: 'Apply' }).click();
+  await applyConfirmed(page, 'contoso.example');
   await expect(page.getByTestId('step-error')).toContainText('Applying stopped at "Settings on the PBX"');
   await expect(page.getByTestId('step-error')).toContainText('continues where it stopped');
   await shot('41-wizard-error-apply');

@@ -1,3 +1,4 @@
+import { mockStatuses } from './mock-data';
 import { createMockOperations, scenarioFromAddress, type MockCall, type MockScenario } from './mock-operations';
 import { createMockReset, resetScenarioFromAddress } from './reset-mock';
 import type { AppInfo, Backend } from './types';
@@ -25,6 +26,10 @@ export function createMockBackend(
   }
   // Profiles the mock reset disconnected: every list leaves them out from then on.
   const removed = new Set<string>();
+  // `?mock-profiles=none`: a new installation, with no profile saved yet.
+  if (new URLSearchParams(globalThis.location?.search ?? '').get('mock-profiles') === 'none') {
+    mockStatuses().forEach((status) => removed.add(status.profile));
+  }
   return {
     kind: 'mock',
     ...createMockOperations(scenario, calls, removed),

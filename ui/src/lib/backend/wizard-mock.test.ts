@@ -44,13 +44,13 @@ describe('the mock PBX version', () => {
 
 describe('the mock wizard on each PortSIP version', () => {
   it('connects with the edition the PBX reports', async () => {
-    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.2.0' });
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.2.0', expired: null });
     const pbx = await wizard.connectPbx(LOGIN);
     expect(pbx.edition).toEqual({ version: '22.2.0', licensed_users: 400, current_users: 212, warning: null });
   });
 
   it('refuses administrators who sign in with Microsoft on 22.6, on their field', async () => {
-    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.6.0' });
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.6.0', expired: null });
     const refusal = await wizard.setSyncOptions(options(['it@contoso.example'])).catch((error: unknown) => error);
     expect(refusal).toMatchObject({ code: 'input', field: 'sso.administrators' });
     expect((refusal as { message: string }).message.startsWith(ADMIN_SIGN_IN_GONE)).toBe(true);
@@ -58,15 +58,55 @@ describe('the mock wizard on each PortSIP version', () => {
   });
 
   it('takes them on 22.2', async () => {
-    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.2.0' });
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.2.0', expired: null });
     const summary = await wizard.setSyncOptions(options(['it@contoso.example']));
     expect(summary.options.sso.administrators).toEqual(['it@contoso.example']);
     expect(summary.notices).toEqual([]);
   });
 
   it("puts a version warning into the review's warnings", async () => {
-    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '23.0.0' });
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '23.0.0', expired: null });
     const review = await wizard.review();
     expect(review.warnings).toEqual([expect.stringMatching(/newer than pbx365 knows/)]);
+  });
+});
+
+describe('the mock wizard for a returning admin', () => {
+  it('resumes a saved profile up to the chosen step and reviews only what changed', async () => {
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.6.0', expired: null });
+    const opened = await wizard.wizardOpen('contoso');
+    expect(opened.profile_exists).toBe(true);
+    const state = await wizard.wizardResume('sync-options');
+    expect(state.completed).toEqual(['connect-pbx', 'microsoft', 'app-registration', 'key-pair', 'consent']);
+    expect(state.pbx?.current.sync_time).toBe('0 2 * * *');
+    const saved = state.profile.sync;
+    if (!saved) {
+      throw new Error('the saved profile has no sync options');
+    }
+    await wizard.setSyncOptions({ ...saved, sync_time: '30 3 * * *' });
+    const review = await wizard.review();
+    expect(review.changes).toEqual([
+      expect.objectContaining({ target: 'pbx', field: 'sync_time', before: '0 2 * * *', after: '30 3 * * *' }),
+    ]);
+    await wizard.apply();
+    expect((await wizard.wizardState()).completed).toContain('apply');
+    await wizard.wizardOpen('contoso');
+    await wizard.wizardResume('review');
+    expect((await wizard.review()).nothing_to_change).toBe(true);
+  });
+
+  it('asks to sign in again on the step whose saved sign-in expired, with the steps before it done', async () => {
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.6.0', expired: 'microsoft' });
+    await wizard.wizardOpen('contoso');
+    await expect(wizard.wizardResume('sync-options')).rejects.toMatchObject({ code: 'sign-in-again' });
+    const state = await wizard.wizardState();
+    expect(state.completed).toEqual(['connect-pbx']);
+    expect(state.next).toBe('microsoft');
+  });
+
+  it('has nothing to resume for a new profile', async () => {
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.6.0', expired: null });
+    await wizard.wizardOpen('northwind');
+    await expect(wizard.wizardResume('review')).rejects.toMatchObject({ code: 'input', field: 'profile' });
   });
 });

@@ -1,15 +1,21 @@
 import type { CheckId } from '../bindings/CheckId';
 import type { DoctorReport } from '../bindings/DoctorReport';
+import type { Change } from '../bindings/Change';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { KeyPairSummary } from '../bindings/KeyPairSummary';
+import type { MicrosoftSummary } from '../bindings/MicrosoftSummary';
+import type { PbxSummary } from '../bindings/PbxSummary';
 import type { PbxEdition } from '../bindings/PbxEdition';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import type { Profile } from '../bindings/Profile';
+import type { Review } from '../bindings/Review';
 import type { StepId } from '../bindings/StepId';
 import type { SyncOptions } from '../bindings/SyncOptions';
+import type { SyncOptionsSummary } from '../bindings/SyncOptionsSummary';
 import type { WizardState } from '../bindings/WizardState';
 import { ADMIN_SIGN_IN_GONE, adminSignInOffered, compareVersions, parseVersion } from '../connect/edition';
 import { nextRuns, scheduleFromCron } from '../sync-options/cron';
+import { completedAfter, ENGINE_ORDER } from '../wizard/progress';
 import type { WizardOperations } from './wizard-operations';
 
 /**
@@ -24,6 +30,15 @@ export interface WizardScenario {
   fail: StepId | null;
   stepMs: number;
   pbxVersion: string;
+  /** `?mock-expired=pbx|microsoft`: that saved sign-in of the saved profiles no longer works. */
+  expired: 'connect-pbx' | 'microsoft' | null;
+}
+
+declare global {
+  interface Window {
+    /** The wizard commands the mock answered, in order, for the browser tests to read. */
+    pbx365WizardCalls?: string[];
+  }
 }
 
 /** The PortSIP version of the mock PBX unless the address names another. */
@@ -33,7 +48,9 @@ export function wizardScenarioFromAddress(search: string): WizardScenario {
   const params = new URLSearchParams(search);
   const stepMs = Number(params.get('mock-step-ms') ?? '120');
   const version = params.get('mock-pbx')?.trim() || MOCK_PBX_VERSION;
+  const expired = params.get('mock-expired');
   return {
+    expired: expired === 'pbx' ? 'connect-pbx' : expired === 'microsoft' ? 'microsoft' : null,
     fail: (params.get('mock-fail') as StepId | null) ?? null,
     stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
     // "22.2" is written as PortSIP writes a release: 22.2.0.
@@ -142,6 +159,8 @@ const TENANT_ID = '8d2f7c1e-4b6a-4f0e-9c3d-2a1b5e6f7a80';
 const APP_ID = '3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e';
 const PERMISSIONS = ['User.Read.All', 'Contacts.Read', 'MailboxSettings.Read'];
 
+const APPLIED_APP = { app_id: APP_ID, object_id: null, service_principal_id: null, display_name: 'PortSIP PBX (contoso.example)' };
+
 const CERTIFICATE = {
   subject: 'CN=pbx365 contoso.example',
   sha1_thumbprint: '4A:1F:9C:22:7B:E0:13:5D:88:C4:0A:6E:F2:91:3B:7D:50:AA:19:C6',
@@ -163,6 +182,55 @@ function emptyProfile(name: string): Profile {
     last_verification: null,
     apply: null,
   };
+}
+
+/** The profiles the mock's dashboard lists (mock-data.ts), as set up before: contoso in automatic mode, fabrikam in guided mode. */
+export function mockSavedProfile(name: string): Profile | null {
+  if (name !== 'contoso' && name !== 'fabrikam') {
+    return null;
+  }
+  const guided = name === 'fabrikam';
+  return {
+    ...emptyProfile(name),
+    pbx: { url: `https://pbx.${name}.example:8887`, username: 'admin', domain: `${name}.example`, ca_pem: null, pin_sha256: null, remember_password: false },
+    microsoft: {
+      ...emptyProfile(name).microsoft,
+      mode: guided ? 'guided' : 'auto',
+      tenant_id: TENANT_ID,
+      tenant_name: guided ? 'Fabrikam Inc' : 'Contoso Ltd',
+      account: guided ? null : `admin@${name}.example`,
+    },
+    app: { app_id: APP_ID, object_id: null, service_principal_id: null, display_name: `PortSIP PBX (${name}.example)` },
+    features: ['users', 'sso'],
+    sync: {
+      sync_time: '0 2 * * *',
+      users: { starting_extension: '1300', sync_photos: true, sync_guests: false, scope: { kind: 'all' } },
+      sso: { administrators: [], standard_users: { kind: 'all' } },
+      personal_contacts: { kind: 'all' },
+      shared_mailboxes: { kind: 'all' },
+    },
+  };
+}
+
+/** The review's lines for settings that differ between what the PBX has and what the options want. */
+function settingChanges(before: SyncOptions | null, after: SyncOptions): Change[] {
+  const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  const fields: [string, string, unknown, unknown][] = [
+    ['sync_time', 'Sync schedule', before?.sync_time ?? null, after.sync_time],
+    ['users.starting_extension_number', 'Starting extension', before?.users.starting_extension ?? null, after.users.starting_extension],
+    ['users.sync_photo', 'Sync photos', before?.users.sync_photos ?? null, after.users.sync_photos],
+    ['users.sync_guest_users', 'Sync guest users', before?.users.sync_guests ?? null, after.users.sync_guests],
+    ['users.sync_type', 'Which users are synced', before ? shown(before.users.scope) : null, shown(after.users.scope)],
+  ];
+  return fields
+    .filter(([, , was, will]) => shown(was) !== shown(will))
+    .map(([field, label, was, will]) => ({
+      target: 'pbx',
+      summary: `${label}: ${was === null ? '(not set)' : shown(was)} → ${shown(will)}`,
+      field,
+      before: was === null ? '(not set)' : shown(was),
+      after: shown(will),
+    }));
 }
 
 const KEY_PAIR: KeyPairSummary = {
@@ -215,6 +283,45 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   let profile = 'contoso';
   const edition = mockEdition(scenario.pbxVersion);
   let notices: string[] = [];
+  const calls: string[] = [];
+  if (typeof window !== 'undefined') {
+    window.pbx365WizardCalls = calls;
+  }
+  // What the engine would hold: the saved profiles (apply saves), and this run's findings.
+  const saved = new Map<string, Profile>();
+  const savedProfile = (name: string) => saved.get(name) ?? mockSavedProfile(name);
+  let found: WizardState = openState('contoso', null);
+  let options: SyncOptions | null = null;
+
+  function openState(name: string, profileSaved: Profile | null): WizardState {
+    return {
+      profile: profileSaved ?? emptyProfile(name),
+      profile_exists: profileSaved !== null,
+      completed: [],
+      next: 'connect-pbx',
+      pbx: null,
+      microsoft: null,
+      app_registration: null,
+      key_pair: null,
+      consent: null,
+      sync_options: null,
+      review: null,
+      apply: null,
+      verification: null,
+    };
+  }
+
+  /** Records what a step found, as the engine's state would (a step that starts forgets its successors). */
+  function record<T>(step: StepId, work: Promise<T>, keep: (value: T) => Partial<WizardState>): Promise<T> {
+    calls.push(step);
+    const forgotten = completedAfter(found.completed, step, 'failed');
+    found = { ...found, completed: forgotten, next: step };
+    return work.then((value) => {
+      const completed = completedAfter(forgotten, step, 'ok');
+      found = { ...found, ...keep(value), completed, next: ENGINE_ORDER[completed.length] ?? null };
+      return value;
+    });
+  }
 
   const emit = (step: StepId, message: string, extra: Partial<ProgressEvent> = {}) => {
     const event: ProgressEvent = { step, message, done: null, total: null, waiting: false, device_code: null, ...extra };
@@ -259,156 +366,283 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     });
   }
 
+  function pbxSummary(url: string, domain: string | null, kept: Profile | null): PbxSummary {
+    return {
+      api_url: `${url.replace(/\/$/, '')}/api`,
+      web_domain: 'pbx.contoso.example',
+      tenant_name: 'Contoso',
+      tenant_domain: domain,
+      role: 'Admin',
+      timezone: 'Europe/Berlin',
+      redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
+      current: {
+        application_id: kept?.app?.app_id ?? null,
+        directory_id: kept?.microsoft.tenant_id ?? null,
+        national_cloud: kept ? 'GLOBAL' : null,
+        sync_time: kept?.sync?.sync_time ?? null,
+      },
+      certificate: kept ? CERTIFICATE : null,
+      certificate_valid: kept !== null,
+      edition,
+    };
+  }
+
+  const autoSummary = (): MicrosoftSummary => ({
+    mode: 'auto',
+    tenant_id: TENANT_ID,
+    tenant_name: 'Contoso Ltd',
+    verified_domains: ['contoso.example'],
+    account: 'admin@contoso.example',
+    roles: ['Global Administrator'],
+    can_grant_permissions: true,
+    app_id: null,
+    warnings: [],
+  });
+
+  const guidedSummary = (tenantId: string, appId: string): MicrosoftSummary => ({
+    mode: 'guided',
+    tenant_id: tenantId,
+    tenant_name: 'Contoso Ltd',
+    verified_domains: ['contoso.example'],
+    account: null,
+    roles: [],
+    can_grant_permissions: null,
+    app_id: appId,
+    warnings: [],
+  });
+
+  function syncSummary(chosen: SyncOptions, shownNotices: string[]): SyncOptionsSummary {
+    const schedule = scheduleFromCron(chosen.sync_time) ?? { hour: 2, minute: 0, days: 'daily' as const };
+    return {
+      options: chosen,
+      notices: shownNotices,
+      next_runs: nextRuns(schedule, new Date(), 3).map((run) => run.toISOString()),
+      timezone: 'Europe/Berlin',
+    };
+  }
+
+  /** What the resume of a saved profile finds at `step`: the profile as it was set up, kept as it is. */
+  function resumedFindings(step: StepId, kept: Profile): Partial<WizardState> {
+    switch (step) {
+      case 'connect-pbx':
+        return { pbx: pbxSummary(kept.pbx.url, kept.pbx.domain, kept) };
+      case 'microsoft':
+        return { microsoft: kept.microsoft.mode === 'guided' ? guidedSummary(TENANT_ID, APP_ID) : autoSummary() };
+      case 'app-registration':
+        return {
+          app_registration: {
+            action: 'keep',
+            display_name: kept.app?.display_name ?? `PortSIP PBX (${kept.name}.example)`,
+            app_id: APP_ID,
+            object_id: null,
+            redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
+            permissions: PERMISSIONS,
+            changes: [],
+            hand_steps: [],
+          },
+        };
+      case 'key-pair':
+        return { key_pair: { ...KEY_PAIR, action: 'reuse', reason: "The PBX's certificate is valid and on the app: it is kept.", certificate: CERTIFICATE, on_app: true } };
+      case 'consent':
+        return { consent: { permissions: PERMISSIONS, to_grant: [], already_granted: PERMISSIONS, superfluous: [], admin_consent_url: null, hand_steps: [] } };
+      case 'sync-options':
+        return kept.sync ? { sync_options: syncSummary(kept.sync, []) } : {};
+      default:
+        return {};
+    }
+  }
+
+  const reviewOf = (changes: Change[], warnings: string[]): Review => ({
+    changes,
+    warnings,
+    hand_steps: [],
+    nothing_to_change: changes.length === 0,
+    app: {
+      action: 'create',
+      display_name: 'PortSIP PBX (contoso.example)',
+      app_id: null,
+      object_id: null,
+      redirect_uris: [],
+      permissions: PERMISSIONS,
+      changes: [],
+      hand_steps: [],
+    },
+    key_pair: KEY_PAIR,
+    consent: { permissions: PERMISSIONS, to_grant: PERMISSIONS, already_granted: [], superfluous: [], admin_consent_url: null, hand_steps: [] },
+  });
+
+  /** A saved profile's review: only the settings the options change on the PBX. */
+  const resumedReview = (): Review => reviewOf(options ? settingChanges(found.profile.sync, options) : [], notices);
+
+  const newReview = (): Review =>
+    reviewOf(
+      [
+        { target: 'entra', summary: 'Create the app registration "PortSIP PBX (contoso.example)"', field: null, before: null, after: null },
+        { target: 'entra', summary: `Grant ${PERMISSIONS.join(', ')}`, field: null, before: null, after: null },
+        { target: 'pbx', summary: 'Generate a key pair on the PBX', field: null, before: null, after: null },
+        { target: 'pbx', summary: 'Directory ID', field: 'directory_id', before: null, after: TENANT_ID },
+        ...settingChanges(null, options ?? mockSavedProfile('contoso')!.sync!).slice(0, 1),
+        { target: 'this-computer', summary: `Save the profile "${profile}"`, field: null, before: null, after: null },
+      ],
+      [...(edition.warning === null ? [] : [edition.warning]), ...notices],
+    );
+
   return {
     demoDefaults: async () => null,
     wizardOpen: async (name) => {
       profile = name;
-      return {
-        profile: emptyProfile(name),
-        profile_exists: false,
-        completed: [],
-        next: 'connect-pbx',
-        pbx: null,
-        microsoft: null,
-        app_registration: null,
-        key_pair: null,
-        consent: null,
-        sync_options: null,
-        review: null,
-        apply: null,
-        verification: null,
-      } satisfies WizardState;
+      calls.push(`open ${name}`);
+      found = openState(name, savedProfile(name));
+      options = null;
+      return found;
+    },
+    wizardState: async () => found,
+    wizardResume: async (until) => {
+      calls.push(`resume ${until}`);
+      const kept = found.profile_exists ? found.profile : null;
+      if (kept === null) {
+        throw {
+          code: 'input',
+          message: `The profile "${profile}" is not saved yet, so there is nothing to resume: set it up from the first step.`,
+          field: 'profile',
+          apply_step: null,
+        } satisfies ErrorReport;
+      }
+      const steps = ENGINE_ORDER.slice(0, ENGINE_ORDER.indexOf(until));
+      for (const step of steps) {
+        if (scenario.expired === step) {
+          throw {
+            code: 'sign-in-again',
+            message: `The ${step === 'microsoft' ? 'Microsoft' : 'PBX'} sign-in saved for the profile "${profile}" no longer works (it expired). Nothing was changed. Sign in again on the step "${step === 'microsoft' ? 'Microsoft account' : 'Connect to the PBX'}" to go on.`,
+            field: null,
+            apply_step: null,
+          } satisfies ErrorReport;
+        }
+        const done = completedAfter(found.completed, step, 'ok');
+        found = { ...found, ...resumedFindings(step, kept), completed: done, next: ENGINE_ORDER[done.length] ?? null };
+        emit(step, `Resuming: ${step}…`);
+        await new Promise((resolve) => setTimeout(resolve, scenario.stepMs));
+      }
+      options = found.sync_options?.options ?? null;
+      return found;
     },
     connectPbx: (login) =>
-      run('connect-pbx', ['Connecting to the PBX…', 'Reading the tenant and its Microsoft 365 settings…'], () => ({
-        api_url: `${login.url.replace(/\/$/, '')}/api`,
-        web_domain: 'pbx.contoso.example',
-        tenant_name: 'Contoso',
-        tenant_domain: login.domain,
-        role: 'Admin',
-        timezone: 'Europe/Berlin',
-        redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
-        current: { application_id: null, directory_id: null, national_cloud: null, sync_time: null },
-        certificate: null,
-        certificate_valid: false,
-        edition,
-      })),
+      record(
+        'connect-pbx',
+        run('connect-pbx', ['Connecting to the PBX…', 'Reading the tenant and its Microsoft 365 settings…'], () =>
+          pbxSummary(login.url, login.domain, found.profile_exists ? found.profile : null),
+        ),
+        (pbx) => ({ pbx }),
+      ),
     signInMicrosoft: (input) =>
-      run(
+      record(
         'microsoft',
-        input.method === 'device-code'
-          ? ['Waiting for you to enter the code…']
-          : ['Opening the Microsoft sign-in page in your browser…', 'Waiting for you to sign in…'],
-        () => ({
-          mode: 'auto' as const,
-          tenant_id: TENANT_ID,
-          tenant_name: 'Contoso Ltd',
-          verified_domains: ['contoso.example'],
-          account: 'admin@contoso.example',
-          roles: ['Global Administrator'],
-          can_grant_permissions: true,
-          app_id: null,
-          warnings: [],
-        }),
+        run(
+          'microsoft',
+          input.method === 'device-code'
+            ? ['Waiting for you to enter the code…']
+            : ['Opening the Microsoft sign-in page in your browser…', 'Waiting for you to sign in…'],
+          () => autoSummary(),
+        ),
+        (microsoft) => ({ microsoft }),
       ),
     useGuidedIds: (input) =>
-      run('microsoft', ['Checking the Directory ID with Microsoft…'], () => ({
-        mode: 'guided' as const,
-        tenant_id: input.tenant_id,
-        tenant_name: 'Contoso Ltd',
-        verified_domains: ['contoso.example'],
-        account: null,
-        roles: [],
-        can_grant_permissions: null,
-        app_id: input.app_id,
-        warnings: [],
-      })),
+      record(
+        'microsoft',
+        run('microsoft', ['Checking the Directory ID with Microsoft…'], () => guidedSummary(input.tenant_id, input.app_id)),
+        (microsoft) => ({ microsoft }),
+      ),
     planAppRegistration: (input) =>
-      run('app-registration', ['Looking for the app registration…'], () => ({
-        action: 'create' as const,
-        display_name: input.display_name ?? 'PortSIP PBX (contoso.example)',
-        app_id: null,
-        object_id: null,
-        redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
-        permissions: PERMISSIONS,
-        changes: [
-          'Create the single-tenant app "PortSIP PBX (contoso.example)"',
-          'Add the PBX Redirect URI',
-          'Enable ID tokens',
-          `Request ${PERMISSIONS.join(', ')}`,
-        ],
-        hand_steps: [],
-      })),
-    planKeyPair: () => run('key-pair', ["Reading the PBX's certificate…"], () => KEY_PAIR),
-    planConsent: () =>
-      run('consent', ['Reading the granted permissions…'], () => ({
-        permissions: PERMISSIONS,
-        to_grant: PERMISSIONS,
-        already_granted: [],
-        superfluous: [],
-        admin_consent_url: null,
-        hand_steps: [],
-      })),
-    openAdminConsent: async () => undefined,
-    setSyncOptions: (options) =>
-      run('sync-options', ['Checking the starting extension…', 'Reading PBX users…'], () => ({
-        options,
-        notices: (notices = fitVersion(options, edition)),
-        next_runs: nextRuns(scheduleFromCron(options.sync_time) ?? { hour: 2, minute: 0, days: 'daily' }, new Date(), 3).map(
-          (run) => run.toISOString(),
-        ),
-        timezone: 'Europe/Berlin',
-      })),
-    review: () =>
-      run('review', ["Reading the PBX's current settings and certificate…", 'Reading the app registration…'], () => ({
-        changes: [
-          { target: 'entra', summary: 'Create the app registration "PortSIP PBX (contoso.example)"', field: null, before: null, after: null },
-          { target: 'entra', summary: `Grant ${PERMISSIONS.join(', ')}`, field: null, before: null, after: null },
-          { target: 'pbx', summary: 'Generate a key pair on the PBX', field: null, before: null, after: null },
-          { target: 'pbx', summary: 'Directory ID', field: 'directory_id', before: null, after: TENANT_ID },
-          { target: 'pbx', summary: 'Sync time', field: 'sync_time', before: null, after: '0 2 * * *' },
-          { target: 'this-computer', summary: `Save the profile "${profile}"`, field: null, before: null, after: null },
-        ],
-        warnings: [...(edition.warning === null ? [] : [edition.warning]), ...notices],
-        hand_steps: [],
-        nothing_to_change: false,
-        app: {
-          action: 'create',
-          display_name: 'PortSIP PBX (contoso.example)',
+      record(
+        'app-registration',
+        run('app-registration', ['Looking for the app registration…'], () => ({
+          action: 'create' as const,
+          display_name: input.display_name ?? 'PortSIP PBX (contoso.example)',
           app_id: null,
           object_id: null,
-          redirect_uris: [],
+          redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
           permissions: PERMISSIONS,
-          changes: [],
+          changes: [
+            'Create the single-tenant app "PortSIP PBX (contoso.example)"',
+            'Add the PBX Redirect URI',
+            'Enable ID tokens',
+            `Request ${PERMISSIONS.join(', ')}`,
+          ],
           hand_steps: [],
-        },
-        key_pair: KEY_PAIR,
-        consent: { permissions: PERMISSIONS, to_grant: PERMISSIONS, already_granted: [], superfluous: [], admin_consent_url: null, hand_steps: [] },
-      })),
-    apply: () =>
-      run(
-        'apply',
-        [
-          'Creating the app registration…',
-          'Creating the service principal…',
-          'Generating the key pair on the PBX…',
-          'Adding the certificate to the app…',
-          'Waiting for Entra to replicate the new app…',
-          'Granting the permissions…',
-          'Writing the PBX settings…',
-        ],
-        () => ({
-          journal: { started_at: new Date().toISOString(), finished_at: new Date().toISOString(), entries: [] },
-          app: { app_id: APP_ID, object_id: null, service_principal_id: null, display_name: 'PortSIP PBX (contoso.example)' },
-          certificate: CERTIFICATE,
-          certificate_path: null,
+        })),
+        (app_registration) => ({ app_registration }),
+      ),
+    planKeyPair: () => record('key-pair', run('key-pair', ["Reading the PBX's certificate…"], () => KEY_PAIR), (key_pair) => ({ key_pair })),
+    planConsent: () =>
+      record(
+        'consent',
+        run('consent', ['Reading the granted permissions…'], () => ({
+          permissions: PERMISSIONS,
+          to_grant: PERMISSIONS,
+          already_granted: [],
+          superfluous: [],
+          admin_consent_url: null,
           hand_steps: [],
-          changed: true,
+        })),
+        (consent) => ({ consent }),
+      ),
+    openAdminConsent: async () => undefined,
+    setSyncOptions: (chosen) =>
+      record(
+        'sync-options',
+        run('sync-options', ['Checking the starting extension…', 'Reading PBX users…'], () => {
+          notices = fitVersion(chosen, edition);
+          options = chosen;
+          return syncSummary(chosen, notices);
         }),
+        (sync_options) => ({ sync_options }),
+      ),
+    review: () =>
+      record(
+        'review',
+        run('review', ["Reading the PBX's current settings and certificate…", 'Reading the app registration…'], () =>
+          found.profile_exists ? resumedReview() : newReview(),
+        ),
+        (review) => ({ review }),
+      ),
+    apply: () =>
+      record(
+        'apply',
+        run(
+          'apply',
+          [
+            'Creating the app registration…',
+            'Creating the service principal…',
+            'Generating the key pair on the PBX…',
+            'Adding the certificate to the app…',
+            'Waiting for Entra to replicate the new app…',
+            'Granting the permissions…',
+            'Writing the PBX settings…',
+          ],
+          () => {
+            const base = savedProfile(profile) ?? emptyProfile(profile);
+            const applied: Profile = { ...base, app: base.app ?? APPLIED_APP, sync: options ?? base.sync };
+            saved.set(profile, applied);
+            found = { ...found, profile: applied, profile_exists: true };
+            return {
+              journal: { started_at: new Date().toISOString(), finished_at: new Date().toISOString(), entries: [] },
+              app: APPLIED_APP,
+              certificate: CERTIFICATE,
+              certificate_path: null,
+              hand_steps: [],
+              changed: !(found.review?.nothing_to_change ?? false),
+            };
+          },
+        ),
+        (apply) => ({ apply }),
       ),
     verify: () =>
-      run('verify', ['Waiting for the PBX to list Microsoft 365 users…', 'Running the checks…'], () =>
-        doctorReport(profile, scenario.fail !== 'consent'),
+      record(
+        'verify',
+        run('verify', ['Waiting for the PBX to list Microsoft 365 users…', 'Running the checks…'], () =>
+          doctorReport(profile, scenario.fail !== 'consent'),
+        ),
+        (verification) => ({ verification }),
       ),
     cancelStep: async () => {
       const running = cancel;

@@ -13,6 +13,7 @@ import type { PbxLogin } from '../bindings/PbxLogin';
 import type { PbxSummary } from '../bindings/PbxSummary';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import type { Review } from '../bindings/Review';
+import type { StepId } from '../bindings/StepId';
 import type { SyncOptions } from '../bindings/SyncOptions';
 import type { SyncOptionsSummary } from '../bindings/SyncOptionsSummary';
 import type { WizardState } from '../bindings/WizardState';
@@ -36,6 +37,14 @@ export interface DemoDefaults {
 export interface WizardOperations {
   demoDefaults(): Promise<DemoDefaults | null>;
   wizardOpen(name: string): Promise<WizardState>;
+  /** Where the open wizard stands. */
+  wizardState(): Promise<WizardState>;
+  /**
+   * Brings the open setup of a saved profile back to step `until` (at most the review): saved
+   * sign-ins resumed, every step before it run with the profile's choices. An expired saved
+   * sign-in rejects with code `sign-in-again`.
+   */
+  wizardResume(until: StepId): Promise<WizardState>;
   connectPbx(login: PbxLogin): Promise<PbxSummary>;
   signInMicrosoft(input: MicrosoftSignIn): Promise<MicrosoftSummary>;
   useGuidedIds(input: GuidedIds): Promise<MicrosoftSummary>;

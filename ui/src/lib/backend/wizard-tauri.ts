@@ -11,6 +11,8 @@ export function createTauriWizard(): WizardOperations {
   return {
     demoDefaults: () => invoke('demo_defaults'),
     wizardOpen: (name) => invoke('wizard_open', { name }),
+    wizardState: () => invoke('wizard_state'),
+    wizardResume: (until) => invoke('wizard_resume', { until }),
     connectPbx: (login) => invoke('connect_pbx', { login }),
     signInMicrosoft: (input) => invoke('sign_in_microsoft', { input }),
     useGuidedIds: (input) => invoke('use_guided_ids', { input }),

@@ -3,12 +3,24 @@ import { WIZARD_STEPS, type WizardStep } from '../wizard/steps';
 export const DASHBOARD = 'dashboard';
 export const SYNC = 'sync';
 export const CERTIFICATES = 'certificates';
+/** The setup of a saved profile opened at one step (`#/edit/contoso/sync-options`). */
+export const EDIT = 'edit';
 
 /** Pages outside the wizard; a page may take a path after its id (`#/certificates/rotate/contoso`). */
-const PAGES: readonly string[] = [DASHBOARD, SYNC, CERTIFICATES];
+const PAGES: readonly string[] = [DASHBOARD, SYNC, CERTIFICATES, EDIT];
 
 /** Where a new installation starts: there is no integration to show on the dashboard yet. */
 export const START_ROUTE = WIZARD_STEPS[0]?.id ?? DASHBOARD;
+
+/**
+ * Where the app goes when its address names no screen: the dashboard once a profile is saved
+ * (null: stay where the address says, or on the first step of a new installation).
+ */
+export function openingRoute(hash: string, hasProfiles: boolean): string | null {
+  const id = hash.replace(/^#\/?/, '');
+  const named = PAGES.includes(id.split('/')[0] ?? '') || WIZARD_STEPS.some((step) => step.id === id);
+  return named || !hasProfiles ? null : DASHBOARD;
+}
 
 /** The screen that `location.hash` names (`#/connect-pbx`), or the start screen. */
 export function routeFromHash(hash: string): string {
@@ -71,7 +83,7 @@ export const ROTATE = `${CERTIFICATES}/rotate`;
 export const DISCONNECT = `${DASHBOARD}/disconnect`;
 
 /** The screens that act on one profile, by the address part before its name. */
-const PROFILE_PAGES: readonly string[] = [SYNC, ROTATE, DISCONNECT];
+const PROFILE_PAGES: readonly string[] = [SYNC, ROTATE, DISCONNECT, EDIT];
 
 /** The profile the screen at `hash` acts on, if it acts on one: the header names it. */
 export function actedOnProfile(hash: string): string | undefined {

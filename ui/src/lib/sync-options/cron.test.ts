@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronFromSchedule, nextRuns, scheduleFromCron, timeText, withTime } from './cron';
+import { cronFromSchedule, nextRuns, scheduleFromCron, scheduleText, timeText, withTime } from './cron';
 
 describe('the sync time picker and cron', () => {
   it('writes a daily and a weekday schedule', () => {
@@ -33,5 +33,14 @@ describe('the sync time picker and cron', () => {
     expect(runs.map((run) => run.getDay())).toEqual([1, 2]);
     const daily = nextRuns({ hour: 11, minute: 0, days: 'daily' }, friday, 1);
     expect(daily[0]?.getDate()).toBe(27);
+  });
+});
+
+describe('the schedule in words', () => {
+  it('names the days, the time and the PBX time zone, or nothing for a cron the picker cannot show', () => {
+    expect(scheduleText('0 2 * * *', 'Europe/Berlin')).toBe('Every day at 02:00, PBX time (Europe/Berlin)');
+    expect(scheduleText('30 7 * * 1-5', 'Asia/Shanghai')).toBe('Monday to Friday at 07:30, PBX time (Asia/Shanghai)');
+    expect(scheduleText('0 2 * * *', null)).toBe('Every day at 02:00, PBX time (time zone not reported)');
+    expect(scheduleText('*/15 * * * *', 'Europe/Berlin')).toBeNull();
   });
 });

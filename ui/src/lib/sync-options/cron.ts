@@ -1,3 +1,5 @@
+import { m } from '../i18n';
+
 /** The days a sync runs on, as the time picker offers them. */
 export type SyncDays = 'daily' | 'weekdays';
 
@@ -55,4 +57,17 @@ export function nextRuns(schedule: SyncSchedule, from: Date, count: number): Dat
     day.setDate(day.getDate() + 1);
   }
   return runs;
+}
+
+/**
+ * `cron` in people's words — "Every day at 02:00, PBX time (Europe/Berlin)" — or null when the
+ * expression is more than the picker shows (then only the raw value is shown).
+ */
+export function scheduleText(cron: string, zone: string | null): string | null {
+  const schedule = scheduleFromCron(cron);
+  if (schedule === null) {
+    return null;
+  }
+  const words = { time: timeText(schedule), zone: zone ?? m.schedule_zone_unknown() };
+  return schedule.days === 'daily' ? m.schedule_daily(words) : m.schedule_weekdays(words);
 }
