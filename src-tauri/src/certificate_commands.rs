@@ -118,7 +118,7 @@ impl Notifier for DesktopNotifier {
             Message {
                 title: notification.title.clone(),
                 body: notification.body.clone(),
-                route: format!("certificates/rotate/{profile}"),
+                route: notifications::rotation_route(profile),
                 place: format!("Certificates > Rotate {profile}"),
                 action_label: "Rotate the certificate".to_owned(),
                 urgent: notification.reminder.urgent(),

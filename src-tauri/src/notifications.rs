@@ -15,6 +15,22 @@ use tauri_plugin_notification::NotificationExt;
 /// `certificates/rotate/contoso` (ui/src/lib/shell/routes.ts).
 pub const NAVIGATE_EVENT: &str = "navigate";
 
+/// The Sync page of `profile` (`syncHref` in ui/src/lib/shell/routes.ts). Profile names are
+/// letters, digits, `-`, `_` and `.` (pbx365::input::check_profile_name): none needs escaping.
+pub fn sync_route(profile: &str) -> String {
+    format!("sync/{profile}")
+}
+
+/// The Sync page of `profile`, asking to sync it now (the confirmation shows a fresh plan).
+pub fn sync_now_route(profile: &str) -> String {
+    format!("{}/now", sync_route(profile))
+}
+
+/// The rotation screen of `profile` (`rotationHref` in ui/src/lib/certificates/route.ts).
+pub fn rotation_route(profile: &str) -> String {
+    format!("certificates/rotate/{profile}")
+}
+
 /// A notification and the screen it leads to.
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -79,7 +95,7 @@ pub fn try_notify(app: &AppHandle, message: Message) -> Result<(), String> {
 }
 
 /// Brings the window to the front on `route`.
-fn open(app: &AppHandle, route: &str) {
+pub fn open(app: &AppHandle, route: &str) {
     crate::focus_main_window(app);
     if let Err(error) = app.emit_to("main", NAVIGATE_EVENT, Navigate { route }) {
         tracing::warn!(%error, route, "the window could not be sent to the clicked screen");

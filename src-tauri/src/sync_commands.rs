@@ -110,9 +110,9 @@ pub async fn sync_now(
     run_tracked(&app, &profile, options(create_unclassified), progress).await
 }
 
-/// A run of `profile` from the window or the tray: one at a time, cancellable from the Sync
-/// page, shown in the tray while it runs, and notified when users failed.
-pub async fn run_tracked(
+/// A run of `profile` from the window: one at a time, cancellable from the Sync page, shown in
+/// the tray while it runs, and notified when users failed.
+async fn run_tracked(
     app: &AppHandle,
     profile: &str,
     options: RunOptions,
@@ -139,7 +139,7 @@ pub async fn run_tracked(
                 body: "The PBX's view of Microsoft 365 cannot tell whether they are guests or \
                        disabled accounts, so they were not created. Open Sync to review them."
                     .to_owned(),
-                route: "sync".to_owned(),
+                route: notifications::sync_route(&summary.profile),
                 place: "Sync".to_owned(),
                 action_label: "Review them".to_owned(),
                 urgent: false,
@@ -155,7 +155,7 @@ pub async fn run_tracked(
                     summary.profile, summary.outcome.failed
                 ),
                 body: "The run's history has each user's error.".to_owned(),
-                route: "sync".to_owned(),
+                route: notifications::sync_route(&summary.profile),
                 place: "Sync > History".to_owned(),
                 action_label: "Show the run".to_owned(),
                 urgent: false,

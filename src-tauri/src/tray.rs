@@ -1,13 +1,15 @@
-//! The tray icon: open the window, "Sync now" for each profile with its last result, quit.
+//! The tray icon: open the window, "Sync …" for each profile with its last result, quit.
+//! "Sync …" opens that profile's Sync page asking first (a fresh plan, on which PBX and
+//! tenant): the tray never writes to a PBX unasked.
 //! With the tray, closing the window keeps pbx365 running, so the daily certificate check and
 //! the reminders go on (start at login launches it straight into the tray).
 
-use pbx365::sync::{SyncEvent, SyncStore};
+use pbx365::sync::SyncStore;
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, WindowEvent, Wry};
 
-use crate::notifications::{self, Message};
+use crate::notifications;
 use crate::sync_commands::{self, SyncRuns};
 use crate::wizard_commands::WizardHost;
 
@@ -68,7 +70,7 @@ fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
         let label = if line.running {
             format!("Syncing {}…", line.profile)
         } else {
-            format!("Sync now: {}", line.profile)
+            format!("Sync {}…", line.profile)
         };
         let id = format!("{SYNC_PREFIX}{}", line.profile);
         menu.append(&item(id, label, !line.running)?)?;
@@ -127,32 +129,8 @@ fn on_menu_event(app: &AppHandle, event: MenuEvent) {
         QUIT => app.exit(0),
         id => {
             if let Some(profile) = id.strip_prefix(SYNC_PREFIX) {
-                sync_from_tray(app.clone(), profile.to_owned());
+                notifications::open(app, &notifications::sync_now_route(profile));
             }
         }
     }
-}
-
-/// The same run as the Sync page's "Sync now"; its end shows in the menu (and, with
-/// failures, as a notification).
-fn sync_from_tray(app: AppHandle, profile: String) {
-    tauri::async_runtime::spawn(async move {
-        let quiet = std::sync::Arc::new(|_: &SyncEvent| {});
-        // The window may be hidden: a run that stops as a whole is told as a notification.
-        // Unattended: users the source cannot classify are never created from here.
-        let options = pbx365::sync::RunOptions::default();
-        if let Err(error) = sync_commands::run_tracked(&app, &profile, options, quiet).await {
-            notifications::notify(
-                &app,
-                Message {
-                    title: format!("Sync of {profile} did not run"),
-                    body: error,
-                    route: "sync".to_owned(),
-                    place: "Sync".to_owned(),
-                    action_label: "Open Sync".to_owned(),
-                    urgent: false,
-                },
-            );
-        }
-    });
 }
