@@ -52,6 +52,13 @@ test('the Sync page’s profile chooser changes the address, and a bare address 
   await expectHeaderNames(page, 'fabrikam', 'pbx.fabrikam.com:8887', 'Fabrikam, Inc.');
 });
 
+test('a Sync address naming no saved profile says so and offers nothing to run', async ({ page }) => {
+  await page.goto('/?mock-step-ms=10#/sync/no%20such%20profile');
+  await expect(page.getByRole('alert')).toHaveText('No saved profile is named “no such profile”. Choose one of the profiles above.');
+  await expect(page.getByRole('tab', { name: 'Sync now' })).toHaveCount(0);
+  await expect(page.getByTestId('acting-profile')).toHaveCount(0);
+});
+
 test('Sync now asks first with a fresh plan on the named PBX; Cancel writes nothing, confirming runs that plan', async ({ page, shot }) => {
   await page.goto('/?mock-step-ms=40#/sync/northwind');
   await page.getByRole('tab', { name: 'Sync now' }).click();
