@@ -15,7 +15,7 @@ APP := $(or $(CARGO_TARGET_DIR),target)/debug/pbx365-setup
 # `make test` runs these in order and stops at the first that fails. Cheap checks come first.
 TEST_PHASES := fmt ui-check ui-unit clippy rust-tests check-bindings ui-e2e desktop-build desktop-e2e
 
-.PHONY: help bootstrap demo test $(TEST_PHASES) ui-build
+.PHONY: help bootstrap demo test $(TEST_PHASES) ui-build screenshots
 
 help:
 	@echo 'make demo    build the desktop app and start it in demo mode'
@@ -85,6 +85,11 @@ ui-build:
 # The UI in headless Chromium, served by `vite preview`, with the mock backend.
 ui-e2e: ui-build
 	cd tests/e2e && npx tsc -p tsconfig.json && npx playwright test
+
+# Not part of `make test`: every screen (tests/e2e/screens.ts) in both colour schemes and both
+# languages at 800×600 and 1920×1080, as tests/artifacts/screens/<screen>--<lang>--<scheme>--<size>.png.
+screenshots: ui-build
+	cd tests/e2e && npx tsc -p tsconfig.json && npx playwright test -c screenshots.config.ts
 
 # `tauri build` embeds ui/dist (a plain `cargo build` would load the dev server's URL).
 # `--workspace --all-targets` resolves the dependencies' features as `cargo test --workspace`

@@ -31,6 +31,12 @@ export default defineConfig({
   },
   projects: [
     { name: 'light', use: { colorScheme: 'light' } },
-    { name: 'dark', use: { colorScheme: 'dark' } },
+    // These specs do not depend on the project's scheme (or set each scheme themselves): they run
+    // in the light project only.
+    {
+      name: 'dark',
+      use: { colorScheme: 'dark' },
+      testIgnore: ['**/accessibility.spec.ts', '**/layout.spec.ts', '**/keyboard.spec.ts', '**/focus.spec.ts'],
+    },
   ],
 });

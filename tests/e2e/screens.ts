@@ -1,0 +1,235 @@
+/**
+ * Every screen of the app, each brought to a state with data on the mock backend. One table for
+ * the accessibility spec, the layout spec and the screenshot script, so a new screen is checked
+ * everywhere once it is added here.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
+import { connectPbx, syncNowConfirmed } from './fixtures';
+
+export interface Screen {
+  /** File-name friendly and unique: `sync-preview`, `wizard-5-consent`. */
+  id: string;
+  /** Brings the page to the screen, with its data shown, from where the tour's previous screen left it. */
+  enter: (page: Page) => Promise<void>;
+}
+
+export type Language = 'en' | 'zh-CN';
+
+const LANGUAGE_SWITCH = fileURLToPath(new URL('../../ui/src/lib/shell/LanguageSwitch.svelte', import.meta.url));
+
+/** English, and Simplified Chinese once the header has its language switch. */
+export const LANGUAGES: readonly Language[] = existsSync(LANGUAGE_SWITCH) ? ['en', 'zh-CN'] : ['en'];
+
+export const SIZES = [
+  { width: 800, height: 600 },
+  { width: 960, height: 640 },
+  { width: 1920, height: 1080 },
+] as const;
+
+/** Fast fake progress: the screens are about the result, not the wait. */
+const FAST = '/?mock-step-ms=10';
+
+async function heading(page: Page, text: string | RegExp): Promise<void> {
+  await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText(text);
+}
+
+/** Moves to another wizard step within the same page (the wizard's findings stay in memory). */
+async function gotoStep(page: Page, stepId: string): Promise<void> {
+  await page.goto(`${page.url().split('#')[0]}#/${stepId}`);
+}
+
+/** The wizard's steps in order, each leaving its check done; `through` stops after that many. */
+export const WIZARD_WALK: readonly { step: string; run: (page: Page) => Promise<void> }[] = [
+  { step: 'connect-pbx', run: connectPbx },
+  {
+    step: 'microsoft-account',
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Sign in to Microsoft' }).click();
+      await expect(page.getByTestId('microsoft-summary')).toContainText('admin@contoso.example');
+    },
+  },
+  {
+    step: 'app-registration',
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Check the app registration' }).click();
+      await expect(page.getByTestId('app-summary')).toBeVisible();
+    },
+  },
+  {
+    step: 'key-pair',
+    run: async (page) => {
+      await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
+      await expect(page.getByTestId('key-reason')).toBeVisible();
+    },
+  },
+  {
+    step: 'consent',
+    run: async (page) => {
+      await page.getByRole('button', { name: 'List the permissions' }).click();
+      await expect(page.getByTestId('permissions')).toBeVisible();
+    },
+  },
+  {
+    step: 'sync-options',
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Check the sync options' }).click();
+      await expect(page.getByTestId('engine-next-runs').getByRole('listitem').first()).toBeVisible();
+    },
+  },
+  {
+    step: 'review-apply',
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Review the changes' }).click();
+      await expect(page.getByTestId('changes-entra')).toBeVisible();
+    },
+  },
+  {
+    step: 'verify',
+    run: async (page) => {
+      await page.getByRole('button', { name: 'Verify the integration' }).click();
+      await expect(page.getByTestId('checks').getByRole('listitem').first()).toBeVisible();
+    },
+  },
+];
+
+/** The wizard's screens in order, each entered from the one before with its check done. */
+const WIZARD_TOUR: readonly Screen[] = WIZARD_WALK.map(({ step, run }, index) => ({
+  id: `wizard-${index + 1}-${step}`,
+  enter: async (page) => {
+    if (index === 0) {
+      await page.goto(`${FAST}#/connect-pbx`);
+    } else {
+      await gotoStep(page, step);
+    }
+    await run(page);
+  },
+}));
+
+async function syncTab(page: Page, tab: string): Promise<void> {
+  await page.goto(`${FAST}#/sync/contoso`);
+  await heading(page, 'Sync');
+  await page.getByRole('tab', { name: tab }).click();
+}
+
+/**
+ * The screens in tours: each tour starts on a fresh page and every screen in it is entered from
+ * the one before (the wizard's steps need the checks of the steps before them).
+ */
+export const TOURS: readonly (readonly Screen[])[] = [
+  [
+    {
+      id: 'dashboard',
+      enter: async (page) => {
+        await page.goto(`${FAST}#/dashboard`);
+        await expect(page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').first()).toBeVisible();
+      },
+    },
+  ],
+  WIZARD_TOUR,
+  [
+    {
+      id: 'sync-preview',
+      enter: async (page) => {
+        await syncTab(page, 'Preview');
+        await page.getByRole('button', { name: 'Preview', exact: true }).click();
+        await expect(page.getByRole('table', { name: 'Sync preview' }).locator('tbody tr').first()).toBeVisible();
+      },
+    },
+  ],
+  [
+    {
+      id: 'sync-run',
+      enter: async (page) => {
+        await page.goto('/?mock-sync=failures&mock-step-ms=10#/sync/contoso');
+        await page.getByRole('tab', { name: 'Sync now' }).click();
+        await syncNowConfirmed(page, 'contoso');
+        await expect(page.getByTestId('count-failed')).toHaveText(/[1-9]/);
+        await expect(page.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+      },
+    },
+  ],
+  [
+    {
+      id: 'sync-history',
+      enter: async (page) => {
+        await syncTab(page, 'History');
+        await page.getByRole('table', { name: 'Sync history' }).getByRole('button', { name: 'Details of run 44' }).click();
+        await expect(page.getByRole('table', { name: 'Users in run 44' }).locator('tbody tr').first()).toBeVisible();
+      },
+    },
+  ],
+  [
+    {
+      id: 'sync-drift',
+      enter: async (page) => {
+        await syncTab(page, 'Drift');
+        await expect(page.getByRole('region', { name: /missing on the PBX/ }).locator('tbody tr').first()).toBeVisible();
+      },
+    },
+  ],
+  [
+    {
+      id: 'certificates',
+      enter: async (page) => {
+        await page.goto(`${FAST}#/certificates`);
+        await expect(page.getByRole('article', { name: 'contoso' })).toBeVisible();
+      },
+    },
+  ],
+  [
+    {
+      id: 'rotation',
+      enter: async (page) => {
+        await page.goto(`${FAST}#/certificates/rotate/fabrikam`);
+        await heading(page, /fabrikam/);
+      },
+    },
+  ],
+  [
+    {
+      id: 'disconnect',
+      enter: async (page) => {
+        await page.goto(`${FAST}#/dashboard/disconnect/contoso`);
+        await expect(page.getByRole('region', { name: 'On the PBX' })).toBeVisible();
+      },
+    },
+  ],
+];
+
+export const SCREENS: readonly Screen[] = TOURS.flat();
+
+/**
+ * Switches the UI language with the header's switch (the screens are entered with the English
+ * names of their buttons: switch back to English before entering the next one).
+ */
+export async function chooseLanguage(page: Page, language: Language): Promise<void> {
+  if (LANGUAGES.length > 1) {
+    await page.getByRole('banner').getByTestId('language-switch').selectOption(language);
+  }
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+}
+
+/**
+ * Runs `check` on every screen of every tour, in each language and colour scheme given, entering
+ * each screen once. `label` names the screen, language and scheme, for messages and file names.
+ */
+export async function visitScreens(
+  page: Page,
+  tour: readonly Screen[],
+  schemes: readonly ('light' | 'dark')[],
+  check: (label: { screen: Screen; language: Language; scheme: 'light' | 'dark' }) => Promise<void>,
+): Promise<void> {
+  for (const screen of tour) {
+    await screen.enter(page);
+    for (const scheme of schemes) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const language of LANGUAGES) {
+        await chooseLanguage(page, language);
+        await check({ screen, language, scheme });
+      }
+      await chooseLanguage(page, 'en');
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+
+/** Presses Tab (or Shift+Tab) until `target` has focus; fails after `limit` presses. */
+async function tabTo(page: Page, target: Locator, { backwards = false, limit = 80 } = {}): Promise<void> {
+  for (let presses = 0; presses < limit; presses++) {
+    if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) {
+      return;
+    }
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+async function typeInto(page: Page, field: Locator, text: string): Promise<void> {
+  await tabTo(page, field);
+  await page.keyboard.type(text);
+}
+
+/** Activates the button or link with the keyboard: Enter, and confirms a dialog that asks first. */
+async function press(page: Page, control: Locator, key: 'Enter' | 'Space' = 'Enter'): Promise<void> {
+  await tabTo(page, control);
+  await page.keyboard.press(key);
+}
+
+async function continueTo(page: Page, heading: string): Promise<void> {
+  await press(page, page.getByTestId('continue'));
+  await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText(heading);
+}
+
+test('the whole wizard can be completed with the keyboard alone', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('/?mock-step-ms=10#/connect-pbx');
+  const main = page.getByRole('main');
+
+  await typeInto(page, main.getByLabel('PBX address', { exact: true }), 'https://pbx.contoso.example:8887');
+  await typeInto(page, main.getByLabel('Tenant SIP domain', { exact: true }), 'contoso.example');
+  await typeInto(page, main.getByLabel('Administrator user name', { exact: true }), 'pbxadmin');
+  await typeInto(page, main.getByLabel('Password', { exact: true }), 'Admin-pbx365!');
+  // Back up one field and forward again: Shift+Tab works as well.
+  await tabTo(page, main.getByLabel('Administrator user name', { exact: true }), { backwards: true });
+  await press(page, main.getByRole('button', { name: 'Connect' }));
+  await expect(page.getByTestId('connect-status')).toHaveText('Connected to Contoso as Admin.');
+
+  await continueTo(page, 'Sign in to Microsoft');
+  // The sign-in method is a radio group: the arrow keys move within it.
+  const automatic = main.getByRole('radio').first();
+  await tabTo(page, automatic);
+  await page.keyboard.press('ArrowDown');
+  await expect(main.getByRole('radio').nth(1)).toBeChecked();
+  await page.keyboard.press('ArrowUp');
+  await expect(automatic).toBeChecked();
+  await press(page, main.getByRole('button', { name: 'Sign in to Microsoft' }));
+  await expect(page.getByTestId('microsoft-summary')).toContainText('admin@contoso.example');
+
+  await continueTo(page, 'App registration');
+  await press(page, main.getByRole('button', { name: 'Check the app registration' }));
+  await expect(page.getByTestId('app-summary')).toBeVisible();
+
+  await continueTo(page, 'Key pair');
+  await press(page, main.getByRole('button', { name: "Check the PBX's certificate" }), 'Space');
+  await expect(page.getByTestId('key-reason')).toBeVisible();
+
+  await continueTo(page, 'Admin consent');
+  await press(page, main.getByRole('button', { name: 'List the permissions' }));
+  await expect(page.getByTestId('permissions')).toBeVisible();
+
+  await continueTo(page, 'Sync options');
+  await press(page, main.getByRole('button', { name: 'Check the sync options' }));
+  await expect(page.getByTestId('engine-next-runs').getByRole('listitem').first()).toBeVisible();
+
+  await continueTo(page, 'Review & apply');
+  await press(page, main.getByRole('button', { name: 'Review the changes' }));
+  await expect(page.getByTestId('changes-entra')).toBeVisible();
+  await press(page, main.getByRole('button', { name: 'Apply', exact: true }));
+  // Apply may ask first; the dialog's confirming button is reached with Tab like any other.
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.or(page.getByTestId('applied')).first()).toBeVisible();
+  if (await dialog.isVisible()) {
+    await press(page, dialog.getByRole('button', { name: /Apply/ }));
+  }
+  await expect(page.getByTestId('applied')).toBeVisible();
+
+  await continueTo(page, 'Verify');
+  await press(page, main.getByRole('button', { name: 'Verify the integration' }));
+  await expect(page.getByRole('region', { name: 'Every check passed' })).toBeVisible();
+});
