@@ -109,6 +109,7 @@ export const MOCK_FAILURES: Record<StepId, ErrorReport> = {
     code: 'sign-in-declined',
     message:
       'The Microsoft sign-in was cancelled in the browser, so pbx365 has no access to your tenant. Nothing was changed. Start the sign-in again and choose Accept (or use guided mode).',
+    params: {},
     field: null,
     apply_step: null,
   },
@@ -116,6 +117,7 @@ export const MOCK_FAILURES: Record<StepId, ErrorReport> = {
     code: 'cannot-grant',
     message:
       'admin@contoso.example cannot grant the Graph application permissions the chosen features need (User.Read.All, Contacts.Read): that takes a Global Administrator or Privileged Role Administrator. Nothing was changed.',
+    params: { account: 'admin@contoso.example', permissions: 'User.Read.All, Contacts.Read' },
     field: null,
     apply_step: null,
   },
@@ -136,6 +138,7 @@ export const MOCK_FAILURES: Record<StepId, ErrorReport> = {
     code: 'pbx-gone',
     message:
       'The PBX at https://pbx.contoso.example:8887 cannot be reached any more (connection refused). Nothing was changed. Check that the PBX is running and reachable, then run the review and apply again.',
+    params: { url: 'https://pbx.contoso.example:8887', reason: 'connection refused' },
     field: null,
     apply_step: null,
   },
