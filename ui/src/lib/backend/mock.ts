@@ -1,3 +1,4 @@
+import { createMockDirectory } from './directory-mock';
 import { mockStatuses } from './mock-data';
 import { createMockOperations, scenarioFromAddress, type MockCall, type MockScenario } from './mock-operations';
 import { createMockReset, resetScenarioFromAddress } from './reset-mock';
@@ -35,6 +36,7 @@ export function createMockBackend(
     ...createMockOperations(scenario, calls, removed),
     ...createMockReset(resetScenarioFromAddress(globalThis.location?.search ?? ''), removed, calls),
     ...createMockWizard(wizardScenarioFromAddress(globalThis.location?.search ?? '')),
+    ...createMockDirectory(),
     appInfo: async () => ({ ...appInfo }),
     // Nothing outside the page sends the browser preview anywhere.
     onNavigate: async () => () => {},

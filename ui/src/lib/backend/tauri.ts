@@ -1,5 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { createTauriDirectory } from './directory-tauri';
 import { createTauriReset } from './reset-tauri';
 import { createTauriOperations } from './tauri-operations';
 import { createTauriWizard } from './wizard-tauri';
@@ -15,6 +16,7 @@ export function createTauriBackend(): Backend {
     ...createTauriOperations(),
     ...createTauriReset(),
     ...createTauriWizard(),
+    ...createTauriDirectory(),
     appInfo: () => invoke<AppInfo>('app_info'),
     onNavigate: (listener) => listen<{ route: string }>(NAVIGATE_EVENT, (event) => listener(event.payload.route)),
   };

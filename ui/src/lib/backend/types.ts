@@ -1,3 +1,4 @@
+import type { DirectoryOperations } from './directory-operations';
 import type { CertificateOperations, SyncOperations } from './operations';
 import type { ResetOperations } from './reset-operations';
 import type { WizardOperations } from './wizard-operations';
@@ -12,7 +13,12 @@ export interface AppInfo {
  * Everything the UI asks of the product. The desktop app answers through Tauri's IPC; the
  * browser preview and the browser tests answer with a mock that talks to nothing.
  */
-export interface Backend extends SyncOperations, CertificateOperations, ResetOperations, WizardOperations {
+export interface Backend
+  extends SyncOperations,
+    CertificateOperations,
+    ResetOperations,
+    WizardOperations,
+    DirectoryOperations {
   /** `tauri` inside the desktop app, `mock` in a plain browser. */
   readonly kind: 'tauri' | 'mock';
   appInfo(): Promise<AppInfo>;

@@ -42,3 +42,12 @@ describe('the scope lists', () => {
     expect(entriesProblem(['sales'], MAILBOX_WORDS)).toBe('"sales" is not a mailbox address; enter it as name@domain, e.g. sales@contoso.com.');
   });
 });
+
+describe('the group scope', () => {
+  it('needs a group and becomes the engine scope with the groups as they were chosen', () => {
+    expect(scopeProblem({ kind: 'groups', text: '', groups: [] }, USER_WORDS)).not.toBeNull();
+    const choice = { kind: 'groups' as const, text: 'ignored@contoso.com', groups: [{ id: 'g1', name: 'All engineering' }] };
+    expect(scopeProblem(choice, USER_WORDS)).toBeNull();
+    expect(scopeOf(choice)).toEqual({ kind: 'groups', groups: [{ id: 'g1', display_name: 'All engineering' }] });
+  });
+});

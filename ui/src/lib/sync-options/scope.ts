@@ -1,9 +1,13 @@
 import type { UserScope } from '../bindings/UserScope';
+import type { Picked } from '../directory/picker';
+import { m } from '../i18n';
 
 /** A scope as the form holds it: the chosen radio and the textarea's text. */
 export interface ScopeChoice {
   kind: UserScope['kind'];
   text: string;
+  /** The groups of "only members of these groups" (user sync, automatic mode). */
+  groups?: Picked[];
 }
 
 /** How a scope chooser names what its list holds. */
@@ -69,6 +73,9 @@ export function scopeProblem(choice: ScopeChoice, words: ScopeWords): string | n
   if (choice.kind === 'all') {
     return null;
   }
+  if (choice.kind === 'groups') {
+    return (choice.groups ?? []).length === 0 ? m.scope_groups_problem() : null;
+  }
   const entries = parseEntries(choice.text);
   if (entries.length === 0) {
     return `List at least one ${words.entry}, or choose ${words.all}.`;
@@ -77,5 +84,12 @@ export function scopeProblem(choice: ScopeChoice, words: ScopeWords): string | n
 }
 
 export function scopeOf(choice: ScopeChoice): UserScope {
-  return choice.kind === 'all' ? { kind: 'all' } : { kind: choice.kind, users: parseEntries(choice.text) };
+  switch (choice.kind) {
+    case 'all':
+      return { kind: 'all' };
+    case 'groups':
+      return { kind: 'groups', groups: (choice.groups ?? []).map((g) => ({ id: g.id, display_name: g.name })) };
+    default:
+      return { kind: choice.kind, users: parseEntries(choice.text) };
+  }
 }
