@@ -40,7 +40,8 @@ for (const tour of TOURS) {
       const results = await (scheme === 'light' ? axe.withTags(TAGS) : axe.withRules(COLOUR_RULES)).analyze();
       for (const violation of results.violations) {
         const where = violation.nodes.slice(0, 3).map((node) => node.target.join(' '));
-        found.push(`${screen.id} (${language}, ${scheme}): ${violation.id}: ${violation.help} — ${where.join(' | ')}`);
+        const why = (violation.nodes[0]?.failureSummary ?? '').replace(/\s+/g, ' ');
+        found.push(`${screen.id} (${language}, ${scheme}): ${violation.id}: ${violation.help} — ${where.join(' | ')}: ${why}`);
       }
       if (scheme === 'light') {
         for (const link of await ambiguousLinks(page)) {
