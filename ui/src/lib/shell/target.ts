@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 import type { Backend } from '../backend';
 import { errorMessage } from '../backend/operations';
 import type { ProfileSummary } from '../bindings/ProfileSummary';
@@ -14,9 +15,9 @@ export function tenantLabel(summary: ProfileSummary): string {
     return summary.tenant_name;
   }
   if (summary.tenant_id) {
-    return `tenant ${summary.tenant_id}`;
+    return m.target_tenant_id({ id: summary.tenant_id });
   }
-  return 'not recorded yet';
+  return m.target_not_recorded();
 }
 
 /** The profile a screen acts on (and whether its PBX and tenant are the demo's emulators), or why it cannot be named. */
@@ -29,8 +30,8 @@ export async function loadTarget(backend: Pick<Backend, 'profileSummaries' | 'ap
     const summary = summaries.find((candidate) => candidate.name === profile);
     return summary
       ? { summary, demo: info.demo }
-      : { error: `No saved profile is named “${profile}”. Open the dashboard and choose one of the profiles there.` };
+      : { error: m.target_unknown_profile({ profile }) };
   } catch (cause) {
-    return { error: `The profile “${profile}” could not be read: ${errorMessage(cause)}` };
+    return { error: m.target_read_failed({ profile, reason: errorMessage(cause) }) };
   }
 }
