@@ -41,6 +41,9 @@ test('switching to Chinese words every screen in Chinese, at once and after a re
   await expect(heading).toHaveText('连接到 PBX');
   await expect(page.getByLabel('PBX 地址', { exact: true })).toBeVisible();
   expect(await englishIn(page.getByRole('main'))).toEqual([]);
+  // The header and the rail too (product names and the version stay as they are).
+  expect(await englishIn(page.locator('header.app-header, nav.rail'))).toEqual([]);
+  await expect(page.getByRole('link', { name: '仪表板' })).toBeVisible();
   await shot('i18n-zh-connect');
 
   // Remembered on this computer.
