@@ -6,7 +6,8 @@ import { currentLocale } from './locale.svelte';
  */
 export function intlLocale(): string {
   const locale = currentLocale();
-  if (locale === 'en' && typeof navigator !== 'undefined') {
+  // Outside a browser (unit tests) plain `en`, whatever the machine's locale.
+  if (locale === 'en' && typeof window !== 'undefined') {
     const english = (navigator.languages ?? [navigator.language]).find((tag) => /^en\b/i.test(tag));
     if (english !== undefined) return english;
   }

@@ -37,7 +37,7 @@ describe('the scope lists', () => {
       '"bob" is not a user principal name; enter it as name@domain, e.g. alice@contoso.com.',
     );
     expect(scopeProblem({ kind: 'only', text: 'bob, @contoso.com carl@contoso, dora@.com eve@contoso.com' }, USER_WORDS)).toBe(
-      '"bob", "@contoso.com", "carl@contoso" and "dora@.com" are not user principal names; enter each as name@domain, e.g. alice@contoso.com.',
+      '"bob", "@contoso.com", "carl@contoso", and "dora@.com" are not user principal names; enter each as name@domain, e.g. alice@contoso.com.',
     );
     expect(entriesProblem(['sales'], MAILBOX_WORDS)).toBe('"sales" is not a mailbox address; enter it as name@domain, e.g. sales@contoso.com.');
   });

@@ -1,6 +1,6 @@
 import type { UserScope } from '../bindings/UserScope';
 import type { Picked } from '../directory/picker';
-import { m } from '../i18n';
+import { formatList, m } from '../i18n';
 
 /** A scope as the form holds it: the chosen radio and the textarea's text. */
 export interface ScopeChoice {
@@ -23,24 +23,52 @@ export interface ScopeWords {
 }
 
 export const USER_WORDS: ScopeWords = {
-  all: 'Everyone',
-  only: 'Only the selected users',
-  allExcept: 'Everyone except the selected users',
-  list: 'Selected users',
-  hint: 'User principal names, one per line or separated by commas.',
-  entry: 'user principal name',
-  entries: 'user principal names',
+  get all() {
+    return m.scope_users_all();
+  },
+  get only() {
+    return m.scope_users_only();
+  },
+  get allExcept() {
+    return m.scope_users_all_except();
+  },
+  get list() {
+    return m.scope_users_list();
+  },
+  get hint() {
+    return m.scope_users_hint();
+  },
+  get entry() {
+    return m.scope_users_entry();
+  },
+  get entries() {
+    return m.scope_users_entries();
+  },
   example: 'alice@contoso.com',
 };
 
 export const MAILBOX_WORDS: ScopeWords = {
-  all: 'All shared mailboxes',
-  only: 'Only the selected mailboxes',
-  allExcept: 'All except the selected mailboxes',
-  list: 'Selected mailboxes',
-  hint: 'Mailbox addresses, one per line or separated by commas.',
-  entry: 'mailbox address',
-  entries: 'mailbox addresses',
+  get all() {
+    return m.scope_mailboxes_all();
+  },
+  get only() {
+    return m.scope_mailboxes_only();
+  },
+  get allExcept() {
+    return m.scope_mailboxes_all_except();
+  },
+  get list() {
+    return m.scope_mailboxes_list();
+  },
+  get hint() {
+    return m.scope_mailboxes_hint();
+  },
+  get entry() {
+    return m.scope_mailboxes_entry();
+  },
+  get entries() {
+    return m.scope_mailboxes_entries();
+  },
   example: 'sales@contoso.com',
 };
 
@@ -56,16 +84,18 @@ export function looksLikeAddress(entry: string): boolean {
   return at > 0 && domain.includes('.') && !domain.startsWith('.');
 }
 
-const AND = new Intl.ListFormat('en-GB', { type: 'conjunction' });
-
 /** What is wrong with a list that may be empty, naming the entries that are not addresses. */
 export function entriesProblem(entries: string[], words: ScopeWords): string | null {
   const bad = entries.filter((entry) => !looksLikeAddress(entry));
   if (bad.length === 0) {
     return null;
   }
-  const [what, each] = bad.length === 1 ? [`is not a ${words.entry}`, 'it'] : [`are not ${words.entries}`, 'each'];
-  return `${AND.format(bad.map((entry) => `"${entry}"`))} ${what}; enter ${each} as name@domain, e.g. ${words.example}.`;
+  return m.scope_not_addresses({
+    count: bad.length,
+    list: formatList(bad.map((entry) => `"${entry}"`)),
+    entry: bad.length === 1 ? words.entry : words.entries,
+    example: words.example,
+  });
 }
 
 /** What is wrong with a scope: a selection needs at least one entry, and only addresses. */
@@ -78,7 +108,7 @@ export function scopeProblem(choice: ScopeChoice, words: ScopeWords): string | n
   }
   const entries = parseEntries(choice.text);
   if (entries.length === 0) {
-    return `List at least one ${words.entry}, or choose ${words.all}.`;
+    return m.scope_list_at_least_one({ entry: words.entry, all: words.all });
   }
   return entriesProblem(entries, words);
 }
