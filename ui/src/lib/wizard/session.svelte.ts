@@ -1,3 +1,5 @@
+import { m } from '../i18n';
+import { announce } from '../shell/announcer.svelte';
 import type { AppRegistrationSummary } from '../bindings/AppRegistrationSummary';
 import type { ApplyOutcome } from '../bindings/ApplyOutcome';
 import type { ConsentSummary } from '../bindings/ConsentSummary';
@@ -81,6 +83,9 @@ export class WizardSession {
       const result = await work();
       this.completed = completedAfter(this.completed, step, 'ok');
       this.checked = { ...this.checked, [step]: input };
+      // The step's result appears on its page; a screen reader hears that it is there (a failure
+      // is said by StepStatus's alert).
+      announce(m.status_step_done());
       return result;
     } catch (cause) {
       const report = toErrorReport(cause);
