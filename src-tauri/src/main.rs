@@ -8,6 +8,7 @@ mod autostart_commands;
 mod certificate_commands;
 mod commands;
 mod demo;
+mod directory_commands;
 mod environment;
 mod launch;
 mod notifications;
@@ -72,6 +73,9 @@ fn main() -> anyhow::Result<()> {
             profile_commands::profile_summaries,
             profile_commands::profile_delete,
             profile_commands::doctor_run,
+            directory_commands::directory_search_people,
+            directory_commands::directory_search_groups,
+            directory_commands::directory_check_people,
             wizard_commands::wizard_open,
             wizard_commands::wizard_state,
             wizard_commands::wizard_resume,
