@@ -161,6 +161,9 @@ pub struct DemoInspection {
     pub apps: Vec<String>,
     pub key_thumbprints: Vec<String>,
     pub granted_permissions: Vec<String>,
+    /// How many interactive Microsoft sign-ins began (the sign-in page or a device code was
+    /// asked for): a returning admin's edit must add none.
+    pub interactive_sign_ins: usize,
 }
 
 #[tauri::command]
@@ -181,7 +184,15 @@ pub fn demo_inspect(demo: State<'_, Option<Demo>>) -> Option<DemoInspection> {
         .filter_map(|user| user.get("id").and_then(serde_json::Value::as_str))
         .filter(|id| pbx.ms365_binding(id).is_some())
         .count();
+    let interactive_sign_ins = demo
+        .sim
+        .ms_recorder
+        .exchanges()
+        .iter()
+        .filter(|e| e.path.ends_with("/authorize") || e.path.ends_with("/devicecode"))
+        .count();
     Some(DemoInspection {
+        interactive_sign_ins,
         pbx_certificate_thumbprint: pbx.certificate().map(|c| c.sha1_thumbprint),
         pbx_users_bound,
         key_thumbprints: ms

@@ -56,16 +56,6 @@ impl WizardHost {
         token.map(|token| token.cancel()).is_some()
     }
 
-    /// The open wizard's Microsoft Graph client (automatic mode), for the directory pickers;
-    /// the wizard is not held while the directory is searched.
-    pub async fn directory_graph(&self) -> Result<entra::GraphClient, ErrorReport> {
-        let mut guard = self.wizard().await?;
-        guard
-            .get()?
-            .directory_graph(&StepContext::silent())
-            .map_err(|e| e.report())
-    }
-
     async fn wizard(&self) -> Result<WizardGuard<'_>, ErrorReport> {
         let guard = self.wizard.lock().await;
         if guard.is_none() {
@@ -121,17 +111,6 @@ pub async fn wizard_open(
     Ok(state)
 }
 
-/// Brings the open setup of a saved profile back to step `until`: the saved sign-ins are
-/// resumed and every step before it runs with what the profile holds.
-#[tauri::command]
-pub async fn wizard_resume(
-    app: AppHandle,
-    host: State<'_, WizardHost>,
-    until: StepId,
-) -> Result<WizardState, ErrorReport> {
-    step!(host, app, |wizard, ctx| wizard.resume(until, ctx))
-}
-
 #[tauri::command]
 pub async fn wizard_state(host: State<'_, WizardHost>) -> Result<WizardState, ErrorReport> {
     Ok(host.wizard().await?.get()?.state())
@@ -152,6 +131,17 @@ macro_rules! step {
         let $wizard = guard.get()?;
         $call.await.map_err(report)
     }};
+}
+
+/// Brings the open setup of a saved profile back to step `until`: the saved sign-ins are
+/// resumed and every step before it runs with what the profile holds.
+#[tauri::command]
+pub async fn wizard_resume(
+    app: AppHandle,
+    host: State<'_, WizardHost>,
+    until: StepId,
+) -> Result<WizardState, ErrorReport> {
+    step!(host, app, |wizard, ctx| wizard.resume(until, ctx))
 }
 
 #[tauri::command]

@@ -134,7 +134,10 @@ test('the demo setup completes through the window in automatic mode', async () =
   await click('Review the changes');
   await waitForText('[data-testid="changes-entra"]', 'Create the app registration');
   screenshot('setup-3-review');
+  // Apply asks first, naming the profile, the PBX and the tenant.
   await click('Apply');
+  await waitForText('[data-testid="apply-confirm"] h2', /^Apply the changes to .+\?$/);
+  await press('[data-testid="apply-confirm-confirm"]');
   await waitForText('[data-testid="applied"]', /[0-9a-f]{8}-[0-9a-f]{4}-/);
   screenshot('setup-4-applied');
 
@@ -165,6 +168,39 @@ test('the emulators hold what the setup wrote, and the doctor passes', async () 
   const failing = report.checks.filter((/** @type {{ status: string }} */ check) => check.status !== 'pass');
   assert.deepEqual(failing, [], 'doctor checks that did not pass');
   assert.ok(report.checks.length >= 8, `only ${report.checks.length} checks ran`);
+});
+
+test('a returning admin edits one option without signing in again', async () => {
+  const browser = window();
+  const [profile] = await invoke('profiles_list');
+  const signInsBefore = (await invoke('demo_inspect')).interactiveSignIns;
+  await press('nav a[href="#/dashboard"]');
+  await waitForText('main h1', 'Dashboard');
+  // The card's Edit menu opens the setup of its own profile at the chosen step.
+  await press(`a[href="#/edit/${encodeURIComponent(profile.name)}/sync-options"]`);
+  await waitForText('main h1', 'Sync options');
+  // The steps before it were done from the saved sign-ins; the form shows the saved options.
+  await waitForText('li[data-step="microsoft-account"]', 'Done');
+  await browser.execute(() => {
+    const time = /** @type {HTMLInputElement} */ (document.querySelector('#sync-time'));
+    time.value = '03:30';
+    time.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await waitForText('[data-testid="cron"]', '30 3 * * *');
+  await click('Check the sync options');
+  await waitForText('li[data-step="sync-options"]', 'Done');
+  await continueTo('Review & apply');
+  await click('Review the changes');
+  await waitForText('[data-testid="changes-pbx"]', 'Every day at 03:30, PBX time');
+  const rows = await browser.execute(() => document.querySelectorAll('main tbody tr').length);
+  assert.equal(rows, 1, 'the review lists more than the one changed option');
+  await click('Apply');
+  await press('[data-testid="apply-confirm-confirm"]');
+  await waitForText('[data-testid="applied"]', 'The changes were made');
+  screenshot('returning-admin-applied');
+  const held = await invoke('demo_inspect');
+  assert.equal(held.pbxMs365.sync_time, '30 3 * * *');
+  assert.equal(held.interactiveSignIns, signInsBefore, 'the edit started an interactive Microsoft sign-in');
 });
 
 /**
