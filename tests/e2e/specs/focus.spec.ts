@@ -27,6 +27,7 @@ test('every check of the wizard leaves focus on the page or says its result', as
     await page.goto(`${page.url().split('#')[0]}#/${step}`);
     await run(page);
     await expectFocusKeptOrAnnounced(page, `the check of ${step}`);
+    await expect(page.getByTestId('announcer')).toHaveText('Done: the result is shown below.');
   }
 });
 
