@@ -1,5 +1,6 @@
 import { intlLocale, m } from '../i18n';
 import type { CertificateState } from '../bindings/CertificateState';
+import type { CertificateStatus } from '../bindings/CertificateStatus';
 import type { Tone } from '../sync/progress';
 
 /** "Expires today", "1 day left", "30 days left", "Expired 1 day ago". */
@@ -46,6 +47,31 @@ export function formatDate(rfc3339: string | null, locale?: string): string {
     return rfc3339;
   }
   return at.toLocaleString(locale ?? intlLocale(), { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * The certificate's state as a sentence in the UI language, worded from the typed state (the
+ * engine's `message` is its English twin). A mismatch's detail is the engine's own text.
+ */
+export function statusSentence(status: CertificateStatus): string {
+  const until = formatDate(status.expires_at);
+  const state = status.state;
+  switch (state.state) {
+    case 'healthy':
+      return m.cert_status_healthy({ until, count: state.days_left });
+    case 'expiring': {
+      const sentence = m.cert_status_expiring({ until, count: state.days_left });
+      return status.app_match.kind === 'unchecked'
+        ? `${sentence} ${m.cert_status_unchecked({ reason: status.app_match.reason })}`
+        : sentence;
+    }
+    case 'expired':
+      return m.cert_status_expired({ when: formatDate(state.expired_at) });
+    case 'mismatched':
+      return m.cert_status_mismatched();
+    case 'unknown':
+      return m.cert_status_unknown({ reason: state.reason });
+  }
 }
 
 /** A thumbprint in groups of four, easier to compare by eye with Entra's. */
