@@ -21,7 +21,7 @@ pbx {url, version, licensed_users, tenant_domain, tenant_name, redirect_uris, ad
 standard_user, system_admin (each {username, password, domain})}, microsoft {authority, \
 tenant_id, tenant_domain, initial_domain, organization, global_admin, user_admin, member (each \
 {user_principal_name, password, display_name, object_id, directory_role, \
-can_grant_application_permissions})}, \
+can_grant_application_permissions}), groups (each {id, display_name, direct_members})}, \
 ca_file (with --tls, else null). It is on one line when stdout is not a terminal.\n\n\
 With --print-env: `export PBX365_SIM_…='…'` lines instead (PBX_URL, PBX_VERSION, TENANT_DOMAIN, \
 PBX_ADMIN, PBX_ADMIN_PASSWORD, PBX_STANDARD_USER, PBX_STANDARD_USER_PASSWORD, MS_AUTHORITY, \
@@ -290,6 +290,15 @@ struct MicrosoftDescription<'a> {
     global_admin: MicrosoftAccount,
     user_admin: MicrosoftAccount,
     member: MicrosoftAccount,
+    /// The seeded groups, for scoping user sync to them (`pbx365 setup --sync-groups`).
+    groups: Vec<GroupDescription>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupDescription {
+    id: String,
+    display_name: String,
+    direct_members: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -353,6 +362,16 @@ fn description(sim: &Sim) -> Description<'_> {
             global_admin: demo.global_admin.into(),
             user_admin: demo.user_admin.into(),
             member: demo.member.into(),
+            groups: sim
+                .ms
+                .groups()
+                .into_iter()
+                .map(|g| GroupDescription {
+                    direct_members: g.members.len(),
+                    id: g.id,
+                    display_name: g.display_name,
+                })
+                .collect(),
         },
         ca_file: sim.ca_file.as_deref(),
     }
