@@ -99,3 +99,53 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     return problems;
   });
 }
+
+/**
+ * Fields, selects and switches whose edge is below 3:1 against what is behind them (WCAG 1.4.11),
+ * one sentence each.
+ */
+export async function weakEdges(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgb = (colour: string): [number, number, number, number] => {
+      const parts = colour.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0, 0];
+      return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
+    };
+    const luminance = ([r, g, b]: [number, number, number, number]) => {
+      const channel = (value: number) => {
+        const c = value / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const behind = (element: Element): [number, number, number, number] => {
+      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+        const colour = rgb(getComputedStyle(parent).backgroundColor);
+        if (colour[3] > 0) {
+          return colour;
+        }
+      }
+      return [255, 255, 255, 1];
+    };
+    const problems: string[] = [];
+    const controls = document.querySelectorAll(
+      'input:not([type="checkbox"]):not([type="radio"]):not([type="hidden"]), select, textarea, [role="switch"]',
+    );
+    for (const control of controls) {
+      if (!control.checkVisibility()) {
+        continue;
+      }
+      const style = getComputedStyle(control);
+      if (parseFloat(style.borderTopWidth) === 0) {
+        continue;
+      }
+      const edge = luminance(rgb(style.borderTopColor));
+      const ground = luminance(behind(control));
+      const ratio = (Math.max(edge, ground) + 0.05) / (Math.min(edge, ground) + 0.05);
+      if (ratio < 3) {
+        const name = control.getAttribute('aria-label') ?? control.id ?? control.tagName;
+        problems.push(`the edge of <${control.tagName.toLowerCase()}> ${name} is ${ratio.toFixed(2)}:1`);
+      }
+    }
+    return problems;
+  });
+}

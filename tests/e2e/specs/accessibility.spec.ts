@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { weakEdges } from '../layout-checks';
 import { TOURS, visitScreens } from '../screens';
 
 /** WCAG 2.1 A and AA, and axe's best practices. */
@@ -32,7 +33,7 @@ async function ambiguousLinks(page: Page): Promise<string[]> {
 }
 
 for (const tour of TOURS) {
-  test(`axe finds nothing on ${tour.map((screen) => screen.id).join(', ')}, and no two links share a name`, async ({ page }) => {
+  test(`axe finds nothing on ${tour.map((screen) => screen.id).join(', ')}; field edges 3:1, no two links share a name`, async ({ page }) => {
     test.setTimeout(30_000 + tour.length * 20_000);
     const found: string[] = [];
     await visitScreens(page, tour, ['light', 'dark'], async ({ screen, language, scheme }) => {
@@ -42,6 +43,9 @@ for (const tour of TOURS) {
         const where = violation.nodes.slice(0, 3).map((node) => node.target.join(' '));
         const why = (violation.nodes[0]?.failureSummary ?? '').replace(/\s+/g, ' ');
         found.push(`${screen.id} (${language}, ${scheme}): ${violation.id}: ${violation.help} — ${where.join(' | ')}: ${why}`);
+      }
+      for (const edge of await weakEdges(page)) {
+        found.push(`${screen.id} (${language}, ${scheme}): ${edge}`);
       }
       if (scheme === 'light') {
         for (const link of await ambiguousLinks(page)) {
