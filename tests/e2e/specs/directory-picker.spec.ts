@@ -138,3 +138,19 @@ test('guided mode keeps typed lists and says why', async ({ page, shot }) => {
   await page.getByRole('button', { name: 'Check the sync options' }).click();
   await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
 });
+
+test('the picker speaks Chinese when the app does', async ({ page, shot }) => {
+  await toSyncOptions(page, 'auto');
+  await page.getByTestId('language-switch').selectOption('zh-CN');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await page.getByLabel('仅这些组的成员').check();
+  const groups = page.getByRole('combobox', { name: '组' });
+  await expect(groups).toHaveAttribute('placeholder', '按名称或邮件地址搜索组');
+  await groups.fill('lead');
+  await expect(page.getByRole('listbox', { name: '目录中的匹配项' }).getByRole('option')).toHaveText([/Leadership/]);
+  await expect(page.getByRole('status').filter({ hasText: '找到 1 个匹配项' })).toBeVisible();
+  await groups.press('ArrowDown');
+  await groups.press('Enter');
+  await expect(page.getByRole('button', { name: '移除 Leadership' })).toBeVisible();
+  await shot('64-group-picker-zh');
+});
