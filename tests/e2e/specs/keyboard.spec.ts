@@ -85,3 +85,22 @@ test('the whole wizard can be completed with the keyboard alone', async ({ page 
   await press(page, main.getByRole('button', { name: 'Verify the integration' }));
   await expect(page.getByRole('region', { name: 'Every check passed' })).toBeVisible();
 });
+
+test('a field reached with the keyboard is never hidden under the sticky header', async ({ page }) => {
+  await page.setViewportSize({ width: 800, height: 600 });
+  await page.goto('/#/connect-pbx');
+  const first = page.getByRole('main').getByLabel('PBX address', { exact: true });
+  await tabTo(page, first);
+  await page.keyboard.press('Tab');
+  // The page scrolled so that the first field sits under the header (still inside the window,
+  // so without scroll-padding the browser would see no need to scroll back to it).
+  await page.evaluate(() => {
+    const field = document.querySelector<HTMLElement>('main input');
+    window.scrollBy(0, (field?.getBoundingClientRect().top ?? 0) - 10);
+  });
+  const header = await page.getByRole('banner').boundingBox();
+  expect((await first.boundingBox())!.y).toBeLessThan(header!.y + header!.height);
+  await page.keyboard.press('Shift+Tab');
+  await expect(first).toBeFocused();
+  expect((await first.boundingBox())!.y).toBeGreaterThanOrEqual(header!.y + header!.height);
+});
