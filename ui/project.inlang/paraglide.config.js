@@ -9,4 +9,7 @@ export default defineConfig({
   // svelte-check type-checks the message functions through these declarations.
   emitTsDeclarations: true,
   emitReadme: false,
+  // Rewrite files in place instead of emptying the folder first: a compile running while
+  // svelte-check or vitest reads the output (dev server, a second terminal) cannot pull it away.
+  cleanOutdir: false,
 });

@@ -1,6 +1,7 @@
 import { m } from '../i18n';
 import type { FieldChange } from '../bindings/FieldChange';
 import type { Notice } from '../bindings/Notice';
+import type { OutcomeStatus } from '../bindings/OutcomeStatus';
 import type { Plan } from '../bindings/Plan';
 import type { Reason } from '../bindings/Reason';
 import type { SourceKind } from '../bindings/SourceKind';
@@ -9,6 +10,53 @@ import type { UserField } from '../bindings/UserField';
 /** The six things a plan does with a user, as the preview's filters name them. */
 export const PREVIEW_KINDS = ['create', 'adopt', 'update', 'disable', 'skip', 'report'] as const;
 export type PreviewKind = (typeof PREVIEW_KINDS)[number];
+
+/** What the plan does with a user, as the preview's filters and tables name it. */
+export const KIND_LABELS: Record<PreviewKind, string> = {
+  get create() {
+    return m.sync_kind_create();
+  },
+  get adopt() {
+    return m.sync_kind_adopt();
+  },
+  get update() {
+    return m.sync_kind_update();
+  },
+  get disable() {
+    return m.sync_kind_disable();
+  },
+  get skip() {
+    return m.sync_kind_skip();
+  },
+  get report() {
+    return m.sync_kind_report();
+  },
+};
+
+/** How a run ended for one user (the history's Outcome column). */
+export const OUTCOME_LABELS: Record<OutcomeStatus, string> = {
+  get pending() {
+    return m.outcome_pending();
+  },
+  get started() {
+    return m.outcome_started();
+  },
+  get done() {
+    return m.outcome_done();
+  },
+  get failed() {
+    return m.outcome_failed();
+  },
+  get cancelled() {
+    return m.outcome_cancelled();
+  },
+  get skipped() {
+    return m.outcome_skipped();
+  },
+  get reported() {
+    return m.outcome_reported();
+  },
+};
 
 /** One line of the preview table. */
 export interface PreviewRow {
