@@ -45,8 +45,9 @@ test('preview, Sync now, export and rotation leave focus on the page or say thei
   await page.getByRole('tab', { name: 'History' }).click();
   await page.getByRole('table', { name: 'Sync history' }).getByRole('button', { name: 'Details of run 44' }).click();
   await page.getByRole('button', { name: 'Export CSV' }).click();
-  await expect(page.getByText('CSV ready: 9 users.')).toBeVisible();
+  await expect(page.getByRole('main').getByText('CSV ready: 9 users.')).toBeVisible();
   await expectFocusKeptOrAnnounced(page, 'Export CSV');
+  await expect(page.getByTestId('announcer')).toHaveText('CSV ready: 9 users.');
 
   await page.goto('/?mock-step-ms=10#/certificates/rotate/fabrikam');
   await page.getByRole('button', { name: 'Rotate certificate' }).click();

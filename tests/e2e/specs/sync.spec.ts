@@ -93,7 +93,7 @@ test('the history lists each run, opens its users, and exports it as CSV', async
   await expect(users.locator('tbody tr')).toHaveCount(9);
   await expect(users.locator('tbody tr').filter({ hasText: 'failed' })).toHaveCount(2);
   await page.getByRole('button', { name: 'Export CSV' }).click();
-  await expect(page.getByText('CSV ready: 9 users.')).toBeVisible();
+  await expect(page.getByRole('main').getByText('CSV ready: 9 users.')).toBeVisible();
   await shot('sync-history');
 
   await history.getByRole('button', { name: 'Details of run 40' }).click();
