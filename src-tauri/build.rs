@@ -7,6 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "demo_inspect",
         "demo_check_reminders",
         "profiles_list",
+        "profile_summaries",
         "profile_delete",
         "doctor_run",
         "wizard_open",

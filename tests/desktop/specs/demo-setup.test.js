@@ -1,7 +1,8 @@
 // @ts-check
 // The real app in demo mode, driven through its window as an administrator would: the whole
 // automatic setup, then the emulators are asked what they now hold, the doctor runs, a real
-// "Sync now" creates the users, and start at login writes the login item.
+// "Sync now" (asked first, on the profile the card named) creates the users, and start at login
+// writes the login item.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -212,13 +213,32 @@ function textOf(selector) {
   return window().execute((css) => document.querySelector(css)?.textContent?.trim() ?? '', selector);
 }
 
-test('Sync now in the real window creates and binds the users', async () => {
+test('a card’s Sync opens its own profile, and Sync now asks first, then creates and binds the users', async () => {
   const browser = window();
   const before = (await invoke('demo_inspect')).pbxUsersBound;
-  await press('nav a[href="#/sync"]');
+  const [profile] = await invoke('profiles_list');
+  await press('nav a[href="#/dashboard"]');
+  await waitForText('main h1', 'Dashboard');
+  await press(`a[aria-label="Sync ${profile.name}"]`);
+  await browser.waitUntil(async () => (await browser.execute(() => window.location.hash)) === `#/sync/${profile.name}`, {
+    timeout: STEP_TIMEOUT_MS,
+    timeoutMsg: 'the card’s Sync did not open the Sync page of its profile',
+  });
   await waitForText('main h1', 'Sync');
+  // The header names the profile, its PBX (the demo's emulator) and its Microsoft 365 tenant's domain.
+  await waitForText('[data-testid="acting-profile"] [data-testid="profile-name"]', profile.name);
+  await waitForText('[data-testid="acting-pbx"]', `${new URL(profile.pbx.url).host} (demo)`);
+  await waitForText('[data-testid="acting-tenant"]', /^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+
   await press('#tab-run');
   await press('//*[@id="panel-run"]//button[normalize-space()="Sync now"]');
+  // Asks first: a fresh dry run's counts, on this PBX; nothing is written until confirmed.
+  await waitForText('[data-testid="sync-confirm"] h2', `Sync ${profile.name} now?`);
+  await waitForText('[data-testid="plan-create"]', /^[1-9]\d* new PBX users created$/);
+  await waitForText('[data-testid="sync-confirm"] [data-testid="target-pbx"]', new URL(profile.pbx.url).host);
+  screenshot('sync-confirm');
+  assert.equal((await invoke('demo_inspect')).pbxUsersBound, before, 'the PBX changed before Sync now was confirmed');
+  await press('[data-testid="sync-confirm-confirm"]');
   await browser.waitUntil(async () => (await textOf('[data-testid="sync-announcement"]')).startsWith('Sync completed'), {
     timeout: STEP_TIMEOUT_MS,
     timeoutMsg: 'the sync did not complete',
