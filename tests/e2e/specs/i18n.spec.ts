@@ -7,22 +7,26 @@ import { expect, test } from '../fixtures';
  */
 const ENGLISH_RUN = /[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}/g;
 
-/** English runs in the visible text of `root`, outside code and technical values. */
-async function englishIn(root: Locator): Promise<string[]> {
+/**
+ * English runs in the visible text of `root`, outside code and technical values and outside
+ * `quoted`: elements that show an engine text which is not a code yet (named where used).
+ */
+async function englishIn(root: Locator, quoted = ''): Promise<string[]> {
   expect(await root.count()).toBeGreaterThan(0);
-  return root.evaluateAll((elements, source) => {
+  const skip = ['code', 'kbd', '.mono', 'style', 'script', '[hidden]', ...(quoted ? [quoted] : [])].join(', ');
+  return root.evaluateAll((elements, [source, skipped]) => {
     const pattern = new RegExp(source, 'g');
     const found: string[] = [];
     for (const element of elements) {
       const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
         const parent = node.parentElement;
-        if (parent === null || parent.closest('code, kbd, .mono, style, script, [hidden]')) continue;
+        if (parent === null || parent.closest(skipped)) continue;
         found.push(...((node.textContent ?? '').match(pattern) ?? []));
       }
     }
     return found;
-  }, ENGLISH_RUN.source);
+  }, [ENGLISH_RUN.source, skip] as const);
 }
 
 async function chooseChinese(page: Page): Promise<void> {
@@ -71,9 +75,17 @@ test('switching to Chinese words every screen in Chinese, at once and after a re
   expect(await englishIn(page.getByRole('main').locator('h1, .lead, .reminders, header, .message, .sides, .checked, .settings'))).toEqual([]);
   await shot('i18n-zh-certificates');
 
+  await page.goto('/?mock-step-ms=10#/dashboard');
+  await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('仪表板');
+  await expect(page.getByText('1 项检查未通过')).toBeVisible();
+  // The failed checks are named by the engine's English titles (VerificationSummary.failed).
+  expect(await englishIn(page.getByRole('main'), '.failed-check')).toEqual([]);
+  await shot('i18n-zh-dashboard');
+
   // And back: English again, without a reload.
   await page.getByTestId('language-switch').selectOption('en');
-  await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('Certificates');
+  await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await expect(page.getByText('1 check failed')).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
 
