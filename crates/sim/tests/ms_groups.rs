@@ -129,7 +129,20 @@ async fn transitive_members_flatten_nesting_and_page_with_top_and_select() -> Te
         );
     }
 
-    // Without the cast the nested groups are listed too, typed.
+    // Without the cast the nested groups are listed too, typed, also with `$select`.
+    let (selected, _) = all_pages(
+        &tc,
+        &token,
+        &format!("groups/{facing}/transitiveMembers?$top=7&$select=id,displayName"),
+    )
+    .await?;
+    assert_eq!(selected.len(), expected.len() + 3);
+    assert!(
+        selected.iter().all(|i| i["@odata.type"].is_string()
+            && i["displayName"].is_string()
+            && i.get("userPrincipalName").is_none()),
+        "{selected:?}"
+    );
     let (everything, _) = all_pages(
         &tc,
         &token,

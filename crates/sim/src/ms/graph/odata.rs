@@ -110,7 +110,13 @@ impl ODataQuery {
             (None, Some(default)) => default.iter().map(|s| (*s).to_owned()).collect(),
             (None, None) => return Ok(full),
         };
-        let mut out = Map::new();
+        // Annotations such as `@odata.type` (on the items of mixed collections) are not
+        // properties: `$select` keeps them.
+        let mut out: Map<String, Value> = full
+            .iter()
+            .filter(|(k, _)| k.starts_with("@odata."))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         for name in wanted {
             let Some((key, value)) = full.iter().find(|(k, _)| k.eq_ignore_ascii_case(&name))
             else {
