@@ -2,10 +2,10 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 
 /**
- * Three or more English words in a row: a sentence (or its start) that the catalogue did not
+ * Three or more English words in a row (numbers between them allowed): a sentence (or its start) that the catalogue did not
  * word. Single words and pairs pass: product names (Microsoft 365, Entra ID), technical values.
  */
-const ENGLISH_RUN = /[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}/g;
+const ENGLISH_RUN = /[A-Za-z]{2,}(?:[ ,]+(?:\d+[ ,]+)?[A-Za-z]{2,}){2,}/g;
 
 /**
  * English runs in the visible text of `root`, outside code and technical values and outside

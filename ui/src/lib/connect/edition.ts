@@ -1,3 +1,4 @@
+import { m } from '../i18n';
 import type { PbxEdition } from '../bindings/PbxEdition';
 
 /** A PortSIP release, `major.minor.patch`; a version written without a patch level is `.0`. */
@@ -84,8 +85,6 @@ export function adminSignInOffered(edition: PbxEdition | null | undefined): bool
   return version !== null && compareVersions(version, ADMIN_SIGN_IN_REMOVED) < 0;
 }
 
-const users = (count: number) => `${count} ${count === 1 ? 'user' : 'users'}`;
-
 /** How many more users the licence allows; null when the PBX did not say both counts. */
 export function licencesLeft(edition: PbxEdition): number | null {
   return edition.licensed_users === null || edition.current_users === null
@@ -95,16 +94,16 @@ export function licencesLeft(edition: PbxEdition): number | null {
 
 /** The version, the licence and its headroom, as far as the PBX said them. */
 export function editionParts(edition: PbxEdition): string[] {
-  const parts = [edition.version === null ? 'PortSIP (version unknown)' : `PortSIP ${edition.version}`];
+  const parts = [edition.version === null ? m.edition_version_unknown() : `PortSIP ${edition.version}`];
   const { licensed_users: licensed, current_users: current } = edition;
   const left = licencesLeft(edition);
   if (licensed !== null && current !== null && left !== null) {
-    parts.push(`${current} of ${licensed} licensed ${licensed === 1 ? 'user' : 'users'}`);
-    parts.push(left > 0 ? `${left} left` : left === 0 ? 'none left' : `${-left} over the licence`);
+    parts.push(m.edition_current_of_licensed({ current, count: licensed }));
+    parts.push(left > 0 ? m.edition_left({ count: left }) : left === 0 ? m.edition_none_left() : m.edition_over({ count: -left }));
   } else if (licensed !== null) {
-    parts.push(`${users(licensed)} licensed`);
+    parts.push(m.edition_licensed({ count: licensed }));
   } else if (current !== null) {
-    parts.push(`${users(current)}, licence not reported`);
+    parts.push(m.edition_licence_not_reported({ count: current }));
   }
   return parts;
 }
