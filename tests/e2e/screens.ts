@@ -222,7 +222,9 @@ export async function chooseScheme(page: Page, scheme: 'light' | 'dark'): Promis
   }
   await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
   // Buttons and fields ease into their new colours: measure them once they are there.
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+  await page.waitForFunction(() =>
+    document.getAnimations().every((animation) => !(animation instanceof CSSTransition) || animation.playState !== 'running'),
+  );
 }
 
 /**
