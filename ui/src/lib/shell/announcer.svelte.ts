@@ -1,6 +1,8 @@
 /**
- * The shell's one polite live region (Announcer.svelte draws it). A screen announces the result
- * of an action here when focus does not move to the result itself (WCAG 4.1.3).
+ * The shell's one polite live region (Announcer.svelte draws it). The convention: after an
+ * action, focus moves to its result (a heading with tabindex="-1", as the history's run detail
+ * does) or stays on the action's button (focus-keeper.ts) and the result is announced here
+ * (WCAG 4.1.3).
  */
 class Announcements {
   text = $state('');
@@ -17,15 +19,4 @@ export const announcements = new Announcements();
 
 export function announce(message: string): void {
   announcements.announce(message);
-}
-
-/** Moves focus to an action's result (a heading or summary), reachable by script only. */
-export function focusResult(element: HTMLElement | null | undefined): void {
-  if (!element) {
-    return;
-  }
-  if (!element.hasAttribute('tabindex')) {
-    element.setAttribute('tabindex', '-1');
-  }
-  element.focus();
 }

@@ -2,7 +2,7 @@
  * Keeps keyboard focus from falling to <body> when the control that has it is disabled (an action
  * button while its action runs) or removed (a button replaced by its result): focus goes back to
  * the button once it is enabled again, or to the nearest region, form or heading still on the
- * page. Screens that know their result better move focus there themselves (focusResult).
+ * page. Screens that know their result better move focus there themselves (a heading with tabindex="-1").
  */
 const LANDING = 'section, article, form, [role="region"], [role="dialog"], main';
 
