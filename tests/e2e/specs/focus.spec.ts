@@ -56,6 +56,14 @@ test('preview, Sync now, export and rotation leave focus on the page or say thei
   await expectFocusKeptOrAnnounced(page, 'Rotate certificate');
 });
 
+test('Disconnect leaves focus on the page or says its result', async ({ page }) => {
+  await page.goto('/?mock-step-ms=10#/dashboard/disconnect/contoso');
+  await page.getByRole('button', { name: 'Disconnect contoso' }).click();
+  await page.getByRole('dialog', { name: 'Disconnect contoso?' }).getByRole('button', { name: 'Disconnect contoso' }).click();
+  await expect(page.getByTestId('disconnect-result')).toContainText('contoso is disconnected.');
+  await expectFocusKeptOrAnnounced(page, 'Disconnect');
+});
+
 test('the focus keeper is what keeps focus: an action button disabled while it runs gets focus back', async ({ page }) => {
   await page.goto('/?mock-step-ms=400#/connect-pbx');
   const { run } = WIZARD_WALK[0]!;
