@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 pub use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+mod text;
+pub use text::ProgressText;
+
 /// The wizard's steps, in order (`DESIGN.md`'s flow table, with review and apply split).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -84,6 +87,9 @@ pub struct DeviceCodeInfo {
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct ProgressEvent {
     pub step: StepId,
+    /// What the UI words from its catalogue.
+    pub text: ProgressText,
+    /// The same in English, for the CLI and logs.
     pub message: String,
     pub done: Option<u32>,
     pub total: Option<u32>,
@@ -91,6 +97,21 @@ pub struct ProgressEvent {
     pub waiting: bool,
     /// Set while a device-code sign-in waits for the admin.
     pub device_code: Option<DeviceCodeInfo>,
+}
+
+impl ProgressEvent {
+    /// A plain report: no counts, not waiting, no device code.
+    pub fn new(step: StepId, text: ProgressText) -> Self {
+        Self {
+            step,
+            message: text.to_string(),
+            text,
+            done: None,
+            total: None,
+            waiting: false,
+            device_code: None,
+        }
+    }
 }
 
 /// Receives progress reports. Called on the task doing the work: keep it quick.
@@ -135,43 +156,31 @@ impl StepContext {
         (self.sink)(&event);
     }
 
-    pub fn report(&self, step: StepId, message: impl Into<String>) {
-        self.emit(ProgressEvent {
-            step,
-            message: message.into(),
-            done: None,
-            total: None,
-            waiting: false,
-            device_code: None,
-        });
+    pub fn report(&self, step: StepId, text: ProgressText) {
+        self.emit(ProgressEvent::new(step, text));
     }
 
-    pub fn waiting(&self, step: StepId, message: impl Into<String>) {
+    pub fn waiting(&self, step: StepId, text: ProgressText) {
         self.emit(ProgressEvent {
-            step,
-            message: message.into(),
-            done: None,
-            total: None,
             waiting: true,
-            device_code: None,
+            ..ProgressEvent::new(step, text)
         });
     }
 
-    pub fn count(&self, step: StepId, message: impl Into<String>, done: u32, total: u32) {
+    pub fn count(&self, step: StepId, text: ProgressText, done: u32, total: u32) {
         self.emit(ProgressEvent {
-            step,
-            message: message.into(),
             done: Some(done),
             total: Some(total),
-            waiting: false,
-            device_code: None,
+            ..ProgressEvent::new(step, text)
         });
     }
 
     /// Entra's throttling and replication waits, reported as this step's waiting events.
     pub fn entra_progress(&self, step: StepId) -> entra::ProgressFn {
         let context = self.clone();
-        Arc::new(move |progress: &entra::Progress| context.waiting(step, progress.to_string()))
+        Arc::new(move |progress: &entra::Progress| {
+            context.waiting(step, ProgressText::from_entra(progress));
+        })
     }
 
     /// Runs `work` until it finishes or the caller cancels; a cancelled step's future is
@@ -189,10 +198,7 @@ impl StepContext {
         }
         let context = self.clone();
         let waits: WaitObserver = Arc::new(move |pause, reason| {
-            context.waiting(
-                step,
-                format!("{reason}; trying again in {}.", seconds(pause)),
-            );
+            context.waiting(step, ProgressText::retrying(reason, pause));
         });
         tokio::select! {
             () = self.cancel.cancelled() => Err(Cancelled(step).into()),
@@ -220,15 +226,6 @@ pub async fn watching_waits<F: Future>(observer: WaitObserver, work: F) -> F::Ou
 pub(crate) fn tell_wait(pause: Duration, reason: &str) {
     // Outside any watched work (a background check, say) the pause is only logged.
     let _ = WAITS.try_with(|observer| observer(pause, reason));
-}
-
-/// "4 s", "0.3 s".
-fn seconds(pause: Duration) -> String {
-    if pause >= Duration::from_secs(1) {
-        format!("{} s", pause.as_secs())
-    } else {
-        format!("{:.1} s", pause.as_secs_f64())
-    }
 }
 
 #[cfg(test)]
@@ -261,7 +258,12 @@ mod tests {
             }),
             CancellationToken::new(),
         );
-        context.count(StepId::SyncOptions, "Reading PBX users", 100, 250);
+        context.count(
+            StepId::SyncOptions,
+            ProgressText::ReadPbxUsers { read: 100 },
+            100,
+            250,
+        );
         (context.entra_progress(StepId::Apply))(&entra::Progress::WaitingForReplication {
             what: "the new app".into(),
             attempt: 1,

@@ -63,35 +63,28 @@ fn progress_line(event: &ProgressEvent) -> String {
 
 #[cfg(test)]
 mod tests {
-    use pbx365::progress::{DeviceCodeInfo, StepId};
+    use pbx365::progress::{DeviceCodeInfo, ProgressText, StepId};
 
     use super::*;
 
-    fn event(message: &str) -> ProgressEvent {
-        ProgressEvent {
-            step: StepId::SyncOptions,
-            message: message.to_owned(),
-            done: None,
-            total: None,
-            waiting: false,
-            device_code: None,
-        }
+    fn event(text: ProgressText) -> ProgressEvent {
+        ProgressEvent::new(StepId::SyncOptions, text)
     }
 
     #[test]
     fn progress_lines_name_the_step_and_counts() {
-        let mut counted = event("Reading PBX users");
+        let mut counted = event(ProgressText::ReadPbxUsers { read: 100 });
         counted.done = Some(100);
         counted.total = Some(250);
         assert_eq!(
             progress_line(&counted),
-            "[Sync options] Reading PBX users (100/250)"
+            "[Sync options] Read 100 PBX users… (100/250)"
         );
     }
 
     #[test]
     fn a_device_code_is_shown_as_an_instruction() {
-        let mut waiting = event("Waiting for the sign-in");
+        let mut waiting = event(ProgressText::WaitingForBrowserSignIn);
         waiting.device_code = Some(DeviceCodeInfo {
             user_code: "ABC123".to_owned(),
             verification_uri: "https://microsoft.com/devicelogin".to_owned(),

@@ -13,7 +13,7 @@ use crate::pbx_certificate::{EXPIRY_WARNING_DAYS, read_certificate};
 use crate::pbx_certificate::{PbxCertificate, dates_agree};
 use crate::pbx_versions::PbxEdition;
 use crate::profile::Profile;
-use crate::progress::{StepContext, StepId};
+use crate::progress::{ProgressText, StepContext, StepId};
 use crate::relayed_failure::{ListingFailure, classify};
 
 const GRAPH_CHECKS: [CheckId; 4] = [
@@ -48,7 +48,7 @@ pub(super) async fn run(
 ) -> DoctorReport {
     let mut checks = Vec::new();
     let step = StepId::Verify;
-    ctx.report(step, "Checking the PBX…");
+    ctx.report(step, ProgressText::CheckingPbx);
     let reachable = reachability(retry, profile).await;
     let reached = reachable.status == super::CheckStatus::Pass;
     checks.push(reachable);
@@ -115,7 +115,7 @@ pub(super) async fn run(
         None => None,
     };
 
-    ctx.report(step, "Checking the app registration…");
+    ctx.report(step, ProgressText::CheckingAppRegistration);
     match (&graph, &facts) {
         (GraphAccess::Guided, _) => {
             for id in GRAPH_CHECKS {
@@ -153,7 +153,7 @@ pub(super) async fn run(
         }
     }
 
-    ctx.report(step, "Asking the PBX to list Microsoft 365 users…");
+    ctx.report(step, ProgressText::AskingPbxToListUsers);
     checks.push(match &client {
         Some(client) => lists_users(retry, profile, client).await,
         None => Check::skip(

@@ -14,7 +14,7 @@ use crate::access::{Environment, Error};
 use crate::pbx_certificate::rfc3339;
 use crate::pbx_versions::PbxEdition;
 use crate::profile::{Mode, Profile, VerificationSummary};
-use crate::progress::{StepContext, StepId};
+use crate::progress::{ProgressText, StepContext, StepId};
 
 /// The checks, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -172,12 +172,12 @@ pub async fn run(
     let mut profile = env.profiles.require(profile_name)?;
     let report = ctx
         .cancellable(StepId::Verify, async {
-            ctx.report(StepId::Verify, "Signing in to the PBX…");
+            ctx.report(StepId::Verify, ProgressText::SigningInPbx);
             let pbx = sessions::resume_pbx(env, &profile).await;
             let graph = match profile.microsoft.mode {
                 Mode::Guided => GraphAccess::Guided,
                 Mode::Auto => {
-                    ctx.report(StepId::Verify, "Signing in to Microsoft…");
+                    ctx.report(StepId::Verify, ProgressText::SigningInMicrosoft);
                     match sessions::resume_graph(env, &profile).await {
                         Ok(graph) => GraphAccess::Client(Box::new(
                             graph.with_progress(ctx.entra_progress(StepId::Verify)),

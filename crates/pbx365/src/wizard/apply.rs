@@ -33,7 +33,7 @@ use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
 use crate::profile::{
     AppIdentity, ApplyJournal, ApplyStep, JournalEntry, Mode, Profile, StepOutcome,
 };
-use crate::progress::{StepContext, StepId};
+use crate::progress::{ProgressText, StepContext, StepId};
 use crate::secrets::{SecretKey, SecretKind};
 use crate::wizard::microsoft::MicrosoftContext;
 use crate::wizard::pbx::PbxSession;
@@ -135,11 +135,8 @@ impl Apply<'_> {
     }
 
     fn say(&self, step: ApplyStep) {
-        let mut title = step.title().to_owned();
-        if let Some(first) = title.get_mut(0..1) {
-            first.make_ascii_uppercase();
-        }
-        self.ctx.report(StepId::Apply, format!("{title}…"));
+        self.ctx
+            .report(StepId::Apply, ProgressText::Applying { step });
     }
 
     pub async fn run(mut self) -> Result<ApplyOutcome, Error> {

@@ -12,7 +12,7 @@ use crate::access::sessions::{self, MICROSOFT_TOKEN_KEY, ProfileTokenStore};
 use crate::access::{Environment, Error};
 use crate::input::{FieldError, GuidField, check_guid};
 use crate::profile::{CloudChoice, Mode};
-use crate::progress::{DeviceCodeInfo, ProgressEvent, StepContext, StepId};
+use crate::progress::{DeviceCodeInfo, ProgressEvent, ProgressText, StepContext, StepId};
 use crate::wizard::pbx::PbxSession;
 
 /// How the admin signs in to Microsoft.
@@ -191,7 +191,7 @@ pub(crate) async fn sign_in(
                 Arc::clone(&env.secrets),
                 &profile.name,
             ));
-            ctx.report(step, "Signing in with the saved Microsoft sign-in…");
+            ctx.report(step, ProgressText::ResumingMicrosoftSignIn);
             // `resume` keeps the sign-in saved as it renews it; that is the same keyring entry
             // apply would write, so nothing new is written here.
             authenticator
@@ -204,10 +204,7 @@ pub(crate) async fn sign_in(
                 env.sign_in_options("organizations".to_owned(), client.clone(), login_hint);
             let authenticator =
                 entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
-            ctx.waiting(
-                step,
-                "Waiting for you to sign in to Microsoft in the browser window that opened…",
-            );
+            ctx.waiting(step, ProgressText::WaitingForBrowserSignIn);
             authenticator
                 .sign_in_with_browser(env.browser.as_ref())
                 .await
@@ -221,29 +218,25 @@ pub(crate) async fn sign_in(
             let shown = ctx.clone();
             authenticator
                 .sign_in_with_device_code(move |prompt| {
+                    let text = ProgressText::EnterDeviceCode {
+                        verification_uri: prompt.verification_uri.clone(),
+                        user_code: prompt.user_code.clone(),
+                    };
                     shown.emit(ProgressEvent {
-                        step,
-                        message: prompt.message.clone().unwrap_or_else(|| {
-                            format!(
-                                "Open {} and enter the code {} to sign in.",
-                                prompt.verification_uri, prompt.user_code
-                            )
-                        }),
-                        done: None,
-                        total: None,
                         waiting: true,
                         device_code: Some(DeviceCodeInfo {
                             user_code: prompt.user_code.clone(),
                             verification_uri: prompt.verification_uri.clone(),
                             expires_in_seconds: prompt.expires_in.as_secs(),
                         }),
+                        ..ProgressEvent::new(step, text)
                     });
                 })
                 .await
                 .map_err(from_sign_in)?
         }
     };
-    ctx.report(step, "Reading your tenant and directory roles…");
+    ctx.report(step, ProgressText::ReadingTenant);
     let graph = entra::GraphClient::new(session.clone())
         .with_retry_policy(env.retry.microsoft())
         .with_progress(ctx.entra_progress(step));
@@ -330,7 +323,7 @@ pub(crate) async fn guided(
     ctx: &StepContext,
 ) -> Result<MicrosoftContext, Error> {
     let (tenant_id, app_id, cloud) = check_guided_ids(&input)?;
-    ctx.report(StepId::Microsoft, "Checking that the tenant exists…");
+    ctx.report(StepId::Microsoft, ProgressText::CheckingTenantExists);
     // Discovery needs no sign-in and fails with AADSTS90002 for an unknown tenant.
     let options = env.sign_in_options(tenant_id.clone(), None, None);
     if let Err(error) =

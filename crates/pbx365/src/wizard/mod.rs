@@ -47,7 +47,7 @@ use crate::doctor::{self, DoctorReport, GraphAccess};
 use crate::features::{Feature, OptionalGrant};
 use crate::guided;
 use crate::profile::{AppIdentity, Mode, Profile, SyncOptions};
-use crate::progress::{StepContext, StepId};
+use crate::progress::{ProgressText, StepContext, StepId};
 use microsoft::MicrosoftContext;
 use pbx::PbxSession;
 use plan::AppState;
@@ -281,7 +281,7 @@ impl Wizard {
         ctx: &StepContext,
     ) -> Result<PbxSummary, Error> {
         self.begin(StepId::ConnectPbx)?;
-        ctx.report(StepId::ConnectPbx, "Connecting to the PBX…");
+        ctx.report(StepId::ConnectPbx, ProgressText::ConnectingPbx);
         let session = ctx
             .cancellable(
                 StepId::ConnectPbx,
@@ -355,7 +355,10 @@ impl Wizard {
             .map_or_else(|| plan::default_display_name(pbx), str::to_owned);
         let state = match microsoft.graph(&self.env, ctx, StepId::AppRegistration) {
             Some(graph) => {
-                ctx.report(StepId::AppRegistration, "Looking for the app registration…");
+                ctx.report(
+                    StepId::AppRegistration,
+                    ProgressText::LookingForAppRegistration,
+                );
                 let progress = ctx.entra_progress(StepId::AppRegistration);
                 let retry = self.env.retry.microsoft();
                 let state = ctx
@@ -571,7 +574,7 @@ impl Wizard {
             step,
             needed: StepId::SyncOptions,
         })?;
-        ctx.report(step, "Reading the PBX's current settings and certificate…");
+        ctx.report(step, ProgressText::ReadingPbxSettings);
         let settings = pbx.client.ms365().await?;
         let settings_before = serde_json::to_value(&settings).map_err(|e| Error::ReviewStale {
             what: format!("the PBX's settings could not be read for comparison ({e})"),
@@ -580,7 +583,7 @@ impl Wizard {
         let tenant_id = microsoft.summary().tenant_id.clone();
         let app_state = match microsoft.graph(&self.env, ctx, step) {
             Some(graph) => {
-                ctx.report(step, "Reading the app registration…");
+                ctx.report(step, ProgressText::ReadingAppRegistration);
                 let progress = ctx.entra_progress(step);
                 let retry = self.env.retry.microsoft();
                 let state = plan::read_app_state(
@@ -771,10 +774,7 @@ impl Wizard {
         let graph = microsoft
             .graph(&self.env, ctx, StepId::Review)
             .filter(|_| users.enabled == Some(true))?;
-        ctx.report(
-            StepId::Review,
-            "Counting the users the sync options take in…",
-        );
+        ctx.report(StepId::Review, ProgressText::CountingUsersInScope);
         // Advice, not a step of its own: a count that fails leaves the review as it is.
         let in_scope = match crate::sync::users_in_scope(graph, users).await {
             Ok(count) => count,

@@ -17,7 +17,7 @@ use crate::features::Feature;
 use crate::input::{FieldError, GuidField, check_extension, check_guid, check_user_principal_name};
 use crate::pbx_versions::Traits;
 use crate::profile::{CloudChoice, GroupRef, Mode, SyncOptions, UserScope};
-use crate::progress::{StepContext, StepId};
+use crate::progress::{ProgressText, StepContext, StepId};
 use crate::schedule::{Schedule, format_run};
 use crate::time_zone;
 
@@ -349,7 +349,7 @@ async fn taken_extensions(
     while let Some(user) = users.try_next().await? {
         read += 1;
         if read.is_multiple_of(100) {
-            ctx.report(StepId::SyncOptions, format!("Read {read} PBX users…"));
+            ctx.report(StepId::SyncOptions, ProgressText::ReadPbxUsers { read });
         }
         if let Some(extension) = user.extension_number {
             let owner = user.name.or(user.display_name).unwrap_or_default();

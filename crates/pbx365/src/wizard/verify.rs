@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::access::{Environment, Error};
 use crate::profile::Mode;
-use crate::progress::{StepContext, StepId};
+use crate::progress::{ProgressText, StepContext, StepId};
 use crate::relayed_failure::{ListingFailure, classify};
 
 /// Polls `GET /ms365/users` until it succeeds, the budget is spent, or the caller cancels.
@@ -44,13 +44,13 @@ pub(crate) async fn wait_for_listing(
                 },
             });
         }
-        let message = match mode {
-            Mode::Guided => format!(
-                "Waiting for the steps in Entra (upload public_key.pem, grant admin consent)… the PBX says: {error}"
-            ),
-            Mode::Auto => "Waiting for Entra to replicate the app and its certificate…".to_owned(),
+        let text = match mode {
+            Mode::Guided => ProgressText::WaitingForGuidedSteps {
+                detail: error.to_string(),
+            },
+            Mode::Auto => ProgressText::WaitingForReplication,
         };
-        ctx.waiting(step, message);
+        ctx.waiting(step, text);
         let this_wait = wait
             .min(budget.saturating_sub(waited))
             .max(Duration::from_millis(10));

@@ -1,0 +1,292 @@
+//! What a progress event says, as a code with parameters: the UI words it from its own
+//! catalogue by `code`, the CLI and logs print the English [`fmt::Display`].
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::profile::ApplyStep;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum ProgressText {
+    ConnectingPbx,
+    SigningInPbx,
+    SigningInMicrosoft,
+    ResumingMicrosoftSignIn,
+    WaitingForBrowserSignIn,
+    /// The device-code prompt; the event's `device_code` carries the same values.
+    EnterDeviceCode {
+        verification_uri: String,
+        user_code: String,
+    },
+    ReadingTenant,
+    CheckingTenantExists,
+    LookingForAppRegistration,
+    ReadingPbxSettings,
+    ReadingAppRegistration,
+    ReadPbxUsers {
+        read: u32,
+    },
+    CountingUsersInScope,
+    /// One write of the apply step is starting.
+    Applying {
+        step: ApplyStep,
+    },
+    /// Guided verification waits for the admin's steps in Entra; `detail` is the PBX's answer.
+    WaitingForGuidedSteps {
+        detail: String,
+    },
+    WaitingForReplication,
+    CheckingPbx,
+    CheckingAppRegistration,
+    AskingPbxToListUsers,
+    /// Microsoft throttles; `action` is Microsoft's client's English clause ("list users").
+    MicrosoftThrottled {
+        action: String,
+        seconds: u32,
+    },
+    /// Entra has not replicated `what` yet (the client's English noun phrase).
+    EntraReplicating {
+        what: String,
+        attempt: u32,
+        seconds: u32,
+    },
+    /// A call pauses before trying again; `reason` is the client's English clause.
+    Retrying {
+        reason: String,
+        seconds: String,
+    },
+}
+
+impl ProgressText {
+    /// The client's own throttling and replication reports.
+    pub fn from_entra(progress: &entra::Progress) -> Self {
+        match progress {
+            entra::Progress::Throttled { context, wait } => ProgressText::MicrosoftThrottled {
+                action: context.clone(),
+                seconds: whole_seconds(*wait),
+            },
+            entra::Progress::WaitingForReplication {
+                what,
+                attempt,
+                wait,
+            } => ProgressText::EntraReplicating {
+                what: what.clone(),
+                attempt: *attempt,
+                seconds: whole_seconds(*wait),
+            },
+        }
+    }
+
+    /// A retry pause: why (a clause) and how long.
+    pub fn retrying(reason: &str, pause: Duration) -> Self {
+        ProgressText::Retrying {
+            reason: reason.to_owned(),
+            seconds: seconds(pause),
+        }
+    }
+}
+
+fn whole_seconds(wait: Duration) -> u32 {
+    u32::try_from(wait.as_secs_f32().ceil() as u64).unwrap_or(u32::MAX)
+}
+
+/// "4", "0.3": whole seconds from one second up, tenths below.
+fn seconds(pause: Duration) -> String {
+    if pause >= Duration::from_secs(1) {
+        pause.as_secs().to_string()
+    } else {
+        format!("{:.1}", pause.as_secs_f64())
+    }
+}
+
+impl fmt::Display for ProgressText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProgressText::ConnectingPbx => f.write_str("Connecting to the PBX…"),
+            ProgressText::SigningInPbx => f.write_str("Signing in to the PBX…"),
+            ProgressText::SigningInMicrosoft => f.write_str("Signing in to Microsoft…"),
+            ProgressText::ResumingMicrosoftSignIn => {
+                f.write_str("Signing in with the saved Microsoft sign-in…")
+            }
+            ProgressText::WaitingForBrowserSignIn => f.write_str(
+                "Waiting for you to sign in to Microsoft in the browser window that opened…",
+            ),
+            ProgressText::EnterDeviceCode {
+                verification_uri,
+                user_code,
+            } => write!(
+                f,
+                "Open {verification_uri} and enter the code {user_code} to sign in."
+            ),
+            ProgressText::ReadingTenant => f.write_str("Reading your tenant and directory roles…"),
+            ProgressText::CheckingTenantExists => f.write_str("Checking that the tenant exists…"),
+            ProgressText::LookingForAppRegistration => {
+                f.write_str("Looking for the app registration…")
+            }
+            ProgressText::ReadingPbxSettings => {
+                f.write_str("Reading the PBX's current settings and certificate…")
+            }
+            ProgressText::ReadingAppRegistration => f.write_str("Reading the app registration…"),
+            ProgressText::ReadPbxUsers { read } => write!(f, "Read {read} PBX users…"),
+            ProgressText::CountingUsersInScope => {
+                f.write_str("Counting the users the sync options take in…")
+            }
+            ProgressText::Applying { step } => {
+                let title = step.title();
+                let mut chars = title.chars();
+                match chars.next() {
+                    Some(first) => write!(f, "{}{}…", first.to_uppercase(), chars.as_str()),
+                    None => Ok(()),
+                }
+            }
+            ProgressText::WaitingForGuidedSteps { detail } => write!(
+                f,
+                "Waiting for the steps in Entra (upload public_key.pem, grant admin consent)… the PBX says: {detail}"
+            ),
+            ProgressText::WaitingForReplication => {
+                f.write_str("Waiting for Entra to replicate the app and its certificate…")
+            }
+            ProgressText::CheckingPbx => f.write_str("Checking the PBX…"),
+            ProgressText::CheckingAppRegistration => f.write_str("Checking the app registration…"),
+            ProgressText::AskingPbxToListUsers => {
+                f.write_str("Asking the PBX to list Microsoft 365 users…")
+            }
+            ProgressText::MicrosoftThrottled { action, seconds } => write!(
+                f,
+                "Microsoft asks us to slow down; trying to {action} again in {seconds} s…"
+            ),
+            ProgressText::EntraReplicating {
+                what,
+                attempt,
+                seconds,
+            } => write!(
+                f,
+                "Waiting for Entra to replicate {what}… (attempt {attempt}, next try in {seconds} s)"
+            ),
+            ProgressText::Retrying { reason, seconds } => {
+                write!(f, "{reason}; trying again in {seconds} s.")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each code, with parameters that must each show in the English text.
+    fn samples() -> Vec<ProgressText> {
+        vec![
+            ProgressText::ConnectingPbx,
+            ProgressText::SigningInPbx,
+            ProgressText::SigningInMicrosoft,
+            ProgressText::ResumingMicrosoftSignIn,
+            ProgressText::WaitingForBrowserSignIn,
+            ProgressText::EnterDeviceCode {
+                verification_uri: "https://microsoft.com/devicelogin".into(),
+                user_code: "ABCD-EFGH".into(),
+            },
+            ProgressText::ReadingTenant,
+            ProgressText::CheckingTenantExists,
+            ProgressText::LookingForAppRegistration,
+            ProgressText::ReadingPbxSettings,
+            ProgressText::ReadingAppRegistration,
+            ProgressText::ReadPbxUsers { read: 1200 },
+            ProgressText::CountingUsersInScope,
+            ProgressText::Applying {
+                step: ApplyStep::CertificateOnApp,
+            },
+            ProgressText::WaitingForGuidedSteps {
+                detail: "Application with identifier 'c0ffee' was not found.".into(),
+            },
+            ProgressText::WaitingForReplication,
+            ProgressText::CheckingPbx,
+            ProgressText::CheckingAppRegistration,
+            ProgressText::AskingPbxToListUsers,
+            ProgressText::from_entra(&entra::Progress::Throttled {
+                context: "list users".into(),
+                wait: Duration::from_millis(2500),
+            }),
+            ProgressText::from_entra(&entra::Progress::WaitingForReplication {
+                what: "the new app".into(),
+                attempt: 3,
+                wait: Duration::from_secs(8),
+            }),
+            ProgressText::retrying("the PBX is busy (HTTP 429)", Duration::from_millis(300)),
+        ]
+    }
+
+    fn param_values(text: &ProgressText) -> Vec<String> {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(text) else {
+            panic!("{text:?} is not an object");
+        };
+        fields
+            .into_iter()
+            .filter(|(name, _)| name != "code")
+            .map(|(_, value)| match value {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_parameter_shows_in_the_english_text() {
+        for text in samples() {
+            let english = text.to_string();
+            for value in param_values(&text) {
+                // An apply step is worded by its title, not its id.
+                if let ProgressText::Applying { step } = &text {
+                    assert!(english.to_lowercase().contains(step.title()), "{english}");
+                    continue;
+                }
+                assert!(english.contains(&value), "{value} missing from {english:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_english_matches_what_the_cli_printed_before() {
+        let applying = ProgressText::Applying {
+            step: ApplyStep::Preflight,
+        };
+        assert_eq!(
+            applying.to_string(),
+            "Check that nothing changed since the review…"
+        );
+        assert_eq!(
+            samples()[19].to_string(),
+            "Microsoft asks us to slow down; trying to list users again in 3 s…"
+        );
+        assert_eq!(
+            samples()[21].to_string(),
+            "the PBX is busy (HTTP 429); trying again in 0.3 s."
+        );
+    }
+
+    /// The UI's catalogue test words each of these in both languages
+    /// (ui/src/lib/i18n/progress.test.ts); written with the ts-rs bindings and checked like them.
+    #[test]
+    fn export_bindings_progress_samples() -> Result<(), Box<dyn std::error::Error>> {
+        let mut text = serde_json::to_string_pretty(&samples())?;
+        text.push('\n');
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../ui/src/lib/bindings/progress-samples.json");
+        std::fs::write(path, text)?;
+        Ok(())
+    }
+
+    #[test]
+    fn codes_are_kebab_case_tags() {
+        let json = serde_json::to_value(ProgressText::ReadPbxUsers { read: 5 }).ok();
+        assert_eq!(
+            json,
+            Some(serde_json::json!({ "code": "read-pbx-users", "read": 5 }))
+        );
+    }
+}
