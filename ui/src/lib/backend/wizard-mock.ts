@@ -1,4 +1,5 @@
 import type { CheckId } from '../bindings/CheckId';
+import type { CheckMessage } from '../bindings/CheckMessage';
 import type { DoctorReport } from '../bindings/DoctorReport';
 import type { Change } from '../bindings/Change';
 import type { ErrorReport } from '../bindings/ErrorReport';
@@ -7,6 +8,7 @@ import type { MicrosoftSummary } from '../bindings/MicrosoftSummary';
 import type { PbxSummary } from '../bindings/PbxSummary';
 import type { PbxEdition } from '../bindings/PbxEdition';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
+import type { ProgressText } from '../bindings/ProgressText';
 import type { Profile } from '../bindings/Profile';
 import type { Review } from '../bindings/Review';
 import type { StepId } from '../bindings/StepId';
@@ -17,6 +19,20 @@ import { ADMIN_SIGN_IN_GONE, adminSignInOffered, compareVersions, parseVersion }
 import { nextRuns, scheduleFromCron } from '../sync-options/cron';
 import { completedAfter, ENGINE_ORDER } from '../wizard/progress';
 import type { WizardOperations } from './wizard-operations';
+import { describeProgress } from '../i18n/progress';
+
+/** What the engine says while it re-reads a step of a saved profile. */
+const RESUMING: Record<StepId, ProgressText> = {
+  'connect-pbx': { code: 'connecting-pbx' },
+  microsoft: { code: 'resuming-microsoft-sign-in' },
+  'app-registration': { code: 'looking-for-app-registration' },
+  'key-pair': { code: 'reading-pbx-settings' },
+  consent: { code: 'reading-app-registration' },
+  'sync-options': { code: 'read-pbx-users', read: 400 },
+  review: { code: 'reading-pbx-settings' },
+  apply: { code: 'reading-pbx-settings' },
+  verify: { code: 'checking-pbx' },
+};
 
 /**
  * How the mock wizard misbehaves, read from the page address so the browser tests can ask for
@@ -258,6 +274,33 @@ const CHECKS: [CheckId, string][] = [
   ['pbx-lists-users', 'The PBX lists Microsoft 365 users'],
 ];
 
+/** What each check says when it passes, as the engine sends it (code and values). */
+const PASSED: Record<CheckId, CheckMessage> = {
+  'pbx-reachable': { code: 'reachable-https', params: { url: 'https://pbx.contoso.example:8887/' } },
+  'pbx-admin-role': { code: 'admin-role', params: { username: 'admin', role: 'Admin' } },
+  'pbx-settings-match': {
+    code: 'settings-match',
+    params: { app: '3f2b9c1e-7d4a-4e8b-9a6f-1c2d3e4f5a6b', directory: '72f988bf-86f1-41af-91ab-2d7cd011db47', cloud: 'GLOBAL' },
+  },
+  'pbx-certificate': {
+    code: 'certificate-valid',
+    params: { thumbprint: '77E2A9B04C1D3E5F7A9B1C3D5E7F9A1B3C5D7E9F', not_after: '2027-12-06T00:00:00Z', days: '365' },
+  },
+  'redirect-uris': { code: 'redirect-uris-match', params: { uris: 'https://pbx.contoso.example:8887/api/ms365/callback' } },
+  'certificate-on-app': {
+    code: 'certificate-on-app',
+    params: {
+      thumbprint: '77E2A9B04C1D3E5F7A9B1C3D5E7F9A1B3C5D7E9F',
+      not_before: '2026-12-06T00:00:00Z',
+      not_after: '2027-12-06T00:00:00Z',
+      others: '0',
+    },
+  },
+  'permissions-exact': { code: 'permissions-declared', params: { permissions: 'Contacts.Read, User.Read.All', pbx: 'PortSIP 22.6' } },
+  'permissions-granted': { code: 'permissions-granted', params: { permissions: 'Contacts.Read, User.Read.All', pbx: 'PortSIP 22.6' } },
+  'pbx-lists-users': { code: 'lists-users', params: { count: '212' } },
+};
+
 function doctorReport(profile: string, passed: boolean): DoctorReport {
   return {
     profile,
@@ -273,6 +316,10 @@ function doctorReport(profile: string, passed: boolean): DoctorReport {
         status: failing ? 'fail' : 'pass',
         explanation: failing ? 'Contacts.Read is not granted yet.' : 'As expected.',
         fix: failing ? 'Open the admin-consent link and accept, then verify again.' : null,
+        explanation_message: failing
+          ? { code: 'permissions-missing', params: { missing: 'Contacts.Read', pbx: 'PortSIP 22.6' } }
+          : PASSED[id],
+        fix_message: failing ? { code: 'fix-consent', params: {} } : null,
         skip_by_design: false,
       };
     }),
@@ -326,13 +373,14 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     });
   }
 
-  const emit = (step: StepId, message: string, extra: Partial<ProgressEvent> = {}) => {
-    const event: ProgressEvent = { step, message, done: null, total: null, waiting: false, device_code: null, ...extra };
+  const emit = (step: StepId, text: ProgressText, extra: Partial<ProgressEvent> = {}) => {
+    const message = describeProgress(text, 'en');
+    const event: ProgressEvent = { step, text, message, done: null, total: null, waiting: false, device_code: null, ...extra };
     listeners.forEach((listener) => listener(event));
   };
 
-  /** Runs a fake step: its progress messages one per tick, cancellable, failing on request. */
-  function run<T>(step: StepId, messages: string[], answer: () => T): Promise<T> {
+  /** Runs a fake step: the engine's progress texts one per tick, cancellable, failing on request. */
+  function run<T>(step: StepId, texts: ProgressText[], answer: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let index = 0;
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -347,9 +395,9 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         } satisfies ErrorReport);
       };
       const tickOnce = () => {
-        const message = messages[index];
-        if (message !== undefined) {
-          emit(step, message, { done: index + 1, total: messages.length });
+        const text = texts[index];
+        if (text !== undefined) {
+          emit(step, text, { done: index + 1, total: texts.length });
           index += 1;
           timer = setTimeout(tickOnce, scenario.stepMs);
           return;
@@ -523,7 +571,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         }
         const done = completedAfter(found.completed, step, 'ok');
         found = { ...found, ...resumedFindings(step, kept), completed: done, next: ENGINE_ORDER[done.length] ?? null };
-        emit(step, `Resuming: ${step}…`);
+        emit(step, RESUMING[step]);
         await new Promise((resolve) => setTimeout(resolve, scenario.stepMs));
       }
       options = found.sync_options?.options ?? null;
@@ -532,7 +580,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     connectPbx: (login) =>
       record(
         'connect-pbx',
-        run('connect-pbx', ['Connecting to the PBX…', 'Reading the tenant and its Microsoft 365 settings…'], () =>
+        run('connect-pbx', [{ code: 'connecting-pbx' }], () =>
           pbxSummary(login.url, login.domain, found.profile_exists ? found.profile : null),
         ),
         (pbx) => ({ pbx }),
@@ -543,8 +591,8 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         run(
           'microsoft',
           input.method === 'device-code'
-            ? ['Waiting for you to enter the code…']
-            : ['Opening the Microsoft sign-in page in your browser…', 'Waiting for you to sign in…'],
+            ? [{ code: 'enter-device-code', verification_uri: 'https://microsoft.com/devicelogin', user_code: 'MOCK-CODE' }, { code: 'reading-tenant' }]
+            : [{ code: 'waiting-for-browser-sign-in' }, { code: 'reading-tenant' }],
           () => autoSummary(),
         ),
         (microsoft) => ({ microsoft }),
@@ -552,13 +600,13 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     useGuidedIds: (input) =>
       record(
         'microsoft',
-        run('microsoft', ['Checking the Directory ID with Microsoft…'], () => guidedSummary(input.tenant_id, input.app_id)),
+        run('microsoft', [{ code: 'checking-tenant-exists' }], () => guidedSummary(input.tenant_id, input.app_id)),
         (microsoft) => ({ microsoft }),
       ),
     planAppRegistration: (input) =>
       record(
         'app-registration',
-        run('app-registration', ['Looking for the app registration…'], () => ({
+        run('app-registration', [{ code: 'looking-for-app-registration' }], () => ({
           action: 'create' as const,
           display_name: input.display_name ?? 'PortSIP PBX (contoso.example)',
           app_id: null,
@@ -575,11 +623,11 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         })),
         (app_registration) => ({ app_registration }),
       ),
-    planKeyPair: () => record('key-pair', run('key-pair', ["Reading the PBX's certificate…"], () => KEY_PAIR), (key_pair) => ({ key_pair })),
+    planKeyPair: () => record('key-pair', run('key-pair', [], () => KEY_PAIR), (key_pair) => ({ key_pair })),
     planConsent: () =>
       record(
         'consent',
-        run('consent', ['Reading the granted permissions…'], () => ({
+        run('consent', [], () => ({
           permissions: PERMISSIONS,
           to_grant: PERMISSIONS,
           already_granted: [],
@@ -593,7 +641,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     setSyncOptions: (chosen) =>
       record(
         'sync-options',
-        run('sync-options', ['Checking the starting extension…', 'Reading PBX users…'], () => {
+        run('sync-options', [{ code: 'read-pbx-users', read: 200 }, { code: 'read-pbx-users', read: 400 }], () => {
           notices = fitVersion(chosen, edition);
           options = chosen;
           return syncSummary(chosen, notices);
@@ -603,7 +651,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     review: () =>
       record(
         'review',
-        run('review', ["Reading the PBX's current settings and certificate…", 'Reading the app registration…'], () =>
+        run('review', [{ code: 'reading-pbx-settings' }, { code: 'reading-app-registration' }], () =>
           found.profile_exists ? resumedReview() : newReview(),
         ),
         (review) => ({ review }),
@@ -614,13 +662,14 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         run(
           'apply',
           [
-            'Creating the app registration…',
-            'Creating the service principal…',
-            'Generating the key pair on the PBX…',
-            'Adding the certificate to the app…',
-            'Waiting for Entra to replicate the new app…',
-            'Granting the permissions…',
-            'Writing the PBX settings…',
+            { code: 'applying', step: 'preflight' },
+            { code: 'applying', step: 'app-registration' },
+            { code: 'applying', step: 'service-principal' },
+            { code: 'applying', step: 'key-pair' },
+            { code: 'applying', step: 'certificate-on-app' },
+            { code: 'entra-replicating', what: 'the new app', attempt: 1, seconds: 2 },
+            { code: 'applying', step: 'consent' },
+            { code: 'applying', step: 'pbx-settings' },
           ],
           () => {
             const base = savedProfile(profile) ?? emptyProfile(profile);
@@ -642,7 +691,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     verify: () =>
       record(
         'verify',
-        run('verify', ['Waiting for the PBX to list Microsoft 365 users…', 'Running the checks…'], () =>
+        run('verify', [{ code: 'checking-pbx' }, { code: 'checking-app-registration' }, { code: 'asking-pbx-to-list-users' }], () =>
           doctorReport(profile, scenario.fail !== 'consent'),
         ),
         (verification) => ({ verification }),

@@ -2,6 +2,7 @@ import type { ApplyStep } from '../bindings/ApplyStep';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { StepId } from '../bindings/StepId';
 import { m } from '../paraglide/messages.js';
+import type { Locale } from '../paraglide/runtime.js';
 import { formatList } from './format';
 
 type Params = Record<string, string>;
@@ -20,7 +21,7 @@ const STEP_TITLES: Record<StepId, () => string> = {
 };
 
 /** The writes of the apply step (profile.rs `ApplyStep::title`). */
-const APPLY_STEP_TITLES: Record<ApplyStep, () => string> = {
+const APPLY_STEP_TITLES: Record<ApplyStep, (inputs?: object, options?: { locale?: Locale }) => string> = {
   preflight: m.apply_step_preflight,
   'app-registration': m.apply_step_app_registration,
   'service-principal': m.apply_step_service_principal,
@@ -37,8 +38,9 @@ function stepTitle(id: string | undefined): string {
   return (STEP_TITLES as Record<string, (() => string) | undefined>)[id ?? '']?.() ?? id ?? '';
 }
 
-export function applyStepTitle(id: ApplyStep): string {
-  return APPLY_STEP_TITLES[id]();
+/** `locale`: a language other than the UI's (the mock engine speaks English). */
+export function applyStepTitle(id: ApplyStep, locale?: Locale): string {
+  return APPLY_STEP_TITLES[id]({}, locale ? { locale } : {});
 }
 
 const p = (params: Params, name: string) => params[name] ?? '';

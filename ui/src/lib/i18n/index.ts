@@ -6,3 +6,4 @@ export { locales } from '../paraglide/runtime.js';
 export { chooseLocale, currentLocale } from './locale.svelte';
 export * from './format';
 export { applyStepTitle, describeError } from './errors';
+export { describeProgress } from './progress';
