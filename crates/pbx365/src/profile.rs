@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::atomic_file;
+use crate::doctor::CheckId;
 use crate::features::{Feature, OptionalGrant};
 use crate::input::{FieldError, check_profile_name};
 use crate::pbx_versions::PbxEdition;
@@ -185,13 +186,34 @@ pub struct VerificationSummary {
     pub at: String,
     pub passed: bool,
     pub passed_checks: u32,
-    /// Titles of the checks that failed.
-    pub failed: Vec<String>,
-    /// Titles of the checks that were skipped.
-    pub skipped: Vec<String>,
+    /// The checks that failed.
+    #[serde(deserialize_with = "check_ids")]
+    pub failed: Vec<CheckId>,
+    /// The checks that were skipped.
+    #[serde(deserialize_with = "check_ids")]
+    pub skipped: Vec<CheckId>,
     /// The PBX's PortSIP version and licence as the check found them.
     #[serde(default)]
     pub edition: Option<PbxEdition>,
+}
+
+/// Check IDs, or the English titles that profiles saved before the summary held IDs (a title
+/// no check has any more is left out).
+fn check_ids<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<CheckId>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Named {
+        Id(CheckId),
+        Title(String),
+    }
+    let named = Vec::<Named>::deserialize(deserializer)?;
+    Ok(named
+        .into_iter()
+        .filter_map(|named| match named {
+            Named::Id(id) => Some(id),
+            Named::Title(title) => CheckId::from_title(&title),
+        })
+        .collect())
 }
 
 /// The writes of the apply step, in the order they run.
@@ -494,6 +516,23 @@ impl ProfileStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_saved_with_check_titles_reads_as_check_ids() -> Result<(), serde_json::Error> {
+        let saved = serde_json::json!({
+            "at": "2026-01-01T00:00:00Z",
+            "passed": false,
+            "passed_checks": 7,
+            "failed": ["The PBX lists Microsoft 365 users", "a check that no longer exists"],
+            "skipped": ["redirect-uris"],
+        });
+        let summary: VerificationSummary = serde_json::from_value(saved)?;
+        assert_eq!(summary.failed, vec![CheckId::PbxListsUsers]);
+        assert_eq!(summary.skipped, vec![CheckId::RedirectUris]);
+        let again: VerificationSummary = serde_json::from_value(serde_json::to_value(&summary)?)?;
+        assert_eq!(again, summary);
+        Ok(())
+    }
 
     #[test]
     fn save_load_list_delete() -> Result<(), Box<dyn std::error::Error>> {

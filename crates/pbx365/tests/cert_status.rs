@@ -109,7 +109,7 @@ async fn every_state_is_detected_with_its_exit_code() -> TestResult {
     let unknown = at(0).await;
     tenant.sim.pbx_faults.clear();
     assert!(
-        matches!(&unknown.state, CertificateState::Unknown { reason } if reason.contains("500")),
+        matches!(&unknown.state, CertificateState::Unknown { reason, .. } if reason.contains("500")),
         "{unknown:?}"
     );
     assert_eq!(exit_code(&unknown), 3);

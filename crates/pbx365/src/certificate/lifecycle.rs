@@ -30,4 +30,6 @@ pub use rotation::{
     Rotation, RotationError, RotationEvent, RotationPlan, RotationReport, RotationSink,
     RotationTarget,
 };
-pub use status::{AppMatch, AppSource, CertificateState, CertificateStatus};
+pub use status::{
+    AppMatch, AppSource, CertificateState, CertificateStatus, MismatchCause, UncheckedCause,
+};

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use time::OffsetDateTime;
 
+use super::message::{CheckCode, Said, detail, plain, said};
 use super::{Check, CheckId, DoctorReport, GraphAccess};
 use crate::access::Error;
 use crate::access::retry::RetryPolicy;
@@ -23,10 +24,21 @@ const GRAPH_CHECKS: [CheckId; 4] = [
     CheckId::PermissionsGranted,
 ];
 
-fn rerun_setup(profile: &Profile) -> String {
-    format!(
-        "Run the setup again for this profile (pbx365 setup --profile {}); it repairs this without duplicating anything.",
-        profile.name
+fn rerun_setup(profile: &Profile) -> Said {
+    said(
+        CheckCode::FixRerunSetup,
+        [("profile", profile.name.clone())],
+        format!(
+            "Run the setup again for this profile (pbx365 setup --profile {}); it repairs this without duplicating anything.",
+            profile.name
+        ),
+    )
+}
+
+fn not_signed_in_to_pbx() -> Said {
+    plain(
+        CheckCode::SkipPbxSignIn,
+        "Skipped: not signed in to the PBX.",
     )
 }
 
@@ -60,18 +72,25 @@ pub(super) async fn run(
                 CheckId::PbxSettingsMatch,
                 CheckId::PbxCertificate,
             ] {
-                checks.push(Check::skip(id, "Skipped: the PBX is not reachable.", None));
+                checks.push(Check::skip(
+                    id,
+                    plain(
+                        CheckCode::SkipPbxUnreachable,
+                        "Skipped: the PBX is not reachable.",
+                    ),
+                    None,
+                ));
             }
             None
         }
         (true, Err(error)) => {
             checks.push(Check::fail(
                 CheckId::PbxAdminRole,
-                error.to_string(),
+                detail(error.to_string()),
                 rerun_setup(profile),
             ));
             for id in [CheckId::PbxSettingsMatch, CheckId::PbxCertificate] {
-                checks.push(Check::skip(id, "Skipped: not signed in to the PBX.", None));
+                checks.push(Check::skip(id, not_signed_in_to_pbx(), None));
             }
             None
         }
@@ -121,9 +140,13 @@ pub(super) async fn run(
             for id in GRAPH_CHECKS {
                 let mut check = Check::skip(
                     id,
-                    "Skipped in guided mode: pbx365 has no Microsoft Graph rights here. The PBX's \
-                     own listing of Microsoft 365 users (the last check) proves the certificate and \
-                     the permissions; check the Redirect URIs on the app's Authentication page.",
+                    plain(
+                        CheckCode::SkipGuided,
+                        "Skipped in guided mode: pbx365 has no Microsoft Graph rights here. The \
+                         PBX's own listing of Microsoft 365 users (the last check) proves the \
+                         certificate and the permissions; check the Redirect URIs on the app's \
+                         Authentication page.",
+                    ),
                     None,
                 );
                 check.skip_by_design = true;
@@ -134,7 +157,11 @@ pub(super) async fn run(
             for id in GRAPH_CHECKS {
                 checks.push(Check::skip(
                     id,
-                    format!("Skipped: no usable Microsoft sign-in ({reason})"),
+                    said(
+                        CheckCode::SkipMicrosoftSignIn,
+                        [("reason", reason.clone())],
+                        format!("Skipped: no usable Microsoft sign-in ({reason})"),
+                    ),
                     Some(rerun_setup(profile)),
                 ));
             }
@@ -143,7 +170,10 @@ pub(super) async fn run(
             for id in GRAPH_CHECKS {
                 checks.push(Check::skip(
                     id,
-                    "Skipped: the PBX's side could not be read to compare with.",
+                    plain(
+                        CheckCode::SkipPbxUnread,
+                        "Skipped: the PBX's side could not be read to compare with.",
+                    ),
                     None,
                 ));
             }
@@ -156,11 +186,7 @@ pub(super) async fn run(
     ctx.report(step, ProgressText::AskingPbxToListUsers);
     checks.push(match &client {
         Some(client) => lists_users(retry, profile, client).await,
-        None => Check::skip(
-            CheckId::PbxListsUsers,
-            "Skipped: not signed in to the PBX.",
-            None,
-        ),
+        None => Check::skip(CheckId::PbxListsUsers, not_signed_in_to_pbx(), None),
     });
     DoctorReport::new(profile, checks, edition)
 }
@@ -172,56 +198,88 @@ async fn reachability(retry: &RetryPolicy, profile: &Profile) -> Check {
         Err(error) => {
             return Check::fail(
                 id,
-                error.to_string(),
-                "Correct the PBX address, CA file or pin in the setup.",
+                detail(error.to_string()),
+                plain(
+                    CheckCode::FixPbxAddress,
+                    "Correct the PBX address, CA file or pin in the setup.",
+                ),
             );
         }
     };
     match client.info(profile.pbx.domain.as_deref()).await {
         Ok(_) => {
-            let how = if client.base_url().scheme() == "https" {
-                "over HTTPS with a trusted certificate"
+            let (code, how) = if client.base_url().scheme() == "https" {
+                (
+                    CheckCode::ReachableHttps,
+                    "over HTTPS with a trusted certificate",
+                )
             } else {
-                "over plain HTTP, which is accepted only on this computer"
+                (
+                    CheckCode::ReachableHttp,
+                    "over plain HTTP, which is accepted only on this computer",
+                )
             };
+            let url = client.base_url().to_string();
             Check::pass(
                 id,
-                format!("The PBX answers at {} {how}.", client.base_url()),
+                said(
+                    code,
+                    [("url", url.clone())],
+                    format!("The PBX answers at {url} {how}."),
+                ),
             )
         }
         Err(error @ portsip::Error::Tls { .. }) => Check::fail(
             id,
-            error.to_string(),
-            "Renew the PBX's web certificate with a trusted CA, or trust its CA (--ca-file) or pin its fingerprint in the setup.",
+            detail(error.to_string()),
+            plain(
+                CheckCode::FixTls,
+                "Renew the PBX's web certificate with a trusted CA, or trust its CA (--ca-file) or pin its fingerprint in the setup.",
+            ),
         ),
         Err(error) => Check::fail(
             id,
-            error.to_string(),
-            "Check that the PBX is running and reachable from this computer (address, port 8887, VPN, firewall).",
+            detail(error.to_string()),
+            plain(
+                CheckCode::FixPbxReachable,
+                "Check that the PBX is running and reachable from this computer (address, port 8887, VPN, firewall).",
+            ),
         ),
     }
 }
 
 fn admin_role(profile: &Profile, role: Option<&portsip::model::Role>) -> Check {
     let id = CheckId::PbxAdminRole;
+    let username = profile.pbx.username.clone();
     match role {
-        Some(portsip::model::Role::Admin | portsip::model::Role::SystemAdmin) => Check::pass(
-            id,
-            format!(
-                "Signed in as {} with the role {}.",
-                profile.pbx.username,
-                role.map(ToString::to_string).unwrap_or_default()
-            ),
-        ),
-        other => Check::fail(
-            id,
-            format!(
-                "The PBX account {} has the role {}, not Admin or SystemAdmin.",
-                profile.pbx.username,
-                other.map_or_else(|| "unknown".to_owned(), ToString::to_string)
-            ),
-            "Run the setup again with the tenant administrator's account.",
-        ),
+        Some(portsip::model::Role::Admin | portsip::model::Role::SystemAdmin) => {
+            let role = role.map(ToString::to_string).unwrap_or_default();
+            Check::pass(
+                id,
+                said(
+                    CheckCode::AdminRole,
+                    [("username", username.clone()), ("role", role.clone())],
+                    format!("Signed in as {username} with the role {role}."),
+                ),
+            )
+        }
+        other => {
+            let role = other.map_or_else(|| "unknown".to_owned(), ToString::to_string);
+            Check::fail(
+                id,
+                said(
+                    CheckCode::NotAdminRole,
+                    [("username", username.clone()), ("role", role.clone())],
+                    format!(
+                        "The PBX account {username} has the role {role}, not Admin or SystemAdmin."
+                    ),
+                ),
+                plain(
+                    CheckCode::FixAdminAccount,
+                    "Run the setup again with the tenant administrator's account.",
+                ),
+            )
+        }
     }
 }
 
@@ -239,7 +297,7 @@ async fn settings_match(profile: &Profile, client: &portsip::Client) -> (Check, 
         Ok(settings) => settings,
         Err(error) => {
             return (
-                Check::fail(id, error.to_string(), rerun_setup(profile)),
+                Check::fail(id, detail(error.to_string()), rerun_setup(profile)),
                 Vec::new(),
             );
         }
@@ -253,7 +311,9 @@ async fn settings_match(profile: &Profile, client: &portsip::Client) -> (Check, 
     let wanted_app = profile.app.as_ref().map(|a| a.app_id.as_str());
     let wanted_cloud = national_cloud(&profile.microsoft.cloud).to_string();
     let mut mismatches = Vec::new();
+    let mut fields = Vec::new();
     if !same(app.application_id.as_deref(), wanted_app) {
+        fields.push("application_id".to_owned());
         mismatches.push(format!(
             "application_id is {} but the profile's app is {}",
             app.application_id.as_deref().unwrap_or("(not set)"),
@@ -264,6 +324,7 @@ async fn settings_match(profile: &Profile, client: &portsip::Client) -> (Check, 
         app.directory_id.as_deref(),
         profile.microsoft.tenant_id.as_deref(),
     ) {
+        fields.push("directory_id".to_owned());
         mismatches.push(format!(
             "directory_id is {} but the profile's tenant is {}",
             app.directory_id.as_deref().unwrap_or("(not set)"),
@@ -275,6 +336,7 @@ async fn settings_match(profile: &Profile, client: &portsip::Client) -> (Check, 
         .as_ref()
         .map_or_else(|| "GLOBAL".to_owned(), ToString::to_string);
     if cloud != wanted_cloud {
+        fields.push("national_cloud".to_owned());
         mismatches.push(format!(
             "national_cloud is {cloud} but the profile uses {wanted_cloud}"
         ));
@@ -312,6 +374,7 @@ async fn settings_match(profile: &Profile, client: &portsip::Client) -> (Check, 
     for (feature, on) in enabled {
         let wanted = profile.features.contains(&feature);
         if on.unwrap_or(false) != wanted {
+            fields.push(feature.to_string());
             mismatches.push(format!(
                 "the feature {feature} is {} on the PBX but {} in the profile",
                 if on.unwrap_or(false) { "on" } else { "off" },
@@ -320,20 +383,37 @@ async fn settings_match(profile: &Profile, client: &portsip::Client) -> (Check, 
         }
     }
     let check = if mismatches.is_empty() {
+        let app = wanted_app.unwrap_or("-").to_owned();
+        let directory = profile
+            .microsoft
+            .tenant_id
+            .as_deref()
+            .unwrap_or("-")
+            .to_owned();
         Check::pass(
             id,
-            format!(
-                "The PBX uses app {} in directory {} ({cloud}) with the profile's features.",
-                wanted_app.unwrap_or("-"),
-                profile.microsoft.tenant_id.as_deref().unwrap_or("-")
+            said(
+                CheckCode::SettingsMatch,
+                [
+                    ("app", app.clone()),
+                    ("directory", directory.clone()),
+                    ("cloud", cloud.clone()),
+                ],
+                format!(
+                    "The PBX uses app {app} in directory {directory} ({cloud}) with the profile's features."
+                ),
             ),
         )
     } else {
         Check::fail(
             id,
-            format!(
-                "The PBX's settings differ from the profile: {}.",
-                mismatches.join("; ")
+            said(
+                CheckCode::SettingsDiffer,
+                [("fields", fields.join(", "))],
+                format!(
+                    "The PBX's settings differ from the profile: {}.",
+                    mismatches.join("; ")
+                ),
             ),
             rerun_setup(profile),
         )
@@ -347,17 +427,31 @@ async fn certificate(client: &portsip::Client) -> (Check, Option<PbxCertificate>
     match read_certificate::<Error>(client).await {
         Ok(Some(cert)) if cert.is_valid_at(now) => {
             let days = cert.days_left(now);
-            let soon = if days < EXPIRY_WARNING_DAYS {
-                " Rotate it soon (pbx365 cert rotate)."
+            let (code, soon) = if days < EXPIRY_WARNING_DAYS {
+                (
+                    CheckCode::CertificateValidRotateSoon,
+                    " Rotate it soon (pbx365 cert rotate).",
+                )
             } else {
-                ""
+                (CheckCode::CertificateValid, "")
             };
+            let (thumbprint, not_after) = (
+                cert.info.sha1_thumbprint.clone(),
+                cert.info.not_after.clone(),
+            );
             (
                 Check::pass(
                     id,
-                    format!(
-                        "Thumbprint {}, valid until {} ({days} days left).{soon}",
-                        cert.info.sha1_thumbprint, cert.info.not_after
+                    said(
+                        code,
+                        [
+                            ("thumbprint", thumbprint.clone()),
+                            ("not_after", not_after.clone()),
+                            ("days", days.to_string()),
+                        ],
+                        format!(
+                            "Thumbprint {thumbprint}, valid until {not_after} ({days} days left).{soon}"
+                        ),
                     ),
                 ),
                 Some(cert),
@@ -366,24 +460,45 @@ async fn certificate(client: &portsip::Client) -> (Check, Option<PbxCertificate>
         Ok(Some(cert)) => (
             Check::fail(
                 id,
-                format!(
-                    "The PBX's certificate (thumbprint {}) is valid from {} to {}, not now.",
-                    cert.info.sha1_thumbprint, cert.info.not_before, cert.info.not_after
+                said(
+                    CheckCode::CertificateNotNow,
+                    [
+                        ("thumbprint", cert.info.sha1_thumbprint.clone()),
+                        ("not_before", cert.info.not_before.clone()),
+                        ("not_after", cert.info.not_after.clone()),
+                    ],
+                    format!(
+                        "The PBX's certificate (thumbprint {}) is valid from {} to {}, not now.",
+                        cert.info.sha1_thumbprint, cert.info.not_before, cert.info.not_after
+                    ),
                 ),
-                "Rotate it: pbx365 cert rotate (or run the setup again, which generates a new key pair).",
+                plain(
+                    CheckCode::FixRotate,
+                    "Rotate it: pbx365 cert rotate (or run the setup again, which generates a new key pair).",
+                ),
             ),
             Some(cert),
         ),
         Ok(None) => (
             Check::fail(
                 id,
-                "The PBX has no key pair for Microsoft 365.",
-                "Run the setup again; it has the PBX generate one and adds it to the app.",
+                plain(
+                    CheckCode::NoKeyPair,
+                    "The PBX has no key pair for Microsoft 365.",
+                ),
+                plain(
+                    CheckCode::FixGenerateKeyPair,
+                    "Run the setup again; it has the PBX generate one and adds it to the app.",
+                ),
             ),
             None,
         ),
         Err(error) => (
-            Check::fail(id, error.to_string(), "Check the PBX and try again."),
+            Check::fail(
+                id,
+                detail(error.to_string()),
+                plain(CheckCode::FixCheckPbx, "Check the PBX and try again."),
+            ),
             None,
         ),
     }
@@ -398,14 +513,17 @@ async fn graph_checks(
     graph: &entra::GraphClient,
     facts: &PbxFacts,
 ) -> Vec<Check> {
-    let failed_all = |explanation: String| {
+    let failed_all = |explanation: Said| {
         GRAPH_CHECKS
             .iter()
             .map(|id| Check::fail(*id, explanation.clone(), rerun_setup(profile)))
             .collect::<Vec<_>>()
     };
     let Some(identity) = &profile.app else {
-        return failed_all("The profile has no app registration yet.".to_owned());
+        return failed_all(plain(
+            CheckCode::NoAppRegistration,
+            "The profile has no app registration yet.",
+        ));
     };
     let locator = match &identity.object_id {
         Some(object_id) => entra::AppLocator::ObjectId(object_id.clone()),
@@ -414,19 +532,23 @@ async fn graph_checks(
     let app = match graph.find_application(&locator).await {
         Ok(Some(app)) => app,
         Ok(None) => {
-            return failed_all(format!(
-                "The app registration {} no longer exists in the tenant.",
-                identity.app_id
+            return failed_all(said(
+                CheckCode::AppGone,
+                [("app_id", identity.app_id.clone())],
+                format!(
+                    "The app registration {} no longer exists in the tenant.",
+                    identity.app_id
+                ),
             ));
         }
-        Err(error) => return failed_all(crate::access::sentence(&error.to_string())),
+        Err(error) => return failed_all(detail(crate::access::sentence(&error.to_string()))),
     };
     let mut checks = vec![redirect_uris(profile, &app, facts)];
     checks.push(match graph.key_credentials(&app.id).await {
         Ok(keys) => certificate_on_app(profile, &keys, facts.certificate.as_ref()),
         Err(error) => Check::fail(
             CheckId::CertificateOnApp,
-            crate::access::sentence(&error.to_string()),
+            detail(crate::access::sentence(&error.to_string())),
             rerun_setup(profile),
         ),
     });
@@ -437,8 +559,14 @@ async fn graph_checks(
             .map(|id| {
                 Check::skip(
                     id,
-                    "Skipped: the PBX did not say which PortSIP version it runs, which decides the permissions it needs.",
-                    Some("Check the PBX and run the doctor again.".to_owned()),
+                    plain(
+                        CheckCode::SkipNoEdition,
+                        "Skipped: the PBX did not say which PortSIP version it runs, which decides the permissions it needs.",
+                    ),
+                    Some(plain(
+                        CheckCode::FixCheckPbxRunDoctor,
+                        "Check the PBX and run the doctor again.",
+                    )),
                 )
             })
             .collect(),
@@ -466,39 +594,47 @@ fn redirect_uris(profile: &Profile, app: &entra::Application, facts: &PbxFacts) 
     if missing.is_empty() && extra.is_empty() && id_tokens {
         return Check::pass(
             id,
-            format!(
-                "Both list {}; ID tokens are on.",
-                facts.redirect_uris.join(" and ")
+            said(
+                CheckCode::RedirectUrisMatch,
+                [("uris", facts.redirect_uris.join(", "))],
+                format!(
+                    "Both list {}; ID tokens are on.",
+                    facts.redirect_uris.join(" and ")
+                ),
             ),
         );
     }
+    let listed = |uris: &[&String]| {
+        uris.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (missing, extra) = (listed(&missing), listed(&extra));
     let mut problems = Vec::new();
     if !missing.is_empty() {
-        problems.push(format!(
-            "the app lacks {}",
-            missing
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        problems.push(format!("the app lacks {missing}"));
     }
     if !extra.is_empty() {
         problems.push(format!(
-            "the app also lists {}, which the PBX does not use",
-            extra
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            "the app also lists {extra}, which the PBX does not use"
         ));
     }
-    if !id_tokens {
+    let id_tokens = if id_tokens { "" } else { "off" };
+    if !id_tokens.is_empty() {
         problems.push("ID tokens are off".to_owned());
     }
     Check::fail(
         id,
-        format!("Sign-in with Microsoft will fail: {}.", problems.join("; ")),
+        said(
+            CheckCode::RedirectUrisDiffer,
+            [
+                ("missing", missing),
+                ("extra", extra),
+                ("id_tokens", id_tokens.to_owned()),
+            ],
+            format!("Sign-in with Microsoft will fail: {}.", problems.join("; ")),
+        ),
         rerun_setup(profile),
     )
 }
@@ -512,38 +648,71 @@ fn certificate_on_app(
     let Some(certificate) = certificate else {
         return Check::fail(
             id,
-            "The PBX has no certificate to look for.",
+            plain(
+                CheckCode::NoPbxCertificate,
+                "The PBX has no certificate to look for.",
+            ),
             rerun_setup(profile),
         );
     };
+    let info = &certificate.info;
+    let thumbprint = ("thumbprint", info.sha1_thumbprint.clone());
+    let not_before = ("not_before", info.not_before.clone());
+    let not_after = ("not_after", info.not_after.clone());
     match certificate.find_on(keys) {
-        Some(key) if dates_agree(certificate, key) => Check::pass(
-            id,
-            format!(
-                "The app holds thumbprint {} ({} to {}), as the PBX does; {} other key(s) kept.",
-                certificate.info.sha1_thumbprint,
-                certificate.info.not_before,
-                certificate.info.not_after,
-                keys.len().saturating_sub(1)
-            ),
-        ),
-        Some(key) => Check::fail(
-            id,
-            format!(
-                "The app holds thumbprint {} but with the dates {} to {}, while the certificate says {} to {}.",
-                certificate.info.sha1_thumbprint,
-                key.start_date_time.as_deref().unwrap_or("?"),
-                key.end_date_time.as_deref().unwrap_or("?"),
-                certificate.info.not_before,
-                certificate.info.not_after
-            ),
-            "Remove that key from the app's Certificates & secrets and run the setup again to upload the certificate as the PBX has it.",
-        ),
+        Some(key) if dates_agree(certificate, key) => {
+            let others = keys.len().saturating_sub(1);
+            Check::pass(
+                id,
+                said(
+                    CheckCode::CertificateOnApp,
+                    [
+                        thumbprint,
+                        not_before,
+                        not_after,
+                        ("others", others.to_string()),
+                    ],
+                    format!(
+                        "The app holds thumbprint {} ({} to {}), as the PBX does; {others} other key(s) kept.",
+                        info.sha1_thumbprint, info.not_before, info.not_after,
+                    ),
+                ),
+            )
+        }
+        Some(key) => {
+            let app_start = key.start_date_time.as_deref().unwrap_or("?").to_owned();
+            let app_end = key.end_date_time.as_deref().unwrap_or("?").to_owned();
+            Check::fail(
+                id,
+                said(
+                    CheckCode::CertificateDatesDiffer,
+                    [
+                        thumbprint,
+                        ("app_start", app_start.clone()),
+                        ("app_end", app_end.clone()),
+                        not_before,
+                        not_after,
+                    ],
+                    format!(
+                        "The app holds thumbprint {} but with the dates {app_start} to {app_end}, while the certificate says {} to {}.",
+                        info.sha1_thumbprint, info.not_before, info.not_after
+                    ),
+                ),
+                plain(
+                    CheckCode::FixRemoveKeyDates,
+                    "Remove that key from the app's Certificates & secrets and run the setup again to upload the certificate as the PBX has it.",
+                ),
+            )
+        }
         None => Check::fail(
             id,
-            format!(
-                "The app does not hold the PBX's certificate (thumbprint {}): Microsoft refuses the PBX's sign-in, so sync is broken now.",
-                certificate.info.sha1_thumbprint
+            said(
+                CheckCode::CertificateNotOnApp,
+                [thumbprint],
+                format!(
+                    "The app does not hold the PBX's certificate (thumbprint {}): Microsoft refuses the PBX's sign-in, so sync is broken now.",
+                    info.sha1_thumbprint
+                ),
             ),
             rerun_setup(profile),
         ),
@@ -559,7 +728,7 @@ async fn permissions(
     app: &entra::Application,
     edition: &PbxEdition,
 ) -> Vec<Check> {
-    let fail_both = |explanation: String| {
+    let fail_both = |explanation: Said| {
         vec![
             Check::fail(
                 CheckId::PermissionsExact,
@@ -575,7 +744,7 @@ async fn permissions(
     };
     let graph_sp = match graph.graph_service_principal().await {
         Ok(sp) => sp,
-        Err(error) => return fail_both(crate::access::sentence(&error.to_string())),
+        Err(error) => return fail_both(detail(crate::access::sentence(&error.to_string()))),
     };
     let needed: BTreeSet<String> = required_permissions_for(
         edition.traits().permissions,
@@ -601,7 +770,7 @@ async fn permissions(
         &pbx,
         &needed,
         &declared,
-        "declares",
+        (CheckCode::PermissionsDeclared, "declares"),
     );
     let granted_check = match graph.find_service_principal(&app.app_id).await {
         Ok(Some(sp)) => match graph.granted_app_roles(&sp.id).await {
@@ -617,23 +786,26 @@ async fn permissions(
                     &pbx,
                     &needed,
                     &granted,
-                    "has been granted",
+                    (CheckCode::PermissionsGranted, "has been granted"),
                 )
             }
             Err(error) => Check::fail(
                 CheckId::PermissionsGranted,
-                crate::access::sentence(&error.to_string()),
+                detail(crate::access::sentence(&error.to_string())),
                 rerun_setup(profile),
             ),
         },
         Ok(None) => Check::fail(
             CheckId::PermissionsGranted,
-            "The app has no service principal in the tenant, so nothing is granted to it.",
+            plain(
+                CheckCode::NoServicePrincipal,
+                "The app has no service principal in the tenant, so nothing is granted to it.",
+            ),
             rerun_setup(profile),
         ),
         Err(error) => Check::fail(
             CheckId::PermissionsGranted,
-            crate::access::sentence(&error.to_string()),
+            detail(crate::access::sentence(&error.to_string())),
             rerun_setup(profile),
         ),
     };
@@ -649,48 +821,82 @@ fn compare(
     pbx: &str,
     needed: &BTreeSet<String>,
     actual: &BTreeSet<String>,
-    verb: &str,
+    (code, verb): (CheckCode, &str),
 ) -> Check {
-    let missing: Vec<&str> = needed.difference(actual).map(String::as_str).collect();
-    let extra: Vec<&str> = actual.difference(needed).map(String::as_str).collect();
-    let joined = |names: &BTreeSet<String>| names.iter().cloned().collect::<Vec<_>>().join(", ");
-    let extra_text = || {
-        format!(
-            "{} is more than {pbx} needs with the profile's features",
-            extra.join(", ")
-        )
-    };
+    let missing = needed
+        .difference(actual)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let extra = actual
+        .difference(needed)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let extra_text = || format!("{extra} is more than {pbx} needs with the profile's features");
     if !missing.is_empty() {
         let mut problems = vec![format!(
-            "missing {}, which {pbx} needs with the profile's features",
-            missing.join(", ")
+            "missing {missing}, which {pbx} needs with the profile's features"
         )];
         if !extra.is_empty() {
             problems.push(extra_text());
         }
+        let rerun = rerun_setup(profile);
         return Check::fail(
             id,
-            format!("The app's Graph permissions: {}.", problems.join("; ")),
-            format!(
-                "{} Its review lists the permissions it adds and those it removes.",
-                rerun_setup(profile)
+            said(
+                CheckCode::PermissionsMissing,
+                [
+                    ("pbx", pbx.to_owned()),
+                    ("missing", missing.clone()),
+                    ("extra", extra.clone()),
+                ],
+                format!("The app's Graph permissions: {}.", problems.join("; ")),
+            ),
+            said(
+                CheckCode::FixRerunSetupReview,
+                [("profile", profile.name.clone())],
+                format!(
+                    "{} Its review lists the permissions it adds and those it removes.",
+                    rerun.text
+                ),
             ),
         );
     }
-    let mut check = Check::pass(
-        id,
-        format!("The app {verb} {}, all that {pbx} needs.", joined(needed)),
-    );
-    if !extra.is_empty() {
-        let fix = format!(
-            "Run the setup again (pbx365 setup --profile {}): its review lists {} for removal. Or remove it under the app's API permissions in the Entra admin center.",
-            profile.name,
-            extra.join(", ")
+    let permissions = needed.iter().cloned().collect::<Vec<_>>().join(", ");
+    let mut explanation = format!("The app {verb} {permissions}, all that {pbx} needs.");
+    if extra.is_empty() {
+        return Check::pass(
+            id,
+            said(
+                code,
+                [("permissions", permissions), ("pbx", pbx.to_owned())],
+                explanation,
+            ),
         );
-        check.explanation = format!("{} Warning: {}. {fix}", check.explanation, extra_text());
-        check.fix = Some(fix);
     }
-    check
+    let fix = said(
+        CheckCode::FixRemoveExtraPermissions,
+        [("profile", profile.name.clone()), ("extra", extra.clone())],
+        format!(
+            "Run the setup again (pbx365 setup --profile {}): its review lists {extra} for removal. Or remove it under the app's API permissions in the Entra admin center.",
+            profile.name
+        ),
+    );
+    explanation = format!("{explanation} Warning: {}. {}", extra_text(), fix.text);
+    Check::pass(
+        id,
+        said(
+            code,
+            [
+                ("permissions", permissions),
+                ("pbx", pbx.to_owned()),
+                ("extra", extra),
+            ],
+            explanation,
+        ),
+    )
+    .with_fix(fix)
 }
 
 /// The PBX's `GET /ms365/users`, asked again while the failure it relays is Microsoft's
@@ -722,31 +928,189 @@ async fn listed(
 async fn lists_users(retry: &RetryPolicy, profile: &Profile, client: &portsip::Client) -> Check {
     let id = CheckId::PbxListsUsers;
     match listed(retry, client).await {
-        Ok(page) => Check::pass(
-            id,
-            format!(
-                "The PBX read {} Microsoft 365 user(s) through Graph with its own certificate: the integration works end to end.",
-                page.count
-                    .unwrap_or_else(|| i64::try_from(page.items.len()).unwrap_or(i64::MAX))
-            ),
-        ),
+        Ok(page) => {
+            let count = page
+                .count
+                .unwrap_or_else(|| i64::try_from(page.items.len()).unwrap_or(i64::MAX));
+            Check::pass(
+                id,
+                said(
+                    CheckCode::ListsUsers,
+                    [("count", count.to_string())],
+                    format!(
+                        "The PBX read {count} Microsoft 365 user(s) through Graph with its own certificate: the integration works end to end."
+                    ),
+                ),
+            )
+        }
         Err(error) => {
             let text = error.to_string();
             let fix = if classify(&error) == ListingFailure::Passing {
-                "Microsoft was busy or could not be reached for a moment (the PBX relayed it): run the doctor again in a few minutes.".to_owned()
+                plain(
+                    CheckCode::FixMicrosoftBusy,
+                    "Microsoft was busy or could not be reached for a moment (the PBX relayed it): run the doctor again in a few minutes.",
+                )
             } else if text.contains("700027") {
-                "Microsoft does not know the PBX's certificate: add public_key.pem to the app (run the setup again, or upload it under Certificates & secrets). If you just did, wait a minute: Entra replicates new keys with a delay.".to_owned()
+                plain(
+                    CheckCode::FixCertificateUnknown,
+                    "Microsoft does not know the PBX's certificate: add public_key.pem to the app (run the setup again, or upload it under Certificates & secrets). If you just did, wait a minute: Entra replicates new keys with a delay.",
+                )
             } else if text.contains("700016") {
-                "Microsoft does not know the app in that directory: check the Application and Directory IDs on the PBX, or wait a minute if the app was just created.".to_owned()
+                plain(
+                    CheckCode::FixAppUnknown,
+                    "Microsoft does not know the app in that directory: check the Application and Directory IDs on the PBX, or wait a minute if the app was just created.",
+                )
             } else if text.contains("403")
                 || text.contains("Authorization_RequestDenied")
                 || text.contains("65001")
             {
-                "The app's Graph permissions are not granted: grant admin consent (run the setup again, or use the admin-consent link).".to_owned()
+                plain(
+                    CheckCode::FixConsent,
+                    "The app's Graph permissions are not granted: grant admin consent (run the setup again, or use the admin-consent link).",
+                )
             } else {
                 rerun_setup(profile)
             };
-            Check::fail(id, text, fix)
+            Check::fail(id, detail(text), fix)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::message::quotes_its_params;
+    use super::*;
+
+    fn profile() -> Result<Profile, crate::input::FieldError> {
+        let mut profile = Profile::new("contoso")?;
+        profile.pbx.username = "admin@contoso".to_owned();
+        Ok(profile)
+    }
+
+    fn names(values: &[&str]) -> BTreeSet<String> {
+        values.iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    /// Each outcome's explanation and fix carry a code whose values the English text quotes.
+    fn assert_coded(check: &Check) {
+        let messages = std::iter::once(&check.explanation_message).chain(&check.fix_message);
+        let texts = std::iter::once(&check.explanation).chain(&check.fix);
+        for (message, text) in messages.zip(texts) {
+            assert!(
+                quotes_its_params(text, &message.params),
+                "{message:?} not quoted by {text}"
+            );
+        }
+        assert_eq!(check.fix.is_some(), check.fix_message.is_some());
+    }
+
+    #[test]
+    fn role_outcomes_are_coded_with_the_account_and_role() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let profile = profile()?;
+        let admin = admin_role(&profile, Some(&portsip::model::Role::Admin));
+        assert_eq!(admin.explanation_message.code, CheckCode::AdminRole);
+        assert_eq!(
+            admin
+                .explanation_message
+                .params
+                .get("username")
+                .map(String::as_str),
+            Some("admin@contoso")
+        );
+        assert_coded(&admin);
+        let none = admin_role(&profile, None);
+        assert_eq!(none.explanation_message.code, CheckCode::NotAdminRole);
+        assert_eq!(
+            none.explanation_message
+                .params
+                .get("role")
+                .map(String::as_str),
+            Some("unknown")
+        );
+        assert_eq!(
+            none.fix_message.as_ref().map(|m| m.code),
+            Some(CheckCode::FixAdminAccount)
+        );
+        assert_coded(&none);
+        Ok(())
+    }
+
+    #[test]
+    fn permission_outcomes_are_coded_with_the_lists() -> Result<(), Box<dyn std::error::Error>> {
+        let profile = profile()?;
+        let needed = names(&["User.Read.All", "Contacts.Read"]);
+        let verb = (CheckCode::PermissionsDeclared, "declares");
+        let exact = compare(
+            CheckId::PermissionsExact,
+            &profile,
+            "PortSIP 22.4",
+            &needed,
+            &needed,
+            verb,
+        );
+        assert_eq!(
+            exact.explanation_message.code,
+            CheckCode::PermissionsDeclared
+        );
+        assert!(!exact.explanation_message.params.contains_key("extra"));
+        assert_coded(&exact);
+
+        let more = names(&["User.Read.All", "Contacts.Read", "Mail.Read"]);
+        let extra = compare(
+            CheckId::PermissionsExact,
+            &profile,
+            "PortSIP 22.4",
+            &needed,
+            &more,
+            verb,
+        );
+        assert_eq!(
+            extra
+                .explanation_message
+                .params
+                .get("extra")
+                .map(String::as_str),
+            Some("Mail.Read")
+        );
+        assert_eq!(
+            extra.fix_message.as_ref().map(|m| m.code),
+            Some(CheckCode::FixRemoveExtraPermissions)
+        );
+        assert_coded(&extra);
+
+        let fewer = names(&["Mail.Read"]);
+        let missing = compare(
+            CheckId::PermissionsExact,
+            &profile,
+            "PortSIP 22.4",
+            &needed,
+            &fewer,
+            verb,
+        );
+        assert_eq!(
+            missing.explanation_message.code,
+            CheckCode::PermissionsMissing
+        );
+        assert_eq!(
+            missing
+                .explanation_message
+                .params
+                .get("missing")
+                .map(String::as_str),
+            Some("Contacts.Read, User.Read.All")
+        );
+        assert_coded(&missing);
+        Ok(())
+    }
+
+    #[test]
+    fn a_value_the_english_text_does_not_quote_is_caught() {
+        let params = [("thumbprint".to_owned(), "ABC".to_owned())].into();
+        assert!(quotes_its_params("thumbprint ABC", &params));
+        assert!(!quotes_its_params("thumbprint XYZ", &params));
+        let list = [("missing".to_owned(), "A, B".to_owned())].into();
+        assert!(quotes_its_params("lacks A and B", &list));
+        assert!(!quotes_its_params("lacks A", &list));
     }
 }

@@ -3,6 +3,10 @@
 //! run it on their own, signing in again from the keyring.
 
 mod checks;
+mod message;
+
+use message::Said;
+pub use message::{CheckCode, CheckMessage};
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -33,6 +37,23 @@ pub enum CheckId {
 }
 
 impl CheckId {
+    pub const ALL: [CheckId; 9] = [
+        CheckId::PbxReachable,
+        CheckId::PbxAdminRole,
+        CheckId::PbxSettingsMatch,
+        CheckId::PbxCertificate,
+        CheckId::RedirectUris,
+        CheckId::CertificateOnApp,
+        CheckId::PermissionsExact,
+        CheckId::PermissionsGranted,
+        CheckId::PbxListsUsers,
+    ];
+
+    /// The check an old profile's summary named by its English title.
+    pub fn from_title(title: &str) -> Option<CheckId> {
+        Self::ALL.into_iter().find(|id| id.title() == title)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             CheckId::PbxReachable => "PBX reachable over a trusted connection",
@@ -66,36 +87,54 @@ pub struct Check {
     pub id: CheckId,
     pub title: String,
     pub status: CheckStatus,
+    /// English, for the CLI and `--json`.
     pub explanation: String,
-    /// What to do when it did not pass.
+    /// What to do when it did not pass (English).
     pub fix: Option<String>,
+    /// The explanation as a code and its values, worded by the UI's catalogue.
+    pub explanation_message: CheckMessage,
+    /// The fix as a code and its values.
+    pub fix_message: Option<CheckMessage>,
     /// A skip that the profile's mode makes expected (guided mode has no Graph rights); it does
     /// not prevent an overall pass.
     pub skip_by_design: bool,
 }
 
 impl Check {
-    fn pass(id: CheckId, explanation: impl Into<String>) -> Self {
-        Self::new(id, CheckStatus::Pass, explanation.into(), None)
+    fn pass(id: CheckId, explanation: Said) -> Self {
+        Self::new(id, CheckStatus::Pass, explanation, None)
     }
 
-    fn fail(id: CheckId, explanation: impl Into<String>, fix: impl Into<String>) -> Self {
-        Self::new(id, CheckStatus::Fail, explanation.into(), Some(fix.into()))
+    fn fail(id: CheckId, explanation: Said, fix: Said) -> Self {
+        Self::new(id, CheckStatus::Fail, explanation, Some(fix))
     }
 
-    fn skip(id: CheckId, explanation: impl Into<String>, fix: Option<String>) -> Self {
-        Self::new(id, CheckStatus::Skip, explanation.into(), fix)
+    fn skip(id: CheckId, explanation: Said, fix: Option<Said>) -> Self {
+        Self::new(id, CheckStatus::Skip, explanation, fix)
     }
 
-    fn new(id: CheckId, status: CheckStatus, explanation: String, fix: Option<String>) -> Self {
+    fn new(id: CheckId, status: CheckStatus, explanation: Said, fix: Option<Said>) -> Self {
+        let (fix, fix_message) = match fix {
+            Some(fix) => (Some(fix.text), Some(fix.message)),
+            None => (None, None),
+        };
         Self {
             id,
             title: id.title().to_owned(),
             status,
-            explanation,
+            explanation: explanation.text,
             fix,
+            explanation_message: explanation.message,
+            fix_message,
             skip_by_design: false,
         }
+    }
+
+    /// Sets the fix of a check that passed with a warning.
+    fn with_fix(mut self, fix: Said) -> Self {
+        self.fix = Some(fix.text);
+        self.fix_message = Some(fix.message);
+        self
     }
 }
 
@@ -135,19 +174,19 @@ impl DoctorReport {
 
     /// The profile's record of this run.
     pub fn summary(&self) -> VerificationSummary {
-        let titles = |status: CheckStatus| {
+        let ids = |status: CheckStatus| {
             self.checks
                 .iter()
                 .filter(|c| c.status == status)
-                .map(|c| c.title.clone())
+                .map(|c| c.id)
                 .collect::<Vec<_>>()
         };
         VerificationSummary {
             at: self.at.clone(),
             passed: self.passed,
-            passed_checks: u32::try_from(titles(CheckStatus::Pass).len()).unwrap_or(u32::MAX),
-            failed: titles(CheckStatus::Fail),
-            skipped: titles(CheckStatus::Skip),
+            passed_checks: u32::try_from(ids(CheckStatus::Pass).len()).unwrap_or(u32::MAX),
+            failed: ids(CheckStatus::Fail),
+            skipped: ids(CheckStatus::Skip),
             edition: self.edition.clone(),
         }
     }

@@ -302,7 +302,12 @@ export function mockStatuses(): CertificateStatus[] {
     {
       profile: 'northwind',
       checked_at: at(0),
-      state: { state: 'mismatched', detail: 'the PBX signs with 77E2A9B0… but the app holds only 1B3D5F7A…' },
+      state: {
+        state: 'mismatched',
+        detail: `The PBX's certificate (thumbprint ${northwind.sha1_thumbprint}) is not on the app, so Microsoft refuses the PBX: Microsoft 365 sync is broken now. Rotate the certificate, or add the PBX's certificate to the app again.`,
+        cause: 'not-on-app',
+        said: null,
+      },
       app_match: { kind: 'missing' },
       pbx_certificate: northwind,
       expires_at: northwind.not_after,
@@ -321,8 +326,8 @@ export function mockVerification(profile: string): VerificationSummary | null {
       at: at(-1, 8),
       passed: false,
       passed_checks: 6,
-      failed: ['The certificate on the PBX is one the app holds'],
-      skipped: ['The PBX lists Microsoft 365 users'],
+      failed: ['certificate-on-app'],
+      skipped: ['pbx-lists-users'],
       edition: null,
     };
   }

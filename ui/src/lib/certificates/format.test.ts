@@ -18,8 +18,8 @@ describe('stateBadge', () => {
     expect(stateBadge({ state: 'healthy', days_left: 200 })).toEqual({ label: 'Healthy', tone: 'good' });
     expect(stateBadge({ state: 'expiring', days_left: 6, threshold_days: 7 })).toEqual({ label: 'Expiring (7-day reminder)', tone: 'warning' });
     expect(stateBadge({ state: 'expired', expired_at: '2026-01-01T00:00:00Z' }).tone).toBe('bad');
-    expect(stateBadge({ state: 'mismatched', detail: 'x' })).toEqual({ label: 'Mismatched', tone: 'bad' });
-    expect(stateBadge({ state: 'unknown', reason: 'offline' }).tone).toBe('neutral');
+    expect(stateBadge({ state: 'mismatched', detail: 'x', cause: 'not-on-app', said: null })).toEqual({ label: 'Mismatched', tone: 'bad' });
+    expect(stateBadge({ state: 'unknown', reason: 'offline', cause: 'not-connected', detail: 'offline' }).tone).toBe('neutral');
   });
 });
 

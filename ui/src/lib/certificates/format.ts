@@ -1,6 +1,8 @@
 import { intlLocale, m } from '../i18n';
 import type { CertificateState } from '../bindings/CertificateState';
 import type { CertificateStatus } from '../bindings/CertificateStatus';
+import type { MismatchCause } from '../bindings/MismatchCause';
+import type { UncheckedCause } from '../bindings/UncheckedCause';
 import type { Tone } from '../sync/progress';
 
 /** "Expires today", "1 day left", "30 days left", "Expired 1 day ago". */
@@ -62,7 +64,7 @@ export function statusSentence(status: CertificateStatus): string {
     case 'expiring': {
       const sentence = m.cert_status_expiring({ until, count: state.days_left });
       return status.app_match.kind === 'unchecked'
-        ? `${sentence} ${m.cert_status_unchecked({ reason: status.app_match.reason })}`
+        ? `${sentence} ${m.cert_status_unchecked({ reason: uncheckedReason(status.app_match) })}`
         : sentence;
     }
     case 'expired':
@@ -70,7 +72,34 @@ export function statusSentence(status: CertificateStatus): string {
     case 'mismatched':
       return m.cert_status_mismatched();
     case 'unknown':
-      return m.cert_status_unknown({ reason: state.reason });
+      return m.cert_status_unknown({ reason: uncheckedReason(state) });
+  }
+}
+
+/** Why a certificate could not be checked, in the UI language; the PBX's or Microsoft's own text stays quoted. */
+export function uncheckedReason(unchecked: { reason: string; cause: UncheckedCause; detail: string }): string {
+  // A status from before the engine sent a cause has only its English reason.
+  const detail = unchecked.detail || unchecked.reason;
+  switch (unchecked.cause) {
+    case 'pbx-unreadable':
+      return m.cert_unchecked_pbx_unreadable({ detail });
+    case 'pbx-sign-in-failed':
+      return m.cert_unchecked_pbx_sign_in_failed({ detail });
+    case 'not-connected':
+      return m.cert_unchecked_not_connected({ detail });
+  }
+}
+
+/** What a mismatch means and what to do, in the UI language; Microsoft's words stay quoted. */
+export function mismatchDetail(status: CertificateStatus, cause: MismatchCause, said: string | null): string {
+  const thumbprint = status.pbx_certificate?.sha1_thumbprint ?? '—';
+  switch (cause) {
+    case 'no-key-pair':
+      return m.cert_mismatch_no_key_pair();
+    case 'refused-by-microsoft':
+      return m.cert_mismatch_refused({ thumbprint, said: said ?? '' });
+    case 'not-on-app':
+      return m.cert_mismatch_not_on_app({ thumbprint });
   }
 }
 

@@ -128,7 +128,7 @@ fn describe(status: &CertificateStatus) -> String {
         CertificateState::Mismatched { .. } => {
             "the PBX's certificate is not on the app, sync is broken".to_owned()
         }
-        CertificateState::Unknown { reason } => format!("cannot check: {reason}"),
+        CertificateState::Unknown { reason, .. } => format!("cannot check: {reason}"),
     };
     one_line(&format!("{}: {text}", status.profile))
 }
@@ -175,7 +175,7 @@ pub fn report(statuses: &[CertificateStatus]) -> MonitoringReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::certificate::lifecycle::status::AppMatch;
+    use crate::certificate::lifecycle::status::{AppMatch, MismatchCause, UncheckedCause};
 
     fn status(profile: &str, state: CertificateState, days_left: Option<i32>) -> CertificateStatus {
         CertificateStatus {
@@ -214,13 +214,17 @@ mod tests {
         );
         assert_eq!(
             code(CertificateState::Mismatched {
-                detail: String::new()
+                detail: String::new(),
+                cause: MismatchCause::NotOnApp,
+                said: None,
             }),
             2
         );
         assert_eq!(
             code(CertificateState::Unknown {
-                reason: String::new()
+                reason: String::new(),
+                cause: UncheckedCause::NotConnected,
+                detail: String::new(),
             }),
             3
         );
@@ -243,6 +247,8 @@ mod tests {
             "c",
             CertificateState::Unknown {
                 reason: "PBX down |\nretry".into(),
+                cause: UncheckedCause::NotConnected,
+                detail: "PBX down |\nretry".into(),
             },
             None,
         );

@@ -5,7 +5,7 @@
 use super::clock::Clock;
 use super::rotation::journal::{RotationStep, journal_path};
 use super::rotation::{Rotation, RotationError, RotationSink, RotationTarget};
-use super::status::{AppSource, CertificateState, CertificateStatus, check};
+use super::status::{AppSource, CertificateState, CertificateStatus, UncheckedCause, check};
 use crate::access::retry::{Replication, RetryPolicy};
 use crate::access::sessions;
 use crate::access::{Environment, Error};
@@ -58,8 +58,14 @@ fn unknown(profile: &Profile, reason: String, clock: &dyn Clock) -> CertificateS
         message: format!("The certificate could not be checked: {reason}"),
         state: CertificateState::Unknown {
             reason: reason.clone(),
+            cause: UncheckedCause::NotConnected,
+            detail: reason.clone(),
         },
-        app_match: super::status::AppMatch::Unchecked { reason },
+        app_match: super::status::AppMatch::Unchecked {
+            reason: reason.clone(),
+            cause: UncheckedCause::NotConnected,
+            detail: reason,
+        },
         pbx_certificate: None,
         expires_at: None,
         days_left: None,

@@ -315,7 +315,7 @@ impl Reminders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::certificate::lifecycle::status::AppMatch;
+    use crate::certificate::lifecycle::status::{AppMatch, MismatchCause, UncheckedCause};
     use crate::pbx_certificate::CertificateInfo;
 
     #[test]
@@ -380,7 +380,14 @@ mod tests {
     #[test]
     fn a_new_certificate_starts_afresh_and_mismatch_rearms_after_recovery() {
         let mut record = ProfileRecord::default();
-        let mismatched = status("A", CertificateState::Mismatched { detail: "d".into() });
+        let mismatched = status(
+            "A",
+            CertificateState::Mismatched {
+                detail: "d".into(),
+                cause: MismatchCause::NotOnApp,
+                said: None,
+            },
+        );
         refresh(&mut record, &mismatched);
         if let Some(reminder) = due(&mismatched, &record) {
             remember(&mut record, &reminder, "t");
@@ -405,7 +412,14 @@ mod tests {
         let mut record = ProfileRecord::default();
         remember(&mut record, &Reminder::Mismatched, "t");
         let before = record.clone();
-        let mut unknown = status("A", CertificateState::Unknown { reason: "r".into() });
+        let mut unknown = status(
+            "A",
+            CertificateState::Unknown {
+                reason: "r".into(),
+                cause: UncheckedCause::NotConnected,
+                detail: "r".into(),
+            },
+        );
         unknown.pbx_certificate = None;
         refresh(&mut record, &unknown);
         assert_eq!(record, before);

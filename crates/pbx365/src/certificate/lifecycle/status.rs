@@ -32,9 +32,51 @@ pub enum CertificateState {
     /// Past its end date: Microsoft refuses the PBX, sync and sign-in have stopped.
     Expired { expired_at: String },
     /// The PBX's certificate is not on the app (or the PBX has none): sync is broken now.
-    Mismatched { detail: String },
-    /// It could not be checked.
-    Unknown { reason: String },
+    /// `detail` is the English sentence; the UI words `cause`, quoting `said`.
+    Mismatched {
+        detail: String,
+        #[serde(default)]
+        cause: MismatchCause,
+        /// What Microsoft said when it refused the certificate.
+        #[serde(default)]
+        said: Option<String>,
+    },
+    /// It could not be checked. `reason` is English; the UI words `cause`, quoting `detail`.
+    Unknown {
+        reason: String,
+        #[serde(default)]
+        cause: UncheckedCause,
+        #[serde(default)]
+        detail: String,
+    },
+}
+
+/// Why the PBX's certificate is not one Microsoft accepts for the app.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum MismatchCause {
+    /// The PBX has no Microsoft 365 key pair.
+    NoKeyPair,
+    /// Microsoft refused the PBX's sign-in with its certificate (guided mode).
+    RefusedByMicrosoft,
+    /// The app's certificates do not include the PBX's.
+    #[default]
+    NotOnApp,
+}
+
+/// What stopped a check; the underlying text is quoted as it came.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum UncheckedCause {
+    /// The PBX's certificate could not be read.
+    PbxUnreadable,
+    /// The PBX could not sign in to Microsoft 365 (for another reason than the certificate).
+    PbxSignInFailed,
+    /// The profile could not be connected (PBX or Microsoft sign-in).
+    #[default]
+    NotConnected,
 }
 
 /// Whether the app holds the certificate the PBX signs with, and how that was found out.
@@ -48,8 +90,13 @@ pub enum AppMatch {
     AcceptedByMicrosoft,
     /// Not on the app.
     Missing,
+    /// `reason` is English; the UI words `cause`, quoting `detail`.
     Unchecked {
         reason: String,
+        #[serde(default)]
+        cause: UncheckedCause,
+        #[serde(default)]
+        detail: String,
     },
 }
 
@@ -186,9 +233,13 @@ pub fn assess(
         checked_at: rfc3339(now),
         state: CertificateState::Unknown {
             reason: String::new(),
+            cause: UncheckedCause::default(),
+            detail: String::new(),
         },
         app_match: AppMatch::Unchecked {
             reason: String::new(),
+            cause: UncheckedCause::default(),
+            detail: String::new(),
         },
         pbx_certificate: certificate.map(|c| c.info.clone()),
         expires_at: None,
@@ -208,16 +259,26 @@ pub fn assess(
                 .to_owned();
             status.app_match = AppMatch::Missing;
             status.message = detail.clone();
-            status.state = CertificateState::Mismatched { detail };
+            status.state = CertificateState::Mismatched {
+                detail,
+                cause: MismatchCause::NoKeyPair,
+                said: None,
+            };
             return status;
         }
-        PbxEvidence::Unreadable(reason) => {
-            let reason = format!("the PBX's certificate could not be read: {reason}");
+        PbxEvidence::Unreadable(detail) => {
+            let reason = format!("the PBX's certificate could not be read: {detail}");
             status.message = format!("The certificate could not be checked: {reason}");
             status.app_match = AppMatch::Unchecked {
                 reason: reason.clone(),
+                cause: UncheckedCause::PbxUnreadable,
+                detail: detail.clone(),
             };
-            status.state = CertificateState::Unknown { reason };
+            status.state = CertificateState::Unknown {
+                reason,
+                cause: UncheckedCause::PbxUnreadable,
+                detail: detail.clone(),
+            };
             return status;
         }
     };
@@ -235,8 +296,10 @@ pub fn assess(
         },
         AppEvidence::PbxSignIn(PbxSignIn::Accepted) => AppMatch::AcceptedByMicrosoft,
         AppEvidence::PbxSignIn(PbxSignIn::CertificateRefused(_)) => AppMatch::Missing,
-        AppEvidence::PbxSignIn(PbxSignIn::Failed(reason)) => AppMatch::Unchecked {
-            reason: format!("the PBX could not sign in to Microsoft 365: {reason}"),
+        AppEvidence::PbxSignIn(PbxSignIn::Failed(detail)) => AppMatch::Unchecked {
+            reason: format!("the PBX could not sign in to Microsoft 365: {detail}"),
+            cause: UncheckedCause::PbxSignInFailed,
+            detail: detail.clone(),
         },
     };
     let whole_days = (expires_at - now).whole_days();
@@ -258,25 +321,41 @@ pub fn assess(
         return status;
     }
     if status.app_match == AppMatch::Missing {
-        let detail = match app {
-            AppEvidence::PbxSignIn(PbxSignIn::CertificateRefused(said)) => format!(
-                "Microsoft refuses the PBX's certificate (thumbprint {thumbprint}), so Microsoft \
-                 365 sync is broken now ({said}). Rotate the certificate, or upload the PBX's \
-                 public_key.pem to the app again."
+        let (detail, cause, said) = match app {
+            AppEvidence::PbxSignIn(PbxSignIn::CertificateRefused(said)) => (
+                format!(
+                    "Microsoft refuses the PBX's certificate (thumbprint {thumbprint}), so \
+                     Microsoft 365 sync is broken now ({said}). Rotate the certificate, or upload \
+                     the PBX's public_key.pem to the app again."
+                ),
+                MismatchCause::RefusedByMicrosoft,
+                Some(said.clone()),
             ),
-            _ => format!(
-                "The PBX's certificate (thumbprint {thumbprint}) is not on the app, so Microsoft \
-                 refuses the PBX: Microsoft 365 sync is broken now. Rotate the certificate, or \
-                 add the PBX's certificate to the app again."
+            _ => (
+                format!(
+                    "The PBX's certificate (thumbprint {thumbprint}) is not on the app, so \
+                     Microsoft refuses the PBX: Microsoft 365 sync is broken now. Rotate the \
+                     certificate, or add the PBX's certificate to the app again."
+                ),
+                MismatchCause::NotOnApp,
+                None,
             ),
         };
         status.message = detail.clone();
-        status.state = CertificateState::Mismatched { detail };
+        status.state = CertificateState::Mismatched {
+            detail,
+            cause,
+            said,
+        };
         return status;
     }
     let days_left = u32::try_from(whole_days).unwrap_or(0);
     let unchecked = match &status.app_match {
-        AppMatch::Unchecked { reason } => Some(reason.clone()),
+        AppMatch::Unchecked {
+            reason,
+            cause,
+            detail,
+        } => Some((reason.clone(), *cause, detail.clone())),
         _ => None,
     };
     match threshold_for(days_left) {
@@ -286,7 +365,7 @@ pub fn assess(
                 day(expires_at),
                 if days_left == 1 { "" } else { "s" }
             );
-            if let Some(reason) = &unchecked {
+            if let Some((reason, _, _)) = &unchecked {
                 status.message.push_str(&format!(
                     " Whether the app holds it could not be checked: {reason}."
                 ));
@@ -298,9 +377,13 @@ pub fn assess(
         }
         None => match unchecked {
             // Healthy needs proof that Microsoft accepts the certificate.
-            Some(reason) => {
+            Some((reason, cause, detail)) => {
                 status.message = format!("The certificate could not be checked: {reason}.");
-                status.state = CertificateState::Unknown { reason };
+                status.state = CertificateState::Unknown {
+                    reason,
+                    cause,
+                    detail,
+                };
             }
             None => {
                 status.message = format!(
@@ -527,7 +610,7 @@ mod tests {
         let failed = PbxSignIn::Failed("Microsoft 365 could not be reached".into());
         let unknown = assess("c", &pbx, &sign_in(failed.clone()), now_plus(0));
         assert!(
-            matches!(&unknown.state, CertificateState::Unknown { reason } if reason.contains("could not be reached"))
+            matches!(&unknown.state, CertificateState::Unknown { reason, .. } if reason.contains("could not be reached"))
         );
         // Dates alone show an expiring certificate even when the match is unknown.
         let expiring = assess("c", &pbx, &sign_in(failed), now_plus(360));
