@@ -70,16 +70,17 @@ test('switching to Chinese words every screen in Chinese, at once and after a re
   await page.goto('/?mock-step-ms=10#/certificates');
   await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('证书');
   await expect(page.getByRole('heading', { name: '提醒设置' })).toBeVisible();
-  // A mismatch's detail is the engine's English text (CertificateState.detail), not a code yet:
-  // checked everywhere but there.
-  expect(await englishIn(page.getByRole('main').locator('h1, .lead, .reminders, header, .message, .sides, .checked, .settings'))).toEqual([]);
+  // A mismatch's detail is worded from its cause (CertificateState.cause), the thumbprint quoted.
+  await expect(page.locator('.mismatch')).toContainText('不在应用上');
+  expect(await englishIn(page.getByRole('main').locator('h1, .lead, .reminders, header, .message, .mismatch, .sides, .checked, .settings'))).toEqual([]);
   await shot('i18n-zh-certificates');
 
   await page.goto('/?mock-step-ms=10#/dashboard');
   await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('仪表板');
   await expect(page.getByText('1 项检查未通过')).toBeVisible();
-  // The failed checks are named by the engine's English titles (VerificationSummary.failed).
-  expect(await englishIn(page.getByRole('main'), '.failed-check')).toEqual([]);
+  // The failed checks are named from their IDs (VerificationSummary.failed).
+  await expect(page.getByText('✕ 应用持有 PBX 的证书，且日期相同')).toBeVisible();
+  expect(await englishIn(page.getByRole('main'))).toEqual([]);
   await shot('i18n-zh-dashboard');
 
   // And back: English again, without a reload.
