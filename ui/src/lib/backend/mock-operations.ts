@@ -2,9 +2,11 @@ import type { OutcomeCounts } from '../bindings/OutcomeCounts';
 import type { RotationPlan } from '../bindings/RotationPlan';
 import type { RotationStep } from '../bindings/RotationStep';
 import type { RunSummary } from '../bindings/RunSummary';
+import type { RotationText } from '../bindings/RotationText';
 import type { StopRecord } from '../bindings/StopRecord';
 import type { UserOutcome } from '../bindings/UserOutcome';
 import { mockDate, mockDrift, mockHistory, mockPlan, mockProfileSummary, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
+import { describeRotation } from '../certificates/rotation-text';
 import type { CertificateOperations, RotationFailure, SyncOperations } from './operations';
 
 /**
@@ -174,7 +176,8 @@ export function createMockOperations(
       calls.push({ command: 'rotate_certificate', args: { profile } });
       const plan = rotationPlan(profile, stopped.get(profile));
       for (const step of plan.steps.filter((candidate) => !candidate.done)) {
-        onEvent({ step: step.step, message: RUNNING[step.step], waiting: step.step === 'wait-for-microsoft', hand_step: null });
+        const text = RUNNING[step.step];
+        onEvent({ step: step.step, text, message: describeRotation(text, 'en'), waiting: step.step === 'wait-for-microsoft', hand_step: null });
         await sleep(scenario.stepMs * 4);
         if (scenario.rotation === 'fail' && step.step === 'wait-for-microsoft') {
           const failure: RotationFailure = {
@@ -213,11 +216,12 @@ export function createMockOperations(
   };
 }
 
-const RUNNING: Record<RotationStep, string> = {
-  'generate-key-pair': 'The PBX is generating a new key pair…',
-  'add-new-certificate': 'Adding the new certificate to the app, next to the old one…',
-  'wait-for-microsoft': 'Waiting for Microsoft to accept the new certificate (this can take a few minutes)…',
-  'remove-old-certificate': 'Removing the old certificate from the app…',
+/** What the engine says as each rotation step starts. */
+const RUNNING: Record<RotationStep, RotationText> = {
+  'generate-key-pair': { code: 'making-key-pair' },
+  'add-new-certificate': { code: 'adding-certificate' },
+  'wait-for-microsoft': { code: 'waiting-for-acceptance' },
+  'remove-old-certificate': { code: 'removing-old-certificate' },
 };
 
 const ROTATION_STEPS: [RotationStep, string][] = [

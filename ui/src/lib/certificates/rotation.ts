@@ -1,7 +1,9 @@
 import { m } from '../i18n';
+import type { Mode } from '../bindings/Mode';
 import type { PlannedStep } from '../bindings/PlannedStep';
 import type { RotationEvent } from '../bindings/RotationEvent';
 import type { RotationStep } from '../bindings/RotationStep';
+import { describeRotation, rotationStepTitle } from './rotation-text';
 
 export type StepState = 'done' | 'running' | 'waiting' | 'failed' | 'pending';
 
@@ -13,12 +15,12 @@ export interface StepView {
   message: string;
 }
 
-/** The steps as the plan lists them, before anything runs. */
-export function initialSteps(steps: readonly PlannedStep[]): StepView[] {
+/** The steps as the plan lists them, before anything runs; titled for the plan's `mode`. */
+export function initialSteps(steps: readonly PlannedStep[], mode: Mode): StepView[] {
   return steps.map((step) => ({
     step: step.step,
     number: step.number,
-    title: step.title,
+    title: rotationStepTitle(step.step, mode),
     state: step.done ? 'done' : 'pending',
     message: step.done ? m.rotation_done_earlier() : '',
   }));
@@ -32,7 +34,7 @@ export function applyRotationEvent(steps: readonly StepView[], event: RotationEv
       return view.state === 'done' ? view : { ...view, state: 'done' };
     }
     if (position === index) {
-      return { ...view, state: event.waiting ? 'waiting' : 'running', message: event.message };
+      return { ...view, state: event.waiting ? 'waiting' : 'running', message: describeRotation(event.text) };
     }
     return view;
   });

@@ -14,6 +14,7 @@
 //! integration is in and what to do.
 
 pub mod journal;
+mod text;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use self::journal::{JournalError, RotationJournal, RotationStep, StopRecord};
+pub use self::text::RotationText;
 use super::acceptance::{AcceptanceError, wait_until_pbx_lists_users};
 use super::clock::Clock;
 use super::status::{PbxEvidence, read_pbx};
@@ -34,6 +36,7 @@ use crate::guided::{HandStep, PortalPage, certificate_step, portal_link};
 use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
 use crate::private_fs::Folder;
 use crate::profile::{CloudChoice, Mode};
+use crate::progress::ProgressText;
 use crate::run_lock::{Activity, RunLock};
 
 /// Where the app's certificates are changed.
@@ -67,11 +70,26 @@ impl RotationTarget<'_> {
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct RotationEvent {
     pub step: RotationStep,
+    /// What the UI words from its catalogue.
+    pub text: RotationText,
+    /// The same in English, for the CLI and logs.
     pub message: String,
     /// Waiting on someone else: Entra's replication, or the admin in the portal.
     pub waiting: bool,
     /// Something the admin does by hand now (guided mode).
     pub hand_step: Option<HandStep>,
+}
+
+impl RotationEvent {
+    fn new(step: RotationStep, text: RotationText) -> Self {
+        Self {
+            step,
+            message: text.to_string(),
+            text,
+            waiting: false,
+            hand_step: None,
+        }
+    }
 }
 
 /// Receives progress reports, on the task doing the work: keep it quick.
@@ -183,13 +201,8 @@ impl Rotation<'_> {
         self.target.mode()
     }
 
-    fn emit(&self, step: RotationStep, message: impl Into<String>) {
-        self.emit_event(RotationEvent {
-            step,
-            message: message.into(),
-            waiting: false,
-            hand_step: None,
-        });
+    fn emit(&self, step: RotationStep, text: RotationText) {
+        self.emit_event(RotationEvent::new(step, text));
     }
 
     fn emit_event(&self, event: RotationEvent) {
@@ -396,10 +409,9 @@ impl Rotation<'_> {
             if let Some(step) = journal.next_step() {
                 self.emit(
                     step,
-                    format!(
-                        "Resuming the rotation that stopped at step {} of 4.",
-                        step.number()
-                    ),
+                    RotationText::Resuming {
+                        step_number: step.number(),
+                    },
                 );
             }
             return Ok(journal);
@@ -428,7 +440,7 @@ impl Rotation<'_> {
             })?;
         }
         if let Some(warning) = self.sync_warning().await {
-            self.emit(step, warning);
+            self.emit(step, RotationText::SyncSoon { warning });
         }
         let journal = RotationJournal::new(self.profile, self.mode(), self.now(), old);
         self.save(&journal, step)?;
@@ -450,10 +462,10 @@ impl Rotation<'_> {
         self.save(journal, RotationStep::RemoveOldCertificate)?;
         self.emit(
             RotationStep::RemoveOldCertificate,
-            format!(
-                "Rotation complete: the PBX lists {users_listed} Microsoft 365 users with the new certificate (thumbprint {}).",
-                new.info.sha1_thumbprint
-            ),
+            RotationText::Complete {
+                users: users_listed,
+                thumbprint: new.info.sha1_thumbprint.clone(),
+            },
         );
         Ok(RotationReport {
             profile: self.profile.to_owned(),
@@ -499,17 +511,16 @@ impl Rotation<'_> {
                     ]);
                     self.emit(
                         step,
-                        format!(
-                            "The PBX has made another key pair since the rotation stopped; rotating to that one (thumbprint {}).",
-                            current.info.sha1_thumbprint
-                        ),
+                        RotationText::RotatingToNewerKeyPair {
+                            thumbprint: current.info.sha1_thumbprint.clone(),
+                        },
                     );
                 }
                 current
             }
             _ => {
                 journal.undo(&RotationStep::ALL);
-                self.emit(step, "The PBX is making a new key pair…");
+                self.emit(step, RotationText::MakingKeyPair);
                 self.generate(journal).await?
             }
         };
@@ -521,15 +532,10 @@ impl Rotation<'_> {
         if fresh {
             self.emit(
                 step,
-                format!(
-                    "The PBX made a new key pair (thumbprint {}) and signs with it from now on: \
-                     Microsoft 365 sync is interrupted until the new certificate is on the app. {}",
-                    certificate.info.sha1_thumbprint,
-                    match self.target {
-                        RotationTarget::Graph { .. } => "Adding it now.",
-                        RotationTarget::ByHand { .. } => "Upload it now.",
-                    }
-                ),
+                RotationText::KeyPairMade {
+                    thumbprint: certificate.info.sha1_thumbprint.clone(),
+                    by_hand: self.mode() == Mode::Guided,
+                },
             );
         }
         Ok(certificate)
@@ -607,10 +613,7 @@ impl Rotation<'_> {
         }
         match self.target {
             RotationTarget::Graph { graph, object_id } => {
-                self.emit(
-                    step,
-                    "Adding the new certificate to the app, next to the old one…",
-                );
+                self.emit(step, RotationText::AddingCertificate);
                 let added = graph
                     .add_certificate(object_id, &new.key, &new.info.subject)
                     .await
@@ -618,9 +621,9 @@ impl Rotation<'_> {
                 self.emit(
                     step,
                     if added {
-                        "The new certificate is on the app, next to the old one."
+                        RotationText::CertificateAdded
                     } else {
-                        "The app already held the new certificate."
+                        RotationText::CertificateAlreadyOnApp
                     },
                 );
                 journal.complete(step);
@@ -630,11 +633,6 @@ impl Rotation<'_> {
             RotationTarget::ByHand { cloud, app_id } => {
                 let path = self.certificate_path.display().to_string();
                 self.emit_event(RotationEvent {
-                    step,
-                    message: format!(
-                        "Upload {path} to the app now, keeping the old certificate; the PBX checks \
-                         when Microsoft accepts it."
-                    ),
                     waiting: true,
                     hand_step: Some(certificate_step(
                         cloud,
@@ -642,6 +640,7 @@ impl Rotation<'_> {
                         &path,
                         Some(&new.info.sha1_thumbprint),
                     )),
+                    ..RotationEvent::new(step, RotationText::UploadCertificate { path })
                 });
                 Ok(())
             }
@@ -652,16 +651,14 @@ impl Rotation<'_> {
     /// check after step 3 was done.
     async fn wait(&self, step: RotationStep, resumed_check: bool) -> Result<u32, RotationError> {
         let on_wait = |progress: &entra::Progress| {
+            let wait = ProgressText::from_entra(progress);
+            let text = match self.target {
+                RotationTarget::Graph { .. } => RotationText::MicrosoftWait { wait },
+                RotationTarget::ByHand { .. } => RotationText::WaitingForUpload { wait },
+            };
             self.emit_event(RotationEvent {
-                step,
-                message: match self.target {
-                    RotationTarget::Graph { .. } => progress.to_string(),
-                    RotationTarget::ByHand { .. } => format!(
-                        "Waiting for the upload and for Microsoft to accept the new certificate… ({progress})"
-                    ),
-                },
                 waiting: true,
-                hand_step: None,
+                ..RotationEvent::new(step, text)
             });
         };
         let listed = wait_until_pbx_lists_users(
@@ -725,20 +722,17 @@ impl Rotation<'_> {
         if journal.is_done(step) {
             return Ok(None);
         }
-        self.emit(
-            step,
-            "Waiting until Microsoft accepts the new certificate (the PBX lists Microsoft 365 users)…",
-        );
+        self.emit(step, RotationText::WaitingForAcceptance);
         let users = self.wait(step, false).await?;
         journal.complete(RotationStep::AddNewCertificate);
         journal.complete(step);
         self.save(journal, step)?;
         self.emit(
             step,
-            format!(
-                "Microsoft accepts the new certificate (thumbprint {}): the PBX lists {users} Microsoft 365 users. Sync works again.",
-                new.info.sha1_thumbprint
-            ),
+            RotationText::Accepted {
+                thumbprint: new.info.sha1_thumbprint.clone(),
+                users,
+            },
         );
         Ok(Some(users))
     }
@@ -754,7 +748,7 @@ impl Rotation<'_> {
         let outcome = match self.target {
             _ if journal.is_done(step) || to_remove.is_empty() => (Vec::new(), None),
             RotationTarget::Graph { graph, object_id } => {
-                self.emit(step, "Removing the old certificate from the app…");
+                self.emit(step, RotationText::RemovingOldCertificate);
                 let mut removed = Vec::new();
                 for thumbprint in &to_remove {
                     let parsed = Thumbprint::from_hex(thumbprint).map_err(|error| {
@@ -773,15 +767,13 @@ impl Rotation<'_> {
                 (removed, None)
             }
             RotationTarget::ByHand { cloud, app_id } => {
+                let text = RotationText::RemoveOldByHand {
+                    new_thumbprint: new.info.sha1_thumbprint.clone(),
+                    old_thumbprints: to_remove.join(", "),
+                };
                 let hand_step = HandStep {
                     title: "Remove the old certificate".to_owned(),
-                    detail: format!(
-                        "Microsoft 365 now uses the new certificate (thumbprint {}). Under \
-                         Certificates & secrets > Certificates, delete the old one (thumbprint \
-                         {}) and keep the new one.",
-                        new.info.sha1_thumbprint,
-                        to_remove.join(", ")
-                    ),
+                    detail: text.to_string(),
                     link: Some(portal_link(cloud, app_id, PortalPage::Certificates)),
                     copy: to_remove
                         .iter()
@@ -792,10 +784,8 @@ impl Rotation<'_> {
                         .collect(),
                 };
                 self.emit_event(RotationEvent {
-                    step,
-                    message: hand_step.detail.clone(),
-                    waiting: false,
                     hand_step: Some(hand_step.clone()),
+                    ..RotationEvent::new(step, text)
                 });
                 (Vec::new(), Some(hand_step))
             }

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RotationStep } from '../bindings/RotationStep';
+import type { RotationText } from '../bindings/RotationText';
+import samples from '../bindings/rotation-samples.json';
+import { chooseLocale } from '../i18n/locale.svelte';
+import { describeRotation, rotationStepTitle } from './rotation-text';
+
+// One text of each rotation code (crates/pbx365/src/certificate/lifecycle/rotation/text.rs,
+// test export_bindings_rotation_samples) with the engine's English for it.
+const pairs = samples as { message: string; text: RotationText }[];
+
+/** The plain values of a text, a nested wait's included. */
+function values(value: unknown): string[] {
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value)
+      .filter(([name]) => name !== 'code' && name !== 'by_hand')
+      .flatMap(([, inner]) => values(inner));
+  }
+  return [String(value)];
+}
+
+const STEPS: RotationStep[] = ['generate-key-pair', 'add-new-certificate', 'wait-for-microsoft', 'remove-old-certificate'];
+
+afterEach(() => chooseLocale('en'));
+
+describe('describeRotation', () => {
+  it("words English as the engine does, whatever the UI's language", () => {
+    chooseLocale('zh-CN');
+    for (const { message, text } of pairs) expect(describeRotation(text, 'en'), text.code).toBe(message);
+  });
+
+  it('shows every value of the text in Chinese, and no English sentence besides', () => {
+    chooseLocale('zh-CN');
+    for (const { text } of pairs) {
+      let rest = describeRotation(text);
+      for (const value of values(text)) {
+        expect(rest, text.code).toContain(value);
+        rest = rest.split(value).join(' ');
+      }
+      expect(rest, text.code).not.toMatch(/[A-Za-z]+[\s,]+[A-Za-z]+[\s,]+[A-Za-z]+/);
+      expect(rest, text.code).toMatch(/\p{Script=Han}/u);
+    }
+  });
+
+  it('titles each step in Chinese, by hand in guided mode', () => {
+    chooseLocale('zh-CN');
+    for (const mode of ['auto', 'guided'] as const) {
+      for (const step of STEPS) expect(rotationStepTitle(step, mode)).toMatch(/\p{Script=Han}/u);
+    }
+    expect(rotationStepTitle('remove-old-certificate', 'guided')).toContain('手动');
+    expect(rotationStepTitle('remove-old-certificate', 'auto')).not.toContain('手动');
+  });
+});
