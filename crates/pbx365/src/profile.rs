@@ -187,33 +187,41 @@ pub struct VerificationSummary {
     pub passed: bool,
     pub passed_checks: u32,
     /// The checks that failed.
-    #[serde(deserialize_with = "check_ids")]
-    pub failed: Vec<CheckId>,
+    #[ts(as = "Vec<CheckId>")]
+    pub failed: CheckIds,
     /// The checks that were skipped.
-    #[serde(deserialize_with = "check_ids")]
-    pub skipped: Vec<CheckId>,
+    #[ts(as = "Vec<CheckId>")]
+    pub skipped: CheckIds,
     /// The PBX's PortSIP version and licence as the check found them.
     #[serde(default)]
     pub edition: Option<PbxEdition>,
 }
 
-/// Check IDs, or the English titles that profiles saved before the summary held IDs (a title
-/// no check has any more is left out).
-fn check_ids<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<CheckId>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Named {
-        Id(CheckId),
-        Title(String),
+/// Check IDs; read also from the English titles that profiles saved before the summary held
+/// IDs (a title no check has any more is left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct CheckIds(pub Vec<CheckId>);
+
+impl<'de> Deserialize<'de> for CheckIds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Named {
+            Id(CheckId),
+            Title(String),
+        }
+        let named = Vec::<Named>::deserialize(deserializer)?;
+        Ok(Self(
+            named
+                .into_iter()
+                .filter_map(|named| match named {
+                    Named::Id(id) => Some(id),
+                    Named::Title(title) => CheckId::from_title(&title),
+                })
+                .collect(),
+        ))
     }
-    let named = Vec::<Named>::deserialize(deserializer)?;
-    Ok(named
-        .into_iter()
-        .filter_map(|named| match named {
-            Named::Id(id) => Some(id),
-            Named::Title(title) => CheckId::from_title(&title),
-        })
-        .collect())
 }
 
 /// The writes of the apply step, in the order they run.
@@ -527,8 +535,8 @@ mod tests {
             "skipped": ["redirect-uris"],
         });
         let summary: VerificationSummary = serde_json::from_value(saved)?;
-        assert_eq!(summary.failed, vec![CheckId::PbxListsUsers]);
-        assert_eq!(summary.skipped, vec![CheckId::RedirectUris]);
+        assert_eq!(summary.failed.0, vec![CheckId::PbxListsUsers]);
+        assert_eq!(summary.skipped.0, vec![CheckId::RedirectUris]);
         let again: VerificationSummary = serde_json::from_value(serde_json::to_value(&summary)?)?;
         assert_eq!(again, summary);
         Ok(())

@@ -183,7 +183,7 @@ fn none_if_empty(values: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use pbx365::doctor::{Check, CheckId};
+    use pbx365::doctor::{Check, CheckCode, CheckId, CheckMessage};
 
     use super::*;
 
@@ -194,6 +194,14 @@ mod tests {
             status,
             explanation: "why".to_owned(),
             fix: fix.map(str::to_owned),
+            explanation_message: CheckMessage {
+                code: CheckCode::Detail,
+                params: [("detail".to_owned(), "why".to_owned())].into(),
+            },
+            fix_message: fix.map(|_| CheckMessage {
+                code: CheckCode::FixCheckPbx,
+                params: Default::default(),
+            }),
             skip_by_design: false,
         }
     }

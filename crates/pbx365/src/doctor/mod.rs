@@ -17,7 +17,7 @@ use crate::access::sessions;
 use crate::access::{Environment, Error};
 use crate::pbx_certificate::rfc3339;
 use crate::pbx_versions::PbxEdition;
-use crate::profile::{Mode, Profile, VerificationSummary};
+use crate::profile::{CheckIds, Mode, Profile, VerificationSummary};
 use crate::progress::{ProgressText, StepContext, StepId};
 
 /// The checks, in the order they run.
@@ -185,8 +185,8 @@ impl DoctorReport {
             at: self.at.clone(),
             passed: self.passed,
             passed_checks: u32::try_from(ids(CheckStatus::Pass).len()).unwrap_or(u32::MAX),
-            failed: ids(CheckStatus::Fail),
-            skipped: ids(CheckStatus::Skip),
+            failed: CheckIds(ids(CheckStatus::Fail)),
+            skipped: CheckIds(ids(CheckStatus::Skip)),
             edition: self.edition.clone(),
         }
     }
