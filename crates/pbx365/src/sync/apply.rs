@@ -281,7 +281,7 @@ mod tests {
             pbx_name: "a".to_owned(),
             extension: Some("1000".to_owned()),
             changes,
-            note: None,
+            notes: Vec::new(),
             unclassified: false,
             display_name: "Anna Berg".to_owned(),
         }

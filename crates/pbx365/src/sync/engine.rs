@@ -14,6 +14,7 @@ use super::apply::Applier;
 use super::directory::{DirectoryUser, MicrosoftDirectory};
 use super::drift::{DriftReport, compute_drift};
 use super::group_scope::{self, SelectedUsersUpdate};
+use super::note::ActionNote;
 use super::pbx_users::{self, PbxUser};
 use super::plan::{Plan, PlanCounts, PlanInput, make_plan};
 use super::progress::{ProgressSink, Side, SyncEvent, SyncPhase};
@@ -362,10 +363,12 @@ impl SyncEngine {
         let mut plan = make_plan(&snapshot.input(source, self.options.create_unclassified))?;
         plan.selected_users = snapshot.selected_users.clone();
         if let Some(unfinished) = unfinished {
-            let note = format!("left unfinished by interrupted run #{}", unfinished.run_id);
+            let note = ActionNote::LeftUnfinished {
+                run_id: unfinished.run_id,
+            };
             for action in &mut plan.actions {
                 if unfinished.object_ids.contains(&action.object_id) {
-                    action.note = Some(note.clone());
+                    action.notes = vec![note.clone()];
                 }
             }
         }

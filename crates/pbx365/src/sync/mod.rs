@@ -23,6 +23,7 @@ mod engine;
 mod error;
 mod group_scope;
 mod naming;
+mod note;
 mod pbx_users;
 mod plan;
 mod progress;
@@ -42,6 +43,7 @@ pub use error::SyncError;
 pub use group_scope::SelectedUsersUpdate;
 pub(crate) use group_scope::group_member_names;
 pub use naming::{base_name, is_reserved};
+pub use note::ActionNote;
 pub use pbx_users::PbxUser;
 pub use plan::{
     ActionKind, FieldChange, Notice, Plan, PlanCounts, PlanInput, PlannedAction, Reason,

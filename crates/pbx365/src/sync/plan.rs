@@ -11,6 +11,7 @@ use super::SyncError;
 use super::directory::{Degradation, DirectoryUser, SourceKind, non_empty};
 use super::group_scope::SelectedUsersUpdate;
 use super::naming::{ExtensionAllocator, NameAllocator, base_name};
+use super::note::ActionNote;
 use super::pbx_users::PbxUser;
 use super::settings::{SyncSettings, in_scope};
 use crate::pbx_versions::{Traits, cut_display_name};
@@ -92,8 +93,8 @@ pub struct PlannedAction {
     pub extension: Option<String>,
     /// For a new user, every field it gets; otherwise the fields that change.
     pub changes: Vec<FieldChange>,
-    /// Set when the action finishes what an interrupted run started.
-    pub note: Option<String>,
+    /// A cut display name, an unclassified user created, an interrupted run finished.
+    pub notes: Vec<ActionNote>,
     /// A new user the source cannot classify as guest or disabled, created as the admin chose
     /// for this run.
     pub unclassified: bool,
@@ -381,24 +382,20 @@ pub(crate) fn exclusion(
     }
 }
 
-const UNCLASSIFIED_CREATED: &str = "created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run";
-
 /// What the plan says of a user whose display name was cut.
-fn cut_note(traits: &Traits) -> String {
-    format!(
-        "display name cut to {} characters, the longest this PortSIP version takes",
-        traits.display_name_limit.unwrap_or_default()
-    )
+fn cut_note(traits: &Traits) -> ActionNote {
+    ActionNote::DisplayNameCut {
+        limit: traits.display_name_limit.unwrap_or_default(),
+    }
 }
 
-/// The notes that apply, joined.
-fn notes(parts: &[(bool, &str)]) -> Option<String> {
-    let text: Vec<&str> = parts
+/// The notes that apply.
+fn notes(parts: &[(bool, &ActionNote)]) -> Vec<ActionNote> {
+    parts
         .iter()
         .filter(|(applies, _)| *applies)
-        .map(|(_, note)| *note)
-        .collect();
-    (!text.is_empty()).then(|| text.join("; "))
+        .map(|(_, note)| (*note).clone())
+        .collect()
 }
 
 /// Whether the source leaves open something that decides if this user is synced: the account
@@ -536,7 +533,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
                 pbx_user_id: Some(pbx.id.clone()),
                 pbx_name: pbx.name.clone(),
                 extension: pbx.extension.clone(),
-                note: notes(&[(cut && renamed.is_some(), &cut_note)]),
+                notes: notes(&[(cut && renamed.is_some(), &cut_note)]),
                 display_name: renamed
                     .or_else(|| pbx.display_name.clone())
                     .unwrap_or_else(|| pbx.name.clone()),
@@ -631,7 +628,10 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
                     pbx_name,
                     extension: Some(extension.to_string()),
                     changes,
-                    note: notes(&[(unknown, UNCLASSIFIED_CREATED), (cut, &cut_note)]),
+                    notes: notes(&[
+                        (unknown, &ActionNote::UnclassifiedCreated),
+                        (cut, &cut_note),
+                    ]),
                     unclassified: unknown,
                 });
             }

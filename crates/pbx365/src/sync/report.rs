@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use super::directory::SourceKind;
 use super::group_scope::SelectedUsersUpdate;
+use super::note::ActionNote;
 use super::plan::{ActionKind, Plan, PlanCounts, PlannedAction, Reason, ReportedUser, SkippedUser};
 
 /// How a run ended (or that it is still going).
@@ -113,7 +114,7 @@ pub struct UserOutcome {
     pub reason: Option<Reason>,
     /// What went wrong, as the PBX or pbx365 said it.
     pub error: Option<String>,
-    pub note: Option<String>,
+    pub notes: Vec<ActionNote>,
 }
 
 impl UserOutcome {
@@ -129,7 +130,7 @@ impl UserOutcome {
             extension: action.extension.clone(),
             reason: None,
             error: None,
-            note: action.note.clone(),
+            notes: action.notes.clone(),
         }
     }
 
@@ -145,7 +146,7 @@ impl UserOutcome {
             extension: None,
             reason: Some(user.reason),
             error: None,
-            note: None,
+            notes: Vec::new(),
         }
     }
 
@@ -161,7 +162,7 @@ impl UserOutcome {
             extension: None,
             reason: Some(user.reason),
             error: None,
-            note: None,
+            notes: Vec::new(),
         }
     }
 

@@ -20,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SyncError;
 use super::directory::SourceKind;
+use super::note::ActionNote;
 use super::plan::{ActionKind, PlanCounts, Reason};
 use super::report::{OutcomeCounts, OutcomeStatus, RunDetail, RunStatus, RunSummary, UserOutcome};
 use crate::private_fs::{self, Folder};
@@ -343,7 +344,7 @@ impl SyncStore {
                         line.extension,
                         line.reason.map(Reason::as_str),
                         line.error,
-                        line.note,
+                        ActionNote::joined(&line.notes),
                     ])?;
                 }
             }
@@ -457,7 +458,7 @@ fn outcome_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserOutcome> {
         extension: row.get(7)?,
         reason: reason.as_deref().and_then(Reason::parse),
         error: row.get(9)?,
-        note: row.get(10)?,
+        notes: ActionNote::read(row.get::<_, Option<String>>(10)?.as_deref()),
     })
 }
 
@@ -479,6 +480,7 @@ fn write_csv(detail: &RunDetail, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{}", CSV_HEADER.join(","))?;
     for user in &detail.users {
         let seq = user.seq.to_string();
+        let note = ActionNote::joined(&user.notes);
         let fields = [
             Some(seq.as_str()),
             user.action.map(ActionKind::as_str),
@@ -490,7 +492,7 @@ fn write_csv(detail: &RunDetail, out: &mut dyn Write) -> std::io::Result<()> {
             user.extension.as_deref(),
             user.reason.map(Reason::as_str),
             user.error.as_deref(),
-            user.note.as_deref(),
+            note.as_deref(),
         ];
         let line: Vec<String> = fields
             .iter()
@@ -576,7 +578,7 @@ mod tests {
             extension: Some("1000".to_owned()),
             reason: None,
             error: None,
-            note: None,
+            notes: Vec::new(),
         };
         store.record_plan(run, &PlanCounts::default(), std::slice::from_ref(&line))?;
         store.step_phase(run, 0, Phase::Bind, Some("42"))?;

@@ -84,7 +84,7 @@ export function mockPlan(profile = 'contoso', createUnclassified = false): Plan 
             : kind === 'disable'
               ? [{ field: 'enabled', from: 'true', to: 'false' }]
               : [],
-      note: seq === 3 ? 'Finishes what run 41 started' : null,
+      notes: seq === 3 ? [{ code: 'left-unfinished', run_id: 41 }] : [],
       unclassified: false,
       display_name: name,
     };
@@ -118,7 +118,7 @@ export function mockPlan(profile = 'contoso', createUnclassified = false): Plan 
           { field: 'display_name', from: null, to: user.display_name },
           { field: 'email', from: null, to: user.principal },
         ],
-        note: 'created although the source cannot tell whether it is a guest or a disabled account, as chosen for this run',
+        notes: [{ code: 'unclassified-created' }],
         unclassified: true,
         display_name: user.display_name,
       });
@@ -218,7 +218,7 @@ export function mockRunDetail(runId: number): RunDetail {
         seq === 1 && run.outcome.failed > 0
           ? 'The PBX refused the user: extension 1002 is already taken by a ring group. Choose another starting extension or free 1002.'
           : null,
-      note: null,
+      notes: [],
     })),
     {
       seq: 6,
@@ -231,10 +231,10 @@ export function mockRunDetail(runId: number): RunDetail {
       extension: '1007',
       reason: null,
       error: run.outcome.failed > 0 ? 'The PBX answered 503 five times in a row; the next run retries this user.' : null,
-      note: null,
+      notes: [],
     },
-    { seq: 7, action: null, status: 'skipped', object_id: 'b7e0-guest-1', principal: 'partner_fabrikam.com#EXT#@contoso.onmicrosoft.com', pbx_user_id: null, pbx_name: null, extension: null, reason: 'guest', error: null, note: null },
-    { seq: 8, action: null, status: 'reported', object_id: null, principal: 'former.employee@contoso.com', pbx_user_id: 'pbx-900', pbx_name: 'former.employee', extension: '1099', reason: 'gone-from-microsoft', error: null, note: null },
+    { seq: 7, action: null, status: 'skipped', object_id: 'b7e0-guest-1', principal: 'partner_fabrikam.com#EXT#@contoso.onmicrosoft.com', pbx_user_id: null, pbx_name: null, extension: null, reason: 'guest', error: null, notes: [] },
+    { seq: 8, action: null, status: 'reported', object_id: null, principal: 'former.employee@contoso.com', pbx_user_id: 'pbx-900', pbx_name: 'former.employee', extension: '1099', reason: 'gone-from-microsoft', error: null, notes: [] },
   ];
   return { summary: run, users };
 }

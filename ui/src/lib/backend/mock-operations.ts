@@ -140,7 +140,7 @@ export function createMockOperations(
           principal: action.principal, pbx_user_id: action.pbx_user_id, pbx_name: action.pbx_name,
           extension: action.extension, reason: null,
           error: fails ? `The PBX refused ${action.pbx_name}: extension ${action.extension ?? ''} is already taken by a ring group.` : null,
-          note: null,
+          notes: [],
         };
         onEvent({ event: 'progress', done, total, counts: { ...counts }, user });
       }

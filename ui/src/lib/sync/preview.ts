@@ -1,5 +1,6 @@
 import { m } from '../i18n';
 import type { FieldChange } from '../bindings/FieldChange';
+import { describeNotes } from './notes';
 import type { Notice } from '../bindings/Notice';
 import type { OutcomeStatus } from '../bindings/OutcomeStatus';
 import type { Plan } from '../bindings/Plan';
@@ -205,7 +206,7 @@ export function previewRows(plan: Plan): PreviewRow[] {
     principal: action.principal,
     pbxName: action.pbx_name,
     extension: action.extension ?? '',
-    detail: [action.changes.map(describeChange).join('; '), action.note ?? ''].filter((part) => part !== '').join(' — '),
+    detail: [action.changes.map(describeChange).join('; '), describeNotes(action.notes)].filter((part) => part !== '').join(' — '),
   }));
   const skipped = plan.skipped.map<PreviewRow>((user) => ({
     key: `s${user.object_id}`,

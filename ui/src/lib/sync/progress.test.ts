@@ -4,7 +4,7 @@ import { applyEvent, EMPTY_COUNTS, formatDuration, percentDone, startProgress } 
 
 const user = (seq: number, status: UserOutcome['status']): UserOutcome => ({
   seq, action: 'create', status, object_id: `o${seq}`, principal: `u${seq}@contoso.com`, pbx_user_id: null,
-  pbx_name: `u${seq}`, extension: null, reason: null, error: status === 'failed' ? 'refused' : null, note: null,
+  pbx_name: `u${seq}`, extension: null, reason: null, error: status === 'failed' ? 'refused' : null, notes: [],
 });
 
 describe('applyEvent', () => {

@@ -423,9 +423,8 @@ fn a_display_name_too_long_for_the_pbx_is_cut_once_and_said_so() -> Result<(), S
     );
     assert!(
         create
-            .note
-            .as_deref()
-            .is_some_and(|n| n.contains("cut to 128")),
+            .notes
+            .contains(&ActionNote::DisplayNameCut { limit: 128 }),
         "{create:?}"
     );
     // 22.2 takes the whole name.
