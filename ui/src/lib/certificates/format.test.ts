@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { daysLeftLabel, formatDate, groupThumbprint, stateBadge } from './format';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CertificateStatus } from '../bindings/CertificateStatus';
+import type { MismatchCause } from '../bindings/MismatchCause';
+import type { UncheckedCause } from '../bindings/UncheckedCause';
+import { chooseLocale } from '../i18n/locale.svelte';
+import { daysLeftLabel, formatDate, groupThumbprint, mismatchDetail, stateBadge, uncheckedReason } from './format';
 import { rotationHref, rotationProfile } from './route';
 
 describe('daysLeftLabel', () => {
@@ -42,5 +46,35 @@ describe('rotation route', () => {
     expect(rotationProfile(rotationHref('north wind'))).toBe('north wind');
     expect(rotationProfile('#/certificates')).toBeUndefined();
     expect(rotationProfile('#/certificates/rotate/')).toBeUndefined();
+  });
+});
+
+describe('engine reasons in Chinese', () => {
+  afterEach(() => chooseLocale('en'));
+  const THUMB = '77E2A9B0C1D2E3F4A5B6C7D8E9F0A1B2C3D4E5F6';
+  const status = { pbx_certificate: { sha1_thumbprint: THUMB } } as CertificateStatus;
+  /** Three Latin words in a row, outside the quoted values: an English phrase left over. */
+  const english = (text: string, quoted: string[]) =>
+    quoted.reduce((rest, value) => rest.split(value).join(' '), text).match(/[A-Za-z]+[\s,]+[A-Za-z]+[\s,]+[A-Za-z]+/);
+
+  it.each<MismatchCause>(['no-key-pair', 'refused-by-microsoft', 'not-on-app'])('words the mismatch %s', (cause) => {
+    chooseLocale('zh-CN');
+    const said = 'AADSTS700027: Client assertion contains an invalid signature.';
+    const text = mismatchDetail(status, cause, said);
+    expect(english(text, [said, THUMB, 'public_key.pem'])).toBeNull();
+    if (cause !== 'no-key-pair') expect(text).toContain(THUMB);
+    if (cause === 'refused-by-microsoft') expect(text).toContain(said);
+  });
+
+  it.each<UncheckedCause>(['pbx-unreadable', 'pbx-sign-in-failed', 'not-connected'])('words why %s could not be checked', (cause) => {
+    chooseLocale('zh-CN');
+    const detail = 'HTTP 503 from the PBX';
+    const text = uncheckedReason({ reason: `the PBX's certificate could not be read: ${detail}`, cause, detail });
+    expect(text).toContain(detail);
+    expect(english(text, [detail])).toBeNull();
+  });
+
+  it("falls back to the engine's reason for a status saved before causes", () => {
+    expect(uncheckedReason({ reason: 'PBX down', cause: 'not-connected', detail: '' })).toContain('PBX down');
   });
 });
