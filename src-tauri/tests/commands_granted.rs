@@ -63,5 +63,9 @@ fn every_registered_command_is_listed_and_granted() {
     let registered = registered();
     assert!(registered.contains("wizard_open"), "parsed: {registered:?}");
     assert_eq!(listed_in_build(), registered, "build.rs vs main.rs");
-    assert_eq!(granted(), registered, "capabilities/default.json vs main.rs");
+    assert_eq!(
+        granted(),
+        registered,
+        "capabilities/default.json vs main.rs"
+    );
 }
