@@ -575,7 +575,14 @@ mod tests {
             &on_app(&other)?,
             now_plus(0),
         );
-        assert!(matches!(status.state, CertificateState::Mismatched { .. }));
+        assert!(matches!(
+            status.state,
+            CertificateState::Mismatched {
+                cause: MismatchCause::NotOnApp,
+                said: None,
+                ..
+            }
+        ));
         assert_eq!(status.app_match, AppMatch::Missing);
         assert!(!status.app_keys[0].used_by_pbx);
 
@@ -585,7 +592,13 @@ mod tests {
             &AppEvidence::Keys(vec![]),
             now_plus(0),
         );
-        assert!(matches!(none.state, CertificateState::Mismatched { .. }));
+        assert!(matches!(
+            none.state,
+            CertificateState::Mismatched {
+                cause: MismatchCause::NoKeyPair,
+                ..
+            }
+        ));
         Ok(())
     }
 
@@ -605,12 +618,18 @@ mod tests {
             &sign_in(PbxSignIn::CertificateRefused("AADSTS700027".into())),
             now_plus(0),
         );
-        assert!(matches!(refused.state, CertificateState::Mismatched { .. }));
+        assert!(
+            matches!(&refused.state, CertificateState::Mismatched { cause: MismatchCause::RefusedByMicrosoft, said: Some(said), .. } if said == "AADSTS700027")
+        );
 
         let failed = PbxSignIn::Failed("Microsoft 365 could not be reached".into());
         let unknown = assess("c", &pbx, &sign_in(failed.clone()), now_plus(0));
         assert!(
             matches!(&unknown.state, CertificateState::Unknown { reason, .. } if reason.contains("could not be reached"))
+        );
+        // The UI words the cause and quotes only what Microsoft 365 said.
+        assert!(
+            matches!(&unknown.state, CertificateState::Unknown { cause: UncheckedCause::PbxSignInFailed, detail, .. } if detail == "Microsoft 365 could not be reached")
         );
         // Dates alone show an expiring certificate even when the match is unknown.
         let expiring = assess("c", &pbx, &sign_in(failed), now_plus(360));
@@ -633,7 +652,16 @@ mod tests {
             &AppEvidence::Keys(vec![]),
             now_plus(0),
         );
-        assert!(matches!(status.state, CertificateState::Unknown { .. }));
+        assert!(
+            matches!(&status.state, CertificateState::Unknown { cause: UncheckedCause::PbxUnreadable, detail, .. } if detail == "connection refused")
+        );
+        assert!(matches!(
+            &status.app_match,
+            AppMatch::Unchecked {
+                cause: UncheckedCause::PbxUnreadable,
+                ..
+            }
+        ));
         assert!(status.message.contains("connection refused"));
     }
 
