@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { applyConfirmed, continueTo, throughSyncOptions } from '../wizard-helpers';
 
 /**
  * Three or more English words in a row (numbers between them allowed): a sentence (or its start) that the catalogue did not
@@ -87,6 +88,26 @@ test('switching to Chinese words every screen in Chinese, at once and after a re
   await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('Dashboard');
   await expect(page.getByText('1 check failed')).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
+
+test("the doctor's checks are named in Chinese after the setup's Verify", async ({ page, shot }) => {
+  test.setTimeout(90_000);
+  await page.goto('/?mock-step-ms=10#/connect-pbx');
+  await throughSyncOptions(page);
+  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await expect(page.getByTestId('changes-entra')).toContainText('Create the app registration');
+  await applyConfirmed(page, 'contoso.example');
+  await expect(page.getByTestId('applied')).toBeVisible();
+  await continueTo(page, 'Verify');
+  await page.getByRole('button', { name: 'Verify the integration' }).click();
+  const checks = page.getByTestId('checks');
+  await expect(checks.locator('[data-check="pbx-lists-users"]')).toContainText('The PBX lists Microsoft 365 users');
+
+  await chooseChinese(page);
+  await expect(checks.locator('[data-check="pbx-lists-users"]')).toContainText('PBX 能列出 Microsoft 365 用户');
+  await expect(checks.getByRole('listitem')).toHaveCount(9);
+  expect(await englishIn(checks)).toEqual([]);
+  await shot('i18n-zh-verify');
 });
 
 test.describe('on a Chinese system', () => {
