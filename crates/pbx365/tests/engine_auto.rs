@@ -127,7 +127,7 @@ async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() ->
             .changes
             .iter()
             .filter(|c| c.target == target)
-            .map(|c| c.summary.clone())
+            .map(pbx365::wizard::Change::text)
             .collect::<Vec<_>>()
     };
     assert!(

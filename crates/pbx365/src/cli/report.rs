@@ -19,8 +19,7 @@ pub fn review(profile: &str, review: &Review) -> String {
             ChangeTarget::Entra => "Entra",
             ChangeTarget::ThisComputer => "This computer",
         };
-        // The engine's summary already names the setting and its old and new value.
-        summary.field(target, &change.summary);
+        summary.field(target, change.text());
     }
 
     let app = &review.app;

@@ -39,7 +39,7 @@ pub use self::plan::{
     AppAction, AppRegistrationInput, AppRegistrationSummary, ConsentSummary, KeyAction,
     KeyPairSummary,
 };
-pub use self::review::{Change, ChangeTarget, Review};
+pub use self::review::{Change, ChangeCode, ChangeTarget, Review};
 pub use self::setup::{SetupMicrosoft, SetupOutcome, SetupRequest, run_setup};
 pub use self::sync_options::{SyncOptionsSummary, next_runs};
 use crate::access::{Environment, Error, sessions};
@@ -673,13 +673,7 @@ impl Wizard {
         if let Some((cloud, summary)) = &guided {
             let app_id = summary.app_id.clone().unwrap_or_default();
             if key_action == KeyAction::Generate {
-                changes.push(review::Change {
-                    target: ChangeTarget::Pbx,
-                    summary: key_summary.reason.clone(),
-                    field: None,
-                    before: None,
-                    after: None,
-                });
+                changes.push(review::key_pair_change(&key_summary, certificate.as_ref()));
             }
             hand_steps.extend(registration.hand_steps.iter().cloned());
             let path = key_step

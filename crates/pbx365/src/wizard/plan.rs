@@ -19,6 +19,7 @@ use crate::pbx_certificate::EXPIRY_WARNING_DAYS;
 use crate::pbx_certificate::{CertificateInfo, PbxCertificate};
 use crate::profile::{AppIdentity, CloudChoice};
 use crate::wizard::pbx::PbxSession;
+use crate::wizard::review::{Change, ChangeCode, ChangeTarget};
 
 /// Step 3's input.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -436,23 +437,37 @@ impl AppState {
         self.existing.as_ref().map(declared_roles)
     }
 
-    /// The changes apply makes to the app registration itself, in words.
-    pub fn registration_changes(
+    /// The changes apply makes to the app registration itself.
+    pub(crate) fn registration_changes(
         &self,
         redirect_uris: &[String],
         display_name: &str,
-    ) -> Vec<String> {
+    ) -> Vec<Change> {
         let Some(app) = &self.existing else {
             let mut changes = Vec::new();
             if let Some(gone) = &self.remembered_but_gone {
-                changes.push(format!(
-                    "The app {gone} this profile made before no longer exists; a new one is created."
+                changes.push(Change::action(
+                    ChangeTarget::Entra,
+                    ChangeCode::AppGone,
+                    [("app_id", gone.clone())],
+                    format!(
+                        "The app {gone} this profile made before no longer exists; a new one is created."
+                    ),
                 ));
             }
-            changes.push(format!(
-                "Create the app registration \"{display_name}\": single tenant, web Redirect URI(s) {}, ID tokens on, Graph application permissions {}.",
-                redirect_uris.join(", "),
-                self.permission_names().join(", ")
+            let uris = redirect_uris.join(", ");
+            let permissions = self.permission_names().join(", ");
+            changes.push(Change::action(
+                ChangeTarget::Entra,
+                ChangeCode::CreateApp,
+                [
+                    ("name", display_name.to_owned()),
+                    ("uris", uris.clone()),
+                    ("permissions", permissions.clone()),
+                ],
+                format!(
+                    "Create the app registration \"{display_name}\": single tenant, web Redirect URI(s) {uris}, ID tokens on, Graph application permissions {permissions}."
+                ),
             ));
             return changes;
         };
@@ -463,11 +478,19 @@ impl AppState {
             .map(|w| w.redirect_uris.clone())
             .unwrap_or_default();
         for uri in redirect_uris.iter().filter(|u| !current.contains(u)) {
-            changes.push(format!("Add the Redirect URI {uri}."));
+            changes.push(Change::action(
+                ChangeTarget::Entra,
+                ChangeCode::AddRedirectUri,
+                [("uri", uri.clone())],
+                format!("Add the Redirect URI {uri}."),
+            ));
         }
         for uri in current.iter().filter(|u| !redirect_uris.contains(u)) {
-            changes.push(format!(
-                "Remove the Redirect URI {uri} (the PBX does not use it)."
+            changes.push(Change::action(
+                ChangeTarget::Entra,
+                ChangeCode::RemoveRedirectUri,
+                [("uri", uri.clone())],
+                format!("Remove the Redirect URI {uri} (the PBX does not use it)."),
             ));
         }
         let id_tokens = app
@@ -477,27 +500,45 @@ impl AppState {
             .and_then(|s| s.enable_id_token_issuance)
             == Some(true);
         if !id_tokens {
-            changes.push("Turn on ID tokens (implicit grant).".to_owned());
+            changes.push(Change::action(
+                ChangeTarget::Entra,
+                ChangeCode::TurnOnIdTokens,
+                [],
+                "Turn on ID tokens (implicit grant).",
+            ));
         }
         let declared = graph_roles_declared(app);
         for permission in &self.permissions {
             if !contains_id(&declared, &permission.role_id) {
-                changes.push(format!(
-                    "Declare the Graph application permission {}.",
-                    permission.name
+                changes.push(Change::action(
+                    ChangeTarget::Entra,
+                    ChangeCode::DeclarePermission,
+                    [("permission", permission.name.clone())],
+                    format!(
+                        "Declare the Graph application permission {}.",
+                        permission.name
+                    ),
                 ));
             }
         }
         for id in declared.iter().filter(|id| !self.needs(id)) {
-            changes.push(format!(
-                "Stop declaring the Graph application permission {} (requiredResourceAccess): this PortSIP version with the chosen features does not need it.",
-                role_name(&self.graph_sp, id)
+            let name = role_name(&self.graph_sp, id);
+            changes.push(Change::action(
+                ChangeTarget::Entra,
+                ChangeCode::StopDeclaringPermission,
+                [("permission", name.to_string())],
+                format!(
+                    "Stop declaring the Graph application permission {name} (requiredResourceAccess): this PortSIP version with the chosen features does not need it."
+                ),
             ));
         }
         if self.service_principal.is_none() {
-            changes.push(
-                "Create the app's service principal (its enterprise application).".to_owned(),
-            );
+            changes.push(Change::action(
+                ChangeTarget::Entra,
+                ChangeCode::CreateServicePrincipal,
+                [],
+                "Create the app's service principal (its enterprise application).",
+            ));
         }
         changes
     }
@@ -572,7 +613,11 @@ pub(crate) fn app_summary(
             }
         }
         (Some(state), None) => {
-            let changes = state.registration_changes(&redirect_uris, display_name);
+            let changes: Vec<String> = state
+                .registration_changes(&redirect_uris, display_name)
+                .into_iter()
+                .map(|change| change.summary)
+                .collect();
             let action = match (&state.existing, changes.is_empty()) {
                 (None, _) => AppAction::Create,
                 (Some(_), true) => AppAction::Keep,

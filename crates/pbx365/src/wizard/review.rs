@@ -9,7 +9,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::access::{Environment, Error};
-use crate::features::optional_grant_of;
+use crate::features::{OptionalGrant, optional_grant_of};
 use crate::guided::HandStep;
 use crate::pbx_certificate::PbxCertificate;
 use crate::profile::Mode;
@@ -28,12 +28,62 @@ pub enum ChangeTarget {
     ThisComputer,
 }
 
+/// What a change row says, as a code the UI words from its catalogue. The values it quotes
+/// are in the row's `params` (a list is one value, its items joined with ", ").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum ChangeCode {
+    /// A PBX setting: the row's `field`, `before` and `after` say which and how.
+    Setting,
+    /// `app_id`.
+    AppGone,
+    /// `name`, `uris`, `permissions`.
+    CreateApp,
+    /// `uri`.
+    AddRedirectUri,
+    /// `uri`.
+    RemoveRedirectUri,
+    TurnOnIdTokens,
+    /// `permission`.
+    DeclarePermission,
+    /// `permission`.
+    StopDeclaringPermission,
+    CreateServicePrincipal,
+    GenerateKeyPair,
+    /// `not_before`, `not_after`.
+    RegenerateKeyPair,
+    /// `others`.
+    AddNewCertificate,
+    /// `thumbprint`, `not_after`, `others`.
+    AddCertificate,
+    /// `permission`.
+    GrantPermission,
+    /// `permission`, for e-mail notifications.
+    GrantPermissionMailSend,
+    /// `permission`, for users' phone numbers.
+    GrantPermissionUserPhone,
+    /// `permission`.
+    RemovePermission,
+    /// `profile`.
+    CreateProfile,
+    SavePbxSignIn,
+    SavePbxPassword,
+    SaveMicrosoftSignIn,
+    /// `path`.
+    SaveCertificate,
+}
+
 /// One change apply would make.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct Change {
     pub target: ChangeTarget,
+    /// In English, for the CLI: the action, or the setting's name (`before` and `after` hold
+    /// its values).
     pub summary: String,
+    pub code: ChangeCode,
+    pub params: BTreeMap<String, String>,
     /// For a changed setting: its name, and the value before and after.
     pub field: Option<String>,
     pub before: Option<String>,
@@ -41,14 +91,82 @@ pub struct Change {
 }
 
 impl Change {
-    fn action(target: ChangeTarget, summary: impl Into<String>) -> Self {
+    /// An action: its English `summary` quotes every value in `params`.
+    pub(crate) fn action<const N: usize>(
+        target: ChangeTarget,
+        code: ChangeCode,
+        params: [(&str, String); N],
+        summary: impl Into<String>,
+    ) -> Self {
+        let summary = summary.into();
+        let params: BTreeMap<String, String> = params
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+        debug_assert!(
+            quotes_its_params(&summary, &params),
+            "{code:?}'s English text must quote its params {params:?}: {summary}"
+        );
         Self {
             target,
-            summary: summary.into(),
+            summary,
+            code,
+            params,
             field: None,
             before: None,
             after: None,
         }
+    }
+
+    fn setting(field: &str, before: String, after: String) -> Self {
+        Self {
+            target: ChangeTarget::Pbx,
+            summary: label(field).to_owned(),
+            code: ChangeCode::Setting,
+            params: BTreeMap::new(),
+            field: Some(field.to_owned()),
+            before: Some(before),
+            after: Some(after),
+        }
+    }
+
+    /// The line the CLI prints: a setting with its old and new value.
+    pub fn text(&self) -> String {
+        match (&self.before, &self.after) {
+            (Some(before), Some(after)) => format!("{}: {before} → {after}", self.summary),
+            _ => self.summary.clone(),
+        }
+    }
+}
+
+/// Every value (every item of a list) appears in the English text.
+fn quotes_its_params(text: &str, params: &BTreeMap<String, String>) -> bool {
+    params.values().all(|value| {
+        text.contains(value.as_str()) || value.split(", ").all(|item| text.contains(item))
+    })
+}
+
+/// The PBX generating a key pair, as step 4 decided (its English reason).
+pub(crate) fn key_pair_change(
+    key: &KeyPairSummary,
+    certificate: Option<&PbxCertificate>,
+) -> Change {
+    match certificate {
+        Some(cert) => Change::action(
+            ChangeTarget::Pbx,
+            ChangeCode::RegenerateKeyPair,
+            [
+                ("not_before", cert.info.not_before.clone()),
+                ("not_after", cert.info.not_after.clone()),
+            ],
+            key.reason.clone(),
+        ),
+        None => Change::action(
+            ChangeTarget::Pbx,
+            ChangeCode::GenerateKeyPair,
+            [],
+            key.reason.clone(),
+        ),
     }
 }
 
@@ -99,6 +217,9 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
         }
     }
 }
+
+/// The value of the application ID before the app exists (the UI words it).
+const NEW_APP_ID: &str = "(the new app's ID)";
 
 fn shown(value: &Value) -> String {
     match value {
@@ -160,30 +281,14 @@ pub(crate) fn settings_changes(
         .filter(|(field, value)| current.get(*field).unwrap_or(&Value::Null) != *value)
         .map(|(field, value)| {
             let before = current.get(field).unwrap_or(&Value::Null);
-            Change {
-                target: ChangeTarget::Pbx,
-                summary: format!("{}: {} → {}", label(field), shown(before), shown(value)),
-                field: Some(field.clone()),
-                before: Some(shown(before)),
-                after: Some(shown(value)),
-            }
+            Change::setting(field, shown(before), shown(value))
         })
         .collect();
     if new_app {
         let before = current.get("application_id").unwrap_or(&Value::Null);
         changes.insert(
             0,
-            Change {
-                target: ChangeTarget::Pbx,
-                summary: format!(
-                    "{}: {} → (the new app's ID)",
-                    label("application_id"),
-                    shown(before)
-                ),
-                field: Some("application_id".to_owned()),
-                before: Some(shown(before)),
-                after: Some("(the new app's ID)".to_owned()),
-            },
+            Change::setting("application_id", shown(before), NEW_APP_ID.to_owned()),
         );
     }
     Ok(changes)
@@ -202,6 +307,8 @@ pub(crate) fn local_changes(
     if !profile_exists {
         changes.push(Change::action(
             ChangeTarget::ThisComputer,
+            ChangeCode::CreateProfile,
+            [("profile", profile.to_owned())],
             format!("Create the profile \"{profile}\" (no secrets in it)."),
         ));
     }
@@ -211,6 +318,8 @@ pub(crate) fn local_changes(
     if missing(SecretKind::PbxRefreshToken)? {
         changes.push(Change::action(
             ChangeTarget::ThisComputer,
+            ChangeCode::SavePbxSignIn,
+            [],
             "Save the PBX sign-in (refresh token) in the OS keyring.",
         ));
     }
@@ -221,6 +330,8 @@ pub(crate) fn local_changes(
         if stored.as_ref() != Some(password) {
             changes.push(Change::action(
                 ChangeTarget::ThisComputer,
+                ChangeCode::SavePbxPassword,
+                [],
                 "Save the PBX password in the OS keyring.",
             ));
         }
@@ -228,13 +339,18 @@ pub(crate) fn local_changes(
     if mode == Mode::Auto && missing(SecretKind::MicrosoftRefreshToken)? {
         changes.push(Change::action(
             ChangeTarget::ThisComputer,
+            ChangeCode::SaveMicrosoftSignIn,
+            [],
             "Save the Microsoft sign-in (refresh token) in the OS keyring.",
         ));
     }
     if let Some(path) = certificate_path {
+        let path = path.display().to_string();
         changes.push(Change::action(
             ChangeTarget::ThisComputer,
-            format!("Save the PBX's certificate as {}.", path.display()),
+            ChangeCode::SaveCertificate,
+            [("path", path.clone())],
+            format!("Save the PBX's certificate as {path}."),
         ));
     }
     Ok(changes)
@@ -248,57 +364,75 @@ pub(crate) fn entra_changes(
     certificate: Option<&PbxCertificate>,
     revocations: &[Revocation],
 ) -> Vec<Change> {
-    let mut changes: Vec<Change> = registration
-        .changes
-        .iter()
-        .map(|c| Change::action(ChangeTarget::Entra, c.clone()))
-        .collect();
+    let mut changes =
+        app.registration_changes(&registration.redirect_uris, &registration.display_name);
     if app.existing.is_none() {
         changes.push(Change::action(
             ChangeTarget::Entra,
+            ChangeCode::CreateServicePrincipal,
+            [],
             "Create the app's service principal (its enterprise application).",
         ));
     }
-    let other_keys = key.other_keys_on_app.unwrap_or(0);
+    let others = key.other_keys_on_app.unwrap_or(0).to_string();
     match (key.action, certificate) {
         (KeyAction::Generate, _) => {
-            changes.push(Change::action(ChangeTarget::Pbx, key.reason.clone()));
+            changes.push(key_pair_change(key, certificate));
             changes.push(Change::action(
                 ChangeTarget::Entra,
+                ChangeCode::AddNewCertificate,
+                [("others", others.clone())],
                 format!(
-                    "Add the PBX's new certificate to the app, keeping its {other_keys} other key(s)."
+                    "Add the PBX's new certificate to the app, keeping its {others} other key(s)."
                 ),
             ));
         }
         (KeyAction::Reuse, Some(cert)) if key.on_app != Some(true) => {
+            let thumbprint = cert.info.sha1_thumbprint.clone();
+            let not_after = cert.info.not_after.clone();
             changes.push(Change::action(
                 ChangeTarget::Entra,
+                ChangeCode::AddCertificate,
+                [
+                    ("thumbprint", thumbprint.clone()),
+                    ("not_after", not_after.clone()),
+                    ("others", others.clone()),
+                ],
                 format!(
-                    "Add the PBX's certificate (thumbprint {}, valid until {}) to the app, keeping its {other_keys} other key(s).",
-                    cert.info.sha1_thumbprint, cert.info.not_after
+                    "Add the PBX's certificate (thumbprint {thumbprint}, valid until {not_after}) to the app, keeping its {others} other key(s)."
                 ),
             ));
         }
         _ => {}
     }
     for permission in app.missing_grants() {
-        let purpose = optional_grant_of(&permission.name)
+        let name = permission.name.clone();
+        let grant = optional_grant_of(&name);
+        let code = match grant {
+            None => ChangeCode::GrantPermission,
+            Some(OptionalGrant::MailSend) => ChangeCode::GrantPermissionMailSend,
+            Some(OptionalGrant::UserPhone) => ChangeCode::GrantPermissionUserPhone,
+        };
+        let purpose = grant
             .map(|grant| format!(", for {}", grant.purpose()))
             .unwrap_or_default();
         changes.push(Change::action(
             ChangeTarget::Entra,
+            code,
+            [("permission", name.clone())],
             format!(
-                "Grant the Graph application permission {} (admin consent for the organisation{purpose}).",
-                permission.name
+                "Grant the Graph application permission {name} (admin consent for the organisation{purpose})."
             ),
         ));
     }
     for revocation in revocations {
+        let name = revocation.name.clone();
         changes.push(Change::action(
             ChangeTarget::Entra,
+            ChangeCode::RemovePermission,
+            [("permission", name.clone())],
             format!(
-                "Remove the granted Graph application permission {} (its admin consent): this PortSIP version with the chosen features does not need it.",
-                revocation.name
+                "Remove the granted Graph application permission {name} (its admin consent): this PortSIP version with the chosen features does not need it."
             ),
         ));
     }
@@ -325,19 +459,40 @@ mod tests {
         }))
         .map_err(|e| Error::Input(crate::input::FieldError::new("x", e.to_string())))?;
         let changes = settings_changes(&before, &desired, false)?;
-        let summaries: Vec<&str> = changes.iter().map(|c| c.summary.as_str()).collect();
+        let labels: Vec<&str> = changes.iter().map(|c| c.summary.as_str()).collect();
+        assert_eq!(labels, ["Sync schedule", "Sync users"]);
+        let lines: Vec<String> = changes.iter().map(Change::text).collect();
         assert_eq!(
-            summaries,
+            lines,
             [
                 "Sync schedule: 0 0 * * * → 30 2 * * *",
                 "Sync users: false → true"
             ]
         );
-        assert!(
-            settings_changes(&before, &desired, true)?[0]
-                .summary
-                .contains("(the new app's ID)")
+        assert!(changes.iter().all(|c| c.code == ChangeCode::Setting));
+        assert_eq!(
+            settings_changes(&before, &desired, true)?[0].text(),
+            "Application (client) ID: a → (the new app's ID)"
         );
         Ok(())
+    }
+
+    #[test]
+    fn an_action_quotes_every_param_in_its_english_text() {
+        let change = Change::action(
+            ChangeTarget::Entra,
+            ChangeCode::CreateApp,
+            [
+                ("name", "PortSIP PBX (contoso.example)".to_owned()),
+                ("uris", "https://pbx/a, https://pbx/b".to_owned()),
+                ("permissions", "User.Read.All, Contacts.Read".to_owned()),
+            ],
+            "Create the app registration \"PortSIP PBX (contoso.example)\": single tenant, web Redirect URI(s) https://pbx/a, https://pbx/b, ID tokens on, Graph application permissions User.Read.All, Contacts.Read.",
+        );
+        assert!(quotes_its_params(&change.summary, &change.params));
+        assert_eq!(change.text(), change.summary);
+        let mut missing = change.params.clone();
+        missing.insert("permission".to_owned(), "Mail.Send".to_owned());
+        assert!(!quotes_its_params(&change.summary, &missing));
     }
 }

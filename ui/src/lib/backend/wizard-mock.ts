@@ -2,6 +2,8 @@ import type { CheckId } from '../bindings/CheckId';
 import type { CheckMessage } from '../bindings/CheckMessage';
 import type { DoctorReport } from '../bindings/DoctorReport';
 import type { Change } from '../bindings/Change';
+import type { ChangeCode } from '../bindings/ChangeCode';
+import type { ChangeTarget } from '../bindings/ChangeTarget';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { KeyPairSummary } from '../bindings/KeyPairSummary';
 import type { MicrosoftSummary } from '../bindings/MicrosoftSummary';
@@ -245,16 +247,26 @@ function settingChanges(before: SyncOptions | null, after: SyncOptions): Change[
     .filter(([, , was, will]) => shown(was) !== shown(will))
     .map(([field, label, was, will]) => ({
       target: 'pbx',
-      summary: `${label}: ${was === null ? '(not set)' : shown(was)} → ${shown(will)}`,
+      summary: label,
+      code: 'setting',
+      params: {},
       field,
       before: was === null ? '(not set)' : shown(was),
       after: shown(will),
     }));
 }
 
+const APP_NAME = 'PortSIP PBX (contoso.example)';
+const REDIRECT_URI = 'https://pbx.contoso.example:8887/api/ms365/callback';
+
+/** A review row for an action, as the engine sends it (wizard/review.rs `Change::action`). */
+function action(target: ChangeTarget, code: ChangeCode, params: Record<string, string>, summary: string): Change {
+  return { target, summary, code, params, field: null, before: null, after: null };
+}
+
 const KEY_PAIR: KeyPairSummary = {
   action: 'generate',
-  reason: 'The PBX has no certificate yet: it will generate a key pair and keep the private key.',
+  reason: 'The PBX has no key pair for Microsoft 365 yet; it will generate one.',
   certificate: null,
   days_left: null,
   on_app: null,
@@ -528,12 +540,19 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   const newReview = (): Review =>
     reviewOf(
       [
-        { target: 'entra', summary: 'Create the app registration "PortSIP PBX (contoso.example)"', field: null, before: null, after: null },
-        { target: 'entra', summary: `Grant ${PERMISSIONS.join(', ')}`, field: null, before: null, after: null },
-        { target: 'pbx', summary: 'Generate a key pair on the PBX', field: null, before: null, after: null },
-        { target: 'pbx', summary: 'Directory ID', field: 'directory_id', before: null, after: TENANT_ID },
+        action('entra', 'create-app', { name: APP_NAME, uris: REDIRECT_URI, permissions: PERMISSIONS.join(', ') },
+          `Create the app registration "${APP_NAME}": single tenant, web Redirect URI(s) ${REDIRECT_URI}, ID tokens on, Graph application permissions ${PERMISSIONS.join(', ')}.`),
+        action('entra', 'create-service-principal', {}, "Create the app's service principal (its enterprise application)."),
+        action('pbx', 'generate-key-pair', {}, KEY_PAIR.reason),
+        action('entra', 'add-new-certificate', { others: '0' }, "Add the PBX's new certificate to the app, keeping its 0 other key(s)."),
+        ...PERMISSIONS.map((permission) =>
+          action('entra', 'grant-permission', { permission }, `Grant the Graph application permission ${permission} (admin consent for the organisation).`),
+        ),
+        { target: 'pbx', summary: 'Application (client) ID', code: 'setting', params: {}, field: 'application_id', before: '(not set)', after: "(the new app's ID)" },
+        { target: 'pbx', summary: 'Directory (tenant) ID', code: 'setting', params: {}, field: 'directory_id', before: '(not set)', after: TENANT_ID },
         ...settingChanges(null, options ?? mockSavedProfile('contoso')!.sync!).slice(0, 1),
-        { target: 'this-computer', summary: `Save the profile "${profile}"`, field: null, before: null, after: null },
+        action('this-computer', 'create-profile', { profile }, `Create the profile "${profile}" (no secrets in it).`),
+        action('this-computer', 'save-pbx-sign-in', {}, 'Save the PBX sign-in (refresh token) in the OS keyring.'),
       ],
       [...(edition.warning === null ? [] : [edition.warning]), ...notices],
     );
