@@ -632,7 +632,7 @@ impl Wizard {
         let mut changes = Vec::new();
         let mut warnings = microsoft.summary().warnings.clone();
         warnings.extend(pbx.summary.edition.warning.iter().cloned());
-        warnings.extend(sync.notices.iter().cloned());
+        warnings.extend(sync.notices.iter().map(ToString::to_string));
         warnings.extend(key_summary.warnings.iter().cloned());
         warnings.extend(plan::unusable_grant_warnings(
             pbx,

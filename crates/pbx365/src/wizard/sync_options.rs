@@ -21,6 +21,30 @@ use crate::progress::{ProgressText, StepContext, StepId};
 use crate::schedule::{Schedule, format_run};
 use crate::time_zone;
 
+/// Something the admin should know about the accepted options, as a code with parameters: the
+/// UI words it from its catalogue, the CLI and the review print the English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum SyncOptionsNotice {
+    /// PortSIP 22.6 has no "administrators sign in with Microsoft": the saved list is dropped.
+    AdministratorsDropped { administrators: Vec<String> },
+}
+
+impl std::fmt::Display for SyncOptionsNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SyncOptionsNotice::AdministratorsDropped { administrators } => write!(
+                f,
+                "{ADMIN_SIGN_IN_GONE} The {} administrator(s) this profile listed ({}) are no \
+                 longer sent to the PBX.",
+                administrators.len(),
+                administrators.join(", ")
+            ),
+        }
+    }
+}
+
 /// What step 6 accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
@@ -28,7 +52,7 @@ pub struct SyncOptionsSummary {
     pub options: SyncOptions,
     /// What the admin should know about these options on this PBX (e.g. a choice its PortSIP
     /// version no longer has, dropped).
-    pub notices: Vec<String>,
+    pub notices: Vec<SyncOptionsNotice>,
     /// The next five runs, `YYYY-MM-DD HH:MM` in the PBX's time zone.
     pub next_runs: Vec<String>,
     pub timezone: Option<String>,
@@ -313,7 +337,7 @@ fn fit_version(
     options: &mut SyncOptions,
     traits: &Traits,
     saved: Option<&SyncOptions>,
-) -> Result<Vec<String>, FieldError> {
+) -> Result<Vec<SyncOptionsNotice>, FieldError> {
     if traits.admin_sign_in || options.sso.administrators.is_empty() {
         return Ok(Vec::new());
     }
@@ -325,13 +349,10 @@ fn fit_version(
             ADMIN_SIGN_IN_GONE.to_owned() + " Leave the list of administrators empty.",
         ));
     }
-    let dropped = std::mem::take(&mut options.sso.administrators);
-    Ok(vec![format!(
-        "{ADMIN_SIGN_IN_GONE} The {} administrator(s) this profile listed ({}) are no longer \
-         sent to the PBX.",
-        dropped.len(),
-        dropped.join(", ")
-    )])
+    let administrators = std::mem::take(&mut options.sso.administrators);
+    Ok(vec![SyncOptionsNotice::AdministratorsDropped {
+        administrators,
+    }])
 }
 
 /// Why "administrators sign in with Microsoft" is not offered, in one line.
@@ -444,6 +465,34 @@ pub(crate) fn desired_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dropped() -> SyncOptionsNotice {
+        SyncOptionsNotice::AdministratorsDropped {
+            administrators: vec!["anna@contoso.example".into(), "ben@contoso.example".into()],
+        }
+    }
+
+    #[test]
+    fn a_notice_names_its_values_in_english() {
+        let english = dropped().to_string();
+        assert!(english.starts_with(ADMIN_SIGN_IN_GONE), "{english}");
+        assert!(
+            english.contains("The 2 administrator(s) this profile listed (anna@contoso.example, ben@contoso.example)"),
+            "{english}"
+        );
+    }
+
+    /// The UI's catalogue test words each of these (ui/src/lib/sync-options/notices.test.ts).
+    #[test]
+    fn export_bindings_sync_options_notice_samples() -> Result<(), Box<dyn std::error::Error>> {
+        let pairs = [serde_json::json!({ "message": dropped().to_string(), "notice": dropped() })];
+        let mut text = serde_json::to_string_pretty(&pairs)?;
+        text.push('\n');
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../ui/src/lib/bindings/sync-options-notice-samples.json");
+        std::fs::write(path, text)?;
+        Ok(())
+    }
 
     #[test]
     fn scopes_map_to_portsip_sync_types() -> Result<(), serde_json::Error> {

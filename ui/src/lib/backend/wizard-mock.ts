@@ -15,6 +15,7 @@ import type { Profile } from '../bindings/Profile';
 import type { Review } from '../bindings/Review';
 import type { StepId } from '../bindings/StepId';
 import type { SyncOptions } from '../bindings/SyncOptions';
+import type { SyncOptionsNotice } from '../bindings/SyncOptionsNotice';
 import type { SyncOptionsSummary } from '../bindings/SyncOptionsSummary';
 import type { WizardState } from '../bindings/WizardState';
 import { ADMIN_SIGN_IN_GONE, adminSignInOffered, compareVersions, parseVersion } from '../connect/edition';
@@ -22,6 +23,7 @@ import { nextRuns, scheduleFromCron } from '../sync-options/cron';
 import { completedAfter, ENGINE_ORDER } from '../wizard/progress';
 import type { WizardOperations } from './wizard-operations';
 import { describeProgress } from '../i18n/progress';
+import { describeSyncOptionsNotice } from '../sync-options/notices';
 
 /** What the engine says while it re-reads a step of a saved profile. */
 const RESUMING: Record<StepId, ProgressText> = {
@@ -102,7 +104,7 @@ export function mockEdition(versionText: string): PbxEdition {
  * `fit_version`): gone from 22.6, so a list given there is refused on its field. The mock has no
  * saved profile whose list could be dropped with a notice instead.
  */
-function fitVersion(options: SyncOptions, edition: PbxEdition): string[] {
+function fitVersion(options: SyncOptions, edition: PbxEdition): SyncOptionsNotice[] {
   if (adminSignInOffered(edition) || options.sso.administrators.length === 0) {
     return [];
   }
@@ -344,7 +346,9 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   let cancel: (() => void) | null = null;
   let profile = 'contoso';
   const edition = mockEdition(scenario.pbxVersion);
-  let notices: string[] = [];
+  let notices: SyncOptionsNotice[] = [];
+  // The review lists the notices among its warnings, in the engine's English.
+  const englishNotices = () => notices.map((notice) => describeSyncOptionsNotice(notice, 'en'));
   const calls: string[] = [];
   if (typeof window !== 'undefined') {
     window.pbx365WizardCalls = calls;
@@ -474,7 +478,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     warnings: [],
   });
 
-  function syncSummary(chosen: SyncOptions, shownNotices: string[]): SyncOptionsSummary {
+  function syncSummary(chosen: SyncOptions, shownNotices: SyncOptionsNotice[]): SyncOptionsSummary {
     const schedule = scheduleFromCron(chosen.sync_time) ?? { hour: 2, minute: 0, days: 'daily' as const };
     return {
       options: chosen,
@@ -535,7 +539,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   });
 
   /** A saved profile's review: only the settings the options change on the PBX. */
-  const resumedReview = (): Review => reviewOf(options ? settingChanges(found.profile.sync, options) : [], notices);
+  const resumedReview = (): Review => reviewOf(options ? settingChanges(found.profile.sync, options) : [], englishNotices());
 
   const newReview = (): Review =>
     reviewOf(
@@ -554,7 +558,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         action('this-computer', 'create-profile', { profile }, `Create the profile "${profile}" (no secrets in it).`),
         action('this-computer', 'save-pbx-sign-in', {}, 'Save the PBX sign-in (refresh token) in the OS keyring.'),
       ],
-      [...(edition.warning === null ? [] : [edition.warning]), ...notices],
+      [...(edition.warning === null ? [] : [edition.warning]), ...englishNotices()],
     );
 
   return {
