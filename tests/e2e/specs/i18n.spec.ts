@@ -110,6 +110,31 @@ test("the doctor's checks are named in Chinese after the setup's Verify", async 
   await shot('i18n-zh-verify');
 });
 
+test("the review's changes are worded in Chinese, each setting named once with its values in Now and After", async ({ page, shot }) => {
+  test.setTimeout(90_000);
+  await page.goto('/?mock-step-ms=10#/connect-pbx');
+  await throughSyncOptions(page);
+  await page.getByRole('button', { name: 'Review the changes' }).click();
+  const entra = page.getByTestId('changes-entra');
+  const pbx = page.getByTestId('changes-pbx');
+  await expect(entra).toContainText('Create the app registration “PortSIP PBX (contoso.example)”');
+  // A setting's row is its name; the values stand in the Now and After columns only.
+  const directory = pbx.getByRole('row').filter({ hasText: 'Directory (tenant) ID' });
+  await expect(directory.getByRole('cell').first()).toHaveText('Directory (tenant) ID');
+  await expect(directory.getByTestId('now')).toHaveText('(not set)');
+
+  await chooseChinese(page);
+  await expect(entra).toContainText('创建应用注册“PortSIP PBX (contoso.example)”');
+  await expect(entra).toContainText('授予 Graph 应用程序权限 User.Read.All');
+  await expect(page.getByTestId('changes-this-computer')).toContainText('创建配置文件“contoso.example”');
+  const directoryZh = pbx.getByRole('row').filter({ hasText: '目录（租户）ID' });
+  await expect(directoryZh.getByRole('cell').first()).toHaveText('目录（租户）ID');
+  await expect(directoryZh.getByTestId('now')).toHaveText('（未设置）');
+  await expect(pbx.getByRole('row').filter({ hasText: '同步计划' })).toBeVisible();
+  expect(await englishIn(page.locator('[data-testid^="changes-"]'))).toEqual([]);
+  await shot('i18n-zh-review');
+});
+
 test.describe('on a Chinese system', () => {
   test.use({ locale: 'zh-CN' });
 

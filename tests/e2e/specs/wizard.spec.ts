@@ -53,7 +53,7 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
 
   await continueTo(page, 'Review & apply');
   await page.getByRole('button', { name: 'Review the changes' }).click();
-  await expect(page.getByTestId('changes-pbx')).toContainText('Directory ID');
+  await expect(page.getByTestId('changes-pbx')).toContainText('Directory (tenant) ID');
   await expect(page.getByTestId('changes-entra')).toContainText('Create the app registration');
   await shot('27-wizard-review');
   await applyConfirmed(page, 'contoso.example');

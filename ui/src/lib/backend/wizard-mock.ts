@@ -268,7 +268,7 @@ function action(target: ChangeTarget, code: ChangeCode, params: Record<string, s
 
 const KEY_PAIR: KeyPairSummary = {
   action: 'generate',
-  reason: 'The PBX has no key pair for Microsoft 365 yet; it will generate one.',
+  reason: 'The PBX has no certificate yet: it will generate a key pair and keep the private key.',
   certificate: null,
   days_left: null,
   on_app: null,
@@ -547,7 +547,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         action('entra', 'create-app', { name: APP_NAME, uris: REDIRECT_URI, permissions: PERMISSIONS.join(', ') },
           `Create the app registration "${APP_NAME}": single tenant, web Redirect URI(s) ${REDIRECT_URI}, ID tokens on, Graph application permissions ${PERMISSIONS.join(', ')}.`),
         action('entra', 'create-service-principal', {}, "Create the app's service principal (its enterprise application)."),
-        action('pbx', 'generate-key-pair', {}, KEY_PAIR.reason),
+        action('pbx', 'generate-key-pair', {}, 'The PBX has no key pair for Microsoft 365 yet; it will generate one.'),
         action('entra', 'add-new-certificate', { others: '0' }, "Add the PBX's new certificate to the app, keeping its 0 other key(s)."),
         ...PERMISSIONS.map((permission) =>
           action('entra', 'grant-permission', { permission }, `Grant the Graph application permission ${permission} (admin consent for the organisation).`),
