@@ -196,10 +196,12 @@ mod tests {
             explanation_message: CheckMessage {
                 code: CheckCode::Detail,
                 params: [("detail".to_owned(), "why".to_owned())].into(),
+                error: None,
             },
             fix_message: fix.map(|_| CheckMessage {
                 code: CheckCode::FixCheckPbx,
                 params: Default::default(),
+                error: None,
             }),
             skip_by_design: false,
         }

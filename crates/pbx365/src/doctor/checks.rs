@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use time::OffsetDateTime;
 
-use super::message::{CheckCode, Said, detail, plain, said};
+use super::message::{CheckCode, Said, detail, engine_error, plain, said, with_error};
 use super::{Check, CheckId, DoctorReport, GraphAccess};
 use crate::access::Error;
 use crate::access::retry::RetryPolicy;
@@ -86,7 +86,7 @@ pub(super) async fn run(
         (true, Err(error)) => {
             checks.push(Check::fail(
                 CheckId::PbxAdminRole,
-                detail(error.to_string()),
+                engine_error(&error),
                 rerun_setup(profile),
             ));
             for id in [CheckId::PbxSettingsMatch, CheckId::PbxCertificate] {
@@ -153,14 +153,15 @@ pub(super) async fn run(
                 checks.push(check);
             }
         }
-        (GraphAccess::Unavailable(reason), _) => {
+        (GraphAccess::Unavailable(error), _) => {
             for id in GRAPH_CHECKS {
                 checks.push(Check::skip(
                     id,
-                    said(
+                    with_error(
                         CheckCode::SkipMicrosoftSignIn,
-                        [("reason", reason.clone())],
-                        format!("Skipped: no usable Microsoft sign-in ({reason})"),
+                        "reason",
+                        error,
+                        format!("Skipped: no usable Microsoft sign-in ({})", error.message),
                     ),
                     Some(rerun_setup(profile)),
                 ));
@@ -198,7 +199,7 @@ async fn reachability(retry: &RetryPolicy, profile: &Profile) -> Check {
         Err(error) => {
             return Check::fail(
                 id,
-                detail(error.to_string()),
+                engine_error(&error),
                 plain(
                     CheckCode::FixPbxAddress,
                     "Correct the PBX address, CA file or pin in the setup.",

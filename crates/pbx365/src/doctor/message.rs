@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::access::{Error, ErrorReport};
+
 /// Every explanation and fix a check can give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -92,6 +94,11 @@ pub enum CheckCode {
 pub struct CheckMessage {
     pub code: CheckCode,
     pub params: BTreeMap<String, String>,
+    /// The engine's own error that `detail` or `reason` quotes in English: the UI words it
+    /// with its catalogue (`describeError`) instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error: Option<ErrorReport>,
 }
 
 /// An English sentence and its code.
@@ -120,8 +127,26 @@ pub(crate) fn said<const N: usize>(
     );
     Said {
         text,
-        message: CheckMessage { code, params },
+        message: CheckMessage {
+            code,
+            params,
+            error: None,
+        },
     }
+}
+
+/// A message that quotes an engine error as `name`; the UI words the error itself.
+pub(crate) fn with_error(code: CheckCode, name: &str, error: &ErrorReport, text: String) -> Said {
+    let mut said = said(code, [(name, error.message.clone())], text);
+    said.message.error = Some(error.clone());
+    said
+}
+
+/// An engine error as the whole explanation.
+pub(crate) fn engine_error(error: &Error) -> Said {
+    let report = error.report();
+    let text = report.message.clone();
+    with_error(CheckCode::Detail, "detail", &report, text)
 }
 
 /// A message with no values.
@@ -140,4 +165,34 @@ pub(crate) fn quotes_its_params(text: &str, params: &BTreeMap<String, String>) -
     params.values().all(|value| {
         text.contains(value.as_str()) || value.split(", ").all(|item| text.contains(item))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engine_error_travels_as_its_report_for_the_ui_to_word() {
+        let error = Error::SignInTimedOut { seconds: 300 };
+        let said = engine_error(&error);
+        assert_eq!(said.text, error.to_string());
+        assert_eq!(said.message.code, CheckCode::Detail);
+        assert_eq!(said.message.params.get("detail"), Some(&said.text));
+        let report = said
+            .message
+            .error
+            .as_ref()
+            .map(|report| report.code.as_str());
+        assert_eq!(report, Some(error.code()));
+    }
+
+    #[test]
+    fn a_message_without_an_engine_error_leaves_the_field_out() -> Result<(), serde_json::Error> {
+        let value = serde_json::to_value(plain(CheckCode::NoKeyPair, "x").message)?;
+        assert_eq!(
+            value,
+            serde_json::json!({ "code": "no-key-pair", "params": {} })
+        );
+        Ok(())
+    }
 }

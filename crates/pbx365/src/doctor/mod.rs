@@ -198,7 +198,7 @@ pub(crate) enum GraphAccess {
     /// Guided mode: the wizard has no Graph rights.
     Guided,
     /// Automatic mode without a usable sign-in.
-    Unavailable(String),
+    Unavailable(crate::access::ErrorReport),
 }
 
 /// Runs every check for a saved profile, signing in again from the keyring, and records the
@@ -221,7 +221,7 @@ pub async fn run(
                         Ok(graph) => GraphAccess::Client(Box::new(
                             graph.with_progress(ctx.entra_progress(StepId::Verify)),
                         )),
-                        Err(error) => GraphAccess::Unavailable(error.to_string()),
+                        Err(error) => GraphAccess::Unavailable(error.report()),
                     }
                 }
             };

@@ -127,6 +127,27 @@ describe('describeCheck', () => {
   });
 });
 
+describe('an engine error quoted by a check', () => {
+  it('is worded by the catalogue, not quoted in English', () => {
+    chooseLocale('zh-CN');
+    const reason = "The saved Microsoft sign-in of contoso has expired; sign in again (refresh token revoked).";
+    const text = describeCheck({
+      code: 'skip-microsoft-sign-in',
+      params: { reason },
+      error: {
+        code: 'microsoft-sign-in-needed',
+        message: reason,
+        params: { profile: 'contoso', reason: 'refresh token revoked' },
+        field: null,
+        apply_step: null,
+      },
+    });
+    expect(text).not.toContain(reason);
+    expect(text).toContain('contoso');
+    expect(text).toMatch(/^已跳过：没有可用的 Microsoft 登录（/);
+  });
+});
+
 describe('checkTitle', () => {
   it('names every check in Chinese', () => {
     chooseLocale('zh-CN');

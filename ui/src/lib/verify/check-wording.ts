@@ -1,6 +1,7 @@
 import type { CheckCode } from '../bindings/CheckCode';
 import type { CheckId } from '../bindings/CheckId';
 import type { CheckMessage } from '../bindings/CheckMessage';
+import { describeError } from '../i18n/errors';
 import { formatList } from '../i18n/format';
 import { m } from '../paraglide/messages.js';
 
@@ -113,7 +114,16 @@ const WORDING: Record<CheckCode, (q: Params) => string> = {
 /** Every code this module words, for the tests. */
 export const WORDED_CHECK_CODES = Object.keys(WORDING) as CheckCode[];
 
-/** A check's explanation or fix in the UI language; the values it quotes stay as they came. */
+/**
+ * A check's explanation or fix in the UI language; the values it quotes stay as they came, but
+ * an engine error quoted as `detail` or `reason` is worded by the catalogue too.
+ */
 export function describeCheck(message: CheckMessage): string {
-  return WORDING[message.code](message.params);
+  const params: Params = { ...message.params };
+  if (message.error) {
+    for (const name of ['detail', 'reason']) {
+      if (params[name] !== undefined) params[name] = describeError(message.error);
+    }
+  }
+  return WORDING[message.code](params);
 }
