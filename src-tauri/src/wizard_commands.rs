@@ -56,6 +56,16 @@ impl WizardHost {
         token.map(|token| token.cancel()).is_some()
     }
 
+    /// The open wizard's Microsoft Graph client (automatic mode), for the directory pickers;
+    /// the wizard is not held while the directory is searched.
+    pub async fn directory_graph(&self) -> Result<entra::GraphClient, ErrorReport> {
+        let mut guard = self.wizard().await?;
+        guard
+            .get()?
+            .directory_graph(&StepContext::silent())
+            .map_err(|e| e.report())
+    }
+
     async fn wizard(&self) -> Result<WizardGuard<'_>, ErrorReport> {
         let guard = self.wizard.lock().await;
         if guard.is_none() {

@@ -4,7 +4,11 @@ import type { Mode } from "./Mode";
 /**
  * What step 2 found.
  */
-export type MicrosoftSummary = { mode: Mode, tenant_id: string, tenant_name: string | null, verified_domains: Array<string>, 
+export type MicrosoftSummary = { mode: Mode, tenant_id: string, tenant_name: string | null, 
+/**
+ * The default domain first.
+ */
+verified_domains: Array<string>, 
 /**
  * Who signed in (automatic mode).
  */
