@@ -31,7 +31,9 @@ use self::error::state_at;
 pub use self::error::{Cause, ResetError};
 use self::journal::{ResetJournal, journal_path};
 pub use self::journal::{ResetStep, ResetStop};
-pub use self::plan::{PlannedReset, ResetEvent, ResetOutcome, ResetPlan, ResetReport, ResetSink};
+pub use self::plan::{
+    PlannedReset, ResetEvent, ResetOutcome, ResetPlan, ResetReport, ResetSink, ResetText,
+};
 use crate::access::sessions::{require_graph, resume_pbx};
 use crate::access::{Environment, Error};
 use crate::certificate::lifecycle::journal_path as rotation_journal_path;
@@ -86,10 +88,9 @@ pub async fn run(
                 emit(
                     &events,
                     step,
-                    format!(
-                        "Continuing the reset that stopped at step {} of 3.",
-                        step.number()
-                    ),
+                    ResetText::Continuing {
+                        step_number: step.number(),
+                    },
                 );
             }
             journal
@@ -114,11 +115,7 @@ pub async fn run(
             });
             continue;
         }
-        emit(
-            &events,
-            step,
-            format!("{}…", app::capitalized(step.title())),
-        );
+        emit(&events, step, ResetText::Starting);
         let result = match step {
             ResetStep::Pbx => stop_pbx(env, &journal, &mut sessions).await,
             ResetStep::Entra => clean_entra(env, &journal, &mut sessions).await,
@@ -132,7 +129,13 @@ pub async fn run(
             Ok(detail) => detail,
             Err(cause) => return Err(stopped(&base, &path, &mut journal, step, cause)),
         };
-        emit(&events, step, detail.clone());
+        emit(
+            &events,
+            step,
+            ResetText::Finished {
+                detail: detail.clone(),
+            },
+        );
         journal.complete(step);
         journal.last_stop = None;
         if step != ResetStep::ThisComputer
@@ -171,9 +174,14 @@ fn nothing_done(name: &str) -> ResetReport {
     }
 }
 
-fn emit(events: &ResetSink, step: ResetStep, message: String) {
+fn emit(events: &ResetSink, step: ResetStep, text: ResetText) {
+    let message = text.english(step);
     tracing::info!(step = ?step, %message, "reset");
-    events(&ResetEvent { step, message });
+    events(&ResetEvent {
+        step,
+        text,
+        message,
+    });
 }
 
 /// The reset's own lock, and the sync's and the rotation's of the profile, in the folders those

@@ -77,7 +77,35 @@ pub struct ResetReport {
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct ResetEvent {
     pub step: ResetStep,
+    /// What the UI words from its catalogue.
+    pub text: ResetText,
+    /// The same in English, for the CLI and logs.
     pub message: String,
+}
+
+/// What a reset's progress says, as a code with parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum ResetText {
+    /// An earlier reset stopped at this step (1 to 3).
+    Continuing { step_number: usize },
+    /// The step starts (worded by the step's title).
+    Starting,
+    /// The step finished; `detail` is the step's own English account of what it did.
+    Finished { detail: String },
+}
+
+impl ResetText {
+    pub(crate) fn english(&self, step: ResetStep) -> String {
+        match self {
+            ResetText::Continuing { step_number } => {
+                format!("Continuing the reset that stopped at step {step_number} of 3.")
+            }
+            ResetText::Starting => format!("{}…", super::app::capitalized(step.title())),
+            ResetText::Finished { detail } => detail.clone(),
+        }
+    }
 }
 
 /// Receives progress reports, on the task doing the work: keep it quick.
@@ -153,5 +181,30 @@ impl PlannedReset {
             summary,
             done,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reset_texts_carry_their_values_into_the_english() {
+        let continuing = ResetText::Continuing { step_number: 2 };
+        assert_eq!(
+            continuing.english(ResetStep::Entra),
+            "Continuing the reset that stopped at step 2 of 3."
+        );
+        assert_eq!(
+            ResetText::Starting.english(ResetStep::Pbx),
+            "Stop the PBX's Microsoft 365 integration…"
+        );
+        let finished = ResetText::Finished {
+            detail: "Microsoft 365 is off on the PBX.".into(),
+        };
+        assert_eq!(
+            finished.english(ResetStep::Pbx),
+            "Microsoft 365 is off on the PBX."
+        );
     }
 }

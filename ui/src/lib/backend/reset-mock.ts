@@ -4,6 +4,8 @@ import type { PlannedReset } from '../bindings/PlannedReset';
 import type { ResetOutcome } from '../bindings/ResetOutcome';
 import type { ResetPlan } from '../bindings/ResetPlan';
 import type { ResetStep } from '../bindings/ResetStep';
+import type { ResetText } from '../bindings/ResetText';
+import { describeReset } from '../reset/reset-text';
 import type { ResetStop } from '../bindings/ResetStop';
 import { mockDate } from './mock-data';
 import type { MockCall } from './mock-operations';
@@ -91,12 +93,6 @@ const INTEGRATIONS: Record<string, MockIntegration> = {
     otherKeys: 1,
     runs: 1,
   },
-};
-
-const TITLES: Record<ResetStep, string> = {
-  pbx: "Stop the PBX's Microsoft 365 integration",
-  entra: 'Remove the integration from Microsoft Entra',
-  'this-computer': 'Remove the profile from this computer',
 };
 
 const PLACES: Record<ResetStep, string> = { pbx: 'PBX', entra: 'Microsoft Entra', 'this-computer': 'This computer' };
@@ -282,9 +278,11 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>, c
       if (!state.done.has('entra')) {
         state.deleteApp = requested;
       }
+      // As the engine sends it: the code, and its English for the CLI.
+      const emit = (step: ResetStep, text: ResetText) => onEvent({ step, text, message: describeReset(step, text, 'en') });
       const first = ORDER.find((step) => !state.done.has(step));
       if (earlier !== undefined && first !== undefined) {
-        onEvent({ step: first, message: `Continuing the reset that stopped at step ${ORDER.indexOf(first) + 1} of 3.` });
+        emit(first, { code: 'continuing', step_number: ORDER.indexOf(first) + 1 });
       }
       const outcomes: ResetOutcome[] = [];
       for (const step of ORDER) {
@@ -292,7 +290,7 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>, c
           outcomes.push({ step, place: PLACES[step], detail: 'Done by the earlier reset.', done_earlier: true });
           continue;
         }
-        onEvent({ step, message: `${TITLES[step]}…` });
+        emit(step, { code: 'starting' });
         await sleep(scenario.stepMs * 4);
         if (scenario.fail && step === 'entra' && !failedOnce.has(profile)) {
           failedOnce.add(profile);
@@ -310,7 +308,7 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>, c
           throw failure;
         }
         const text = detail(step, profile, integration, state.deleteApp);
-        onEvent({ step, message: text });
+        emit(step, { code: 'finished', detail: text });
         state.done.add(step);
         outcomes.push({ step, place: PLACES[step], detail: text, done_earlier: false });
       }

@@ -22,9 +22,9 @@ describe('the steps of a Disconnect', () => {
 
   it('follow the progress: a step reported runs, the ones before it are done', () => {
     let steps = plannedSteps(PLANNED);
-    steps = applyResetEvent(steps, { step: 'pbx', message: "Stop the PBX's Microsoft 365 integration…" });
+    steps = applyResetEvent(steps, { step: 'pbx', text: { code: 'starting' }, message: "Stop the PBX's Microsoft 365 integration…" });
     expect(steps[0]).toMatchObject({ state: 'running', message: "Stop the PBX's Microsoft 365 integration…" });
-    steps = applyResetEvent(steps, { step: 'entra', message: 'Remove the integration from Microsoft Entra…' });
+    steps = applyResetEvent(steps, { step: 'entra', text: { code: 'starting' }, message: 'Remove the integration from Microsoft Entra…' });
     expect(steps.map((view) => view.state)).toEqual(['done', 'running', 'pending']);
   });
 
@@ -44,9 +44,9 @@ describe('the steps of a Disconnect', () => {
   });
 
   it('show where a reset stopped, and nothing done when it did not start', () => {
-    const running = applyResetEvent(plannedSteps(PLANNED), { step: 'entra', message: '…' });
+    const running = applyResetEvent(plannedSteps(PLANNED), { step: 'entra', text: { code: 'starting' }, message: '…' });
     expect(stoppedSteps(running, 'entra', '').map((view) => view.state)).toEqual(['done', 'failed', 'pending']);
-    const first = applyResetEvent(plannedSteps(PLANNED), { step: 'pbx', message: '…' });
+    const first = applyResetEvent(plannedSteps(PLANNED), { step: 'pbx', text: { code: 'starting' }, message: '…' });
     expect(stoppedSteps(first, null, '').map((view) => view.state)).toEqual(['pending', 'pending', 'pending']);
   });
 });

@@ -2,6 +2,7 @@ import { m } from '../i18n';
 import type { PlannedReset } from '../bindings/PlannedReset';
 import type { ResetEvent } from '../bindings/ResetEvent';
 import type { ResetReport } from '../bindings/ResetReport';
+import { describeReset } from './reset-text';
 import type { ResetStep } from '../bindings/ResetStep';
 
 export type ResetStepState = 'pending' | 'running' | 'done' | 'failed';
@@ -68,7 +69,7 @@ export function applyResetEvent(steps: readonly ResetStepView[], event: ResetEve
       return { ...view, state: 'done' };
     }
     if (position === index) {
-      return { ...view, state: 'running', message: event.message };
+      return { ...view, state: 'running', message: describeReset(event.step, event.text) };
     }
     return view;
   });
