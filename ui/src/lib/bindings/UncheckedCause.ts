@@ -3,4 +3,4 @@
 /**
  * What stopped a check; the underlying text is quoted as it came.
  */
-export type UncheckedCause = "pbx-unreadable" | "pbx-sign-in-failed" | "not-connected";
+export type UncheckedCause = "pbx-unreadable" | "pbx-sign-in-failed" | "not-connected" | "no-app-registration";

@@ -74,6 +74,21 @@ describe('engine reasons in Chinese', () => {
     expect(english(text, [detail])).toBeNull();
   });
 
+  it('words an engine error that stopped the check, and a profile without an app', () => {
+    chooseLocale('zh-CN');
+    const message = 'The PBX at https://pbx.contoso.example:8887 cannot be reached any more: connection refused.';
+    const text = uncheckedReason({
+      reason: message,
+      cause: 'not-connected',
+      detail: message,
+      error: { code: 'pbx-gone', message, params: { url: 'https://pbx.contoso.example:8887', reason: 'connection refused' }, field: null, apply_step: null },
+    });
+    expect(text).not.toContain(message);
+    expect(text).toContain('https://pbx.contoso.example:8887');
+    const none = uncheckedReason({ reason: 'the profile has no app registration yet; run the setup first', cause: 'no-app-registration', detail: '' });
+    expect(english(none, [])).toBeNull();
+  });
+
   it("falls back to the engine's reason for a status saved before causes", () => {
     expect(uncheckedReason({ reason: 'PBX down', cause: 'not-connected', detail: '' })).toContain('PBX down');
   });

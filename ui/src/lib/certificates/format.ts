@@ -1,7 +1,9 @@
 import { intlLocale, m } from '../i18n';
 import type { CertificateState } from '../bindings/CertificateState';
 import type { CertificateStatus } from '../bindings/CertificateStatus';
+import type { ErrorReport } from '../bindings/ErrorReport';
 import type { MismatchCause } from '../bindings/MismatchCause';
+import { describeError } from '../i18n/errors';
 import type { UncheckedCause } from '../bindings/UncheckedCause';
 import type { Tone } from '../sync/progress';
 
@@ -77,10 +79,13 @@ export function statusSentence(status: CertificateStatus): string {
 }
 
 /** Why a certificate could not be checked, in the UI language; the PBX's or Microsoft's own text stays quoted. */
-export function uncheckedReason(unchecked: { reason: string; cause: UncheckedCause; detail: string }): string {
-  // A status from before the engine sent a cause has only its English reason.
-  const detail = unchecked.detail || unchecked.reason;
+export function uncheckedReason(unchecked: { reason: string; cause: UncheckedCause; detail: string; error?: ErrorReport }): string {
+  // An engine error is worded by the catalogue; a status from before the engine sent a cause
+  // has only its English reason.
+  const detail = unchecked.error ? describeError(unchecked.error) : unchecked.detail || unchecked.reason;
   switch (unchecked.cause) {
+    case 'no-app-registration':
+      return m.cert_unchecked_no_app_registration();
     case 'pbx-unreadable':
       return m.cert_unchecked_pbx_unreadable({ detail });
     case 'pbx-sign-in-failed':

@@ -225,6 +225,7 @@ mod tests {
                 reason: String::new(),
                 cause: UncheckedCause::NotConnected,
                 detail: String::new(),
+                error: None,
             }),
             3
         );
@@ -249,6 +250,7 @@ mod tests {
                 reason: "PBX down |\nretry".into(),
                 cause: UncheckedCause::NotConnected,
                 detail: "PBX down |\nretry".into(),
+                error: None,
             },
             None,
         );

@@ -51,20 +51,34 @@ pub async fn connect_saved(env: &Environment, name: &str) -> Result<ProfileConne
 }
 
 /// The status of a profile that could not even be connected.
-fn unknown(profile: &Profile, reason: String, clock: &dyn Clock) -> CertificateStatus {
+fn unknown(
+    profile: &Profile,
+    reason: String,
+    cause: UncheckedCause,
+    error: Option<crate::access::ErrorReport>,
+    clock: &dyn Clock,
+) -> CertificateStatus {
+    // Only an engine error is quoted (and worded by the UI); a missing app is the cause alone.
+    let detail = if error.is_some() {
+        reason.clone()
+    } else {
+        String::new()
+    };
     CertificateStatus {
         profile: profile.name.clone(),
         checked_at: rfc3339(clock.now()),
         message: format!("The certificate could not be checked: {reason}"),
         state: CertificateState::Unknown {
             reason: reason.clone(),
-            cause: UncheckedCause::NotConnected,
-            detail: reason.clone(),
+            cause,
+            detail: detail.clone(),
+            error: error.clone(),
         },
         app_match: super::status::AppMatch::Unchecked {
-            reason: reason.clone(),
-            cause: UncheckedCause::NotConnected,
-            detail: reason,
+            reason,
+            cause,
+            detail,
+            error,
         },
         pbx_certificate: None,
         expires_at: None,
@@ -83,12 +97,20 @@ pub async fn check_profile(
         return unknown(
             profile,
             "the profile has no app registration yet; run the setup first".to_owned(),
+            UncheckedCause::NoAppRegistration,
+            None,
             clock,
         );
     }
     match connect_profile(env, profile).await {
         Ok(connection) => connection.status(clock).await,
-        Err(error) => unknown(profile, error.to_string(), clock),
+        Err(error) => unknown(
+            profile,
+            error.to_string(),
+            UncheckedCause::NotConnected,
+            Some(error.report()),
+            clock,
+        ),
     }
 }
 

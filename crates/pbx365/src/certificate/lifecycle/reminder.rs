@@ -418,6 +418,7 @@ mod tests {
                 reason: "r".into(),
                 cause: UncheckedCause::NotConnected,
                 detail: "r".into(),
+                error: None,
             },
         );
         unknown.pbx_certificate = None;

@@ -11,6 +11,7 @@ use time::format_description::well_known::Rfc3339;
 use ts_rs::TS;
 
 use super::clock::Clock;
+use crate::access::ErrorReport;
 use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
 
 /// Days before expiry at which the admin is reminded, most distant first.
@@ -48,6 +49,10 @@ pub enum CertificateState {
         cause: UncheckedCause,
         #[serde(default)]
         detail: String,
+        /// The engine's own error behind `detail`, for the UI to word (`describeError`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        error: Option<ErrorReport>,
     },
 }
 
@@ -77,6 +82,8 @@ pub enum UncheckedCause {
     /// The profile could not be connected (PBX or Microsoft sign-in).
     #[default]
     NotConnected,
+    /// The profile has no app registration yet: the setup has not been run.
+    NoAppRegistration,
 }
 
 /// Whether the app holds the certificate the PBX signs with, and how that was found out.
@@ -97,6 +104,10 @@ pub enum AppMatch {
         cause: UncheckedCause,
         #[serde(default)]
         detail: String,
+        /// The engine's own error behind `detail`, for the UI to word (`describeError`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        error: Option<ErrorReport>,
     },
 }
 
@@ -235,11 +246,13 @@ pub fn assess(
             reason: String::new(),
             cause: UncheckedCause::default(),
             detail: String::new(),
+            error: None,
         },
         app_match: AppMatch::Unchecked {
             reason: String::new(),
             cause: UncheckedCause::default(),
             detail: String::new(),
+            error: None,
         },
         pbx_certificate: certificate.map(|c| c.info.clone()),
         expires_at: None,
@@ -273,11 +286,13 @@ pub fn assess(
                 reason: reason.clone(),
                 cause: UncheckedCause::PbxUnreadable,
                 detail: detail.clone(),
+                error: None,
             };
             status.state = CertificateState::Unknown {
                 reason,
                 cause: UncheckedCause::PbxUnreadable,
                 detail: detail.clone(),
+                error: None,
             };
             return status;
         }
@@ -300,6 +315,7 @@ pub fn assess(
             reason: format!("the PBX could not sign in to Microsoft 365: {detail}"),
             cause: UncheckedCause::PbxSignInFailed,
             detail: detail.clone(),
+            error: None,
         },
     };
     let whole_days = (expires_at - now).whole_days();
@@ -355,7 +371,8 @@ pub fn assess(
             reason,
             cause,
             detail,
-        } => Some((reason.clone(), *cause, detail.clone())),
+            error,
+        } => Some((reason.clone(), *cause, detail.clone(), error.clone())),
         _ => None,
     };
     match threshold_for(days_left) {
@@ -365,7 +382,7 @@ pub fn assess(
                 day(expires_at),
                 if days_left == 1 { "" } else { "s" }
             );
-            if let Some((reason, _, _)) = &unchecked {
+            if let Some((reason, ..)) = &unchecked {
                 status.message.push_str(&format!(
                     " Whether the app holds it could not be checked: {reason}."
                 ));
@@ -377,12 +394,13 @@ pub fn assess(
         }
         None => match unchecked {
             // Healthy needs proof that Microsoft accepts the certificate.
-            Some((reason, cause, detail)) => {
+            Some((reason, cause, detail, error)) => {
                 status.message = format!("The certificate could not be checked: {reason}.");
                 status.state = CertificateState::Unknown {
                     reason,
                     cause,
                     detail,
+                    error,
                 };
             }
             None => {
