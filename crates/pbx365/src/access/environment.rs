@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::Error;
 use super::retry::RetryPolicy;
-use crate::profile::ProfileStore;
+use crate::profile::{Profile, ProfileStore};
 use crate::secrets::SecretStore;
 
 /// What the wizard, sync, doctor and certificate lifecycle need from their host: where profiles
@@ -58,15 +58,17 @@ impl Environment {
         tenant: String,
         client_id: Option<String>,
         login_hint: Option<String>,
+        groups: GroupAccess,
     ) -> entra::SignInOptions {
         let mut permissions: Vec<String> = entra::SETUP_PERMISSIONS
             .iter()
             .map(|p| (*p).to_owned())
             .collect();
-        // Sync runs read users with the same saved sign-in, and the members of the groups a
-        // user sync may be scoped to (chosen after the sign-in, so always asked for).
+        // Sync runs read users with the same saved sign-in.
         permissions.push(entra::USER_SYNC_PERMISSION.to_owned());
-        permissions.push(entra::GROUP_MEMBERSHIP_PERMISSION.to_owned());
+        if groups == GroupAccess::Asked {
+            permissions.push(entra::GROUP_MEMBERSHIP_PERMISSION.to_owned());
+        }
         let defaults = entra::SignInOptions::default();
         entra::SignInOptions {
             client_id: client_id.unwrap_or(defaults.client_id),
@@ -80,6 +82,32 @@ impl Environment {
             login_hint,
             prompt: None,
             refresh_margin: defaults.refresh_margin,
+        }
+    }
+}
+
+/// Whether a sign-in asks to read group members.
+///
+/// A new sign-in always asks: the groups a user sync may be scoped to are chosen after it. A
+/// saved sign-in is renewed with what it was given; asking a sign-in saved before pbx365 read
+/// groups for more would be refused (AADSTS65001), so it asks only when the profile uses groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupAccess {
+    Asked,
+    NotAsked,
+}
+
+impl GroupAccess {
+    /// What renewing `profile`'s saved sign-in asks for.
+    pub(crate) fn renewing(profile: &Profile) -> Self {
+        let scoped_to_groups = profile
+            .sync
+            .as_ref()
+            .is_some_and(|sync| !sync.users.scope.groups().is_empty());
+        if scoped_to_groups {
+            Self::Asked
+        } else {
+            Self::NotAsked
         }
     }
 }

@@ -11,5 +11,6 @@ mod saved_sign_in;
 pub mod sessions;
 
 pub use self::environment::Environment;
+pub(crate) use self::environment::GroupAccess;
 pub use self::error::{Error, ErrorReport};
 pub(crate) use self::error::{clean_clause, from_sign_in, sentence};

@@ -8,7 +8,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 pub use super::saved_sign_in::SavedSignIn;
 use crate::access::retry::RetryPolicy;
-use crate::access::{Environment, Error};
+use crate::access::{Environment, Error, GroupAccess};
 use crate::profile::{CloudChoice, PbxSettings, Profile};
 use crate::secrets::{Secret, SecretKey, SecretKind, SecretStore};
 
@@ -246,7 +246,12 @@ pub async fn resume_graph(
         .tenant_id
         .clone()
         .unwrap_or_else(|| "organizations".to_owned());
-    let options = env.sign_in_options(tenant, profile.microsoft.client_id.clone(), None);
+    let options = env.sign_in_options(
+        tenant,
+        profile.microsoft.client_id.clone(),
+        None,
+        GroupAccess::renewing(profile),
+    );
     let authenticator = entra::Authenticator::with_policy(
         entra_cloud(&profile.microsoft.cloud)?,
         options,
@@ -332,6 +337,7 @@ pub async fn sign_in_again(
         tenant.clone(),
         profile.microsoft.client_id.clone(),
         profile.microsoft.account.clone(),
+        GroupAccess::Asked,
     );
     let authenticator = entra::Authenticator::with_policy(
         entra_cloud(&profile.microsoft.cloud)?,

@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use crate::access::from_sign_in;
 use crate::access::sessions::{self, MICROSOFT_TOKEN_KEY, ProfileTokenStore};
-use crate::access::{Environment, Error};
+use crate::access::{Environment, Error, GroupAccess};
 use crate::input::{FieldError, GuidField, check_guid};
 use crate::profile::{CloudChoice, Mode};
 use crate::progress::{DeviceCodeInfo, ProgressEvent, ProgressText, StepContext, StepId};
@@ -184,7 +184,12 @@ pub(crate) async fn sign_in(
                     "This profile has no saved Microsoft sign-in yet; sign in with the browser.",
                 )
             })?;
-            let options = env.sign_in_options(tenant, client.clone(), login_hint);
+            let options = env.sign_in_options(
+                tenant,
+                client.clone(),
+                login_hint,
+                GroupAccess::renewing(profile),
+            );
             let authenticator =
                 entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
             let store: Arc<dyn entra::TokenStore> = Arc::new(ProfileTokenStore::new(
@@ -200,8 +205,12 @@ pub(crate) async fn sign_in(
                 .map_err(from_sign_in)?
         }
         SignInMethod::Browser => {
-            let options =
-                env.sign_in_options("organizations".to_owned(), client.clone(), login_hint);
+            let options = env.sign_in_options(
+                "organizations".to_owned(),
+                client.clone(),
+                login_hint,
+                GroupAccess::Asked,
+            );
             let authenticator =
                 entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
             ctx.waiting(step, ProgressText::WaitingForBrowserSignIn);
@@ -211,8 +220,12 @@ pub(crate) async fn sign_in(
                 .map_err(from_sign_in)?
         }
         SignInMethod::DeviceCode => {
-            let options =
-                env.sign_in_options("organizations".to_owned(), client.clone(), login_hint);
+            let options = env.sign_in_options(
+                "organizations".to_owned(),
+                client.clone(),
+                login_hint,
+                GroupAccess::Asked,
+            );
             let authenticator =
                 entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
             let shown = ctx.clone();
@@ -325,7 +338,7 @@ pub(crate) async fn guided(
     let (tenant_id, app_id, cloud) = check_guided_ids(&input)?;
     ctx.report(StepId::Microsoft, ProgressText::CheckingTenantExists);
     // Discovery needs no sign-in and fails with AADSTS90002 for an unknown tenant.
-    let options = env.sign_in_options(tenant_id.clone(), None, None);
+    let options = env.sign_in_options(tenant_id.clone(), None, None, GroupAccess::NotAsked);
     if let Err(error) =
         entra::Authenticator::with_policy(cloud.clone(), options, env.retry.microsoft()).await
     {
