@@ -77,19 +77,20 @@ async function click(label) {
  */
 async function waitForText(selector, expected) {
   const browser = window();
-  const element = await browser.$(selector);
+  // Looked up afresh each time: the page may redraw the element (a stale one reads as "").
+  const element = () => browser.$(selector);
   try {
-    await element.waitForExist({ timeout: STEP_TIMEOUT_MS });
+    await element().waitForExist({ timeout: STEP_TIMEOUT_MS });
     await browser.waitUntil(
       async () => {
-        const text = await element.getText();
+        const text = await element().getText();
         return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
       },
       { timeout: STEP_TIMEOUT_MS },
     );
   } catch {
     const alerts = await browser.$$('[role="alert"], [role="status"]').map((alert) => alert.getText());
-    const said = (await element.isExisting()) ? JSON.stringify(await element.getText()) : 'nothing (not on the page)';
+    const said = (await element().isExisting()) ? JSON.stringify(await element().getText()) : 'nothing (not on the page)';
     screenshot(`failed-${selector.replace(/[^a-z0-9]+/gi, '-')}`);
     throw new Error(`${selector} never showed ${expected}; it says ${said}, alerts: ${JSON.stringify(alerts)}`);
   }

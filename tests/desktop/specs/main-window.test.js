@@ -44,14 +44,19 @@ test('the window opens and shows what the app reports over IPC', async () => {
   screenshot('main-window-dark');
 });
 
-test('the wizard steps are reachable from the rail in the real window', async () => {
+test('the rail opens the first wizard step and holds back a step whose prerequisites are not met', async () => {
   assert.ok(app);
   const { browser } = app;
-  await browser.$('nav a[href="#/verify"]').click();
-  await browser.waitUntil(async () => (await browser.$('main h1').getText()) === 'Verify', {
-    timeoutMsg: 'the Verify step did not open',
+  await browser.$('nav a[href="#/connect-pbx"]').click();
+  await browser.waitUntil(async () => (await browser.$('main h1').getText()) === 'Connect to the PBX', {
+    timeoutMsg: 'the Connect step did not open',
   });
-  assert.equal(await browser.$('nav a[href="#/verify"]').getAttribute('aria-current'), 'step');
+  assert.equal(await browser.$('nav a[href="#/connect-pbx"]').getAttribute('aria-current'), 'step');
+  // Nothing is connected yet: Verify is not a link, and says why.
+  assert.equal(await browser.$('nav a[href="#/verify"]').isExisting(), false);
+  const verify = browser.$('nav li[data-step="verify"] .locked');
+  assert.ok(await verify.isExisting(), 'the Verify step is not shown as held back');
+  assert.match(await verify.getAttribute('title'), /first/);
 });
 
 test('the page runs under the strict Content Security Policy, with frozen prototypes', async () => {
