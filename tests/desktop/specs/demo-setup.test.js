@@ -227,9 +227,20 @@ test('a card’s Sync opens its own profile, and Sync now asks first, then creat
   });
   await waitForText('main h1', 'Sync');
   // The header names the profile, its PBX (the demo's emulator) and its Microsoft 365 tenant's domain.
-  await waitForText('[data-testid="acting-profile"] [data-testid="profile-name"]', profile.name);
-  await waitForText('[data-testid="acting-pbx"]', `${new URL(profile.pbx.url).host} (demo)`);
-  await waitForText('[data-testid="acting-tenant"]', /^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+  // Read as text content: WebKitWebDriver reads the header's <dd> values as "" although they are
+  // painted (the Playwright spec right-tenant checks they are visible).
+  const acting = async () => ({
+    name: await textOf('[data-testid="acting-profile"] [data-testid="profile-name"]'),
+    pbx: await textOf('[data-testid="acting-pbx"]'),
+    tenant: await textOf('[data-testid="acting-tenant"]'),
+  });
+  await browser.waitUntil(async () => (await acting()).name === profile.name, {
+    timeout: STEP_TIMEOUT_MS,
+    timeoutMsg: 'the header does not name the profile the Sync page acts on',
+  });
+  const header = await acting();
+  assert.equal(header.pbx, `${new URL(profile.pbx.url).host} (demo)`);
+  assert.match(header.tenant, /^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
 
   await press('#tab-run');
   await press('//*[@id="panel-run"]//button[normalize-space()="Sync now"]');
