@@ -31,12 +31,6 @@ export default defineConfig({
   },
   projects: [
     { name: 'light', use: { colorScheme: 'light' } },
-    // These specs do not depend on the project's scheme (or set each scheme themselves): they run
-    // in the light project only.
-    {
-      name: 'dark',
-      use: { colorScheme: 'dark' },
-      testIgnore: ['**/accessibility.spec.ts', '**/layout.spec.ts', '**/keyboard.spec.ts', '**/focus.spec.ts'],
-    },
+    { name: 'dark', use: { colorScheme: 'dark' } },
   ],
 });
