@@ -60,7 +60,8 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await expect(page.getByTestId('progress-message')).toBeVisible();
   await expect(page.getByRole('progressbar', { name: 'Progress' })).toBeVisible();
   await shot('28-wizard-apply-progress');
-  await expect(page.getByTestId('applied')).toContainText('3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e');
+  // The mock's apply takes eight steps of 600 ms, which outlasts the default 5 s on a busy machine.
+  await expect(page.getByTestId('applied')).toContainText('3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e', { timeout: 20_000 });
   await expect(header).toHaveText(/contoso\.example\s+saved/);
   await shot('29-wizard-applied');
 
