@@ -4,8 +4,9 @@
 export const ENGLISH_PHRASE = /[A-Za-z]+[\s,]+[A-Za-z]+[\s,]+[A-Za-z]+/;
 
 /** The text with the quoted values (and the items of listed values) taken out. */
-export function withoutValues(text: string, params: Record<string, string>): string {
+export function withoutValues(text: string, values: Record<string, string> | readonly string[]): string {
+  const quoted = Array.isArray(values) ? values : Object.values(values);
   let rest = text;
-  for (const value of Object.values(params).flatMap((v) => [v, ...v.split(', ')])) rest = rest.split(value).join(' ');
+  for (const value of quoted.flatMap((v) => [v, ...v.split(', ')])) rest = rest.split(value).join(' ');
   return rest;
 }
