@@ -109,7 +109,7 @@ async fn every_state_is_detected_with_its_exit_code() -> TestResult {
     let unknown = at(0).await;
     tenant.sim.pbx_faults.clear();
     assert!(
-        matches!(&unknown.state, CertificateState::Unknown { reason, .. } if reason.contains("500")),
+        matches!(&unknown.state, CertificateState::Unknown(unchecked) if unchecked.reason.contains("500")),
         "{unknown:?}"
     );
     assert_eq!(exit_code(&unknown), 3);
@@ -207,7 +207,7 @@ async fn saved_profiles_are_checked_for_monitoring() -> TestResult {
     assert_eq!(guided_status[0].app_match, AppMatch::AcceptedByMicrosoft);
 
     let all = check_profiles(&env, &[profile.clone(), unset], &DaysFromNow(0)).await;
-    assert!(matches!(all[1].state, CertificateState::Unknown { .. }));
+    assert!(matches!(all[1].state, CertificateState::Unknown(_)));
     let monitoring = report(&all);
     assert_eq!(monitoring.exit_code, 3);
     assert!(

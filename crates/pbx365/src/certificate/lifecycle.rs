@@ -31,5 +31,6 @@ pub use rotation::{
     RotationTarget,
 };
 pub use status::{
-    AppMatch, AppSource, CertificateState, CertificateStatus, MismatchCause, UncheckedCause,
+    AppMatch, AppSource, CertificateState, CertificateStatus, MismatchCause, Unchecked,
+    UncheckedCause,
 };

@@ -1,10 +1,9 @@
 import { intlLocale, m } from '../i18n';
 import type { CertificateState } from '../bindings/CertificateState';
 import type { CertificateStatus } from '../bindings/CertificateStatus';
-import type { ErrorReport } from '../bindings/ErrorReport';
 import type { MismatchCause } from '../bindings/MismatchCause';
+import type { Unchecked } from '../bindings/Unchecked';
 import { describeError } from '../i18n/errors';
-import type { UncheckedCause } from '../bindings/UncheckedCause';
 import type { Tone } from '../sync/progress';
 
 /** "Expires today", "1 day left", "30 days left", "Expired 1 day ago". */
@@ -79,7 +78,7 @@ export function statusSentence(status: CertificateStatus): string {
 }
 
 /** Why a certificate could not be checked, in the UI language; the PBX's or Microsoft's own text stays quoted. */
-export function uncheckedReason(unchecked: { reason: string; cause: UncheckedCause; detail: string; error?: ErrorReport }): string {
+export function uncheckedReason(unchecked: Unchecked): string {
   // An engine error is worded by the catalogue; a status from before the engine sent a cause
   // has only its English reason.
   const detail = unchecked.error ? describeError(unchecked.error) : unchecked.detail || unchecked.reason;

@@ -78,7 +78,7 @@ impl MonitoringState {
             CertificateState::Expired { .. } | CertificateState::Mismatched { .. } => {
                 MonitoringState::Critical
             }
-            CertificateState::Unknown { .. } => MonitoringState::Unknown,
+            CertificateState::Unknown(_) => MonitoringState::Unknown,
         }
     }
 }
@@ -128,7 +128,7 @@ fn describe(status: &CertificateStatus) -> String {
         CertificateState::Mismatched { .. } => {
             "the PBX's certificate is not on the app, sync is broken".to_owned()
         }
-        CertificateState::Unknown { reason, .. } => format!("cannot check: {reason}"),
+        CertificateState::Unknown(unchecked) => format!("cannot check: {}", unchecked.reason),
     };
     one_line(&format!("{}: {text}", status.profile))
 }
@@ -175,7 +175,9 @@ pub fn report(statuses: &[CertificateStatus]) -> MonitoringReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::certificate::lifecycle::status::{AppMatch, MismatchCause, UncheckedCause};
+    use crate::certificate::lifecycle::status::{
+        AppMatch, MismatchCause, Unchecked, UncheckedCause,
+    };
 
     fn status(profile: &str, state: CertificateState, days_left: Option<i32>) -> CertificateStatus {
         CertificateStatus {
@@ -221,12 +223,12 @@ mod tests {
             2
         );
         assert_eq!(
-            code(CertificateState::Unknown {
+            code(CertificateState::Unknown(Unchecked {
                 reason: String::new(),
                 cause: UncheckedCause::NotConnected,
                 detail: String::new(),
                 error: None,
-            }),
+            })),
             3
         );
     }
@@ -246,12 +248,12 @@ mod tests {
         let warning = status("b", expiring(20), Some(20));
         let unknown = status(
             "c",
-            CertificateState::Unknown {
+            CertificateState::Unknown(Unchecked {
                 reason: "PBX down |\nretry".into(),
                 cause: UncheckedCause::NotConnected,
                 detail: "PBX down |\nretry".into(),
                 error: None,
-            },
+            }),
             None,
         );
         let expired = status(

@@ -5,7 +5,9 @@
 use super::clock::Clock;
 use super::rotation::journal::{RotationStep, journal_path};
 use super::rotation::{Rotation, RotationError, RotationSink, RotationTarget};
-use super::status::{AppSource, CertificateState, CertificateStatus, UncheckedCause, check};
+use super::status::{
+    AppSource, CertificateState, CertificateStatus, Unchecked, UncheckedCause, check,
+};
 use crate::access::retry::{Replication, RetryPolicy};
 use crate::access::sessions;
 use crate::access::{Environment, Error};
@@ -64,22 +66,19 @@ fn unknown(
     } else {
         String::new()
     };
+    let message = format!("The certificate could not be checked: {reason}");
+    let unchecked = Unchecked {
+        reason,
+        cause,
+        detail,
+        error,
+    };
     CertificateStatus {
         profile: profile.name.clone(),
         checked_at: rfc3339(clock.now()),
-        message: format!("The certificate could not be checked: {reason}"),
-        state: CertificateState::Unknown {
-            reason: reason.clone(),
-            cause,
-            detail: detail.clone(),
-            error: error.clone(),
-        },
-        app_match: super::status::AppMatch::Unchecked {
-            reason,
-            cause,
-            detail,
-            error,
-        },
+        message,
+        state: CertificateState::Unknown(unchecked.clone()),
+        app_match: super::status::AppMatch::Unchecked(unchecked),
         pbx_certificate: None,
         expires_at: None,
         days_left: None,

@@ -138,14 +138,14 @@ fn due(status: &CertificateStatus, record: &ProfileRecord) -> Option<Reminder> {
         },
         CertificateState::Expired { .. } => Reminder::Expired,
         CertificateState::Mismatched { .. } => Reminder::Mismatched,
-        CertificateState::Healthy { .. } | CertificateState::Unknown { .. } => return None,
+        CertificateState::Healthy { .. } | CertificateState::Unknown(_) => return None,
     };
     (!record.sent.contains_key(&reminder.key())).then_some(reminder)
 }
 
 /// Brings the record up to date with what the status shows, before deciding.
 fn refresh(record: &mut ProfileRecord, status: &CertificateStatus) {
-    if matches!(status.state, CertificateState::Unknown { .. }) {
+    if matches!(status.state, CertificateState::Unknown(_)) {
         return;
     }
     let thumbprint = status
@@ -315,7 +315,9 @@ impl Reminders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::certificate::lifecycle::status::{AppMatch, MismatchCause, UncheckedCause};
+    use crate::certificate::lifecycle::status::{
+        AppMatch, MismatchCause, Unchecked, UncheckedCause,
+    };
     use crate::pbx_certificate::CertificateInfo;
 
     #[test]
@@ -414,12 +416,12 @@ mod tests {
         let before = record.clone();
         let mut unknown = status(
             "A",
-            CertificateState::Unknown {
+            CertificateState::Unknown(Unchecked {
                 reason: "r".into(),
                 cause: UncheckedCause::NotConnected,
                 detail: "r".into(),
                 error: None,
-            },
+            }),
         );
         unknown.pbx_certificate = None;
         refresh(&mut record, &unknown);

@@ -42,18 +42,37 @@ pub enum CertificateState {
         #[serde(default)]
         said: Option<String>,
     },
-    /// It could not be checked. `reason` is English; the UI words `cause`, quoting `detail`.
-    Unknown {
-        reason: String,
-        #[serde(default)]
-        cause: UncheckedCause,
-        #[serde(default)]
-        detail: String,
-        /// The engine's own error behind `detail`, for the UI to word (`describeError`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        error: Option<ErrorReport>,
-    },
+    /// It could not be checked.
+    Unknown(Unchecked),
+}
+
+/// What stopped a check: of the certificate's state ([`CertificateState::Unknown`]) or of
+/// whether the app holds it ([`AppMatch::Unchecked`]). `reason` is English; the UI words
+/// `cause`, quoting `detail`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct Unchecked {
+    pub reason: String,
+    #[serde(default)]
+    pub cause: UncheckedCause,
+    #[serde(default)]
+    pub detail: String,
+    /// The engine's own error behind `detail`, for the UI to word (`describeError`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error: Option<ErrorReport>,
+}
+
+impl Unchecked {
+    /// Stopped by what the PBX or Microsoft said (`detail`, quoted as it came).
+    fn quoting(reason: String, cause: UncheckedCause, detail: &str) -> Self {
+        Self {
+            reason,
+            cause,
+            detail: detail.to_owned(),
+            error: None,
+        }
+    }
 }
 
 /// Why the PBX's certificate is not one Microsoft accepts for the app.
@@ -97,18 +116,8 @@ pub enum AppMatch {
     AcceptedByMicrosoft,
     /// Not on the app.
     Missing,
-    /// `reason` is English; the UI words `cause`, quoting `detail`.
-    Unchecked {
-        reason: String,
-        #[serde(default)]
-        cause: UncheckedCause,
-        #[serde(default)]
-        detail: String,
-        /// The engine's own error behind `detail`, for the UI to word (`describeError`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        error: Option<ErrorReport>,
-    },
+    /// It could not be checked.
+    Unchecked(Unchecked),
 }
 
 /// One of the app's certificates, as the dashboard lists them.
@@ -242,18 +251,8 @@ pub fn assess(
     let mut status = CertificateStatus {
         profile: profile.to_owned(),
         checked_at: rfc3339(now),
-        state: CertificateState::Unknown {
-            reason: String::new(),
-            cause: UncheckedCause::default(),
-            detail: String::new(),
-            error: None,
-        },
-        app_match: AppMatch::Unchecked {
-            reason: String::new(),
-            cause: UncheckedCause::default(),
-            detail: String::new(),
-            error: None,
-        },
+        state: CertificateState::Unknown(Unchecked::default()),
+        app_match: AppMatch::Unchecked(Unchecked::default()),
         pbx_certificate: certificate.map(|c| c.info.clone()),
         expires_at: None,
         days_left: None,
@@ -282,18 +281,9 @@ pub fn assess(
         PbxEvidence::Unreadable(detail) => {
             let reason = format!("the PBX's certificate could not be read: {detail}");
             status.message = format!("The certificate could not be checked: {reason}");
-            status.app_match = AppMatch::Unchecked {
-                reason: reason.clone(),
-                cause: UncheckedCause::PbxUnreadable,
-                detail: detail.clone(),
-                error: None,
-            };
-            status.state = CertificateState::Unknown {
-                reason,
-                cause: UncheckedCause::PbxUnreadable,
-                detail: detail.clone(),
-                error: None,
-            };
+            let unchecked = Unchecked::quoting(reason, UncheckedCause::PbxUnreadable, detail);
+            status.app_match = AppMatch::Unchecked(unchecked.clone());
+            status.state = CertificateState::Unknown(unchecked);
             return status;
         }
     };
@@ -311,12 +301,13 @@ pub fn assess(
         },
         AppEvidence::PbxSignIn(PbxSignIn::Accepted) => AppMatch::AcceptedByMicrosoft,
         AppEvidence::PbxSignIn(PbxSignIn::CertificateRefused(_)) => AppMatch::Missing,
-        AppEvidence::PbxSignIn(PbxSignIn::Failed(detail)) => AppMatch::Unchecked {
-            reason: format!("the PBX could not sign in to Microsoft 365: {detail}"),
-            cause: UncheckedCause::PbxSignInFailed,
-            detail: detail.clone(),
-            error: None,
-        },
+        AppEvidence::PbxSignIn(PbxSignIn::Failed(detail)) => {
+            AppMatch::Unchecked(Unchecked::quoting(
+                format!("the PBX could not sign in to Microsoft 365: {detail}"),
+                UncheckedCause::PbxSignInFailed,
+                detail,
+            ))
+        }
     };
     let whole_days = (expires_at - now).whole_days();
     status.expires_at = Some(rfc3339(expires_at));
@@ -367,12 +358,7 @@ pub fn assess(
     }
     let days_left = u32::try_from(whole_days).unwrap_or(0);
     let unchecked = match &status.app_match {
-        AppMatch::Unchecked {
-            reason,
-            cause,
-            detail,
-            error,
-        } => Some((reason.clone(), *cause, detail.clone(), error.clone())),
+        AppMatch::Unchecked(unchecked) => Some(unchecked.clone()),
         _ => None,
     };
     match threshold_for(days_left) {
@@ -382,9 +368,10 @@ pub fn assess(
                 day(expires_at),
                 if days_left == 1 { "" } else { "s" }
             );
-            if let Some((reason, ..)) = &unchecked {
+            if let Some(unchecked) = &unchecked {
                 status.message.push_str(&format!(
-                    " Whether the app holds it could not be checked: {reason}."
+                    " Whether the app holds it could not be checked: {}.",
+                    unchecked.reason
                 ));
             }
             status.state = CertificateState::Expiring {
@@ -394,14 +381,12 @@ pub fn assess(
         }
         None => match unchecked {
             // Healthy needs proof that Microsoft accepts the certificate.
-            Some((reason, cause, detail, error)) => {
-                status.message = format!("The certificate could not be checked: {reason}.");
-                status.state = CertificateState::Unknown {
-                    reason,
-                    cause,
-                    detail,
-                    error,
-                };
+            Some(unchecked) => {
+                status.message = format!(
+                    "The certificate could not be checked: {}.",
+                    unchecked.reason
+                );
+                status.state = CertificateState::Unknown(unchecked);
             }
             None => {
                 status.message = format!(
@@ -643,11 +628,11 @@ mod tests {
         let failed = PbxSignIn::Failed("Microsoft 365 could not be reached".into());
         let unknown = assess("c", &pbx, &sign_in(failed.clone()), now_plus(0));
         assert!(
-            matches!(&unknown.state, CertificateState::Unknown { reason, .. } if reason.contains("could not be reached"))
+            matches!(&unknown.state, CertificateState::Unknown(Unchecked { reason, .. }) if reason.contains("could not be reached"))
         );
         // The UI words the cause and quotes only what Microsoft 365 said.
         assert!(
-            matches!(&unknown.state, CertificateState::Unknown { cause: UncheckedCause::PbxSignInFailed, detail, .. } if detail == "Microsoft 365 could not be reached")
+            matches!(&unknown.state, CertificateState::Unknown(Unchecked { cause: UncheckedCause::PbxSignInFailed, detail, .. }) if detail == "Microsoft 365 could not be reached")
         );
         // Dates alone show an expiring certificate even when the match is unknown.
         let expiring = assess("c", &pbx, &sign_in(failed), now_plus(360));
@@ -671,16 +656,37 @@ mod tests {
             now_plus(0),
         );
         assert!(
-            matches!(&status.state, CertificateState::Unknown { cause: UncheckedCause::PbxUnreadable, detail, .. } if detail == "connection refused")
+            matches!(&status.state, CertificateState::Unknown(Unchecked { cause: UncheckedCause::PbxUnreadable, detail, .. }) if detail == "connection refused")
         );
         assert!(matches!(
             &status.app_match,
-            AppMatch::Unchecked {
+            AppMatch::Unchecked(Unchecked {
                 cause: UncheckedCause::PbxUnreadable,
                 ..
-            }
+            })
         ));
         assert!(status.message.contains("connection refused"));
+    }
+
+    #[test]
+    fn both_could_not_check_variants_keep_their_fields_beside_the_tag() -> TestResult {
+        let unchecked = Unchecked::quoting("r".into(), UncheckedCause::PbxUnreadable, "d");
+        let fields = |tag: &str, value: &str| serde_json::json!({tag: value, "reason": "r", "cause": "pbx-unreadable", "detail": "d"});
+        let state = serde_json::to_value(CertificateState::Unknown(unchecked.clone()))?;
+        assert_eq!(state, fields("state", "unknown"));
+        let app_match = serde_json::to_value(AppMatch::Unchecked(unchecked.clone()))?;
+        assert_eq!(app_match, fields("kind", "unchecked"));
+        // A status saved before the engine sent a cause still reads.
+        let old: AppMatch =
+            serde_json::from_value(serde_json::json!({"kind": "unchecked", "reason": "r"}))?;
+        assert_eq!(
+            old,
+            AppMatch::Unchecked(Unchecked {
+                reason: "r".into(),
+                ..Unchecked::default()
+            })
+        );
+        Ok(())
     }
 
     #[test]
