@@ -7,11 +7,9 @@ mod engine_common;
 
 use std::collections::BTreeSet;
 
-use engine_common::{all_features, app_input, describe, sync_options, world};
-use pbx365::profile::{GroupRef, ProfileStore, UserScope};
+use engine_common::{SavedSync, describe, prepare_auto_until_sync_options, sync_options, world};
+use pbx365::profile::{GroupRef, UserScope};
 use pbx365::progress::StepContext;
-use pbx365::sync::{SyncEngine, SyncStore, connect, database_path};
-use pbx365::wizard::{KeyPairInput, Wizard};
 use sim::ms::group_names;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -32,14 +30,7 @@ async fn apply_selects_the_groups_members_on_the_pbx_and_sync_keeps_them_in_step
         .ms
         .group_named(group_names::SALES)
         .ok_or("no Sales group")?;
-    let mut wizard = Wizard::open(world.env.clone(), "groups")?;
-    wizard.connect_pbx(world.login(), &ctx).await?;
-    wizard.sign_in_microsoft(world.sign_in(), &ctx).await?;
-    wizard
-        .plan_app_registration(app_input(all_features()), &ctx)
-        .await?;
-    wizard.plan_key_pair(KeyPairInput::default(), &ctx).await?;
-    wizard.plan_consent(&ctx).await?;
+    let mut wizard = prepare_auto_until_sync_options(&world, "groups", &ctx).await?;
 
     // A group that is not in the directory is named as such.
     let mut options = sync_options();
@@ -100,15 +91,8 @@ async fn apply_selects_the_groups_members_on_the_pbx_and_sync_keeps_them_in_step
     assert!(report.passed, "{}", describe(&report));
 
     // A sync of the saved profile follows the groups: a new member is added to the PBX's list.
-    let profile = world.env.profiles.require("groups")?;
-    let store = std::sync::Arc::new(SyncStore::open(database_path(&ProfileStore::at(
-        world.dir.path(),
-    )))?);
-    let engine = SyncEngine::new(store, "groups");
-    let connection = connect(&world.env, &profile).await?;
-    let first = engine
-        .preview(&connection.pbx, connection.source.as_ref())
-        .await?;
+    let sync = SavedSync::open(&world.env, "groups").await?;
+    let first = sync.preview().await?;
     assert_eq!(
         first.selected_users, None,
         "apply left the list out of step"
@@ -121,9 +105,7 @@ async fn apply_selects_the_groups_members_on_the_pbx_and_sync_keeps_them_in_step
         .find(|u| u.account_enabled && !members.iter().any(|m| m.id == u.id))
         .ok_or("everyone is in Sales")?;
     world.sim.ms.add_group_member(&sales.id, &newcomer.id)?;
-    let report = engine
-        .run(&connection.pbx, connection.source.as_ref())
-        .await?;
+    let report = sync.run().await?;
     let update = report
         .selected_users
         .ok_or("the run did not refresh the list")?;

@@ -7,7 +7,7 @@ use engine_common::{TestResult, world};
 use pbx365::Error;
 use pbx365::access::sessions::{require_graph, sign_in_again};
 use pbx365::progress::StepContext;
-use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
+use pbx365::secrets::SecretKind;
 
 #[tokio::test]
 async fn signing_in_again_for_the_profile_brings_the_sync_source_back() -> TestResult {
@@ -18,10 +18,7 @@ async fn signing_in_again_for_the_profile_brings_the_sync_source_back() -> TestR
     wizard.apply(&ctx).await?;
     let profile = world.env.profiles.require("contoso")?;
 
-    world.secrets.delete(&SecretKey::new(
-        "contoso",
-        SecretKind::MicrosoftRefreshToken,
-    ))?;
+    world.forget("contoso", SecretKind::MicrosoftRefreshToken)?;
     let gone = require_graph(&world.env, &profile).await;
     assert!(
         matches!(&gone, Err(Error::MicrosoftSignInNeeded { profile, .. }) if profile == "contoso"),
@@ -31,13 +28,7 @@ async fn signing_in_again_for_the_profile_brings_the_sync_source_back() -> TestR
     let account = sign_in_again(&world.env, &profile, None).await?;
     assert!(!account.is_empty());
     assert!(
-        world
-            .secrets
-            .get(&SecretKey::new(
-                "contoso",
-                SecretKind::MicrosoftRefreshToken
-            ))?
-            .is_some(),
+        world.keeps("contoso", SecretKind::MicrosoftRefreshToken)?,
         "the new sign-in was not kept"
     );
     let graph = require_graph(&world.env, &profile).await?;

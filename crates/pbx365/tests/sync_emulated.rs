@@ -11,7 +11,9 @@ use pbx365::sync::{
 };
 use portsip::Secret;
 use portsip::model::{Ms365App, Ms365SettingsUpdate, NewUser, Role, SyncType, UsersSync};
-use sync_support::{FIRST_EXTENSION, PROFILE, TestResult, World, assert_converged};
+use sync_support::{
+    FIRST_EXTENSION, PROFILE, TestResult, World, assert_completed, assert_converged,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dry_run_is_what_the_run_does_and_a_second_run_changes_nothing() -> TestResult {
@@ -43,12 +45,7 @@ async fn the_dry_run_is_what_the_run_does_and_a_second_run_changes_nothing() -> 
         report.plan, preview,
         "the run followed another plan than the dry run showed"
     );
-    assert_eq!(
-        report.summary.status,
-        RunStatus::Completed,
-        "{:?}",
-        report.summary
-    );
+    assert_completed(&report);
     assert!(report.succeeded());
     for action in &report.plan.actions {
         let outcome = &report.users[action.seq as usize];

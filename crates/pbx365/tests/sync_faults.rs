@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use pbx365::sync::{RunStatus, SyncEvent};
-use sync_support::{TestResult, World, assert_converged};
+use pbx365::sync::SyncEvent;
+use sync_support::{TestResult, World, assert_completed, assert_converged};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_and_failures_on_both_sides_still_converge() -> TestResult {
@@ -39,12 +39,7 @@ async fn throttling_and_failures_on_both_sides_still_converge() -> TestResult {
 
     let report = engine.run(&world.pbx, &source).await?;
     assert_eq!(report.plan, expected, "faults changed the plan");
-    assert_eq!(
-        report.summary.status,
-        RunStatus::Completed,
-        "{:?}",
-        report.summary
-    );
+    assert_completed(&report);
     assert_eq!(report.summary.outcome.failed, 0);
     assert!(
         waits.load(Ordering::SeqCst) > 50,

@@ -10,9 +10,9 @@ mod sync_support;
 use std::collections::{BTreeSet, HashSet};
 
 use pbx365::profile::GroupRef;
-use pbx365::sync::{ActionKind, GraphDirectory, PbxDirectory, Reason, RunStatus, SyncError};
+use pbx365::sync::{ActionKind, GraphDirectory, PbxDirectory, Reason, SyncError};
 use sim::ms::{DirectoryUser, group_names};
-use sync_support::{PROFILE, TestResult, World, sign_in_with};
+use sync_support::{PROFILE, TestResult, World, assert_completed, sign_in_with};
 
 async fn small_world() -> Result<World, Box<dyn std::error::Error>> {
     World::start_with(|config| {
@@ -177,12 +177,7 @@ async fn a_group_scoped_sync_takes_in_exactly_the_members_and_the_pbx_selects_th
     }
 
     let report = engine.run(&world.pbx, &source).await?;
-    assert_eq!(
-        report.summary.status,
-        RunStatus::Completed,
-        "{:?}",
-        report.summary
-    );
+    assert_completed(&report);
     assert_eq!(
         report.plan, preview,
         "the run followed another plan than the dry run"
@@ -269,12 +264,7 @@ async fn a_membership_change_is_picked_up_by_the_next_run() -> TestResult {
     assert_eq!(reported.reason, Reason::OutOfScope);
 
     let report = engine.run(&world.pbx, &source).await?;
-    assert_eq!(
-        report.summary.status,
-        RunStatus::Completed,
-        "{:?}",
-        report.summary
-    );
+    assert_completed(&report);
     let (_, selected) = pbx_selection(&world).await?;
     assert_eq!(
         selected,

@@ -5,7 +5,7 @@
 mod sync_support;
 
 use pbx365::sync::{ActionKind, Notice, Reason, RunStatus};
-use sync_support::{PBX_USERS, TestResult, World};
+use sync_support::{PBX_USERS, TestResult, World, assert_completed};
 
 /// New users the licence still allows.
 const HEADROOM: usize = 150;
@@ -40,12 +40,7 @@ async fn users_beyond_the_licence_are_left_out_and_never_created() -> TestResult
     assert_eq!(engine.preview(&world.pbx, &source).await?, plan);
 
     let report = engine.run(&world.pbx, &source).await?;
-    assert_eq!(
-        report.summary.status,
-        RunStatus::Completed,
-        "{:?}",
-        report.summary
-    );
+    assert_completed(&report);
     assert_eq!(report.summary.outcome.failed, 0);
     let status = world.pbx.tenant_status().await?;
     assert_eq!(status.licences_left(), Some(0));

@@ -8,8 +8,8 @@ mod engine_common;
 use engine_common::{TestResult, World, full_auto, world};
 use pbx365::Error;
 use pbx365::progress::{StepContext, StepId};
-use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
-use pbx365::wizard::{ChangeTarget, Wizard};
+use pbx365::secrets::SecretKind;
+use pbx365::wizard::{ChangeTarget, Wizard, WizardState};
 
 /// How many interactive Microsoft sign-ins began at the emulated Microsoft: the sign-in page
 /// (authorization code) or a device code. Renewing a saved sign-in is neither.
@@ -31,6 +31,18 @@ async fn saved_setup(world: &World, profile: &str) -> TestResult {
     // The first wizard is closed before the returning admin opens the profile again.
     drop(wizard);
     Ok(())
+}
+
+/// The message of `outcome`, which must be the input error on `field`.
+fn refused_input<'a>(
+    outcome: &'a Result<WizardState, Error>,
+    field: &str,
+) -> Result<&'a str, String> {
+    match outcome {
+        Err(Error::Input(refused)) if refused.field == field => Ok(&refused.message),
+        Err(other) => Err(format!("not an input error on {field}: {other:?}")),
+        Ok(state) => Err(format!("not refused: resumed to {:?}", state.completed)),
+    }
 }
 
 /// Resumes `profile` until `until` in a new wizard and expects the sign-in of `step` at
@@ -169,10 +181,7 @@ async fn a_lost_saved_microsoft_sign_in_asks_to_sign_in_again_on_the_microsoft_s
 {
     let world = world().await?;
     saved_setup(&world, "contoso").await?;
-    world.secrets.delete(&SecretKey::new(
-        "contoso",
-        SecretKind::MicrosoftRefreshToken,
-    ))?;
+    world.forget("contoso", SecretKind::MicrosoftRefreshToken)?;
     expect_sign_in_again(
         &world,
         "contoso",
@@ -189,13 +198,7 @@ async fn a_revoked_saved_microsoft_sign_in_asks_to_sign_in_again_on_the_microsof
     let world = world().await?;
     saved_setup(&world, "contoso").await?;
     assert!(
-        world
-            .secrets
-            .get(&SecretKey::new(
-                "contoso",
-                SecretKind::MicrosoftRefreshToken
-            ))?
-            .is_some(),
+        world.keeps("contoso", SecretKind::MicrosoftRefreshToken)?,
         "the setup kept no Microsoft sign-in"
     );
     world.sim.ms.revoke_refresh_tokens();
@@ -213,9 +216,7 @@ async fn a_revoked_saved_microsoft_sign_in_asks_to_sign_in_again_on_the_microsof
 async fn a_lost_saved_pbx_sign_in_asks_to_sign_in_again_on_the_pbx_step() -> TestResult {
     let world = world().await?;
     saved_setup(&world, "contoso").await?;
-    world
-        .secrets
-        .delete(&SecretKey::new("contoso", SecretKind::PbxRefreshToken))?;
+    world.forget("contoso", SecretKind::PbxRefreshToken)?;
     expect_sign_in_again(
         &world,
         "contoso",
@@ -233,20 +234,11 @@ async fn a_profile_never_saved_has_nothing_to_resume() -> TestResult {
     let refused = wizard
         .resume(StepId::SyncOptions, &StepContext::silent())
         .await;
-    match &refused {
-        Err(Error::Input(field)) => {
-            assert_eq!(field.field, "profile");
-            assert!(
-                field.message.contains("\"never-saved\" is not saved yet"),
-                "{}",
-                field.message
-            );
-        }
-        other => {
-            let reached = other.as_ref().map(|state| &state.completed);
-            return Err(format!("not the unsaved-profile error: {reached:?}").into());
-        }
-    }
+    let message = refused_input(&refused, "profile")?;
+    assert!(
+        message.contains("\"never-saved\" is not saved yet"),
+        "{message}"
+    );
     assert!(wizard.state().completed.is_empty());
     assert!(world.sim.pbx_recorder.exchanges().is_empty());
     assert!(world.files().is_empty(), "{:?}", world.files());
@@ -261,25 +253,15 @@ async fn resume_stops_at_the_review_at_the_latest() -> TestResult {
     for until in [StepId::Apply, StepId::Verify] {
         let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), "contoso")?;
         let refused = wizard.resume(until, &StepContext::silent()).await;
-        match &refused {
-            Err(Error::Input(field)) => {
-                assert_eq!(field.field, "step");
-                assert!(
-                    field.message.contains(&format!("\"{until}\" comes after")),
-                    "{}",
-                    field.message
-                );
-                assert!(
-                    field.message.contains(&format!("\"{}\"", StepId::Review)),
-                    "{}",
-                    field.message
-                );
-            }
-            other => {
-                let reached = other.as_ref().map(|state| &state.completed);
-                return Err(format!("{until}: not the too-late error: {reached:?}").into());
-            }
-        }
+        let message = refused_input(&refused, "step").map_err(|e| format!("{until}: {e}"))?;
+        assert!(
+            message.contains(&format!("\"{until}\" comes after")),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("\"{}\"", StepId::Review)),
+            "{message}"
+        );
         assert!(wizard.state().completed.is_empty());
     }
     // Refused before anything ran: the PBX was not even contacted.

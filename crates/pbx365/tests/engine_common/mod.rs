@@ -12,7 +12,8 @@ use pbx365::access::retry::{Replication, RetryPolicy};
 use pbx365::features::Feature;
 use pbx365::profile::{CloudChoice, ProfileStore, SyncOptions};
 use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
-use pbx365::secrets::MemorySecretStore;
+use pbx365::secrets::{MemorySecretStore, SecretKey, SecretKind, SecretStore};
+use pbx365::sync::{Connection, Plan, RunReport, SyncEngine, SyncError, SyncStore};
 use pbx365::wizard::{
     AppRegistrationInput, KeyPairInput, MicrosoftSignIn, PbxLogin, SignInMethod, Wizard,
 };
@@ -227,6 +228,21 @@ impl World {
         out
     }
 
+    /// Whether the keyring holds `profile`'s secret of `kind`.
+    pub fn keeps(
+        &self,
+        profile: &str,
+        kind: SecretKind,
+    ) -> Result<bool, Box<dyn std::error::Error>> {
+        Ok(self.secrets.get(&SecretKey::new(profile, kind))?.is_some())
+    }
+
+    /// Takes `profile`'s secret of `kind` out of the keyring, as an admin or a cleaner might.
+    pub fn forget(&self, profile: &str, kind: SecretKind) -> TestResult {
+        self.secrets.delete(&SecretKey::new(profile, kind))?;
+        Ok(())
+    }
+
     /// Every password the emulators know.
     pub fn sim_passwords(&self) -> Vec<String> {
         let tenant = &self.sim.tenant;
@@ -266,6 +282,14 @@ pub fn sync_options() -> SyncOptions {
     };
     options.users.starting_extension = Some("5000".to_owned());
     options.users.sync_photos = true;
+    options
+}
+
+/// [`sync_options`] with the starting extension left to the PBX (an earlier sync may have
+/// taken 5000).
+pub fn sync_options_pbx_extension() -> SyncOptions {
+    let mut options = sync_options();
+    options.users.starting_extension = None;
     options
 }
 
@@ -310,6 +334,27 @@ pub async fn prepare_auto_signing_in(
     sign_in: MicrosoftSignIn,
     ctx: &StepContext,
 ) -> Result<Wizard, Box<dyn std::error::Error>> {
+    let mut wizard = auto_until_sync_options(env, world, profile, sign_in, ctx).await?;
+    wizard.set_sync_options(sync_options(), ctx).await?;
+    Ok(wizard)
+}
+
+/// Steps 1–5 of automatic mode, for a test that sets the sync options its own way.
+pub async fn prepare_auto_until_sync_options(
+    world: &World,
+    profile: &str,
+    ctx: &StepContext,
+) -> Result<Wizard, Box<dyn std::error::Error>> {
+    auto_until_sync_options(Arc::clone(&world.env), world, profile, world.sign_in(), ctx).await
+}
+
+async fn auto_until_sync_options(
+    env: Arc<Environment>,
+    world: &World,
+    profile: &str,
+    sign_in: MicrosoftSignIn,
+    ctx: &StepContext,
+) -> Result<Wizard, Box<dyn std::error::Error>> {
     let mut wizard = Wizard::open(env, profile)?;
     wizard.connect_pbx(world.login(), ctx).await?;
     wizard.sign_in_microsoft(sign_in, ctx).await?;
@@ -318,29 +363,70 @@ pub async fn prepare_auto_signing_in(
         .await?;
     wizard.plan_key_pair(KeyPairInput::default(), ctx).await?;
     wizard.plan_consent(ctx).await?;
-    wizard.set_sync_options(sync_options(), ctx).await?;
     Ok(wizard)
 }
+
+/// What a whole automatic setup leaves: the wizard, its review, the apply and the verify.
+pub type FullAuto = (
+    Wizard,
+    pbx365::wizard::Review,
+    pbx365::wizard::ApplyOutcome,
+    pbx365::doctor::DoctorReport,
+);
 
 /// The whole automatic setup: steps 1–9.
 pub async fn full_auto(
     world: &World,
     profile: &str,
-) -> Result<
-    (
-        Wizard,
-        pbx365::wizard::Review,
-        pbx365::wizard::ApplyOutcome,
-        pbx365::doctor::DoctorReport,
-    ),
-    Box<dyn std::error::Error>,
-> {
+) -> Result<FullAuto, Box<dyn std::error::Error>> {
+    full_auto_with(world, profile, sync_options()).await
+}
+
+/// The whole automatic setup with `options` as the sync options.
+pub async fn full_auto_with(
+    world: &World,
+    profile: &str,
+    options: SyncOptions,
+) -> Result<FullAuto, Box<dyn std::error::Error>> {
     let ctx = StepContext::silent();
-    let mut wizard = prepare_auto(world, profile, &ctx).await?;
+    let mut wizard = prepare_auto_until_sync_options(world, profile, &ctx).await?;
+    wizard.set_sync_options(options, &ctx).await?;
     let review = wizard.review(&ctx).await?;
     let applied = wizard.apply(&ctx).await?;
     let report = wizard.verify(&ctx).await?;
     Ok((wizard, review, applied, report))
+}
+
+/// A saved profile's sync as an unattended run makes it: connected afresh from the keyring,
+/// its history in the profile folder, the default run options.
+pub struct SavedSync {
+    pub engine: SyncEngine,
+    pub connection: Connection,
+}
+
+impl SavedSync {
+    pub async fn open(
+        env: &Environment,
+        profile: &str,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        let saved = env.profiles.require(profile)?;
+        let store = Arc::new(SyncStore::open(pbx365::sync::database_path(&env.profiles))?);
+        let connection = pbx365::sync::connect(env, &saved).await?;
+        Ok(Self {
+            engine: SyncEngine::new(store, profile),
+            connection,
+        })
+    }
+
+    pub async fn preview(&self) -> Result<Plan, SyncError> {
+        let Connection { pbx, source } = &self.connection;
+        self.engine.preview(pbx, source.as_ref()).await
+    }
+
+    pub async fn run(&self) -> Result<RunReport, SyncError> {
+        let Connection { pbx, source } = &self.connection;
+        self.engine.run(pbx, source.as_ref()).await
+    }
 }
 
 /// A report as text, for assertion messages.
@@ -411,8 +497,6 @@ pub async fn guided_setup(
         certificates_der: vec![],
         graph_app_roles: vec![],
     })?;
-    let mut options = sync_options();
-    options.users.starting_extension = None;
     let outcome = pbx365::wizard::run_setup(
         Arc::clone(&world.env),
         pbx365::wizard::SetupRequest {
@@ -425,7 +509,7 @@ pub async fn guided_setup(
             }),
             app: app_input([Feature::Users].into()),
             key_pair: KeyPairInput::default(),
-            sync: options,
+            sync: sync_options_pbx_extension(),
             verify: false,
         },
         |_| true,

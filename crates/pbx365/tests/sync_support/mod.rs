@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pbx365::profile::PbxSettings;
-use pbx365::sync::{GraphDirectory, RunOptions, SyncEngine, SyncStore};
+use pbx365::sync::{GraphDirectory, RunOptions, RunReport, RunStatus, SyncEngine, SyncStore};
 use portsip::model::{Ms365SettingsUpdate, SyncType, UsersSync};
 use serde_json::Value;
 
@@ -145,6 +145,16 @@ impl World {
             .map(|e| format!("{} {}", e.method, e.path))
             .collect()
     }
+}
+
+/// Checks that the run completed, showing its summary when it did not.
+pub fn assert_completed(report: &RunReport) {
+    assert_eq!(
+        report.summary.status,
+        RunStatus::Completed,
+        "{:?}",
+        report.summary
+    );
 }
 
 /// Signs in the emulator's Global Administrator with a device code (approved at once).
