@@ -11,6 +11,8 @@ use pbx365::progress::{StepContext, StepId};
 use pbx365::secrets::SecretKind;
 use pbx365::wizard::{ChangeTarget, Wizard, WizardState};
 
+const PROFILE: &str = "contoso";
+
 /// How many interactive Microsoft sign-ins began at the emulated Microsoft: the sign-in page
 /// (authorization code) or a device code. Renewing a saved sign-in is neither.
 fn interactive_sign_ins(world: &World) -> usize {
@@ -23,9 +25,9 @@ fn interactive_sign_ins(world: &World) -> usize {
         .count()
 }
 
-/// A finished automatic setup saved as `profile`.
-async fn saved_setup(world: &World, profile: &str) -> TestResult {
-    let (wizard, _review, applied, report) = full_auto(world, profile).await?;
+/// A finished automatic setup saved as [`PROFILE`].
+async fn saved_setup(world: &World) -> TestResult {
+    let (wizard, _review, applied, report) = full_auto(world, PROFILE).await?;
     assert!(applied.changed);
     assert!(report.passed, "{}", engine_common::describe(&report));
     // The first wizard is closed before the returning admin opens the profile again.
@@ -45,20 +47,19 @@ fn refused_input<'a>(
     }
 }
 
-/// Resumes `profile` until `until` in a new wizard and expects the sign-in of `step` at
+/// Resumes [`PROFILE`] until `until` in a new wizard and expects the sign-in of `step` at
 /// `service` to be asked for again.
 async fn expect_sign_in_again(
     world: &World,
-    profile: &str,
     until: StepId,
     step: StepId,
     service: &str,
 ) -> TestResult {
     let before = interactive_sign_ins(world);
-    let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), profile)?;
+    let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), PROFILE)?;
     let resumed = wizard.resume(until, &StepContext::silent()).await;
     let Err(error) = resumed else {
-        return Err(format!("the resume of \"{profile}\" did not ask to sign in again").into());
+        return Err(format!("the resume of \"{PROFILE}\" did not ask to sign in again").into());
     };
     assert_eq!(error.code(), "sign-in-again", "{error}");
     match &error {
@@ -68,7 +69,7 @@ async fn expect_sign_in_again(
             service: named_service,
             ..
         } => {
-            assert_eq!(named, profile);
+            assert_eq!(named, PROFILE);
             assert_eq!(*named_step, step, "{error}");
             assert_eq!(*named_service, service, "{error}");
         }
@@ -95,7 +96,7 @@ async fn resume_change_only_the_sync_time_review_lists_that_and_apply_needs_no_s
 -> TestResult {
     let world = world().await?;
     let before_setup = interactive_sign_ins(&world);
-    saved_setup(&world, "contoso").await?;
+    saved_setup(&world).await?;
     let after_setup = interactive_sign_ins(&world);
     // The counter sees sign-ins: the original setup signed in through the browser.
     assert!(
@@ -103,7 +104,7 @@ async fn resume_change_only_the_sync_time_review_lists_that_and_apply_needs_no_s
         "the setup's browser sign-in was not counted ({before_setup} → {after_setup})"
     );
     let opened_after_setup = world.opened.lock().map(|o| o.len()).unwrap_or(0);
-    let saved = world.env.profiles.require("contoso")?;
+    let saved = world.env.profiles.require(PROFILE)?;
     let saved_options = saved
         .sync
         .clone()
@@ -111,7 +112,7 @@ async fn resume_change_only_the_sync_time_review_lists_that_and_apply_needs_no_s
     assert_eq!(saved_options.sync_time, "30 2 * * *");
 
     let ctx = StepContext::silent();
-    let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), "contoso")?;
+    let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), PROFILE)?;
     let state = wizard.resume(StepId::SyncOptions, &ctx).await?;
     assert!(state.profile_exists);
     assert_eq!(
@@ -155,7 +156,7 @@ async fn resume_change_only_the_sync_time_review_lists_that_and_apply_needs_no_s
         world
             .env
             .profiles
-            .require("contoso")?
+            .require(PROFILE)?
             .sync
             .map(|s| s.sync_time),
         Some("15 4 * * *".to_owned())
@@ -180,51 +181,30 @@ async fn resume_change_only_the_sync_time_review_lists_that_and_apply_needs_no_s
 async fn a_lost_saved_microsoft_sign_in_asks_to_sign_in_again_on_the_microsoft_step() -> TestResult
 {
     let world = world().await?;
-    saved_setup(&world, "contoso").await?;
-    world.forget("contoso", SecretKind::MicrosoftRefreshToken)?;
-    expect_sign_in_again(
-        &world,
-        "contoso",
-        StepId::SyncOptions,
-        StepId::Microsoft,
-        "Microsoft",
-    )
-    .await
+    saved_setup(&world).await?;
+    world.forget(PROFILE, SecretKind::MicrosoftRefreshToken)?;
+    expect_sign_in_again(&world, StepId::SyncOptions, StepId::Microsoft, "Microsoft").await
 }
 
 #[tokio::test]
 async fn a_revoked_saved_microsoft_sign_in_asks_to_sign_in_again_on_the_microsoft_step()
 -> TestResult {
     let world = world().await?;
-    saved_setup(&world, "contoso").await?;
+    saved_setup(&world).await?;
     assert!(
-        world.keeps("contoso", SecretKind::MicrosoftRefreshToken)?,
+        world.keeps(PROFILE, SecretKind::MicrosoftRefreshToken)?,
         "the setup kept no Microsoft sign-in"
     );
     world.sim.ms.revoke_refresh_tokens();
-    expect_sign_in_again(
-        &world,
-        "contoso",
-        StepId::Review,
-        StepId::Microsoft,
-        "Microsoft",
-    )
-    .await
+    expect_sign_in_again(&world, StepId::Review, StepId::Microsoft, "Microsoft").await
 }
 
 #[tokio::test]
 async fn a_lost_saved_pbx_sign_in_asks_to_sign_in_again_on_the_pbx_step() -> TestResult {
     let world = world().await?;
-    saved_setup(&world, "contoso").await?;
-    world.forget("contoso", SecretKind::PbxRefreshToken)?;
-    expect_sign_in_again(
-        &world,
-        "contoso",
-        StepId::SyncOptions,
-        StepId::ConnectPbx,
-        "PBX",
-    )
-    .await
+    saved_setup(&world).await?;
+    world.forget(PROFILE, SecretKind::PbxRefreshToken)?;
+    expect_sign_in_again(&world, StepId::SyncOptions, StepId::ConnectPbx, "PBX").await
 }
 
 #[tokio::test]
@@ -248,10 +228,10 @@ async fn a_profile_never_saved_has_nothing_to_resume() -> TestResult {
 #[tokio::test]
 async fn resume_stops_at_the_review_at_the_latest() -> TestResult {
     let world = world().await?;
-    saved_setup(&world, "contoso").await?;
+    saved_setup(&world).await?;
     world.sim.pbx_recorder.clear();
     for until in [StepId::Apply, StepId::Verify] {
-        let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), "contoso")?;
+        let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), PROFILE)?;
         let refused = wizard.resume(until, &StepContext::silent()).await;
         let message = refused_input(&refused, "step").map_err(|e| format!("{until}: {e}"))?;
         assert!(
@@ -268,7 +248,7 @@ async fn resume_stops_at_the_review_at_the_latest() -> TestResult {
     assert!(world.sim.pbx_recorder.exchanges().is_empty());
 
     // The review itself is as far as a resume goes, and it gets there.
-    let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), "contoso")?;
+    let mut wizard = Wizard::open(std::sync::Arc::clone(&world.env), PROFILE)?;
     let state = wizard
         .resume(StepId::Review, &StepContext::silent())
         .await?;

@@ -334,7 +334,8 @@ pub async fn prepare_auto_signing_in(
     sign_in: MicrosoftSignIn,
     ctx: &StepContext,
 ) -> Result<Wizard, Box<dyn std::error::Error>> {
-    let mut wizard = auto_until_sync_options(env, world, profile, sign_in, ctx).await?;
+    let wizard = Wizard::open(env, profile)?;
+    let mut wizard = until_sync_options(wizard, world, sign_in, ctx).await?;
     wizard.set_sync_options(sync_options(), ctx).await?;
     Ok(wizard)
 }
@@ -345,17 +346,17 @@ pub async fn prepare_auto_until_sync_options(
     profile: &str,
     ctx: &StepContext,
 ) -> Result<Wizard, Box<dyn std::error::Error>> {
-    auto_until_sync_options(Arc::clone(&world.env), world, profile, world.sign_in(), ctx).await
+    let wizard = Wizard::open(Arc::clone(&world.env), profile)?;
+    until_sync_options(wizard, world, world.sign_in(), ctx).await
 }
 
-async fn auto_until_sync_options(
-    env: Arc<Environment>,
+/// Steps 1–5 in `wizard`, signing in to Microsoft with `sign_in`.
+async fn until_sync_options(
+    mut wizard: Wizard,
     world: &World,
-    profile: &str,
     sign_in: MicrosoftSignIn,
     ctx: &StepContext,
 ) -> Result<Wizard, Box<dyn std::error::Error>> {
-    let mut wizard = Wizard::open(env, profile)?;
     wizard.connect_pbx(world.login(), ctx).await?;
     wizard.sign_in_microsoft(sign_in, ctx).await?;
     wizard
