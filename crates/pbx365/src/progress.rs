@@ -16,6 +16,8 @@ use ts_rs::TS;
 mod text;
 pub use text::ProgressText;
 
+use crate::access::retry::RetryReason;
+
 /// The wizard's steps, in order (`DESIGN.md`'s flow table, with review and apply split).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -198,7 +200,7 @@ impl StepContext {
         }
         let context = self.clone();
         let waits: WaitObserver = Arc::new(move |pause, reason| {
-            context.waiting(step, ProgressText::retrying(reason, pause));
+            context.waiting(step, ProgressText::retrying(reason.clone(), pause));
         });
         tokio::select! {
             () = self.cancel.cancelled() => Err(Cancelled(step).into()),
@@ -207,9 +209,8 @@ impl StepContext {
     }
 }
 
-/// Hears each pause a client takes before trying a call again: how long, and why (a clause,
-/// e.g. "the PBX is busy (HTTP 429)").
-pub type WaitObserver = Arc<dyn Fn(Duration, &str) + Send + Sync>;
+/// Hears each pause a client takes before trying a call again: how long, and why.
+pub type WaitObserver = Arc<dyn Fn(Duration, &RetryReason) + Send + Sync>;
 
 tokio::task_local! {
     static WAITS: WaitObserver;
@@ -223,7 +224,7 @@ pub async fn watching_waits<F: Future>(observer: WaitObserver, work: F) -> F::Ou
 }
 
 /// Tells whoever watches the current task that a call pauses before its next try.
-pub(crate) fn tell_wait(pause: Duration, reason: &str) {
+pub(crate) fn tell_wait(pause: Duration, reason: &RetryReason) {
     // Outside any watched work (a background check, say) the pause is only logged.
     let _ = WAITS.try_with(|observer| observer(pause, reason));
 }

@@ -6,7 +6,7 @@
 use tokio_util::sync::CancellationToken;
 
 use super::Error;
-use super::retry::{CallError, RetryPolicy, with_retry};
+use super::retry::{CallError, RetryPolicy, RetryReason, with_retry};
 use crate::pbx_certificate::PbxCertificate;
 
 /// Has the PBX make a new key pair and returns its certificate. `before` is the SHA-1
@@ -17,7 +17,8 @@ pub async fn generate_key_pair(
     retry: &RetryPolicy,
 ) -> Result<PbxCertificate, Error> {
     let waiting = |pause, error: &portsip::Error| {
-        crate::progress::tell_wait(pause, &format!("The PBX's answer was lost ({error})"));
+        let cause = Box::new(RetryReason::of_pbx(error));
+        crate::progress::tell_wait(pause, &RetryReason::PbxAnswerLost { cause });
     };
     let pem = with_retry(
         retry,

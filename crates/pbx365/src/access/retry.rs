@@ -8,6 +8,9 @@ use std::time::Duration;
 use portsip::{Error, NetworkFailure};
 use tokio_util::sync::CancellationToken;
 
+mod reason;
+pub use self::reason::RetryReason;
+
 /// How every call to the PBX and to Microsoft rides out passing trouble — throttling (429 with
 /// `Retry-After`), 5xx answers, connections refused or dropped — and how long Entra's
 /// replication is waited for. One policy for setup, doctor, sync, drift, rotation and reset:

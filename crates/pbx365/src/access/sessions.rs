@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 pub use super::saved_sign_in::SavedSignIn;
-use crate::access::retry::RetryPolicy;
+use crate::access::retry::{RetryPolicy, RetryReason};
 use crate::access::{Environment, Error, GroupAccess};
 use crate::profile::{CloudChoice, PbxSettings, Profile};
 use crate::secrets::{Secret, SecretKey, SecretKind, SecretStore};
@@ -26,7 +26,7 @@ pub fn pbx_client(
         .retry_policy(retry.pbx())
         .on_retry(|pause, error| {
             tracing::info!(pause_ms = pause.as_millis(), %error, "PBX call will be tried again");
-            crate::progress::tell_wait(pause, &retry_reason(error));
+            crate::progress::tell_wait(pause, &RetryReason::of_pbx(error));
         });
     if let Some(pem) = &settings.ca_pem {
         builder = builder.ca_pem(pem.as_bytes());
@@ -38,16 +38,6 @@ pub fn pbx_client(
         builder = builder.session_sink(Arc::new(saved));
     }
     Ok(builder.build()?)
-}
-
-/// Why a PBX call pauses, as a clause for "…; trying again in 4 s."
-fn retry_reason(error: &portsip::Error) -> String {
-    match error {
-        portsip::Error::RateLimited { .. } => "The PBX asks pbx365 to slow down".to_owned(),
-        portsip::Error::Server { status, .. } => format!("The PBX failed (HTTP {status})"),
-        portsip::Error::Network { .. } => "The connection to the PBX broke".to_owned(),
-        other => super::error::clean_clause(&other.to_string()),
-    }
 }
 
 /// Saves the PBX session's current refresh token. PortSIP refresh tokens are single-use, so

@@ -919,7 +919,10 @@ async fn listed(
         if classify(&error) != ListingFailure::Passing || waited + pause > retry.budget {
             return Err(error);
         }
-        crate::progress::tell_wait(pause, "Microsoft was busy for the PBX");
+        crate::progress::tell_wait(
+            pause,
+            &crate::access::retry::RetryReason::MicrosoftBusyForPbx,
+        );
         tokio::time::sleep(pause).await;
         waited += pause;
         pause = pause.saturating_mul(2).min(retry.max_backoff);

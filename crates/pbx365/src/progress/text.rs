@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::access::retry::RetryReason;
 use crate::profile::ApplyStep;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -44,9 +45,9 @@ pub enum ProgressText {
     CheckingPbx,
     CheckingAppRegistration,
     AskingPbxToListUsers,
-    /// Microsoft throttles; `action` is Microsoft's client's English clause ("list users").
+    /// Microsoft throttles. Which call it held back (the client's English clause) is only
+    /// logged: the step the event belongs to says what is being done.
     MicrosoftThrottled {
-        action: String,
         seconds: u32,
     },
     /// Entra has not replicated `what` yet (the client's English noun phrase).
@@ -55,9 +56,9 @@ pub enum ProgressText {
         attempt: u32,
         seconds: u32,
     },
-    /// A call pauses before trying again; `reason` is the client's English clause.
+    /// A call pauses before trying again.
     Retrying {
-        reason: String,
+        reason: RetryReason,
         seconds: String,
     },
 }
@@ -66,10 +67,12 @@ impl ProgressText {
     /// The client's own throttling and replication reports.
     pub fn from_entra(progress: &entra::Progress) -> Self {
         match progress {
-            entra::Progress::Throttled { context, wait } => ProgressText::MicrosoftThrottled {
-                action: context.clone(),
-                seconds: whole_seconds(*wait),
-            },
+            entra::Progress::Throttled { context, wait } => {
+                tracing::info!(call = %context, "Microsoft throttles");
+                ProgressText::MicrosoftThrottled {
+                    seconds: whole_seconds(*wait),
+                }
+            }
             entra::Progress::WaitingForReplication {
                 what,
                 attempt,
@@ -82,10 +85,10 @@ impl ProgressText {
         }
     }
 
-    /// A retry pause: why (a clause) and how long.
-    pub fn retrying(reason: &str, pause: Duration) -> Self {
+    /// A retry pause: why and how long.
+    pub fn retrying(reason: RetryReason, pause: Duration) -> Self {
         ProgressText::Retrying {
-            reason: reason.to_owned(),
+            reason,
             seconds: seconds(pause),
         }
     }
@@ -156,9 +159,9 @@ impl fmt::Display for ProgressText {
             ProgressText::AskingPbxToListUsers => {
                 f.write_str("Asking the PBX to list Microsoft 365 users…")
             }
-            ProgressText::MicrosoftThrottled { action, seconds } => write!(
+            ProgressText::MicrosoftThrottled { seconds } => write!(
                 f,
-                "Microsoft asks us to slow down; trying to {action} again in {seconds} s…"
+                "Microsoft asks pbx365 to slow down; trying again in {seconds} s…"
             ),
             ProgressText::EntraReplicating {
                 what,
@@ -217,24 +220,41 @@ mod tests {
                 attempt: 3,
                 wait: Duration::from_secs(8),
             }),
-            ProgressText::retrying("the PBX is busy (HTTP 429)", Duration::from_millis(300)),
+            ProgressText::retrying(RetryReason::PbxSlowDown, Duration::from_millis(300)),
+            ProgressText::retrying(
+                RetryReason::PbxAnswerLost {
+                    cause: Box::new(RetryReason::PbxFailed { status: 502 }),
+                },
+                Duration::from_secs(2),
+            ),
+            ProgressText::retrying(
+                RetryReason::PbxOther {
+                    detail: "The PBX answered something pbx365 could not read".into(),
+                },
+                Duration::from_secs(1),
+            ),
+            ProgressText::retrying(RetryReason::PbxConnectionBroke, Duration::from_secs(4)),
+            ProgressText::retrying(RetryReason::MicrosoftBusyForPbx, Duration::from_secs(8)),
         ]
     }
 
     fn param_values(text: &ProgressText) -> Result<Vec<String>, String> {
-        let serde_json::Value::Object(fields) =
-            serde_json::to_value(text).map_err(|e| e.to_string())?
-        else {
-            return Err(format!("{text:?} is not an object"));
-        };
-        Ok(fields
-            .into_iter()
-            .filter(|(name, _)| name != "code")
-            .map(|(_, value)| match value {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            })
-            .collect())
+        Ok(values(
+            &serde_json::to_value(text).map_err(|e| e.to_string())?,
+        ))
+    }
+
+    /// The plain values of a text, a nested reason's own values included.
+    fn values(value: &serde_json::Value) -> Vec<String> {
+        match value {
+            serde_json::Value::Object(fields) => fields
+                .iter()
+                .filter(|(name, _)| *name != "code")
+                .flat_map(|(_, value)| values(value))
+                .collect(),
+            serde_json::Value::String(s) => vec![s.clone()],
+            other => vec![other.to_string()],
+        }
     }
 
     #[test]
@@ -264,11 +284,11 @@ mod tests {
         );
         assert_eq!(
             samples()[19].to_string(),
-            "Microsoft asks us to slow down; trying to list users again in 3 s…"
+            "Microsoft asks pbx365 to slow down; trying again in 3 s…"
         );
         assert_eq!(
             samples()[21].to_string(),
-            "the PBX is busy (HTTP 429); trying again in 0.3 s."
+            "The PBX asks pbx365 to slow down; trying again in 0.3 s."
         );
     }
 

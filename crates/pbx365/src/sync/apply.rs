@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::SyncError;
 use super::credentials::NewCredentials;
+use super::failure::UserFailure;
 use super::pbx_users;
 use super::plan::{ActionKind, PlannedAction, UserField};
 use super::progress::{ProgressSink, SyncEvent, waiting};
@@ -19,7 +20,7 @@ use crate::access::retry::{CallError, RetryPolicy, with_retry};
 
 /// How one step ended short of success.
 enum StepEnd {
-    Failed(String),
+    Failed(UserFailure),
     Cancelled,
     /// The journal could not be written: the run must stop, it could not resume safely.
     Journal(SyncError),
@@ -28,7 +29,9 @@ enum StepEnd {
 impl From<CallError> for StepEnd {
     fn from(error: CallError) -> Self {
         match error {
-            CallError::Failed(error) => StepEnd::Failed(error.to_string()),
+            CallError::Failed(error) => StepEnd::Failed(UserFailure::Pbx {
+                detail: error.to_string(),
+            }),
             CallError::Cancelled => StepEnd::Cancelled,
         }
     }
@@ -115,7 +118,9 @@ impl Applier<'_> {
             }
             Err(StepEnd::Journal(error)) => {
                 outcome.status = OutcomeStatus::Started;
-                outcome.error = Some(error.to_string());
+                outcome.error = Some(UserFailure::Journal {
+                    detail: error.to_string(),
+                });
                 return (outcome, Some(error));
             }
         };
@@ -144,10 +149,7 @@ impl Applier<'_> {
             }
             (_, Some(id)) => id.clone(),
             (_, None) => {
-                return Err(StepEnd::Failed(
-                    "the plan names no PBX user for this change; this is a bug in pbx365"
-                        .to_owned(),
-                ));
+                return Err(StepEnd::Failed(UserFailure::NoPbxUser));
             }
         };
         if matches!(action.kind, ActionKind::Create | ActionKind::Adopt) {

@@ -208,7 +208,7 @@ impl SyncEngine {
             if let Some(sink) = &sink {
                 sink(&SyncEvent::Waiting {
                     millis: u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
-                    reason: reason.to_owned(),
+                    reason: reason.clone(),
                 });
             }
         })

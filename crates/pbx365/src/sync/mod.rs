@@ -21,6 +21,7 @@ mod directory;
 mod drift;
 mod engine;
 mod error;
+mod failure;
 mod group_scope;
 mod naming;
 mod note;
@@ -40,6 +41,7 @@ pub use directory::{
 pub use drift::{DriftEntry, DriftReport, compute_drift};
 pub use engine::{RunOptions, SyncEngine};
 pub use error::SyncError;
+pub use failure::UserFailure;
 pub use group_scope::SelectedUsersUpdate;
 pub(crate) use group_scope::group_member_names;
 pub use naming::{base_name, is_reserved};

@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::plan::PlanCounts;
 use super::report::{OutcomeCounts, RunSummary, UserOutcome};
+use crate::access::retry::RetryReason;
 
 /// The stages of a run, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -62,7 +63,7 @@ pub enum SyncEvent {
     Waiting {
         #[ts(type = "number")]
         millis: u64,
-        reason: String,
+        reason: RetryReason,
     },
     Finished {
         summary: RunSummary,
@@ -89,6 +90,6 @@ pub fn channel() -> (
 pub(crate) fn waiting(pause: Duration, error: &portsip::Error) -> SyncEvent {
     SyncEvent::Waiting {
         millis: u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
-        reason: error.to_string(),
+        reason: RetryReason::of_pbx(error),
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::directory::SourceKind;
+use super::failure::UserFailure;
 use super::group_scope::SelectedUsersUpdate;
 use super::note::ActionNote;
 use super::plan::{ActionKind, Plan, PlanCounts, PlannedAction, Reason, ReportedUser, SkippedUser};
@@ -112,8 +113,8 @@ pub struct UserOutcome {
     pub extension: Option<String>,
     /// Why a user was skipped or reported.
     pub reason: Option<Reason>,
-    /// What went wrong, as the PBX or pbx365 said it.
-    pub error: Option<String>,
+    /// What went wrong.
+    pub error: Option<UserFailure>,
     pub notes: Vec<ActionNote>,
 }
 

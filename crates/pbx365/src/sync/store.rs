@@ -20,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SyncError;
 use super::directory::SourceKind;
+use super::failure::UserFailure;
 use super::note::ActionNote;
 use super::plan::{ActionKind, PlanCounts, Reason};
 use super::report::{OutcomeCounts, OutcomeStatus, RunDetail, RunStatus, RunSummary, UserOutcome};
@@ -343,7 +344,7 @@ impl SyncStore {
                         line.pbx_name,
                         line.extension,
                         line.reason.map(Reason::as_str),
-                        line.error,
+                        line.error.as_ref().map(ToString::to_string),
                         ActionNote::joined(&line.notes),
                     ])?;
                 }
@@ -385,7 +386,7 @@ impl SyncStore {
                     run_id,
                     outcome.seq,
                     outcome.status.as_str(),
-                    outcome.error,
+                    outcome.error.as_ref().map(ToString::to_string),
                     outcome.pbx_user_id
                 ],
             )
@@ -445,19 +446,19 @@ fn run_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
 
 fn outcome_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserOutcome> {
     let action: Option<String> = row.get(1)?;
-    let status: String = row.get(2)?;
+    let status = OutcomeStatus::parse(&row.get::<_, String>(2)?);
     let reason: Option<String> = row.get(8)?;
     Ok(UserOutcome {
         seq: row.get(0)?,
         action: action.as_deref().and_then(ActionKind::parse),
-        status: OutcomeStatus::parse(&status),
+        status,
         object_id: row.get(3)?,
         principal: row.get(4)?,
         pbx_user_id: row.get(5)?,
         pbx_name: row.get(6)?,
         extension: row.get(7)?,
         reason: reason.as_deref().and_then(Reason::parse),
-        error: row.get(9)?,
+        error: UserFailure::read(row.get::<_, Option<String>>(9)?.as_deref(), status),
         notes: ActionNote::read(row.get::<_, Option<String>>(10)?.as_deref()),
     })
 }
@@ -481,6 +482,7 @@ fn write_csv(detail: &RunDetail, out: &mut dyn Write) -> std::io::Result<()> {
     for user in &detail.users {
         let seq = user.seq.to_string();
         let note = ActionNote::joined(&user.notes);
+        let error = user.error.as_ref().map(ToString::to_string);
         let fields = [
             Some(seq.as_str()),
             user.action.map(ActionKind::as_str),
@@ -491,7 +493,7 @@ fn write_csv(detail: &RunDetail, out: &mut dyn Write) -> std::io::Result<()> {
             user.pbx_user_id.as_deref(),
             user.extension.as_deref(),
             user.reason.map(Reason::as_str),
-            user.error.as_deref(),
+            error.as_deref(),
             note.as_deref(),
         ];
         let line: Vec<String> = fields

@@ -216,7 +216,7 @@ export function mockRunDetail(runId: number): RunDetail {
       reason: null,
       error:
         seq === 1 && run.outcome.failed > 0
-          ? 'The PBX refused the user: extension 1002 is already taken by a ring group. Choose another starting extension or free 1002.'
+          ? { code: 'pbx', detail: 'The PBX refused the user: extension 1002 is already taken by a ring group. Choose another starting extension or free 1002.' }
           : null,
       notes: [],
     })),
@@ -230,7 +230,7 @@ export function mockRunDetail(runId: number): RunDetail {
       pbx_name: 'lee.gu',
       extension: '1007',
       reason: null,
-      error: run.outcome.failed > 0 ? 'The PBX answered 503 five times in a row; the next run retries this user.' : null,
+      error: run.outcome.failed > 0 ? { code: 'pbx', detail: 'The PBX answered 503 five times in a row; the next run retries this user.' } : null,
       notes: [],
     },
     { seq: 7, action: null, status: 'skipped', object_id: 'b7e0-guest-1', principal: 'partner_fabrikam.com#EXT#@contoso.onmicrosoft.com', pbx_user_id: null, pbx_name: null, extension: null, reason: 'guest', error: null, notes: [] },

@@ -7,6 +7,7 @@ import type { StopRecord } from '../bindings/StopRecord';
 import type { UserOutcome } from '../bindings/UserOutcome';
 import { mockDate, mockDrift, mockHistory, mockPlan, mockProfileSummary, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
 import { describeRotation } from '../certificates/rotation-text';
+import { describeUserFailure } from '../sync/failure';
 import type { CertificateOperations, RotationFailure, SyncOperations } from './operations';
 
 /**
@@ -124,7 +125,7 @@ export function createMockOperations(
         }
         await sleep(scenario.stepMs);
         if (action.seq === 9) {
-          onEvent({ event: 'waiting', millis: 2000, reason: 'The PBX asked to slow down (429)' });
+          onEvent({ event: 'waiting', millis: 2000, reason: { code: 'pbx-slow-down' } });
           await sleep(scenario.stepMs);
         }
         const fails = scenario.sync === 'failures' && action.seq % 7 === 2;
@@ -139,7 +140,9 @@ export function createMockOperations(
           seq: action.seq, action: action.kind, status: fails ? 'failed' : 'done', object_id: action.object_id,
           principal: action.principal, pbx_user_id: action.pbx_user_id, pbx_name: action.pbx_name,
           extension: action.extension, reason: null,
-          error: fails ? `The PBX refused ${action.pbx_name}: extension ${action.extension ?? ''} is already taken by a ring group.` : null,
+          error: fails
+            ? { code: 'pbx', detail: `The PBX refused ${action.pbx_name}: extension ${action.extension ?? ''} is already taken by a ring group.` }
+            : null,
           notes: [],
         };
         onEvent({ event: 'progress', done, total, counts: { ...counts }, user });
@@ -161,7 +164,7 @@ export function createMockOperations(
     syncRun: async (runId) => mockRunDetail(runId),
     exportRunCsv: async (runId) => {
       const lines = mockRunDetail(runId).users.map((user) =>
-        [user.seq, user.action ?? '', user.status, user.principal ?? '', user.pbx_name ?? '', user.extension ?? '', user.error ?? ''].join(','),
+        [user.seq, user.action ?? '', user.status, user.principal ?? '', user.pbx_name ?? '', user.extension ?? '', user.error ? describeUserFailure(user.error, 'en') : ''].join(','),
       );
       return ['seq,action,status,principal,pbx_name,extension,error', ...lines].join('\n');
     },

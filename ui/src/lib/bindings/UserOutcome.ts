@@ -3,6 +3,7 @@ import type { ActionKind } from "./ActionKind";
 import type { ActionNote } from "./ActionNote";
 import type { OutcomeStatus } from "./OutcomeStatus";
 import type { Reason } from "./Reason";
+import type { UserFailure } from "./UserFailure";
 
 /**
  * One user's line in a run.
@@ -21,6 +22,6 @@ action: ActionKind | null, status: OutcomeStatus, object_id: string | null, prin
  */
 reason: Reason | null, 
 /**
- * What went wrong, as the PBX or pbx365 said it.
+ * What went wrong.
  */
-error: string | null, notes: Array<ActionNote>, };
+error: UserFailure | null, notes: Array<ActionNote>, };

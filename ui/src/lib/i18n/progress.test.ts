@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import type { ProgressText } from '../bindings/ProgressText';
+import type { RetryReason } from '../bindings/RetryReason';
 import samples from '../bindings/progress-samples.json';
 import { ENGLISH_PHRASE, withoutValues } from './english-left';
 import { chooseLocale } from './locale.svelte';
@@ -11,11 +12,25 @@ import { describeProgress } from './progress';
 const events = samples as ProgressEvent[];
 const texts = events.map((event) => event.text);
 
-/** The values a text carries, but the code and the apply step (worded by its title). */
-function values(text: ProgressText): string[] {
+/** The values a text carries (a nested reason's included), but codes and the apply step (worded by its title). */
+function values(text: object): string[] {
   return Object.entries(text)
     .filter(([name]) => name !== 'code' && name !== 'step')
-    .map(([, value]) => String(value));
+    .flatMap(([, value]) => (value !== null && typeof value === 'object' ? values(value as object) : [String(value)]));
+}
+
+const RETRY_REASONS: RetryReason['code'][] = [
+  'pbx-slow-down',
+  'pbx-failed',
+  'pbx-connection-broke',
+  'pbx-other',
+  'pbx-answer-lost',
+  'microsoft-busy-for-pbx',
+];
+
+/** The retry reasons of the samples, nested ones included. */
+function reasons(reason: RetryReason): RetryReason['code'][] {
+  return reason.code === 'pbx-answer-lost' ? [reason.code, ...reasons(reason.cause)] : [reason.code];
 }
 
 afterEach(() => chooseLocale('en'));
@@ -41,6 +56,11 @@ describe('describeProgress', () => {
   it("words English as the engine does, whatever the UI's language", () => {
     chooseLocale('zh-CN');
     for (const event of events) expect(describeProgress(event.text, 'en')).toBe(event.message);
+  });
+
+  it('has a sample of every retry reason', () => {
+    const seen = texts.flatMap((text) => (text.code === 'retrying' ? reasons(text.reason) : []));
+    expect([...new Set(seen)].sort()).toEqual([...RETRY_REASONS].sort());
   });
 
   it('names an apply step in the UI language', () => {

@@ -2,6 +2,7 @@ import type { ProgressText } from '../bindings/ProgressText';
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
 import { applyStepTitle } from './errors';
+import { describeRetryReason } from './retry-reason';
 
 type Code = ProgressText['code'];
 type Options = { locale?: Locale };
@@ -32,10 +33,10 @@ const WORDING: Wording = {
   'checking-pbx': (_, o) => m.progress_checking_pbx({}, o),
   'checking-app-registration': (_, o) => m.progress_checking_app_registration({}, o),
   'asking-pbx-to-list-users': (_, o) => m.progress_asking_pbx_to_list_users({}, o),
-  'microsoft-throttled': (t, o) => m.progress_microsoft_throttled({ action: t.action, seconds: t.seconds }, o),
+  'microsoft-throttled': (t, o) => m.progress_microsoft_throttled({ seconds: t.seconds }, o),
   'entra-replicating': (t, o) =>
     m.progress_entra_replicating({ what: t.what, attempt: t.attempt, seconds: t.seconds }, o),
-  retrying: (t, o) => m.progress_retrying({ reason: t.reason, seconds: t.seconds }, o),
+  retrying: (t, o) => m.progress_retrying({ reason: describeRetryReason(t.reason, o.locale), seconds: t.seconds }, o),
 };
 
 /**

@@ -4,7 +4,7 @@ import { applyEvent, EMPTY_COUNTS, formatDuration, percentDone, startProgress } 
 
 const user = (seq: number, status: UserOutcome['status']): UserOutcome => ({
   seq, action: 'create', status, object_id: `o${seq}`, principal: `u${seq}@contoso.com`, pbx_user_id: null,
-  pbx_name: `u${seq}`, extension: null, reason: null, error: status === 'failed' ? 'refused' : null, notes: [],
+  pbx_name: `u${seq}`, extension: null, reason: null, error: status === 'failed' ? { code: 'pbx', detail: 'refused' } : null, notes: [],
 });
 
 describe('applyEvent', () => {
@@ -45,8 +45,8 @@ describe('applyEvent', () => {
   });
 
   it('shows a throttling pause until the next event', () => {
-    let progress = applyEvent(startProgress(), { event: 'waiting', millis: 2500, reason: 'The PBX asked to slow down' });
-    expect(progress.waiting).toBe('The PBX asked to slow down — retrying in 3 s');
+    let progress = applyEvent(startProgress(), { event: 'waiting', millis: 2500, reason: { code: 'pbx-failed', status: 503 } });
+    expect(progress.waiting).toBe('The PBX failed (HTTP 503) — retrying in 3 s');
     progress = applyEvent(progress, { event: 'phase', phase: 'applying' });
     expect(progress.waiting).toBeNull();
   });

@@ -1,4 +1,5 @@
 import { m } from '../i18n';
+import { describeRetryReason } from '../i18n/retry-reason';
 import type { OutcomeCounts } from '../bindings/OutcomeCounts';
 import type { PlanCounts } from '../bindings/PlanCounts';
 import type { RunSummary } from '../bindings/RunSummary';
@@ -82,7 +83,7 @@ export function applyEvent(progress: SyncProgress, event: SyncEvent): SyncProgre
       };
     }
     case 'waiting':
-      return { ...progress, waiting: m.sync_waiting_retry({ reason: event.reason, seconds: Math.ceil(event.millis / 1000) }) };
+      return { ...progress, waiting: m.sync_waiting_retry({ reason: describeRetryReason(event.reason), seconds: Math.ceil(event.millis / 1000) }) };
     case 'finished': {
       // Actions that ended (done, failed, or given up): a run that stopped as a whole shows
       // where it stopped rather than a full bar.
