@@ -15,6 +15,7 @@
 pub mod access;
 pub mod atomic_file;
 pub mod certificate;
+pub mod diagnostics;
 pub mod directory;
 pub mod doctor;
 pub mod features;

@@ -11,13 +11,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// The keyring service name all pbx365 entries are filed under.
 pub const KEYRING_SERVICE: &str = "pbx365";
 
-/// A secret value. Its `Debug` and `Display` never show the value.
+/// A secret value. Its `Debug` and `Display` never show the value, and once one exists no log
+/// file or diagnostics archive of this process shows it either ([`crate::diagnostics::redact`]).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        let value = value.into();
+        crate::diagnostics::redact::remember(&value);
+        Self(value)
     }
 
     /// The secret itself, for the one place that must send it somewhere.
@@ -47,7 +50,8 @@ impl SecretKind {
         SecretKind::MicrosoftRefreshToken,
     ];
 
-    fn slug(self) -> &'static str {
+    /// The kind's name in keyring accounts and diagnostics.
+    pub fn slug(self) -> &'static str {
         match self {
             SecretKind::PbxPassword => "pbx-password",
             SecretKind::PbxRefreshToken => "pbx-refresh-token",

@@ -1,25 +1,45 @@
-//! Logs on stderr, so stdout stays clean for the commands' output (JSON, export lines).
+//! Logs on stderr, so stdout stays clean for the commands' output (JSON, export lines), and in
+//! the size-capped, redacted log files the diagnostics archive takes
+//! ([`pbx365::diagnostics::logging`]).
 
 use std::io::IsTerminal;
 
+use pbx365::diagnostics::logging::{self, LogSetup, directives};
+use tracing::Level;
 use tracing_subscriber::EnvFilter;
 
-/// The crates whose logs `-v` turns up; everyone else stays at warnings.
-const OUR_CRATES: &[&str] = &["pbx365", "portsip", "entra", "sim"];
-
-/// Without `-v` or `RUST_LOG` only errors are logged: every command reports its own failure
-/// as a sentence, which the libraries' warnings would merely repeat. `-v` wins over `RUST_LOG`.
+/// Without `-v` or `RUST_LOG` only errors are logged on stderr: every command reports its own
+/// failure as a sentence, which the libraries' warnings would merely repeat. `-v` wins over
+/// `RUST_LOG`. The files always get our crates' info lines, and more with `-vv` and `-vvv`.
 pub fn init(verbosity: u8) {
-    let filter = match verbosity {
-        0 => from_env(),
-        n => EnvFilter::new(directives(n)),
+    let stderr = match level(verbosity) {
+        None => from_env(),
+        Some(level) => EnvFilter::new(directives(level)),
     };
-    // Fails only if a subscriber is already installed, in which case that one keeps working.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
+    let file = file_level(verbosity);
+    let files = logging::init(LogSetup {
+        program: "pbx365",
+        stderr,
+        stderr_ansi: std::io::stderr().is_terminal(),
+        file: EnvFilter::new(directives(file)),
+    });
+    if let Err(reason) = files {
+        tracing::warn!("no log file: {reason}");
+    }
+}
+
+fn level(verbosity: u8) -> Option<Level> {
+    match verbosity {
+        0 => None,
+        1 => Some(Level::INFO),
+        2 => Some(Level::DEBUG),
+        _ => Some(Level::TRACE),
+    }
+}
+
+/// Tracing orders levels by verbosity: TRACE is the greatest.
+fn file_level(verbosity: u8) -> Level {
+    level(verbosity).map_or(Level::INFO, |level| level.max(Level::INFO))
 }
 
 fn from_env() -> EnvFilter {
@@ -32,31 +52,16 @@ fn from_env() -> EnvFilter {
     }
 }
 
-fn directives(verbosity: u8) -> String {
-    let (ours, others) = match verbosity {
-        1 => ("info", "warn"),
-        2 => ("debug", "warn"),
-        _ => ("trace", "info"),
-    };
-    std::iter::once(others.to_owned())
-        .chain(OUR_CRATES.iter().map(|name| format!("{name}={ours}")))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::directives;
+    use super::*;
 
     #[test]
-    fn verbosity_raises_our_crates_first() {
-        assert_eq!(
-            directives(1),
-            "warn,pbx365=info,portsip=info,entra=info,sim=info"
-        );
-        assert_eq!(
-            directives(7),
-            "info,pbx365=trace,portsip=trace,entra=trace,sim=trace"
-        );
+    fn verbosity_raises_the_level() {
+        assert_eq!(level(0), None);
+        assert_eq!(level(2), Some(Level::DEBUG));
+        assert_eq!(level(7), Some(Level::TRACE));
+        assert_eq!(file_level(0), Level::INFO);
+        assert_eq!(file_level(3), Level::TRACE);
     }
 }

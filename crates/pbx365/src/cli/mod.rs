@@ -3,6 +3,7 @@
 
 mod browser;
 mod cert;
+mod diagnostics;
 mod doctor;
 mod engine;
 mod logging;
@@ -29,7 +30,9 @@ use clap::{Parser, Subcommand};
     after_long_help = "Exit codes: 0 success, 1 the operation failed (the reason is printed on \
 stderr, and as JSON on stdout with --json), 2 invalid arguments.\n\n\
 Logs go to stderr: -v info, -vv debug, -vvv trace; without -v, RUST_LOG applies (default: \
-errors only). Passwords, tokens and keys are never printed or logged.\n\n\
+errors only). They also go to size-capped files in the OS's log folder (~/.local/state/pbx365/logs \
+on Linux) at info level, or more with -vv/-vvv. Passwords, tokens and keys are never printed or \
+logged.\n\n\
 For tests and demos against the emulator only: PBX365_TEST_BROWSER=follow-redirects makes the \
 Microsoft sign-in fetch the sign-in page with an HTTP client and follow its redirects instead of \
 opening a browser. It completes only where the page approves by itself (`pbx365 sim \
@@ -70,6 +73,10 @@ enum Command {
     /// app (or delete the app), and forget the profile here. A stopped reset resumes.
     #[command(after_long_help = reset::HELP)]
     Reset(reset::ResetArgs),
+    /// Write the archive support asks for: versions, each profile's settings and PBX version,
+    /// the doctor's last reports, the last sync runs and the recent log — without secrets.
+    #[command(after_long_help = diagnostics::HELP)]
+    Diagnostics(diagnostics::DiagnosticsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +115,7 @@ impl Command {
             Self::Sync(args) => sync::run(args).await,
             Self::Drift(args) => sync::drift(args).await,
             Self::Reset(args) => reset::run(args).await,
+            Self::Diagnostics(args) => diagnostics::run(args),
         };
         succeeded.map(|()| ExitCode::SUCCESS)
     }

@@ -19,6 +19,7 @@ use crate::pbx_certificate::rfc3339;
 use crate::pbx_versions::PbxEdition;
 use crate::profile::{CheckIds, Mode, Profile, VerificationSummary};
 use crate::progress::{ProgressText, StepContext, StepId};
+use crate::sync::{SyncStore, database_path};
 
 /// The checks, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -238,7 +239,18 @@ pub async fn run(
         .await?;
     profile.last_verification = Some(report.summary());
     env.profiles.save(&profile)?;
+    keep_for_diagnostics(env, &report);
     Ok(report)
+}
+
+/// Keeps the report for the diagnostics archive. A history that cannot be written costs the
+/// archive a report, not the check its verdict.
+pub(crate) fn keep_for_diagnostics(env: &Environment, report: &DoctorReport) {
+    let kept = SyncStore::open(database_path(&env.profiles))
+        .and_then(|store| store.record_doctor_report(report));
+    if let Err(error) = kept {
+        tracing::warn!(%error, "the doctor's report was not kept for diagnostics");
+    }
 }
 
 /// Runs every check with sessions the caller already has (the wizard's verify step).

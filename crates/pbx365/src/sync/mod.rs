@@ -57,7 +57,7 @@ pub use report::{
 };
 pub use scope_count::users_in_scope;
 pub use settings::{DEFAULT_STARTING_EXTENSION, SyncSettings};
-pub use store::SyncStore;
+pub use store::{DOCTOR_REPORTS_KEPT, SyncStore};
 
 /// The history database's file name, in the app's data folder next to the profiles.
 pub const DATABASE_FILE: &str = "sync.sqlite3";

@@ -26,6 +26,9 @@ use super::plan::{ActionKind, PlanCounts, Reason};
 use super::report::{OutcomeCounts, OutcomeStatus, RunDetail, RunStatus, RunSummary, UserOutcome};
 use crate::private_fs::{self, Folder};
 
+mod doctor_reports;
+pub use doctor_reports::DOCTOR_REPORTS_KEPT;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -121,6 +124,7 @@ impl SyncStore {
             .and_then(|()| connection.pragma_update(None, "foreign_keys", "ON"))
             .and_then(|()| connection.busy_timeout(std::time::Duration::from_secs(10)))
             .and_then(|()| connection.execute_batch(SCHEMA))
+            .and_then(|()| connection.execute_batch(doctor_reports::SCHEMA))
             .map_err(failed)?;
         Ok(Self {
             path,
@@ -145,9 +149,9 @@ impl SyncStore {
         }
     }
 
-    /// Forgets the profile: its runs, their per-user steps and the bindings its runs made (a
-    /// reset). Profile names are compared without case, as everywhere else. Returns how many
-    /// runs there were.
+    /// Forgets the profile: its runs, their per-user steps, the bindings its runs made and the
+    /// doctor's reports (a reset). Profile names are compared without case, as everywhere
+    /// else. Returns how many runs there were.
     pub fn forget_profile(&self, profile: &str) -> Result<usize, SyncError> {
         let mut connection = self.lock();
         let forget = |connection: &mut Connection| -> rusqlite::Result<usize> {
@@ -163,6 +167,10 @@ impl SyncStore {
             )?;
             transaction.execute(
                 "DELETE FROM links WHERE profile = ?1 COLLATE NOCASE",
+                params![profile],
+            )?;
+            transaction.execute(
+                "DELETE FROM doctor_reports WHERE profile = ?1 COLLATE NOCASE",
                 params![profile],
             )?;
             transaction.commit()?;
