@@ -33,7 +33,7 @@ export async function throughSyncOptions(page: Page) {
   await expect(page.getByTestId('app-summary')).toContainText('User.Read.All');
   await continueTo(page, 'Key pair');
   await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
-  await expect(page.getByTestId('key-reason')).toContainText('generate a key pair');
+  await expect(page.getByTestId('key-reason')).toContainText('it will generate one');
   await continueTo(page, 'Admin consent');
   await page.getByRole('button', { name: 'List the permissions' }).click();
   await expect(page.getByTestId('permissions')).toContainText('Contacts.Read');

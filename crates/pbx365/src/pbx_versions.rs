@@ -58,6 +58,80 @@ const TABLE: &[(PbxVersion, Traits)] = &[
     (PbxVersion::new(0, 0, 0), BEFORE_22_5),
 ];
 
+/// Why pbx365 may not fit this PBX, as a code with parameters: the UI words it from its
+/// catalogue, the CLI prints the English. `oldest` and `newest` are the versions pbx365 was
+/// built for ("22.2.0", "22.6"); an unknown version is treated as `newest`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum EditionWarning {
+    /// `GET /tenant/status` was refused or is missing; `error` is the client's English.
+    Unreported {
+        error: String,
+        oldest: String,
+        newest: String,
+    },
+    /// The PBX wrote a version pbx365 cannot read.
+    Unreadable {
+        version: String,
+        oldest: String,
+        newest: String,
+    },
+    TooOld {
+        version: String,
+        oldest: String,
+        newest: String,
+    },
+    TooNew {
+        version: String,
+        oldest: String,
+        newest: String,
+    },
+}
+
+impl std::fmt::Display for EditionWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EditionWarning::Unreported {
+                error,
+                oldest,
+                newest,
+            } => write!(
+                f,
+                "The PBX did not say which PortSIP version it runs ({error}); pbx365 treats it \
+                 as PortSIP {newest} (built for {oldest} to {newest})."
+            ),
+            EditionWarning::Unreadable {
+                version,
+                oldest,
+                newest,
+            } => write!(
+                f,
+                "The PBX reports its version as \"{version}\", which pbx365 cannot read; it \
+                 treats the PBX as PortSIP {newest} (built for {oldest} to {newest})."
+            ),
+            EditionWarning::TooOld {
+                version,
+                oldest,
+                newest,
+            } => write!(
+                f,
+                "The PBX runs PortSIP {version}, older than pbx365 supports (built for {oldest} \
+                 to {newest}). Upgrade the PBX; some steps may fail on it."
+            ),
+            EditionWarning::TooNew {
+                version,
+                oldest,
+                newest,
+            } => write!(
+                f,
+                "The PBX runs PortSIP {version}, newer than pbx365 knows (built for {oldest} to \
+                 {newest}). It is treated as {newest}; check for a pbx365 update."
+            ),
+        }
+    }
+}
+
 /// The PBX as `GET /tenant/status` describes it, with the traits its version has.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
@@ -67,7 +141,7 @@ pub struct PbxEdition {
     pub licensed_users: Option<i32>,
     pub current_users: Option<i32>,
     /// Set when pbx365 was not built for this version, or cannot tell which it is.
-    pub warning: Option<String>,
+    pub warning: Option<EditionWarning>,
     #[serde(skip)]
     #[ts(skip)]
     traits: Option<Traits>,
@@ -80,13 +154,11 @@ impl PbxEdition {
         match client.tenant_status().await {
             Ok(status) => Ok(Self::of(&status)),
             Err(error @ (portsip::Error::NotFound { .. } | portsip::Error::Forbidden { .. })) => {
-                Ok(Self::unknown(format!(
-                    "The PBX did not say which PortSIP version it runs ({error}); pbx365 treats it \
-                     as PortSIP {} (built for {} to {}).",
-                    newest_name(),
-                    OLDEST,
-                    newest_name()
-                )))
+                Ok(Self::unknown(EditionWarning::Unreported {
+                    error: error.to_string(),
+                    oldest: OLDEST.to_string(),
+                    newest: newest_name(),
+                }))
             }
             Err(error) => Err(error),
         }
@@ -99,14 +171,11 @@ impl PbxEdition {
             Some(version) => (traits_of(version), warning_for(version)),
             None => (
                 FROM_22_6,
-                Some(format!(
-                    "The PBX reports its version as \"{}\", which pbx365 cannot read; it treats \
-                     the PBX as PortSIP {} (built for {} to {}).",
-                    raw.as_deref().map(clean).unwrap_or_default(),
-                    newest_name(),
-                    OLDEST,
-                    newest_name()
-                )),
+                Some(EditionWarning::Unreadable {
+                    version: raw.as_deref().map(clean).unwrap_or_default(),
+                    oldest: OLDEST.to_string(),
+                    newest: newest_name(),
+                }),
             ),
         };
         Self {
@@ -118,7 +187,7 @@ impl PbxEdition {
         }
     }
 
-    fn unknown(warning: String) -> Self {
+    fn unknown(warning: EditionWarning) -> Self {
         Self {
             version: None,
             licensed_users: None,
@@ -168,22 +237,20 @@ pub fn traits_of(version: PbxVersion) -> Traits {
         .map_or(BEFORE_22_5, |(_, traits)| *traits)
 }
 
-fn warning_for(version: PbxVersion) -> Option<String> {
+fn warning_for(version: PbxVersion) -> Option<EditionWarning> {
+    let (oldest, newest) = (OLDEST.to_string(), newest_name());
     if version < OLDEST {
-        Some(format!(
-            "The PBX runs PortSIP {version}, older than pbx365 supports (built for {} to {}). \
-             Upgrade the PBX; some steps may fail on it.",
-            OLDEST,
-            newest_name()
-        ))
+        Some(EditionWarning::TooOld {
+            version: version.to_string(),
+            oldest,
+            newest,
+        })
     } else if version > NEWEST {
-        Some(format!(
-            "The PBX runs PortSIP {version}, newer than pbx365 knows (built for {} to {}). \
-             It is treated as {}; check for a pbx365 update.",
-            OLDEST,
-            newest_name(),
-            newest_name()
-        ))
+        Some(EditionWarning::TooNew {
+            version: version.to_string(),
+            oldest,
+            newest,
+        })
     } else {
         None
     }
@@ -243,14 +310,26 @@ mod tests {
             assert_eq!(edition.warning, None, "{supported}");
         }
         let old = PbxEdition::of(&status("21.4.0"));
-        assert!(
-            old.warning
-                .as_deref()
-                .is_some_and(|w| w.contains("older") && w.contains("22.2.0 to 22.6")),
-            "{old:?}"
+        assert_eq!(
+            old.warning,
+            Some(EditionWarning::TooOld {
+                version: "21.4.0".into(),
+                oldest: "22.2.0".into(),
+                newest: "22.6".into()
+            })
+        );
+        assert_eq!(
+            old.warning.map(|w| w.to_string()).as_deref(),
+            Some(
+                "The PBX runs PortSIP 21.4.0, older than pbx365 supports (built for 22.2.0 to \
+                 22.6). Upgrade the PBX; some steps may fail on it."
+            )
         );
         let new = PbxEdition::of(&status("22.7.0"));
-        assert!(new.warning.as_deref().is_some_and(|w| w.contains("newer")));
+        assert!(
+            matches!(&new.warning, Some(EditionWarning::TooNew { version, .. }) if version == "22.7.0"),
+            "{new:?}"
+        );
         assert!(!new.traits().admin_sign_in);
     }
 
@@ -259,10 +338,7 @@ mod tests {
         let edition = PbxEdition::of(&status("nightly\u{1b}[2J"));
         assert_eq!(edition.version.as_deref(), Some("nightly[2J"));
         assert!(
-            edition
-                .warning
-                .as_deref()
-                .is_some_and(|w| w.contains("cannot read")),
+            matches!(&edition.warning, Some(EditionWarning::Unreadable { version, .. }) if version == "nightly[2J"),
             "{edition:?}"
         );
         assert!(!edition.traits().admin_sign_in);

@@ -12,6 +12,7 @@ use engine_common::{TestResult, describe, follow, world};
 use pbx365::Error;
 use pbx365::doctor::{CheckId, CheckStatus};
 use pbx365::features::Feature;
+use pbx365::guided::HandStepText;
 use pbx365::progress::StepContext;
 use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
 use pbx365::wizard::{AppAction, ChangeTarget, GuidedIds, KeyAction, KeyPairInput, Wizard};
@@ -114,7 +115,7 @@ async fn guided_setup_with_the_admin_doing_the_entra_steps_by_hand() -> TestResu
         review
             .hand_steps
             .iter()
-            .any(|s| s.title == "Upload the PBX's certificate")
+            .any(|s| matches!(&s.text, HandStepText::UploadCertificate { path, .. } if path.ends_with("public_key.pem")))
     );
     assert!(world.sim.pbx.certificate().is_none(), "the review wrote");
 

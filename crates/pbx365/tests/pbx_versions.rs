@@ -16,6 +16,7 @@ use pbx365::doctor;
 use pbx365::progress::StepContext;
 use pbx365::sync::{SyncEngine, SyncStore, connect, database_path};
 use pbx365::wizard::{KeyPairInput, Wizard};
+use pbx365::wizard::{SyncOptionsNotice, WizardWarning};
 use sim::PbxVersion;
 
 const PROFILE: &str = "contoso";
@@ -160,10 +161,12 @@ async fn a_pbx_upgraded_to_22_6_keeps_working_and_drops_what_22_6_removed() -> T
     assert!(checked.options.sso.administrators.is_empty());
     let review = rerun.review(&ctx).await?;
     assert!(
-        review
-            .warnings
-            .iter()
-            .any(|w| w.contains("PortSIP 22.6 removed")),
+        review.warnings.iter().any(|w| matches!(
+            w,
+            WizardWarning::SyncOptions {
+                notice: SyncOptionsNotice::AdministratorsDropped { .. }
+            }
+        ) && w.to_string().contains("PortSIP 22.6 removed")),
         "{:?}",
         review.warnings
     );

@@ -17,7 +17,9 @@ use pbx365::doctor::{self, CheckId, CheckStatus, DoctorReport};
 use pbx365::features::{Feature, OptionalGrant};
 use pbx365::profile::{ApplyStep, StepOutcome};
 use pbx365::progress::StepContext;
-use pbx365::wizard::{AppRegistrationInput, ChangeTarget, KeyPairInput, Review, Wizard};
+use pbx365::wizard::{
+    AppRegistrationInput, ChangeTarget, KeyPairInput, Review, Wizard, WizardWarning,
+};
 
 /// Steps 1–7 of automatic mode with `features` and `optional_grants`; returns the wizard
 /// after the review.
@@ -460,7 +462,8 @@ async fn an_optional_grant_22_2_does_not_use_is_not_granted_and_the_review_says_
         review
             .warnings
             .iter()
-            .any(|w| w.starts_with("User-Phone.ReadWrite.All is not granted: PortSIP 22.2")),
+            .any(|w| matches!(w, WizardWarning::GrantNotUsed { grant: OptionalGrant::UserPhone, version: Some(version), .. }
+                if version.starts_with("22.2"))),
         "{:?}",
         review.warnings
     );

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use engine_common::{TestResult, World, pbx_writes};
+use pbx365::guided::HandStepText;
 use pbx365::profile::Mode;
 use pbx365::progress::StepContext;
 use pbx365::reset::{self, ResetStep};
@@ -189,12 +190,19 @@ async fn guided_mode_hands_the_entra_part_to_the_admin() -> TestResult {
             return Err(format!("one hand step expected: {:?}", plan.hand_steps).into());
         };
         if delete_app {
-            assert_eq!(hand.title, "Delete the app registration");
+            assert!(
+                matches!(&hand.text, HandStepText::DeleteApp { app_id: id, .. } if *id == app_id),
+                "{hand:?}"
+            );
         } else {
-            assert!(hand.detail.contains(&thumbprint), "{}", hand.detail);
+            assert!(
+                matches!(&hand.text, HandStepText::RemovePbxCertificate { app_id: id, thumbprints, .. }
+                    if *id == app_id && thumbprints.contains(&thumbprint)),
+                "{hand:?}"
+            );
             assert!(hand.copy.iter().any(|c| c.value == thumbprint));
         }
-        assert!(hand.detail.contains(&app_id), "{}", hand.detail);
+        assert!(hand.detail().contains(&app_id), "{}", hand.detail());
         assert!(plan.steps[1].summary.contains("by hand"));
 
         let report = reset::run(&world.env, PROFILE, delete_app, silent()).await?;

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from '../fixtures';
+import { connectPbx, expect, test } from '../fixtures';
 import { applyConfirmed, continueTo, throughSyncOptions } from '../wizard-helpers';
 
 /**
@@ -154,4 +154,50 @@ test.describe('on a Chinese system', () => {
     expect(await englishIn(error)).toEqual([]);
     await shot('i18n-zh-error');
   });
+});
+
+test("guided mode's hand steps, the key pair's reason and the review's warnings are worded in Chinese", async ({ page, shot }) => {
+  test.setTimeout(90_000);
+  // PortSIP 23.0.1 is newer than pbx365 knows: the review warns about it.
+  await page.goto('/?mock-step-ms=10&mock-pbx=23.0.1#/connect-pbx');
+  await connectPbx(page);
+  await page.goto(`${page.url().split('#')[0]}#/microsoft-account`);
+  await page.getByLabel(/Guided/).check();
+  await page.getByLabel('Directory (tenant) ID', { exact: true }).fill('8d2f7c1e-4b6a-4f0e-9c3d-2a1b5e6f7a80');
+  await page.getByLabel('Application (client) ID', { exact: true }).fill('3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e');
+  await page.getByRole('button', { name: 'Check the IDs' }).click();
+  await continueTo(page, 'App registration');
+  await page.getByRole('button', { name: 'Check the app registration' }).click();
+  const handSteps = page.getByTestId('hand-steps');
+  await expect(handSteps).toContainText("Add the PBX's Redirect URIs");
+  await expect(handSteps.getByRole('link', { name: 'Open Authentication' })).toBeVisible();
+  await continueTo(page, 'Key pair');
+  await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
+  await expect(page.getByTestId('key-reason')).toHaveText('The PBX has no key pair for Microsoft 365 yet; it will generate one.');
+  await continueTo(page, 'Admin consent');
+  await page.getByRole('button', { name: 'List the permissions' }).click();
+  await continueTo(page, 'Sync options');
+  await page.getByRole('button', { name: 'Check the sync options' }).click();
+  await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
+  await continueTo(page, 'Review & apply');
+  await page.getByRole('button', { name: 'Review the changes' }).click();
+  const warning = page.getByRole('note').filter({ hasText: 'newer than pbx365 knows' });
+  await expect(warning).toHaveText(/The PBX runs PortSIP 23\.0\.1, newer than pbx365 knows \(built for 22\.2\.0 to 22\.6\)/);
+  await expect(handSteps).toContainText('Grant admin consent');
+
+  await chooseChinese(page);
+  await expect(page.getByRole('note').filter({ hasText: 'PortSIP 23.0.1' })).toContainText('比 pbx365 已知的版本更新');
+  await expect(handSteps).toContainText('添加 PBX 的重定向 URI');
+  await expect(handSteps).toContainText('授予管理员同意');
+  await expect(handSteps.getByRole('link', { name: '打开管理员同意页面' })).toBeVisible();
+  await expect(handSteps.getByRole('button', { name: /重定向 URI/ }).first()).toBeVisible();
+  expect(await englishIn(handSteps)).toEqual([]);
+  expect(await englishIn(page.getByRole('note'))).toEqual([]);
+  await shot('i18n-zh-review-guided');
+
+  await page.goto(`${page.url().split('#')[0]}#/key-pair`);
+  await expect(page.getByTestId('key-reason')).toHaveText('PBX 还没有用于 Microsoft 365 的密钥对，将生成一个。');
+  await page.goto(`${page.url().split('#')[0]}#/app-registration`);
+  await expect(handSteps).toContainText('添加 Graph 应用程序权限');
+  expect(await englishIn(handSteps)).toEqual([]);
 });

@@ -29,7 +29,7 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
 
   await continueTo(page, 'Key pair');
   await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
-  await expect(page.getByTestId('key-reason')).toContainText('generate a key pair');
+  await expect(page.getByTestId('key-reason')).toContainText('it will generate one');
   await shot('24-wizard-key-pair');
 
   await continueTo(page, 'Admin consent');

@@ -83,7 +83,7 @@ pub async fn rotate(args: RotateArgs) -> anyhow::Result<()> {
     let events = Arc::new(|event: &RotationEvent| {
         eprintln!("[step {}] {}", event.step.number(), event.message);
         if let Some(hand) = &event.hand_step {
-            eprintln!("  → {}", hand.title);
+            eprintln!("  → {}", hand.title());
         }
     });
     let rotation = connection.rotation(&env, &SystemClock, events)?;
@@ -109,7 +109,7 @@ pub async fn rotate(args: RotateArgs) -> anyhow::Result<()> {
         done.certificate_file,
     ))?;
     if let Some(hand) = &done.remove_by_hand {
-        output::print(&format!("Left to do by hand: {}\n", hand.title))?;
+        output::print(&format!("Left to do by hand: {}\n", hand.title()))?;
     }
     Ok(())
 }

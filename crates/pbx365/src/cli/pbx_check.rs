@@ -196,7 +196,7 @@ fn report(args: &CheckArgs, found: Found) -> anyhow::Result<Report> {
         version: edition.version,
         licensed_users: edition.licensed_users,
         current_users: edition.current_users,
-        version_warning: edition.warning,
+        version_warning: edition.warning.as_ref().map(ToString::to_string),
         configured,
         ms365,
         redirect_uris,
@@ -228,7 +228,7 @@ fn render(args: &CheckArgs, found: &Found) -> String {
     if let Some(edition) = &found.edition {
         summary.field("PortSIP", edition.describe());
         if let Some(warning) = &edition.warning {
-            summary.field("Warning", warning);
+            summary.field("Warning", warning.to_string());
         }
     }
     summary.heading("Microsoft 365 integration").field(

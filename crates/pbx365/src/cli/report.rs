@@ -45,7 +45,7 @@ pub fn review(profile: &str, review: &Review) -> String {
     summary
         .heading("Key pair")
         .field("Action", action)
-        .field("Why", &key.reason);
+        .field("Why", key.reason.to_string());
     if let Some(certificate) = &key.certificate {
         summary
             .field("Certificate", &certificate.subject)
@@ -153,13 +153,13 @@ fn hand_steps(summary: &mut Summary, heading: &str, steps: &[HandStep]) {
     }
     summary.heading(heading);
     for (number, step) in steps.iter().enumerate() {
-        summary.item(format!("{}. {}", number + 1, step.title));
-        summary.item(format!("   {}", step.detail));
+        summary.item(format!("{}. {}", number + 1, step.title()));
+        summary.item(format!("   {}", step.detail()));
         if let Some(link) = &step.link {
-            summary.item(format!("   {}: {}", link.label, link.url));
+            summary.item(format!("   {}: {}", link.label.text(), link.url));
         }
         for value in &step.copy {
-            summary.item(format!("   {}: {}", value.label, value.value));
+            summary.item(format!("   {}: {}", value.label.text(), value.value));
         }
     }
 }

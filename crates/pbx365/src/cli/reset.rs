@@ -178,12 +178,17 @@ fn hand_steps(summary: &mut Summary, heading: &str, steps: &[HandStep]) {
     }
     summary.heading(heading);
     for (number, step) in steps.iter().enumerate() {
-        summary.item(format!("{}. {}: {}", number + 1, step.title, step.detail));
+        summary.item(format!(
+            "{}. {}: {}",
+            number + 1,
+            step.title(),
+            step.detail()
+        ));
         if let Some(link) = &step.link {
-            summary.item(format!("   {}: {}", link.label, link.url));
+            summary.item(format!("   {}: {}", link.label.text(), link.url));
         }
         for value in &step.copy {
-            summary.item(format!("   {}: {}", value.label, value.value));
+            summary.item(format!("   {}: {}", value.label.text(), value.value));
         }
     }
 }

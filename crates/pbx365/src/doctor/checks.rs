@@ -105,7 +105,7 @@ pub(super) async fn run(
                         check.explanation,
                         read.describe(),
                         read.warning
-                            .as_deref()
+                            .as_ref()
                             .map(|w| format!(" {w}"))
                             .unwrap_or_default()
                     );

@@ -7,7 +7,7 @@ use entra::{AppLocator, Application, GraphClient, KeyCredential, Thumbprint};
 
 use super::journal::ResetJournal;
 use crate::access::Error;
-use crate::guided::{CopyValue, HandStep, PortalPage, portal_link};
+use crate::guided::{self, HandStep};
 use crate::profile::{AppIdentity, Profile};
 
 /// The profile's app as Graph shows it now, `None` when it no longer exists.
@@ -114,47 +114,11 @@ pub(super) fn hand_steps(
         return Vec::new();
     };
     let cloud = &profile.microsoft.cloud;
-    let app_id = CopyValue {
-        label: "Application (client) ID".to_owned(),
-        value: app.app_id.clone(),
-    };
-    if delete_app {
-        return vec![HandStep {
-            title: "Delete the app registration".to_owned(),
-            detail: format!(
-                "Open {} and choose Delete on its Overview page. Entra deletes its service \
-                 principal (the enterprise application) with it.",
-                app_name(app)
-            ),
-            link: Some(portal_link(cloud, &app.app_id, PortalPage::Overview)),
-            copy: vec![app_id],
-        }];
-    }
-    let which = if thumbprints.is_empty() {
-        "the PBX's certificate (pbx365 could not read its thumbprint: the PBX had none)".to_owned()
+    let name = app.display_name.as_deref();
+    vec![if delete_app {
+        guided::delete_app_step(cloud, &app.app_id, name)
     } else {
-        format!(
-            "the PBX's certificate (thumbprint {})",
-            thumbprints.join(", ")
-        )
-    };
-    let mut copy: Vec<CopyValue> = thumbprints
-        .iter()
-        .map(|thumbprint| CopyValue {
-            label: "PBX certificate thumbprint".to_owned(),
-            value: thumbprint.clone(),
-        })
-        .collect();
-    copy.push(app_id);
-    vec![HandStep {
-        title: "Remove the PBX's certificate from the app".to_owned(),
-        detail: format!(
-            "Under Certificates & secrets > Certificates of {}, delete {which} and keep the \
-             others.",
-            app_name(app)
-        ),
-        link: Some(portal_link(cloud, &app.app_id, PortalPage::Certificates)),
-        copy,
+        guided::remove_pbx_certificate_step(cloud, &app.app_id, name, thumbprints)
     }]
 }
 
@@ -188,7 +152,7 @@ mod tests {
         let profile = guided("11111111-2222-3333-4444-555555555555")?;
         let remove = hand_steps(&profile, false, &["AB12".to_owned()]);
         assert_eq!(remove.len(), 1);
-        assert!(remove[0].detail.contains("thumbprint AB12"), "{remove:?}");
+        assert!(remove[0].detail().contains("thumbprint AB12"), "{remove:?}");
         assert!(remove[0].copy.iter().any(|c| c.value == "AB12"));
         assert!(
             remove[0]
@@ -197,7 +161,7 @@ mod tests {
                 .is_some_and(|l| l.url.contains("/~/Credentials/appId/11111111-"))
         );
         let delete = hand_steps(&profile, true, &["AB12".to_owned()]);
-        assert_eq!(delete[0].title, "Delete the app registration");
+        assert_eq!(delete[0].title(), "Delete the app registration");
         assert!(
             delete[0]
                 .link

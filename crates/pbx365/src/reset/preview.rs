@@ -99,7 +99,9 @@ async fn pbx_summary(
     let (client, _) = resume_pbx(env, profile).await?;
     let edition = PbxEdition::read(&client).await.map_err(Error::from)?;
     reads.pbx_version.clone_from(&edition.version);
-    reads.warnings.extend(edition.warning.clone());
+    reads
+        .warnings
+        .extend(edition.warning.as_ref().map(ToString::to_string));
     if journal.is_none() {
         reads.thumbprints = pbx::thumbprints(&client, env.profiles.base(), profile).await?;
     }

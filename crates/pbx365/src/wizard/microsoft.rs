@@ -14,6 +14,7 @@ use crate::input::{FieldError, GuidField, check_guid};
 use crate::profile::{CloudChoice, Mode};
 use crate::progress::{DeviceCodeInfo, ProgressEvent, ProgressText, StepContext, StepId};
 use crate::wizard::pbx::PbxSession;
+use crate::wizard::warning::WizardWarning;
 
 /// How the admin signs in to Microsoft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -70,7 +71,7 @@ pub struct MicrosoftSummary {
     /// The app registration's client ID (guided mode).
     pub app_id: Option<String>,
     /// Things to know before going on, e.g. that the admin cannot grant permissions.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<WizardWarning>,
 }
 
 /// The Microsoft side of a wizard run.
@@ -268,12 +269,9 @@ pub(crate) async fn sign_in(
     let verified_domains: Vec<String> = domains.iter().map(|d| d.name.clone()).collect();
     let mut warnings = Vec::new();
     if !can_grant {
-        warnings.push(format!(
-            "{} is not a Global Administrator or Privileged Role Administrator, so it cannot grant \
-             the app's Graph application permissions. Continue only if they are already granted; \
-             otherwise sign in with such an account, or use guided mode and ask one to grant consent.",
-            account.as_deref().unwrap_or("The signed-in account")
-        ));
+        warnings.push(WizardWarning::CannotGrant {
+            account: account.clone(),
+        });
     }
     warnings.extend(tenant_warnings(pbx, &organization.id, &verified_domains));
     Ok(MicrosoftContext::Auto {
@@ -302,7 +300,11 @@ pub(crate) async fn sign_in(
 }
 
 /// Hints that the admin may be in the wrong tenant.
-fn tenant_warnings(pbx: &PbxSession, tenant_id: &str, verified_domains: &[String]) -> Vec<String> {
+fn tenant_warnings(
+    pbx: &PbxSession,
+    tenant_id: &str,
+    verified_domains: &[String],
+) -> Vec<WizardWarning> {
     let mut warnings = Vec::new();
     if let Some(current) = pbx
         .summary
@@ -311,18 +313,19 @@ fn tenant_warnings(pbx: &PbxSession, tenant_id: &str, verified_domains: &[String
         .as_deref()
         .filter(|d| !d.is_empty() && !d.eq_ignore_ascii_case(tenant_id))
     {
-        warnings.push(format!(
-            "The PBX is connected to directory {current} now; applying will switch it to {tenant_id}."
-        ));
+        warnings.push(WizardWarning::DirectorySwitch {
+            current: current.to_owned(),
+            tenant_id: tenant_id.to_owned(),
+        });
     }
     if let Some(domain) = pbx.summary.tenant_domain.as_deref() {
         let verified = verified_domains
             .iter()
             .any(|d| d.eq_ignore_ascii_case(domain));
         if !verified {
-            warnings.push(format!(
-                "The PBX tenant's domain {domain} is not a verified domain of this Microsoft tenant; check that you are signed in to the right tenant."
-            ));
+            warnings.push(WizardWarning::DomainNotVerified {
+                domain: domain.to_owned(),
+            });
         }
     }
     warnings
@@ -360,7 +363,7 @@ pub(crate) async fn guided(
             mode: Mode::Guided,
             warnings: tenant_warnings(pbx, &tenant_id, &[])
                 .into_iter()
-                .filter(|w| w.starts_with("The PBX is connected"))
+                .filter(|w| matches!(w, WizardWarning::DirectorySwitch { .. }))
                 .collect(),
             tenant_id,
             tenant_name: None,

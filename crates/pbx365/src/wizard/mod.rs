@@ -22,6 +22,7 @@ pub(crate) mod review;
 mod setup;
 pub(crate) mod sync_options;
 mod verify;
+mod warning;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -37,11 +38,12 @@ pub use self::microsoft::{GuidedIds, MicrosoftSignIn, MicrosoftSummary, SignInMe
 pub use self::pbx::{CurrentIntegration, PbxLogin, PbxSummary};
 pub use self::plan::{
     AppAction, AppRegistrationInput, AppRegistrationSummary, ConsentSummary, KeyAction,
-    KeyPairSummary,
+    KeyPairSummary, KeyReason,
 };
 pub use self::review::{Change, ChangeCode, ChangeTarget, Review};
 pub use self::setup::{SetupMicrosoft, SetupOutcome, SetupRequest, run_setup};
-pub use self::sync_options::{SyncOptionsSummary, next_runs};
+pub use self::sync_options::{SyncOptionsNotice, SyncOptionsSummary, next_runs};
+pub use self::warning::WizardWarning;
 use crate::access::{Environment, Error, sessions};
 use crate::doctor::{self, DoctorReport, GraphAccess};
 use crate::features::{Feature, OptionalGrant};
@@ -631,8 +633,22 @@ impl Wizard {
         );
         let mut changes = Vec::new();
         let mut warnings = microsoft.summary().warnings.clone();
-        warnings.extend(pbx.summary.edition.warning.iter().cloned());
-        warnings.extend(sync.notices.iter().map(ToString::to_string));
+        warnings.extend(
+            pbx.summary
+                .edition
+                .warning
+                .iter()
+                .map(|warning| WizardWarning::Edition {
+                    warning: warning.clone(),
+                }),
+        );
+        warnings.extend(
+            sync.notices
+                .iter()
+                .map(|notice| WizardWarning::SyncOptions {
+                    notice: notice.clone(),
+                }),
+        );
         warnings.extend(key_summary.warnings.iter().cloned());
         warnings.extend(plan::unusable_grant_warnings(
             pbx,
@@ -703,10 +719,15 @@ impl Wizard {
                     !current.is_empty() && !current.eq_ignore_ascii_case(&app_id)
                 })
             {
-                warnings.push(format!(
-                    "The PBX uses the app {} now. Applying switches it to {app_id}; sync and Microsoft sign-in stop working until you finish the steps in Entra for the new app.",
-                    settings.settings.app.application_id.as_deref().unwrap_or_default()
-                ));
+                warnings.push(WizardWarning::AppSwitch {
+                    current: settings
+                        .settings
+                        .app
+                        .application_id
+                        .clone()
+                        .unwrap_or_default(),
+                    app_id: app_id.clone(),
+                });
             }
         }
         if let Some(warning) = self.licence_warning(ctx, &desired).await {
@@ -762,7 +783,7 @@ impl Wizard {
         &self,
         ctx: &StepContext,
         desired: &portsip::model::Ms365SettingsUpdate,
-    ) -> Option<String> {
+    ) -> Option<WizardWarning> {
         let (pbx, microsoft) = (self.pbx.as_ref()?, self.microsoft.as_ref()?);
         let (licensed, users) = (pbx.summary.edition.licensed_users?, desired.users.as_ref()?);
         let graph = microsoft
@@ -777,14 +798,8 @@ impl Wizard {
                 return None;
             }
         };
-        (i64::from(in_scope) > i64::from(licensed)).then(|| {
-            format!(
-                "The users chosen for sync ({in_scope} Microsoft 365 accounts) are more than the \
-                 PBX's licence allows ({licensed} users): a sync creates PBX users only up to \
-                 the licence and lists the rest as left out (no licence). Add licences on the \
-                 PBX, or choose fewer users."
-            )
-        })
+        (i64::from(in_scope) > i64::from(licensed))
+            .then_some(WizardWarning::OverLicence { in_scope, licensed })
     }
 
     /// Step 8: make the changes the review showed, journaling each in the profile.
@@ -872,7 +887,6 @@ impl Wizard {
         .await?;
         self.profile.last_verification = Some(report.summary());
         self.env.profiles.save(&self.profile)?;
-        doctor::keep_for_diagnostics(&self.env, &report);
         self.verified = Some(report.clone());
         Ok(report)
     }

@@ -20,6 +20,7 @@ use crate::pbx_certificate::{CertificateInfo, PbxCertificate};
 use crate::profile::{AppIdentity, CloudChoice};
 use crate::wizard::pbx::PbxSession;
 use crate::wizard::review::{Change, ChangeCode, ChangeTarget};
+use crate::wizard::warning::WizardWarning;
 
 /// Step 3's input.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -74,12 +75,58 @@ pub enum KeyAction {
     Generate,
 }
 
+/// Why step 4 decided what it did, as a code with the values its sentence quotes: the UI
+/// words it from its catalogue, the CLI prints the English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum KeyReason {
+    /// The PBX has no key pair: it generates one.
+    NoKeyPair,
+    /// The PBX's certificate is not valid now: it generates a new key pair.
+    NotValidNow {
+        not_before: String,
+        not_after: String,
+    },
+    /// The PBX's certificate is valid: it is kept.
+    StillValid {
+        thumbprint: String,
+        not_after: String,
+    },
+}
+
+impl std::fmt::Display for KeyReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyReason::NoKeyPair => {
+                f.write_str("The PBX has no key pair for Microsoft 365 yet; it will generate one.")
+            }
+            KeyReason::NotValidNow {
+                not_before,
+                not_after,
+            } => write!(
+                f,
+                "The PBX's certificate is not valid now (valid {not_before} to {not_after}); \
+                 the PBX will generate a new key pair."
+            ),
+            KeyReason::StillValid {
+                thumbprint,
+                not_after,
+            } => write!(
+                f,
+                "The PBX's current certificate (thumbprint {thumbprint}) is valid until \
+                 {not_after}; it is kept, so nothing that uses it breaks."
+            ),
+        }
+    }
+}
+
 /// What step 4 found and decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct KeyPairSummary {
     pub action: KeyAction,
-    pub reason: String,
+    pub reason: KeyReason,
     /// The PBX's current certificate.
     pub certificate: Option<CertificateInfo>,
     pub days_left: Option<i64>,
@@ -87,7 +134,7 @@ pub struct KeyPairSummary {
     pub on_app: Option<bool>,
     /// Keys on the app that are not the PBX's; they are always kept.
     pub other_keys_on_app: Option<u32>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<WizardWarning>,
 }
 
 /// What step 5 found and decided.
@@ -174,16 +221,13 @@ pub(crate) fn needed_permissions(
 pub(crate) fn unusable_grant_warnings(
     pbx: &PbxSession,
     optional: &BTreeSet<OptionalGrant>,
-) -> Vec<String> {
+) -> Vec<WizardWarning> {
     unusable_grants(pbx.summary.edition.traits().permissions, optional)
         .into_iter()
-        .map(|grant| {
-            format!(
-                "{} is not granted: {} does not use it ({}).",
-                grant.permission(),
-                pbx.summary.edition.name(),
-                grant.purpose()
-            )
+        .map(|grant| WizardWarning::GrantNotUsed {
+            grant,
+            permission: grant.permission().to_owned(),
+            version: pbx.summary.edition.version.clone(),
         })
         .collect()
 }
@@ -550,22 +594,18 @@ impl AppState {
 pub(crate) fn narrowing(
     state: &AppState,
     microsoft: &crate::wizard::MicrosoftSummary,
-) -> (Vec<Revocation>, Option<String>) {
+) -> (Vec<Revocation>, Option<WizardWarning>) {
     let superfluous = state.superfluous_grants();
     if superfluous.is_empty() {
         return (Vec::new(), None);
     }
     if microsoft.can_grant_permissions == Some(false) {
-        let account = microsoft
-            .account
-            .clone()
-            .unwrap_or_else(|| "The signed-in account".to_owned());
         return (
             Vec::new(),
-            Some(format!(
-                "The app also holds {}, which this PortSIP version with the chosen features does not need. {account} may not remove granted permissions, so they stay: a Global Administrator or Privileged Role Administrator can run the setup again to remove them.",
-                superfluous.join(", ")
-            )),
+            Some(WizardWarning::PermissionsKept {
+                permissions: superfluous,
+                account: microsoft.account.clone(),
+            }),
         );
     }
     let revocations = state.revocations();
@@ -573,11 +613,8 @@ pub(crate) fn narrowing(
         .into_iter()
         .filter(|name| !revocations.iter().any(|r| &r.name == name))
         .collect();
-    let warning = (!unaddressable.is_empty()).then(|| {
-        format!(
-            "The app also holds {}, which this PortSIP version with the chosen features does not need; Graph did not say which grant that is, so remove it under the app's API permissions.",
-            unaddressable.join(", ")
-        )
+    let warning = (!unaddressable.is_empty()).then_some(WizardWarning::PermissionsUnaddressable {
+        permissions: unaddressable,
     });
     (revocations, warning)
 }
@@ -657,25 +694,22 @@ pub(crate) fn app_summary(
 pub(crate) fn decide_key(
     certificate: Option<&PbxCertificate>,
     now: OffsetDateTime,
-) -> (KeyAction, String) {
+) -> (KeyAction, KeyReason) {
     match certificate {
-        None => (
-            KeyAction::Generate,
-            "The PBX has no key pair for Microsoft 365 yet; it will generate one.".to_owned(),
-        ),
+        None => (KeyAction::Generate, KeyReason::NoKeyPair),
         Some(cert) if !cert.is_valid_at(now) => (
             KeyAction::Generate,
-            format!(
-                "The PBX's certificate is not valid now (valid {} to {}); the PBX will generate a new key pair.",
-                cert.info.not_before, cert.info.not_after
-            ),
+            KeyReason::NotValidNow {
+                not_before: cert.info.not_before.clone(),
+                not_after: cert.info.not_after.clone(),
+            },
         ),
         Some(cert) => (
             KeyAction::Reuse,
-            format!(
-                "The PBX's current certificate (thumbprint {}) is valid until {}; it is kept, so nothing that uses it breaks.",
-                cert.info.sha1_thumbprint, cert.info.not_after
-            ),
+            KeyReason::StillValid {
+                thumbprint: cert.info.sha1_thumbprint.clone(),
+                not_after: cert.info.not_after.clone(),
+            },
         ),
     }
 }
@@ -705,9 +739,7 @@ pub(crate) fn key_summary(
     let mut warnings = Vec::new();
     if let Some(days) = days_left.filter(|d| action == KeyAction::Reuse && *d < EXPIRY_WARNING_DAYS)
     {
-        warnings.push(format!(
-            "The certificate expires in {days} day(s). After the setup, rotate it (pbx365 cert rotate) so the integration keeps working."
-        ));
+        warnings.push(WizardWarning::CertificateExpiresSoon { days });
     }
     KeyPairSummary {
         action,

@@ -17,6 +17,7 @@ use crate::secrets::{SecretKey, SecretKind};
 use crate::wizard::plan::{
     AppRegistrationSummary, AppState, ConsentSummary, KeyAction, KeyPairSummary, Revocation,
 };
+use crate::wizard::warning::WizardWarning;
 
 /// Where a change happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -159,13 +160,13 @@ pub(crate) fn key_pair_change(
                 ("not_before", cert.info.not_before.clone()),
                 ("not_after", cert.info.not_after.clone()),
             ],
-            key.reason.clone(),
+            key.reason.to_string(),
         ),
         None => Change::action(
             ChangeTarget::Pbx,
             ChangeCode::GenerateKeyPair,
             [],
-            key.reason.clone(),
+            key.reason.to_string(),
         ),
     }
 }
@@ -175,7 +176,7 @@ pub(crate) fn key_pair_change(
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct Review {
     pub changes: Vec<Change>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<WizardWarning>,
     /// Guided mode: what the admin does in Entra after apply.
     pub hand_steps: Vec<HandStep>,
     pub nothing_to_change: bool,

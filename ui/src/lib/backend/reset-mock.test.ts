@@ -27,7 +27,7 @@ describe('the mock reset', () => {
   it('gives a guided profile the Entra part as hand steps', async () => {
     const plan = await createMockReset(quick, new Set()).resetPlan('fabrikam', true);
     expect(plan.mode).toBe('guided');
-    expect(plan.hand_steps.map((step) => step.title)).toEqual(['Delete the app registration']);
+    expect(plan.hand_steps.map((step) => step.text.code)).toEqual(['delete-app']);
   });
 
   it('removes the profile from every list once it finished, and finds nothing to do after', async () => {

@@ -145,23 +145,16 @@ function handSteps(i: MockIntegration, deleteApp: boolean): HandStep[] {
     return [];
   }
   const portal = (blade: string) => `https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/${blade}/appId/${i.appId}/isMSAApp~/false`;
-  const appId = { label: 'Application (client) ID', value: i.appId };
+  const appId = { label: 'application-id' as const, value: i.appId };
+  const app = { display_name: i.appName, app_id: i.appId };
   if (deleteApp) {
-    return [
-      {
-        title: 'Delete the app registration',
-        detail: `Open ${appOf(i)} and choose Delete on its Overview page. Entra deletes its service principal (the enterprise application) with it.`,
-        link: { label: "Open the app's Overview", url: portal('Overview') },
-        copy: [appId],
-      },
-    ];
+    return [{ text: { code: 'delete-app', ...app }, link: { label: 'overview', url: portal('Overview') }, copy: [appId] }];
   }
   return [
     {
-      title: "Remove the PBX's certificate from the app",
-      detail: `Under Certificates & secrets > Certificates of ${appOf(i)}, delete the PBX's certificate (thumbprint ${i.held.join(', ')}) and keep the others.`,
-      link: { label: 'Open Certificates & secrets', url: portal('Credentials') },
-      copy: [...i.held.map((value) => ({ label: 'PBX certificate thumbprint', value })), appId],
+      text: { code: 'remove-pbx-certificate', ...app, thumbprints: i.held },
+      link: { label: 'certificates', url: portal('Credentials') },
+      copy: [...i.held.map((value) => ({ label: 'pbx-certificate-thumbprint' as const, value })), appId],
     },
   ];
 }

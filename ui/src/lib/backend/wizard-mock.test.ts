@@ -36,9 +36,10 @@ describe('the mock PBX version', () => {
     expect(mockEdition('22.2.0').warning).toBeNull();
     expect(mockEdition('22.6.0').warning).toBeNull();
     expect(mockEdition('22.6.9').warning).toBeNull();
-    expect(mockEdition('21.4.0').warning).toMatch(/older than pbx365 supports \(built for 22\.2\.0 to 22\.6\)/);
-    expect(mockEdition('v23.0.1').warning).toMatch(/PortSIP 23\.0\.1, newer than pbx365 knows/);
-    expect(mockEdition('nightly').warning).toMatch(/"nightly", which pbx365 cannot read/);
+    const range = { oldest: '22.2.0', newest: '22.6' };
+    expect(mockEdition('21.4.0').warning).toEqual({ code: 'too-old', version: '21.4.0', ...range });
+    expect(mockEdition('v23.0.1').warning).toEqual({ code: 'too-new', version: '23.0.1', ...range });
+    expect(mockEdition('nightly').warning).toEqual({ code: 'unreadable', version: 'nightly', ...range });
   });
 });
 
@@ -67,7 +68,26 @@ describe('the mock wizard on each PortSIP version', () => {
   it("puts a version warning into the review's warnings", async () => {
     const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '23.0.0', expired: null });
     const review = await wizard.review();
-    expect(review.warnings).toEqual([expect.stringMatching(/newer than pbx365 knows/)]);
+    expect(review.warnings).toEqual([{ code: 'edition', warning: expect.objectContaining({ code: 'too-new', version: '23.0.0' }) }]);
+  });
+});
+
+describe('the mock wizard in guided mode', () => {
+  it('gives the hand steps the engine gives: the app in Entra, then the certificate and consent', async () => {
+    const wizard = createMockWizard({ fail: null, stepMs: 0, pbxVersion: '22.6.0', expired: null });
+    const ids = { cloud: { kind: 'global' as const }, tenant_id: '11111111-2222-4333-8444-555555555555', app_id: '99999999-8888-4777-8666-555555555555' };
+    await wizard.useGuidedIds(ids);
+    const app = await wizard.planAppRegistration({ features: ['users'], display_name: null, optional_grants: [] });
+    expect(app.action).toBe('by-hand');
+    expect(app.hand_steps.map((step) => step.text.code)).toEqual(['add-redirect-uris', 'add-graph-permissions']);
+    expect(app.hand_steps[0]?.copy.map((value) => value.value)).toContain(ids.app_id);
+    const review = await wizard.review();
+    expect(review.hand_steps.map((step) => step.text.code)).toEqual([
+      'add-redirect-uris',
+      'add-graph-permissions',
+      'upload-certificate',
+      'grant-consent',
+    ]);
   });
 });
 

@@ -4,7 +4,9 @@ import type { DoctorReport } from '../bindings/DoctorReport';
 import type { Change } from '../bindings/Change';
 import type { ChangeCode } from '../bindings/ChangeCode';
 import type { ChangeTarget } from '../bindings/ChangeTarget';
+import type { EditionWarning } from '../bindings/EditionWarning';
 import type { ErrorReport } from '../bindings/ErrorReport';
+import type { HandStep } from '../bindings/HandStep';
 import type { KeyPairSummary } from '../bindings/KeyPairSummary';
 import type { MicrosoftSummary } from '../bindings/MicrosoftSummary';
 import type { PbxSummary } from '../bindings/PbxSummary';
@@ -18,12 +20,12 @@ import type { SyncOptions } from '../bindings/SyncOptions';
 import type { SyncOptionsNotice } from '../bindings/SyncOptionsNotice';
 import type { SyncOptionsSummary } from '../bindings/SyncOptionsSummary';
 import type { WizardState } from '../bindings/WizardState';
+import type { WizardWarning } from '../bindings/WizardWarning';
 import { ADMIN_SIGN_IN_GONE, adminSignInOffered, compareVersions, parseVersion } from '../connect/edition';
 import { nextRuns, scheduleFromCron } from '../sync-options/cron';
 import { completedAfter, ENGINE_ORDER } from '../wizard/progress';
 import type { WizardOperations } from './wizard-operations';
 import { describeProgress } from '../i18n/progress';
-import { describeSyncOptionsNotice } from '../sync-options/notices';
 
 /** What the engine says while it re-reads a step of a saved profile. */
 const RESUMING: Record<StepId, ProgressText> = {
@@ -78,7 +80,7 @@ export function wizardScenarioFromAddress(search: string): WizardScenario {
   };
 }
 
-const BUILT_FOR = '22.2.0 to 22.6';
+const BUILT_FOR = { oldest: '22.2.0', newest: '22.6' };
 
 /**
  * What the mock PBX's `GET /tenant/status` gives the engine: the version, a licence for 400
@@ -88,13 +90,13 @@ const BUILT_FOR = '22.2.0 to 22.6';
 export function mockEdition(versionText: string): PbxEdition {
   const version = parseVersion(versionText);
   const named = version && `${version.major}.${version.minor}.${version.patch}`;
-  const warning =
+  const warning: EditionWarning | null =
     version === null
-      ? `The PBX reports its version as "${versionText}", which pbx365 cannot read; it treats the PBX as PortSIP 22.6 (built for ${BUILT_FOR}).`
+      ? { code: 'unreadable', version: versionText, ...BUILT_FOR }
       : compareVersions(version, { major: 22, minor: 2, patch: 0 }) < 0
-        ? `The PBX runs PortSIP ${named}, older than pbx365 supports (built for ${BUILT_FOR}). Upgrade the PBX; some steps may fail on it.`
+        ? { code: 'too-old', version: named ?? versionText, ...BUILT_FOR }
         : compareVersions(version, { major: 22, minor: 7, patch: 0 }) >= 0
-          ? `The PBX runs PortSIP ${named}, newer than pbx365 knows (built for ${BUILT_FOR}). It is treated as 22.6; check for a pbx365 update.`
+          ? { code: 'too-new', version: named ?? versionText, ...BUILT_FOR }
           : null;
   return { version: versionText, licensed_users: 400, current_users: 212, warning };
 }
@@ -268,7 +270,7 @@ function action(target: ChangeTarget, code: ChangeCode, params: Record<string, s
 
 const KEY_PAIR: KeyPairSummary = {
   action: 'generate',
-  reason: 'The PBX has no certificate yet: it will generate a key pair and keep the private key.',
+  reason: { code: 'no-key-pair' },
   certificate: null,
   days_left: null,
   on_app: null,
@@ -347,8 +349,8 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   let profile = 'contoso';
   const edition = mockEdition(scenario.pbxVersion);
   let notices: SyncOptionsNotice[] = [];
-  // The review lists the notices among its warnings, in the engine's English.
-  const englishNotices = () => notices.map((notice) => describeSyncOptionsNotice(notice, 'en'));
+  // The review lists the notices among its warnings.
+  const noticeWarnings = (): WizardWarning[] => notices.map((notice) => ({ code: 'sync-options', notice }));
   const calls: string[] = [];
   if (typeof window !== 'undefined') {
     window.pbx365WizardCalls = calls;
@@ -509,7 +511,15 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
           },
         };
       case 'key-pair':
-        return { key_pair: { ...KEY_PAIR, action: 'reuse', reason: "The PBX's certificate is valid and on the app: it is kept.", certificate: CERTIFICATE, on_app: true } };
+        return {
+          key_pair: {
+            ...KEY_PAIR,
+            action: 'reuse',
+            reason: { code: 'still-valid', thumbprint: CERTIFICATE.sha1_thumbprint, not_after: CERTIFICATE.not_after },
+            certificate: CERTIFICATE,
+            on_app: true,
+          },
+        };
       case 'consent':
         return { consent: { permissions: PERMISSIONS, to_grant: [], already_granted: PERMISSIONS, superfluous: [], admin_consent_url: null, hand_steps: [] } };
       case 'sync-options':
@@ -519,10 +529,58 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     }
   }
 
-  const reviewOf = (changes: Change[], warnings: string[]): Review => ({
+  const guided = () => found.microsoft?.mode === 'guided';
+  const guidedIds = () => ({ appId: found.microsoft?.app_id ?? APP_ID, tenantId: found.microsoft?.tenant_id ?? TENANT_ID });
+  const portal = (appId: string, blade: string) =>
+    `https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/${blade}/appId/${appId}/isMSAApp~/false`;
+
+  /** Guided mode's steps in Entra that prepare the app, as the engine makes them (guided.rs `registration_steps`). */
+  const registrationSteps = (): HandStep[] => {
+    const { appId, tenantId } = guidedIds();
+    return [
+      {
+        text: { code: 'add-redirect-uris', count: 1 },
+        link: { label: 'authentication', url: portal(appId, 'Authentication') },
+        copy: [
+          { label: 'redirect-uri', value: REDIRECT_URI },
+          { label: 'application-id', value: appId },
+          { label: 'directory-id', value: tenantId },
+        ],
+      },
+      {
+        text: { code: 'add-graph-permissions', permissions: PERMISSIONS },
+        link: { label: 'api-permissions', url: portal(appId, 'CallAnAPI') },
+        copy: PERMISSIONS.map((value) => ({ label: 'permission', value })),
+      },
+    ];
+  };
+
+  /** The review's further guided steps: upload the certificate, grant consent (guided.rs). */
+  const reviewHandSteps = (): HandStep[] => {
+    const { appId, tenantId } = guidedIds();
+    const path = `/home/admin/.config/pbx365/profiles/${profile}/public_key.pem`;
+    const consent = `https://login.microsoftonline.com/${tenantId}/v2.0/adminconsent?client_id=${appId}&scope=https://graph.microsoft.com/.default`;
+    return [
+      {
+        text: { code: 'upload-certificate', path, thumbprint: null },
+        link: { label: 'certificates', url: portal(appId, 'Credentials') },
+        copy: [{ label: 'file', value: path }],
+      },
+      {
+        text: { code: 'grant-consent' },
+        link: { label: 'admin-consent', url: consent },
+        copy: [
+          { label: 'admin-consent-link', value: consent },
+          { label: 'api-permissions-page', value: portal(appId, 'CallAnAPI') },
+        ],
+      },
+    ];
+  };
+
+  const reviewOf = (changes: Change[], warnings: WizardWarning[]): Review => ({
     changes,
     warnings,
-    hand_steps: [],
+    hand_steps: guided() ? [...registrationSteps(), ...reviewHandSteps()] : [],
     nothing_to_change: changes.length === 0,
     app: {
       action: 'create',
@@ -539,7 +597,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   });
 
   /** A saved profile's review: only the settings the options change on the PBX. */
-  const resumedReview = (): Review => reviewOf(options ? settingChanges(found.profile.sync, options) : [], englishNotices());
+  const resumedReview = (): Review => reviewOf(options ? settingChanges(found.profile.sync, options) : [], noticeWarnings());
 
   const newReview = (): Review =>
     reviewOf(
@@ -558,7 +616,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         action('this-computer', 'create-profile', { profile }, `Create the profile "${profile}" (no secrets in it).`),
         action('this-computer', 'save-pbx-sign-in', {}, 'Save the PBX sign-in (refresh token) in the OS keyring.'),
       ],
-      [...(edition.warning === null ? [] : [edition.warning]), ...englishNotices()],
+      [...(edition.warning === null ? [] : [{ code: 'edition' as const, warning: edition.warning }]), ...noticeWarnings()],
     );
 
   return {
@@ -630,19 +688,21 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
       record(
         'app-registration',
         run('app-registration', [{ code: 'looking-for-app-registration' }], () => ({
-          action: 'create' as const,
+          action: guided() ? ('by-hand' as const) : ('create' as const),
           display_name: input.display_name ?? 'PortSIP PBX (contoso.example)',
-          app_id: null,
+          app_id: guided() ? guidedIds().appId : null,
           object_id: null,
           redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
           permissions: PERMISSIONS,
-          changes: [
-            'Create the single-tenant app "PortSIP PBX (contoso.example)"',
-            'Add the PBX Redirect URI',
-            'Enable ID tokens',
-            `Request ${PERMISSIONS.join(', ')}`,
-          ],
-          hand_steps: [],
+          changes: guided()
+            ? []
+            : [
+                'Create the single-tenant app "PortSIP PBX (contoso.example)"',
+                'Add the PBX Redirect URI',
+                'Enable ID tokens',
+                `Request ${PERMISSIONS.join(', ')}`,
+              ],
+          hand_steps: guided() ? registrationSteps() : [],
         })),
         (app_registration) => ({ app_registration }),
       ),

@@ -4,11 +4,12 @@ import type { Change } from "./Change";
 import type { ConsentSummary } from "./ConsentSummary";
 import type { HandStep } from "./HandStep";
 import type { KeyPairSummary } from "./KeyPairSummary";
+import type { WizardWarning } from "./WizardWarning";
 
 /**
  * What step 7 shows.
  */
-export type Review = { changes: Array<Change>, warnings: Array<string>, 
+export type Review = { changes: Array<Change>, warnings: Array<WizardWarning>, 
 /**
  * Guided mode: what the admin does in Entra after apply.
  */

@@ -32,7 +32,7 @@ use super::sync_window::{SYNC_WARNING_WINDOW, sync_soon_warning};
 use crate::access::key_pair::generate_key_pair;
 use crate::access::retry::RetryPolicy;
 use crate::atomic_file;
-use crate::guided::{HandStep, PortalPage, certificate_step, portal_link};
+use crate::guided::{HandStep, certificate_step, remove_old_certificate_step};
 use crate::pbx_certificate::{CertificateInfo, PbxCertificate, rfc3339};
 use crate::private_fs::Folder;
 use crate::profile::{CloudChoice, Mode};
@@ -771,18 +771,12 @@ impl Rotation<'_> {
                     new_thumbprint: new.info.sha1_thumbprint.clone(),
                     old_thumbprints: to_remove.join(", "),
                 };
-                let hand_step = HandStep {
-                    title: "Remove the old certificate".to_owned(),
-                    detail: text.to_string(),
-                    link: Some(portal_link(cloud, app_id, PortalPage::Certificates)),
-                    copy: to_remove
-                        .iter()
-                        .map(|t| crate::guided::CopyValue {
-                            label: "Old thumbprint".to_owned(),
-                            value: t.clone(),
-                        })
-                        .collect(),
-                };
+                let hand_step = remove_old_certificate_step(
+                    cloud,
+                    app_id,
+                    &new.info.sha1_thumbprint,
+                    &to_remove,
+                );
                 self.emit_event(RotationEvent {
                     hand_step: Some(hand_step.clone()),
                     ..RotationEvent::new(step, text)
