@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use pbx365::ErrorReport;
 use pbx365::reset::{self, ResetError, ResetEvent, ResetPlan, ResetReport, ResetSink, ResetStep};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -12,21 +13,20 @@ use tauri::{AppHandle, State};
 use crate::tray;
 use crate::wizard_commands::WizardHost;
 
-/// Why a reset did not finish, as the CLI's `--json` reports it: a stable code, the engine's
-/// sentence (what is done, and that running it again continues), and the step that stopped
-/// (none when nothing was changed).
+/// Why a reset did not finish: the engine's report (a stable code, the English sentence — what
+/// is done, and that running it again continues — and the values the UI words it with), and the
+/// step that stopped (none when nothing was changed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResetFailure {
-    pub code: String,
-    pub message: String,
+    #[serde(flatten)]
+    pub report: ErrorReport,
     pub step: Option<ResetStep>,
 }
 
 impl From<ResetError> for ResetFailure {
     fn from(error: ResetError) -> Self {
         Self {
-            code: error.code().to_owned(),
-            message: error.to_string(),
+            report: error.report(),
             step: error.step(),
         }
     }
@@ -85,6 +85,8 @@ mod tests {
         assert_eq!(value["step"], "entra");
         assert_eq!(value["message"], message.as_str());
         assert!(message.contains("stopped at step 2 of 3"), "{message}");
+        assert_eq!(value["params"]["number"], "2");
+        assert_eq!(value["cause"]["code"], "sign-in-declined");
         Ok(())
     }
 

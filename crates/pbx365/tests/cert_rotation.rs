@@ -11,7 +11,7 @@ use std::time::Duration;
 use cert_support::{
     DaysFromNow, PROFILE, Tenant, TestResult, fast_policy, integrated_tenant, recording_sink,
 };
-use pbx365::certificate::lifecycle::rotation::journal;
+use pbx365::certificate::lifecycle::rotation::{RotationWarning, journal};
 use pbx365::certificate::lifecycle::{
     CertificateState, Rotation, RotationError, RotationEvent, RotationSink, RotationStep,
     RotationTarget, SystemClock, connect_profile,
@@ -85,7 +85,7 @@ async fn rotation_end_to_end_keeps_other_keys_and_removes_the_old_one() -> TestR
     assert!(plan.steps.iter().all(|s| !s.done));
     assert!(plan.resumes.is_none());
     assert!(
-        plan.warnings.iter().any(|w| w.contains("interrupted")),
+        plan.warnings.contains(&RotationWarning::SyncInterrupted),
         "{:?}",
         plan.warnings
     );
@@ -470,7 +470,7 @@ async fn a_sync_due_soon_is_warned_about() -> TestResult {
     assert!(
         plan.warnings
             .iter()
-            .any(|w| w.contains("sync is scheduled at") && w.contains("minute")),
+            .any(|w| matches!(w, RotationWarning::SyncSoon { warning } if warning.minutes <= 15)),
         "{:?}",
         plan.warnings
     );

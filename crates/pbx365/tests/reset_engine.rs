@@ -14,7 +14,7 @@ use engine_common::{TestResult, World, pbx_writes};
 use pbx365::guided::HandStepText;
 use pbx365::profile::Mode;
 use pbx365::progress::StepContext;
-use pbx365::reset::{self, ResetStep};
+use pbx365::reset::{self, PbxStop, ResetDetail, ResetStep, ResetSummary, ResetWarning};
 use pbx365::wizard::{GuidedIds, KeyPairInput, Wizard};
 use reset_support::{
     Installed, PROFILE, app_thumbprints, assert_nothing_left_here, assert_pbx_integration_stopped,
@@ -54,22 +54,32 @@ async fn reset_then_set_up_again(version: sim::PbxVersion) -> TestResult {
     let [pbx, entra, here] = plan.steps.as_slice() else {
         return Err("three steps expected".into());
     };
-    assert!(pbx.summary.contains("contoso.example"), "{}", pbx.summary);
     let destroys = version == sim::PbxVersion::V22_6;
+    let ResetSummary::PbxStop { stop, .. } = &pbx.summary else {
+        return Err(format!("the PBX is stopped: {:?}", pbx.summary).into());
+    };
+    assert_eq!(*stop == PbxStop::Destroy, destroys, "{:?}", pbx.summary);
+    // The CLI's English names the PBX and what the PortSIP version can do.
+    let english = pbx.summary.to_string();
+    assert!(english.contains("contoso.example"), "{english}");
     assert_eq!(
-        pbx.summary.contains("POST /ms365/destroy"),
+        english.contains("POST /ms365/destroy"),
         destroys,
-        "{}",
-        pbx.summary
+        "{english}"
     );
-    assert_eq!(pbx.summary.contains("key pair: it stays"), !destroys);
-    assert!(entra.summary.contains(&tenant_id), "{}", entra.summary);
+    assert_eq!(english.contains("key pair: it stays"), !destroys);
     assert!(
-        entra.summary.contains(&installed.pbx_thumbprint),
-        "{}",
+        matches!(&entra.summary, ResetSummary::EntraRemoveCertificate { tenant, thumbprints, .. }
+            if tenant.id.as_deref() == Some(tenant_id.as_str())
+                && thumbprints.contains(&installed.pbx_thumbprint)),
+        "{:?}",
         entra.summary
     );
-    assert!(here.summary.contains(&format!("\"{PROFILE}\"")));
+    assert!(
+        matches!(&here.summary, ResetSummary::ThisComputer { profile, .. } if profile == PROFILE),
+        "{:?}",
+        here.summary
+    );
     assert!(plan.hand_steps.is_empty());
 
     let (events, seen) = recording();
@@ -140,20 +150,23 @@ async fn deleting_the_app_takes_its_service_principal_along() -> TestResult {
     let plan = reset::plan(&world.env, PROFILE, true).await?;
     assert!(plan.delete_app);
     assert!(
-        plan.steps[1]
-            .summary
-            .contains("delete the app registration"),
-        "{}",
+        matches!(plan.steps[1].summary, ResetSummary::EntraDeleteApp { .. }),
+        "{:?}",
         plan.steps[1].summary
     );
     assert!(
         plan.warnings
             .iter()
-            .any(|w| w.contains("stops anything else"))
+            .any(|w| matches!(w, ResetWarning::DeleteAppStopsOthers { app_id } if *app_id == installed.app_id)),
+        "{:?}",
+        plan.warnings
     );
 
     let report = reset::run(&world.env, PROFILE, true, silent()).await?;
-    assert!(report.steps[1].detail.starts_with("Deleted"), "{report:?}");
+    assert!(
+        matches!(report.steps[1].detail, ResetDetail::AppDeleted { .. }),
+        "{report:?}"
+    );
     assert!(world.sim.ms.application(&installed.app_id).is_none());
     let principals = world.sim.ms.service_principals();
     assert!(!principals.iter().any(|sp| sp.app_id == installed.app_id));
@@ -203,7 +216,12 @@ async fn guided_mode_hands_the_entra_part_to_the_admin() -> TestResult {
             assert!(hand.copy.iter().any(|c| c.value == thumbprint));
         }
         assert!(hand.detail().contains(&app_id), "{}", hand.detail());
-        assert!(plan.steps[1].summary.contains("by hand"));
+        assert!(
+            matches!(&plan.steps[1].summary, ResetSummary::EntraByHand { app, delete_app: d, .. }
+                if app.app_id == app_id && *d == delete_app),
+            "{:?}",
+            plan.steps[1].summary
+        );
 
         let report = reset::run(&world.env, PROFILE, delete_app, silent()).await?;
         assert_eq!(report.hand_steps, plan.hand_steps);

@@ -116,3 +116,35 @@ test('a Disconnect that stops says where, and the next one continues there', asy
   await page.getByRole('link', { name: 'Back to the dashboard' }).click();
   await expect(page.getByRole('list', { name: 'Profiles' }).getByRole('listitem')).toHaveCount(2);
 });
+
+test('in Chinese, a Disconnect, its stop and its result show no English sentence from the engine', async ({ page, shot }) => {
+  // Three or more English words in a row: a sentence the catalogue did not word (values and
+  // product names are one or two words, thumbprints and IDs are codes).
+  const englishRun = /[A-Za-z]{2,}(?:[ ,]+(?:\d+[ ,]+)?[A-Za-z]{2,}){2,}/g;
+  const englishIn = async () => ((await page.getByRole('main').innerText()).match(englishRun) ?? []).filter((run) => !run.includes('PortSIP PBX'));
+  await page.goto('/?mock-reset=fail&mock-step-ms=10#/dashboard/disconnect/contoso');
+  await page.getByTestId('language-switch').selectOption('zh-CN');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  const inEntra = page.getByTestId('reset-entra');
+  await expect(inEntra).toContainText('指纹 5A1F9C3E7B2D4A6081C9E3F5A7B9D1E3F5A7C9E1');
+  await page.getByRole('checkbox').check();
+  await expect(inEntra).toContainText('删除应用注册“PortSIP PBX (contoso.com)”');
+  await expect(page.getByRole('note').filter({ hasText: '6731de76-14a6-49ae-97bc-6eba6914391e' })).toContainText('删除应用注册也会');
+  expect(await englishIn()).toEqual([]);
+
+  await page.getByRole('button', { name: '断开 contoso' }).first().click();
+  await page.getByRole('dialog').getByRole('button', { name: '断开 contoso' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('第 2 步（共 3 步）停止');
+  await expect(alert).toContainText('Microsoft 365 集成已停止');
+  // Microsoft's own answer is quoted as it came.
+  await expect(alert).toContainText('Microsoft Graph answered 503');
+  await expect(page.getByTestId('reset-pbx')).toContainText('之前的重置已停止 Microsoft 365 集成');
+  await shot('disconnect-stopped-zh');
+
+  await page.getByRole('button', { name: /contoso/ }).first().click();
+  await page.getByRole('dialog').getByRole('button', { name: /contoso/ }).click();
+  await expect(page.getByTestId('disconnect-result')).toBeVisible();
+  await expect(page.getByTestId('reset-this-computer')).toContainText('已移除配置文件“contoso”');
+  expect(await englishIn()).toEqual([]);
+});

@@ -119,7 +119,7 @@ fn plan_text(plan: &ResetPlan) -> String {
     if plan.nothing_to_do {
         summary.heading(format!("Reset of profile \"{}\"", plan.profile));
         for warning in &plan.warnings {
-            summary.item(warning);
+            summary.item(warning.to_string());
         }
         return summary.render();
     }
@@ -162,7 +162,7 @@ fn report_text(report: &ResetReport) -> String {
     let mut summary = Summary::default();
     summary.heading(format!("Reset of profile \"{}\" finished", report.profile));
     for step in &report.steps {
-        summary.field(&step.place, &step.detail);
+        summary.field(&step.place, step.detail.to_string());
     }
     hand_steps(
         &mut summary,

@@ -6,6 +6,7 @@
 use entra::{AppLocator, Application, GraphClient, KeyCredential, Thumbprint};
 
 use super::journal::ResetJournal;
+use super::text::{ResetApp, ResetDetail};
 use crate::access::Error;
 use crate::guided::{self, HandStep};
 use crate::profile::{AppIdentity, Profile};
@@ -36,23 +37,15 @@ pub(super) fn held(keys: &[KeyCredential], thumbprints: &[String]) -> Vec<String
         .collect()
 }
 
-/// How the app is named in sentences: its display name and Application ID.
-pub(super) fn app_name(app: &AppIdentity) -> String {
-    match &app.display_name {
-        Some(name) => format!(
-            "the app registration \"{name}\" (Application ID {})",
-            app.app_id
-        ),
-        None => format!("the app registration with Application ID {}", app.app_id),
-    }
-}
-
 /// Automatic mode: does step 2 through Graph and says what was done.
-pub(super) async fn clean(graph: &GraphClient, journal: &ResetJournal) -> Result<String, Error> {
+pub(super) async fn clean(
+    graph: &GraphClient,
+    journal: &ResetJournal,
+) -> Result<ResetDetail, Error> {
     let Some(identity) = &journal.profile.app else {
-        return Ok("No app registration was made for this profile: nothing to remove.".to_owned());
+        return Ok(ResetDetail::NoApp);
     };
-    let name = app_name(identity);
+    let app = ResetApp::of(identity);
     let found = find_app(graph, identity).await?;
     if journal.delete_app {
         // Entra deletes the service principal with the app; deleting it first also covers an
@@ -68,39 +61,29 @@ pub(super) async fn clean(graph: &GraphClient, journal: &ResetJournal) -> Result
         };
         tracing::info!(app_id = %identity.app_id, app_deleted, principal_deleted, "reset: app deleted");
         return Ok(if app_deleted || principal_deleted {
-            format!(
-                "Deleted {name} and its service principal (Entra keeps the app among its deleted \
-                 applications for 30 days)."
-            )
+            ResetDetail::AppDeleted { app }
         } else {
-            format!("{} was already deleted.", capitalized(&name))
+            ResetDetail::AppAlreadyDeleted { app }
         });
     }
-    let Some(app) = found else {
-        return Ok(format!(
-            "{} no longer exists: nothing to remove.",
-            capitalized(&name)
-        ));
+    let Some(found) = found else {
+        return Ok(ResetDetail::AppGone { app });
     };
     let mut removed = Vec::new();
     for thumbprint in &journal.thumbprints {
         let parsed = Thumbprint::from_hex(thumbprint)?;
-        if graph.remove_certificate(&app.id, parsed).await? {
+        if graph.remove_certificate(&found.id, parsed).await? {
             removed.push(thumbprint.clone());
         }
     }
     tracing::info!(app_id = %identity.app_id, removed = removed.len(), "reset: certificates removed");
     Ok(if removed.is_empty() {
-        format!(
-            "{} held no certificate of the PBX any more.",
-            capitalized(&name)
-        )
+        ResetDetail::NoPbxCertificateOnApp { app }
     } else {
-        format!(
-            "Removed the PBX's certificate (thumbprint {}) from {name}; its other certificates \
-             stay.",
-            removed.join(", ")
-        )
+        ResetDetail::CertificateRemoved {
+            app,
+            thumbprints: removed.join(", "),
+        }
     })
 }
 
@@ -120,14 +103,6 @@ pub(super) fn hand_steps(
     } else {
         guided::remove_pbx_certificate_step(cloud, &app.app_id, name, thumbprints)
     }]
-}
-
-pub(super) fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

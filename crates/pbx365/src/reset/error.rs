@@ -2,10 +2,11 @@
 //! of its steps ([`ResetError::Stopped`]), saying what is already done and that running it
 //! again finishes the job.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::journal::{JournalError, ResetStep};
-use crate::access::Error;
+use crate::access::{Error, ErrorReport};
 
 /// What went wrong, before or during a step.
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +40,29 @@ impl Cause {
             Cause::Access(error) => error.code(),
             Cause::Journal(_) => "journal",
             Cause::History(_) => "history",
-            Cause::RemoveFile { .. } => "file",
+            Cause::RemoveFile { .. } => "remove-file",
+        }
+    }
+
+    /// The failure as the UI words it: the access layer's own report, or this layer's code
+    /// with the other layer's sentence as `detail`.
+    pub fn report(&self) -> ErrorReport {
+        let params: Vec<(&str, String)> = match self {
+            Cause::Access(error) => return error.report(),
+            Cause::Journal(error) => vec![("detail", error.to_string())],
+            Cause::History(error) => vec![("detail", error.to_string())],
+            Cause::RemoveFile { path, source } => vec![
+                ("path", path.display().to_string()),
+                ("detail", source.to_string()),
+            ],
+        };
+        ErrorReport {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+            params: named(params),
+            field: None,
+            apply_step: None,
+            cause: None,
         }
     }
 }
@@ -109,6 +132,30 @@ impl ResetError {
         }
     }
 
+    /// The failure as the UI words it. A stop names the profile and the step (what is done
+    /// follows from the step), with the step's own failure as `cause`.
+    pub fn report(&self) -> ErrorReport {
+        match self {
+            ResetError::NotStarted(cause) => cause.report(),
+            ResetError::Stopped {
+                profile,
+                step,
+                cause,
+                ..
+            } => ErrorReport {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                params: named(vec![
+                    ("profile", profile.clone()),
+                    ("number", step.number().to_string()),
+                ]),
+                field: None,
+                apply_step: None,
+                cause: Some(Box::new(cause.report())),
+            },
+        }
+    }
+
     /// The step that failed, if one did.
     pub fn step(&self) -> Option<ResetStep> {
         match self {
@@ -140,6 +187,13 @@ impl From<crate::run_lock::RunLockError> for ResetError {
     fn from(error: crate::run_lock::RunLockError) -> Self {
         ResetError::NotStarted(error.into())
     }
+}
+
+fn named(params: Vec<(&str, String)>) -> BTreeMap<String, String> {
+    params
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
 }
 
 /// What is done when `step` stops, as a sentence.
@@ -182,6 +236,13 @@ mod tests {
         assert!(text.contains("integration is already stopped"), "{text}");
         assert!(text.contains("pbx365 reset --profile contoso"), "{text}");
         assert_eq!(error.code(), "reset-stopped");
+        let report = error.report();
+        assert_eq!(report.params["profile"], "contoso");
+        assert_eq!(report.params["number"], "2");
+        assert_eq!(
+            report.cause.map(|cause| cause.code),
+            Some("sign-in-declined".to_owned())
+        );
         assert_eq!(error.step(), Some(ResetStep::Entra));
         let before = ResetError::from(Error::SignInDeclined);
         assert_eq!(before.code(), "sign-in-declined");

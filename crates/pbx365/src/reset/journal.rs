@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::access::ErrorReport;
 use crate::atomic_file::{self, ReadJsonError};
 use crate::private_fs::Folder;
 use crate::profile::Profile;
@@ -62,7 +63,11 @@ impl ResetStep {
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct ResetStop {
     pub step: ResetStep,
+    /// Why, in English (the CLI).
     pub error: String,
+    /// Why, for the UI to word; absent from journals written before it was kept.
+    #[serde(default)]
+    pub report: Option<ErrorReport>,
     /// RFC 3339.
     pub at: String,
 }

@@ -22,6 +22,7 @@ mod local;
 mod pbx;
 mod plan;
 mod preview;
+mod text;
 
 use std::path::Path;
 
@@ -33,6 +34,9 @@ use self::journal::{ResetJournal, journal_path};
 pub use self::journal::{ResetStep, ResetStop};
 pub use self::plan::{
     PlannedReset, ResetEvent, ResetOutcome, ResetPlan, ResetReport, ResetSink, ResetText,
+};
+pub use self::text::{
+    PbxStop, ResetApp, ResetDetail, ResetEdition, ResetPbx, ResetSummary, ResetTenant, ResetWarning,
 };
 use crate::access::sessions::{require_graph, resume_pbx};
 use crate::access::{Environment, Error};
@@ -110,7 +114,7 @@ pub async fn run(
             outcomes.push(ResetOutcome {
                 step,
                 place: step.place().to_owned(),
-                detail: "Done by the earlier reset.".to_owned(),
+                detail: ResetDetail::DoneEarlier,
                 done_earlier: true,
             });
             continue;
@@ -265,7 +269,7 @@ async fn stop_pbx(
     env: &Environment,
     journal: &ResetJournal,
     sessions: &mut Sessions,
-) -> Result<String, Cause> {
+) -> Result<ResetDetail, Cause> {
     let client = sessions.pbx(env, &journal.profile).await?;
     let edition = PbxEdition::read(client).await?;
     Ok(pbx::stop(client, &edition).await?)
@@ -275,22 +279,16 @@ async fn clean_entra(
     env: &Environment,
     journal: &ResetJournal,
     sessions: &mut Sessions,
-) -> Result<String, Cause> {
+) -> Result<ResetDetail, Cause> {
     let profile = &journal.profile;
     let Some(identity) = &profile.app else {
-        return Ok("No app registration was made for this profile: nothing to remove.".to_owned());
+        return Ok(ResetDetail::NoApp);
     };
     match profile.microsoft.mode {
-        Mode::Guided => Ok(format!(
-            "Nothing changed by pbx365 (guided mode): {} {} by hand in the Entra admin center, as \
-             the steps below say.",
-            if journal.delete_app {
-                "delete"
-            } else {
-                "remove the PBX's certificate from"
-            },
-            app::app_name(identity)
-        )),
+        Mode::Guided => Ok(ResetDetail::ByHand {
+            app: ResetApp::of(identity),
+            delete_app: journal.delete_app,
+        }),
         Mode::Auto => {
             let graph = sessions.graph(env, profile).await?;
             Ok(app::clean(graph, journal).await?)
@@ -298,27 +296,21 @@ async fn clean_entra(
     }
 }
 
-fn forget_locally(env: &Environment, journal: &ResetJournal, path: &Path) -> Result<String, Cause> {
+fn forget_locally(
+    env: &Environment,
+    journal: &ResetJournal,
+    path: &Path,
+) -> Result<ResetDetail, Cause> {
     let removed = local::remove(env, &journal.profile)?;
     // Last of all: until here a second run can pick up from the journal.
     journal::remove(path)?;
-    let runs = match removed.runs {
-        1 => "1 run".to_owned(),
-        runs => format!("{runs} runs"),
-    };
-    let mut detail = format!(
-        "Removed the profile \"{}\", its sync history ({runs}) and its sign-ins in the OS \
-         keyring.",
-        journal.profile.name
-    );
-    if let Some(kept) = removed.kept_certificate {
-        detail.push_str(&format!(
-            " The public_key.pem you saved at {} is yours and stays; delete it if you no longer \
-             need it.",
-            kept.display()
-        ));
-    }
-    Ok(detail)
+    Ok(ResetDetail::ProfileRemoved {
+        profile: journal.profile.name.clone(),
+        runs: u32::try_from(removed.runs).unwrap_or(u32::MAX),
+        kept_certificate: removed
+            .kept_certificate
+            .map(|kept| kept.display().to_string()),
+    })
 }
 
 /// Records where the reset stopped (best effort: the stop itself is what matters).
@@ -333,6 +325,7 @@ fn stopped(
     journal.last_stop = Some(ResetStop {
         step,
         error: cause.to_string(),
+        report: Some(cause.report()),
         at: rfc3339(OffsetDateTime::now_utc()),
     });
     if let Err(error) = journal::save(base, path, journal) {

@@ -11,6 +11,7 @@ use portsip::model::{
     AdminSignIn, FeatureSync, Ms365App, Ms365SettingsUpdate, SyncType, UsersSync,
 };
 
+use super::text::{PbxStop, ResetDetail, ResetWarning};
 use crate::access::Error;
 use crate::certificate::lifecycle::journal_path as rotation_journal_path;
 use crate::certificate::lifecycle::rotation::journal as rotation_journal;
@@ -18,56 +19,15 @@ use crate::pbx_certificate::read_certificate;
 use crate::pbx_versions::{PbxEdition, Traits};
 use crate::profile::Profile;
 
-/// How the PBX's integration is (or was) stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Stop {
-    /// `POST /ms365/destroy`.
-    Destroy,
-    /// `POST /ms365` with the IDs cleared and every feature off.
-    Clear,
-}
-
-impl Stop {
-    pub(super) fn of(edition: &PbxEdition) -> Self {
-        if edition.traits().destroy {
-            Stop::Destroy
-        } else {
-            Stop::Clear
-        }
-    }
-
-    /// What the step does, as a clause after "On the PBX …:".
-    pub(super) fn describe(self) -> &'static str {
-        match self {
-            Stop::Destroy => {
-                "stop its Microsoft 365 integration (POST /ms365/destroy): the integration's \
-                 settings return to PortSIP's defaults and its key pair is deleted"
-            }
-            Stop::Clear => {
-                "clear the Application and Directory IDs of its Microsoft 365 integration and \
-                 switch every Microsoft 365 feature off (POST /ms365). This PortSIP version \
-                 cannot delete its key pair: it stays on the PBX, unused once its certificate \
-                 is off the app"
-            }
-        }
-    }
-}
-
 /// Stops the integration of the PBX `client` is signed in to; returns what was done.
 pub(super) async fn stop(
     client: &portsip::Client,
     edition: &PbxEdition,
-) -> Result<String, portsip::Error> {
+) -> Result<ResetDetail, portsip::Error> {
     let traits = edition.traits();
-    if Stop::of(edition) == Stop::Destroy {
+    if PbxStop::of(edition) == PbxStop::Destroy {
         match client.destroy_ms365().await {
-            Ok(()) => {
-                return Ok(
-                    "The PBX stopped its Microsoft 365 integration: its settings are back to the \
-                     defaults and its key pair is deleted."
-                        .to_owned(),
-                );
-            }
+            Ok(()) => return Ok(ResetDetail::PbxDestroyed),
             // A PBX that did not say its version is taken for the newest; one that turns out
             // older has no reset of its own and is cleared like any older one.
             Err(portsip::Error::NotFound { .. }) => {
@@ -80,12 +40,7 @@ pub(super) async fn stop(
         }
     }
     client.set_ms365(&cleared(&traits)).await?;
-    Ok(
-        "The PBX's Microsoft 365 integration is stopped: the Application and Directory IDs are \
-         cleared and every feature is off. Its key pair stays on the PBX (this PortSIP version \
-         cannot delete it)."
-            .to_owned(),
-    )
+    Ok(ResetDetail::PbxCleared)
 }
 
 /// The `POST /ms365` body that leaves the integration unconfigured: no app, no directory,
@@ -162,7 +117,7 @@ pub(super) async fn thumbprints(
 pub(super) async fn other_app_warning(
     client: &portsip::Client,
     profile: &Profile,
-) -> Result<Option<String>, Error> {
+) -> Result<Option<ResetWarning>, Error> {
     let settings = client.ms365().await?;
     let current = settings
         .settings
@@ -172,11 +127,10 @@ pub(super) async fn other_app_warning(
     let ours = profile.app.as_ref().map(|a| a.app_id.as_str());
     Ok(match current {
         Some(current) if ours.is_none_or(|ours| !ours.eq_ignore_ascii_case(&current)) => {
-            Some(format!(
-                "The PBX now uses the app {current}, not this profile's{}: resetting stops that \
-                 integration as well.",
-                ours.map(|o| format!(" ({o})")).unwrap_or_default()
-            ))
+            Some(ResetWarning::OtherApp {
+                current,
+                ours: ours.map(str::to_owned),
+            })
         }
         _ => None,
     })

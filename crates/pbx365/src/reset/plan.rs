@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::journal::{ResetStep, ResetStop};
+use super::text::capitalized;
+use super::text::{ResetDetail, ResetPbx, ResetSummary, ResetTenant, ResetWarning};
 use crate::guided::HandStep;
 use crate::profile::{Mode, Profile};
 
@@ -17,7 +19,7 @@ pub struct PlannedReset {
     /// Where the change happens: "PBX", "Microsoft Entra", "This computer".
     pub place: String,
     /// What will be done, naming the tenant.
-    pub summary: String,
+    pub summary: ResetSummary,
     /// Done by an earlier reset that stopped.
     pub done: bool,
 }
@@ -31,16 +33,16 @@ pub struct ResetPlan {
     /// Delete the app registration (else only the PBX's certificate comes off it).
     pub delete_app: bool,
     /// The PBX tenant: its SIP domain and address.
-    pub pbx: String,
+    pub pbx: ResetPbx,
     /// The Microsoft 365 tenant: its name and Directory (tenant) ID.
-    pub tenant: String,
+    pub tenant: ResetTenant,
     /// The PBX's PortSIP version, when it was read.
     pub pbx_version: Option<String>,
     pub steps: Vec<PlannedReset>,
     /// Guided mode: what the admin does in the Entra admin center.
     pub hand_steps: Vec<HandStep>,
     /// Things to know before confirming.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ResetWarning>,
     /// Set when an earlier reset stopped: this one picks up from there.
     pub resumes: Option<ResetStop>,
     /// No profile and no unfinished reset of that name: there is nothing to reset (it was reset
@@ -54,8 +56,8 @@ pub struct ResetPlan {
 pub struct ResetOutcome {
     pub step: ResetStep,
     pub place: String,
-    /// What was done, as a sentence.
-    pub detail: String,
+    /// What was done.
+    pub detail: ResetDetail,
     /// An earlier reset that stopped had done it.
     pub done_earlier: bool,
 }
@@ -92,8 +94,8 @@ pub enum ResetText {
     Continuing { step_number: usize },
     /// The step starts (worded by the step's title).
     Starting,
-    /// The step finished; `detail` is the step's own English account of what it did.
-    Finished { detail: String },
+    /// The step finished, saying what it did.
+    Finished { detail: ResetDetail },
 }
 
 impl ResetText {
@@ -102,8 +104,8 @@ impl ResetText {
             ResetText::Continuing { step_number } => {
                 format!("Continuing the reset that stopped at step {step_number} of 3.")
             }
-            ResetText::Starting => format!("{}…", super::app::capitalized(step.title())),
-            ResetText::Finished { detail } => detail.clone(),
+            ResetText::Starting => format!("{}…", capitalized(step.title())),
+            ResetText::Finished { detail } => detail.to_string(),
         }
     }
 }
@@ -111,46 +113,13 @@ impl ResetText {
 /// Receives progress reports, on the task doing the work: keep it quick.
 pub type ResetSink = std::sync::Arc<dyn Fn(&ResetEvent) + Send + Sync>;
 
-/// The sentence saying there is nothing to reset under `name`.
-pub(super) fn nothing_saved(name: &str) -> String {
-    format!(
-        "No profile named \"{name}\" is saved on this computer, and no reset of it is \
-         unfinished: there is nothing to reset (it was reset already, or never set up)."
-    )
-}
-
-/// The PBX tenant as sentences name it: "the PBX tenant contoso.example at https://…".
-pub(super) fn pbx_of(profile: &Profile) -> String {
-    match profile.pbx.domain.as_deref().filter(|d| !d.is_empty()) {
-        Some(domain) => format!("the PBX tenant {domain} at {}", profile.pbx.url),
-        None => format!("the PBX at {}", profile.pbx.url),
+/// Step 3 as the plan names it.
+pub(super) fn local_summary(profile: &Profile) -> ResetSummary {
+    ResetSummary::ThisComputer {
+        profile: profile.name.clone(),
+        pbx: ResetPbx::of(profile),
+        tenant: ResetTenant::of(profile),
     }
-}
-
-/// The Microsoft 365 tenant as sentences name it: "Contoso (0f8f…)".
-pub(super) fn tenant_of(profile: &Profile) -> String {
-    let microsoft = &profile.microsoft;
-    match (
-        microsoft.tenant_name.as_deref(),
-        microsoft.tenant_id.as_deref(),
-    ) {
-        (Some(name), Some(id)) => format!("{name} ({id})"),
-        (None, Some(id)) => id.to_owned(),
-        (Some(name), None) => name.to_owned(),
-        (None, None) => "the Microsoft 365 tenant".to_owned(),
-    }
-}
-
-/// The profile-level sentence of step 3.
-pub(super) fn local_summary(profile: &Profile) -> String {
-    format!(
-        "On this computer: remove the profile \"{}\" (for {} and Microsoft 365 tenant {}), its \
-         sync history, its journals and the public_key.pem pbx365 saved, and its sign-ins in the \
-         OS keyring.",
-        profile.name,
-        pbx_of(profile),
-        tenant_of(profile)
-    )
 }
 
 impl ResetPlan {
@@ -160,12 +129,20 @@ impl ResetPlan {
             profile: name.to_owned(),
             mode: Mode::default(),
             delete_app: false,
-            pbx: String::new(),
-            tenant: String::new(),
+            pbx: ResetPbx {
+                domain: None,
+                url: String::new(),
+            },
+            tenant: ResetTenant {
+                name: None,
+                id: None,
+            },
             pbx_version: None,
             steps: Vec::new(),
             hand_steps: Vec::new(),
-            warnings: vec![nothing_saved(name)],
+            warnings: vec![ResetWarning::NothingSaved {
+                profile: name.to_owned(),
+            }],
             resumes: None,
             nothing_to_do: true,
         }
@@ -173,7 +150,7 @@ impl ResetPlan {
 }
 
 impl PlannedReset {
-    pub(super) fn new(step: ResetStep, summary: String, done: bool) -> Self {
+    pub(super) fn new(step: ResetStep, summary: ResetSummary, done: bool) -> Self {
         Self {
             step,
             number: u32::try_from(step.number()).unwrap_or_default(),
@@ -200,11 +177,12 @@ mod tests {
             "Stop the PBX's Microsoft 365 integration…"
         );
         let finished = ResetText::Finished {
-            detail: "Microsoft 365 is off on the PBX.".into(),
+            detail: ResetDetail::PbxDestroyed,
         };
         assert_eq!(
             finished.english(ResetStep::Pbx),
-            "Microsoft 365 is off on the PBX."
+            "The PBX stopped its Microsoft 365 integration: its settings are back to the \
+             defaults and its key pair is deleted."
         );
     }
 }

@@ -3,7 +3,10 @@
 
 use super::error::ResetError;
 use super::journal::{self, ResetJournal, ResetStep, journal_path};
-use super::plan::{PlannedReset, ResetPlan, local_summary, pbx_of, tenant_of};
+use super::plan::{PlannedReset, ResetPlan, local_summary};
+use super::text::{
+    PbxStop, ResetApp, ResetEdition, ResetPbx, ResetSummary, ResetTenant, ResetWarning,
+};
 use super::{app, pbx};
 use crate::access::sessions::{require_graph, resume_pbx};
 use crate::access::{Environment, Error};
@@ -38,16 +41,17 @@ pub(super) async fn make(
         ..Reads::default()
     };
     let pbx_summary = if done(ResetStep::Pbx) {
-        format!(
-            "On {}: the Microsoft 365 integration was stopped by the earlier reset.",
-            pbx_of(&profile)
-        )
+        ResetSummary::PbxDoneEarlier {
+            pbx: ResetPbx::of(&profile),
+        }
     } else {
         pbx_summary(env, &profile, journal.as_ref(), &mut reads).await?
     };
-    let tenant = tenant_of(&profile);
+    let tenant = ResetTenant::of(&profile);
     let entra_summary = if done(ResetStep::Entra) {
-        format!("In Microsoft Entra for tenant {tenant}: done by the earlier reset.")
+        ResetSummary::EntraDoneEarlier {
+            tenant: tenant.clone(),
+        }
     } else {
         entra_summary(env, &profile, delete_app, &mut reads).await?
     };
@@ -69,7 +73,7 @@ pub(super) async fn make(
         profile: profile.name.clone(),
         mode: profile.microsoft.mode,
         delete_app,
-        pbx: pbx_of(&profile),
+        pbx: ResetPbx::of(&profile),
         tenant,
         pbx_version: reads.pbx_version,
         steps,
@@ -86,7 +90,7 @@ struct Reads {
     /// The PBX's certificates (from the journal of a reset that stopped, else from the PBX).
     thumbprints: Vec<String>,
     pbx_version: Option<String>,
-    warnings: Vec<String>,
+    warnings: Vec<ResetWarning>,
 }
 
 /// Step 1 as the PBX says it will go.
@@ -95,25 +99,27 @@ async fn pbx_summary(
     profile: &Profile,
     journal: Option<&ResetJournal>,
     reads: &mut Reads,
-) -> Result<String, ResetError> {
+) -> Result<ResetSummary, ResetError> {
     let (client, _) = resume_pbx(env, profile).await?;
     let edition = PbxEdition::read(&client).await.map_err(Error::from)?;
     reads.pbx_version.clone_from(&edition.version);
-    reads
-        .warnings
-        .extend(edition.warning.as_ref().map(ToString::to_string));
+    reads.warnings.extend(
+        edition
+            .warning
+            .clone()
+            .map(|warning| ResetWarning::PbxVersion { warning }),
+    );
     if journal.is_none() {
         reads.thumbprints = pbx::thumbprints(&client, env.profiles.base(), profile).await?;
     }
     if let Some(warning) = pbx::other_app_warning(&client, profile).await? {
         reads.warnings.push(warning);
     }
-    Ok(format!(
-        "On {} ({}): {}. The PBX's users, and their links to Microsoft 365 accounts, stay.",
-        pbx_of(profile),
-        edition.describe(),
-        pbx::Stop::of(&edition).describe()
-    ))
+    Ok(ResetSummary::PbxStop {
+        pbx: ResetPbx::of(profile),
+        edition: ResetEdition::of(&edition),
+        stop: PbxStop::of(&edition),
+    })
 }
 
 /// Step 2 as Graph says it will go (automatic mode), or as the admin will do it (guided).
@@ -122,71 +128,52 @@ async fn entra_summary(
     profile: &Profile,
     delete_app: bool,
     reads: &mut Reads,
-) -> Result<String, ResetError> {
-    let tenant = tenant_of(profile);
+) -> Result<ResetSummary, ResetError> {
+    let tenant = ResetTenant::of(profile);
     let identity = match (&profile.app, profile.microsoft.mode) {
-        (None, _) => {
-            return Ok(format!(
-                "In Microsoft Entra for tenant {tenant}: nothing to remove; no app registration \
-                 was made for this profile."
-            ));
-        }
+        (None, _) => return Ok(ResetSummary::EntraNoApp { tenant }),
         (Some(identity), Mode::Guided) => {
-            let what = if delete_app {
-                "delete"
-            } else {
-                "remove the PBX's certificate from"
-            };
-            return Ok(format!(
-                "In Microsoft Entra for tenant {tenant}: pbx365 has no Graph rights in guided \
-                 mode, so you {what} {} by hand (the steps follow).",
-                app::app_name(identity)
-            ));
+            return Ok(ResetSummary::EntraByHand {
+                tenant,
+                app: ResetApp::of(identity),
+                delete_app,
+            });
         }
         (Some(identity), Mode::Auto) => identity,
     };
     let graph = require_graph(env, profile).await?;
-    let change = graph_change(&graph, identity, delete_app, reads)
+    Ok(graph_change(&graph, tenant, identity, delete_app, reads)
         .await
-        .map_err(Error::from)?;
-    Ok(format!("In Microsoft Entra for tenant {tenant}: {change}"))
+        .map_err(Error::from)?)
 }
 
-/// What step 2 will change on the app, as the end of a sentence.
+/// What step 2 will change on the app.
 async fn graph_change(
     graph: &entra::GraphClient,
+    tenant: ResetTenant,
     identity: &AppIdentity,
     delete_app: bool,
     reads: &mut Reads,
-) -> Result<String, entra::EntraError> {
-    let name = app::app_name(identity);
+) -> Result<ResetSummary, entra::EntraError> {
+    let app = ResetApp::of(identity);
     let Some(found) = app::find_app(graph, identity).await? else {
-        return Ok(format!("{name} no longer exists; nothing to remove."));
+        return Ok(ResetSummary::EntraAppGone { tenant, app });
     };
     if delete_app {
-        reads.warnings.push(format!(
-            "Deleting the app registration also stops anything else that signs in with it \
-             (Application ID {}).",
-            identity.app_id
-        ));
-        return Ok(format!(
-            "delete {name} and its service principal (Entra keeps a deleted app for 30 days)."
-        ));
+        reads.warnings.push(ResetWarning::DeleteAppStopsOthers {
+            app_id: identity.app_id.clone(),
+        });
+        return Ok(ResetSummary::EntraDeleteApp { tenant, app });
     }
     let keys = graph.key_credentials(&found.id).await?;
     let held = app::held(&keys, &reads.thumbprints);
     if held.is_empty() {
-        return Ok(format!(
-            "{name} holds no certificate of the PBX; nothing to remove."
-        ));
+        return Ok(ResetSummary::EntraNoPbxCertificate { tenant, app });
     }
-    let others = match keys.len().saturating_sub(held.len()) {
-        0 => String::new(),
-        1 => ", keeping its other certificate".to_owned(),
-        more => format!(", keeping its {more} other certificates"),
-    };
-    Ok(format!(
-        "remove the PBX's certificate (thumbprint {}) from {name}{others}; the app itself stays.",
-        held.join(", ")
-    ))
+    Ok(ResetSummary::EntraRemoveCertificate {
+        tenant,
+        app,
+        thumbprints: held.join(", "),
+        others: u32::try_from(keys.len().saturating_sub(held.len())).unwrap_or(u32::MAX),
+    })
 }

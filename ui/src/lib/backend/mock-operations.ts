@@ -245,7 +245,7 @@ function rotationPlan(profile: string, resumes: StopRecord | undefined): Rotatio
     steps: ROTATION_STEPS.map(([step, title], index) => ({ step, number: index + 1, title, done: index < firstToRun })),
     warnings:
       profile === 'fabrikam'
-        ? ['A sync is scheduled in 8 minutes (02:00). It may fail while Microsoft replicates the new certificate; it will catch up at the next run.']
-        : [],
+        ? [{ code: 'sync-soon', warning: { at: `${mockDate(0).slice(0, 10)} 02:00`, minutes: 8, unknown_zone: null } }, { code: 'sync-interrupted' }]
+        : [{ code: 'sync-interrupted' }],
   };
 }

@@ -15,13 +15,13 @@ describe('the mock reset', () => {
     const reset = createMockReset(quick, new Set());
     const keep = await reset.resetPlan('contoso', false);
     expect(keep.steps.map((step) => step.step)).toEqual(['pbx', 'entra', 'this-computer']);
-    expect(keep.tenant).toContain('Contoso');
-    expect(keep.steps[1]?.summary).toContain("remove the PBX's certificate");
+    expect(keep.tenant.name).toBe('Contoso');
+    expect(keep.steps[1]?.summary).toMatchObject({ code: 'entra-remove-certificate', tenant: keep.tenant });
     expect(keep.warnings).toEqual([]);
     const remove = await reset.resetPlan('contoso', true);
     expect(remove.delete_app).toBe(true);
-    expect(remove.steps[1]?.summary).toContain('delete the app registration');
-    expect(remove.warnings[0]).toContain('also stops anything else that signs in with it');
+    expect(remove.steps[1]?.summary.code).toBe('entra-delete-app');
+    expect(remove.warnings).toEqual([{ code: 'delete-app-stops-others', app_id: '6731de76-14a6-49ae-97bc-6eba6914391e' }]);
   });
 
   it('gives a guided profile the Entra part as hand steps', async () => {
@@ -49,6 +49,7 @@ describe('the mock reset', () => {
     const reset = createMockReset({ fail: true, stepMs: 0 }, removed);
     const failure: unknown = await reset.resetRun('contoso', true, () => {}).catch((cause: unknown) => cause);
     expect(isResetFailure(failure) && failure.step).toBe('entra');
+    expect(isResetFailure(failure) && failure.cause?.code).toBe('microsoft');
     expect(removed.has('contoso')).toBe(false);
     const plan = await reset.resetPlan('contoso', false);
     expect(plan.resumes?.step).toBe('entra');

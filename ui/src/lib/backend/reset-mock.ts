@@ -7,6 +7,13 @@ import type { ResetStep } from '../bindings/ResetStep';
 import type { ResetText } from '../bindings/ResetText';
 import { describeReset } from '../reset/reset-text';
 import type { ResetStop } from '../bindings/ResetStop';
+import type { ErrorReport } from '../bindings/ErrorReport';
+import type { ResetApp } from '../bindings/ResetApp';
+import type { ResetDetail } from '../bindings/ResetDetail';
+import type { ResetPbx } from '../bindings/ResetPbx';
+import type { ResetSummary } from '../bindings/ResetSummary';
+import type { ResetTenant } from '../bindings/ResetTenant';
+import type { ResetWarning } from '../bindings/ResetWarning';
 import { mockDate } from './mock-data';
 import type { MockCall } from './mock-operations';
 import type { ResetFailure, ResetOperations } from './reset-operations';
@@ -98,46 +105,39 @@ const INTEGRATIONS: Record<string, MockIntegration> = {
 const PLACES: Record<ResetStep, string> = { pbx: 'PBX', entra: 'Microsoft Entra', 'this-computer': 'This computer' };
 const ORDER: ResetStep[] = ['pbx', 'entra', 'this-computer'];
 
-// The sentences below are the engine's (crates/pbx365/src/reset/), so the preview reads as the app does.
-const pbxOf = (i: MockIntegration) => `the PBX tenant ${i.domain} at ${i.url}`;
-const tenantOf = (i: MockIntegration) => `${i.tenantName} (${i.tenantId})`;
-const appOf = (i: MockIntegration) => `the app registration "${i.appName}" (Application ID ${i.appId})`;
+// The codes below are the engine's (crates/pbx365/src/reset/text.rs), so the preview reads as the app does.
+const pbxOf = (i: MockIntegration): ResetPbx => ({ domain: i.domain, url: i.url });
+const tenantOf = (i: MockIntegration): ResetTenant => ({ name: i.tenantName, id: i.tenantId });
+const appOf = (i: MockIntegration): ResetApp => ({ name: i.appName, app_id: i.appId });
 const destroys = (i: MockIntegration) => i.version.startsWith('22.6');
 
-function pbxSummary(i: MockIntegration, done: boolean): string {
+function pbxSummary(i: MockIntegration, done: boolean): ResetSummary {
   if (done) {
-    return `On ${pbxOf(i)}: the Microsoft 365 integration was stopped by the earlier reset.`;
+    return { code: 'pbx-done-earlier', pbx: pbxOf(i) };
   }
-  const stop = destroys(i)
-    ? "stop its Microsoft 365 integration (POST /ms365/destroy): the integration's settings return to PortSIP's defaults and its key pair is deleted"
-    : 'clear the Application and Directory IDs of its Microsoft 365 integration and switch every Microsoft 365 feature off (POST /ms365). This PortSIP version cannot delete its key pair: it stays on the PBX, unused once its certificate is off the app';
-  return `On ${pbxOf(i)} (PortSIP ${i.version}, ${i.users[0]} of ${i.users[1]} licensed users): ${stop}. The PBX's users, and their links to Microsoft 365 accounts, stay.`;
+  const edition = { version: i.version, current_users: i.users[0], licensed_users: i.users[1] };
+  return { code: 'pbx-stop', pbx: pbxOf(i), edition, stop: destroys(i) ? 'destroy' : 'clear' };
 }
 
-function entraSummary(i: MockIntegration, deleteApp: boolean, done: boolean): string {
+function entraSummary(i: MockIntegration, deleteApp: boolean, done: boolean): ResetSummary {
   const tenant = tenantOf(i);
   if (done) {
-    return `In Microsoft Entra for tenant ${tenant}: done by the earlier reset.`;
+    return { code: 'entra-done-earlier', tenant };
   }
   if (i.mode === 'guided') {
-    const what = deleteApp ? 'delete' : "remove the PBX's certificate from";
-    return `In Microsoft Entra for tenant ${tenant}: pbx365 has no Graph rights in guided mode, so you ${what} ${appOf(i)} by hand (the steps follow).`;
+    return { code: 'entra-by-hand', tenant, app: appOf(i), delete_app: deleteApp };
   }
   if (deleteApp) {
-    return `In Microsoft Entra for tenant ${tenant}: delete ${appOf(i)} and its service principal (Entra keeps a deleted app for 30 days).`;
+    return { code: 'entra-delete-app', tenant, app: appOf(i) };
   }
   if (i.held.length === 0) {
-    return `In Microsoft Entra for tenant ${tenant}: ${appOf(i)} holds no certificate of the PBX; nothing to remove.`;
+    return { code: 'entra-no-pbx-certificate', tenant, app: appOf(i) };
   }
-  const others = i.otherKeys === 0 ? '' : i.otherKeys === 1 ? ', keeping its other certificate' : `, keeping its ${i.otherKeys} other certificates`;
-  return `In Microsoft Entra for tenant ${tenant}: remove the PBX's certificate (thumbprint ${i.held.join(', ')}) from ${appOf(i)}${others}; the app itself stays.`;
+  return { code: 'entra-remove-certificate', tenant, app: appOf(i), thumbprints: i.held.join(', '), others: i.otherKeys };
 }
 
-function localSummary(profile: string, i: MockIntegration): string {
-  return (
-    `On this computer: remove the profile "${profile}" (for ${pbxOf(i)} and Microsoft 365 tenant ${tenantOf(i)}), its sync history, ` +
-    'its journals and the public_key.pem pbx365 saved, and its sign-ins in the OS keyring.'
-  );
+function localSummary(profile: string, i: MockIntegration): ResetSummary {
+  return { code: 'this-computer', profile, pbx: pbxOf(i), tenant: tenantOf(i) };
 }
 
 function handSteps(i: MockIntegration, deleteApp: boolean): HandStep[] {
@@ -164,14 +164,12 @@ function nothingPlan(profile: string): ResetPlan {
     profile,
     mode: 'auto',
     delete_app: false,
-    pbx: '',
-    tenant: '',
+    pbx: { domain: null, url: '' },
+    tenant: { name: null, id: null },
     pbx_version: null,
     steps: [],
     hand_steps: [],
-    warnings: [
-      `No profile named "${profile}" is saved on this computer, and no reset of it is unfinished: there is nothing to reset (it was reset already, or never set up).`,
-    ],
+    warnings: [{ code: 'nothing-saved', profile }],
     resumes: null,
     nothing_to_do: true,
   };
@@ -203,7 +201,7 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>, c
     const done = (step: ResetStep) => earlier?.done.has(step) ?? false;
     // An earlier reset that already dealt with Entra settled the choice.
     const deleteApp = earlier !== undefined && done('entra') ? earlier.deleteApp : requested;
-    const summaries: Record<ResetStep, string> = {
+    const summaries: Record<ResetStep, ResetSummary> = {
       pbx: pbxSummary(integration, done('pbx')),
       entra: entraSummary(integration, deleteApp, done('entra')),
       'this-computer': localSummary(profile, integration),
@@ -215,9 +213,9 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>, c
       summary: summaries[step],
       done: done(step),
     }));
-    const warnings: string[] = [];
+    const warnings: ResetWarning[] = [];
     if (deleteApp && integration.mode === 'auto' && !done('entra')) {
-      warnings.push(`Deleting the app registration also stops anything else that signs in with it (Application ID ${integration.appId}).`);
+      warnings.push({ code: 'delete-app-stops-others', app_id: integration.appId });
     }
     return {
       profile,
@@ -234,24 +232,22 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>, c
     };
   }
 
-  function detail(step: ResetStep, profile: string, i: MockIntegration, deleteApp: boolean): string {
+  function detail(step: ResetStep, profile: string, i: MockIntegration, deleteApp: boolean): ResetDetail {
     switch (step) {
       case 'pbx':
-        return destroys(i)
-          ? 'The PBX stopped its Microsoft 365 integration: its settings are back to the defaults and its key pair is deleted.'
-          : "The PBX's Microsoft 365 integration is stopped: the Application and Directory IDs are cleared and every feature is off. Its key pair stays on the PBX (this PortSIP version cannot delete it).";
+        return { code: destroys(i) ? 'pbx-destroyed' : 'pbx-cleared' };
       case 'entra':
         if (i.mode === 'guided') {
-          return `Nothing changed by pbx365 (guided mode): ${deleteApp ? 'delete' : "remove the PBX's certificate from"} ${appOf(i)} by hand in the Entra admin center, as the steps below say.`;
+          return { code: 'by-hand', app: appOf(i), delete_app: deleteApp };
         }
         if (deleteApp) {
-          return `Deleted ${appOf(i)} and its service principal (Entra keeps the app among its deleted applications for 30 days).`;
+          return { code: 'app-deleted', app: appOf(i) };
         }
         return i.held.length === 0
-          ? `The app registration "${i.appName}" (Application ID ${i.appId}) held no certificate of the PBX any more.`
-          : `Removed the PBX's certificate (thumbprint ${i.held.join(', ')}) from ${appOf(i)}; its other certificates stay.`;
+          ? { code: 'no-pbx-certificate-on-app', app: appOf(i) }
+          : { code: 'certificate-removed', app: appOf(i), thumbprints: i.held.join(', ') };
       case 'this-computer':
-        return `Removed the profile "${profile}", its sync history (${i.runs === 1 ? '1 run' : `${i.runs} runs`}) and its sign-ins in the OS keyring.`;
+        return { code: 'profile-removed', profile, runs: i.runs, kept_certificate: null };
     }
   }
 
@@ -267,7 +263,7 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>, c
         return { profile, steps: [], hand_steps: [], nothing_to_do: true };
       }
       const earlier = unfinished.get(profile);
-      const state: Unfinished = earlier ?? { done: new Set(), deleteApp: requested, stop: { step: 'pbx', error: '', at: mockDate(0) } };
+      const state: Unfinished = earlier ?? { done: new Set(), deleteApp: requested, stop: { step: 'pbx', error: '', report: null, at: mockDate(0) } };
       if (!state.done.has('entra')) {
         state.deleteApp = requested;
       }
@@ -280,30 +276,42 @@ export function createMockReset(scenario: ResetScenario, removed: Set<string>, c
       const outcomes: ResetOutcome[] = [];
       for (const step of ORDER) {
         if (state.done.has(step)) {
-          outcomes.push({ step, place: PLACES[step], detail: 'Done by the earlier reset.', done_earlier: true });
+          outcomes.push({ step, place: PLACES[step], detail: { code: 'done-earlier' }, done_earlier: true });
           continue;
         }
         emit(step, { code: 'starting' });
         await sleep(scenario.stepMs * 4);
         if (scenario.fail && step === 'entra' && !failedOnce.has(profile)) {
           failedOnce.add(profile);
-          const cause = 'Microsoft Graph answered 503 (Service Unavailable) five times in a row.';
-          state.stop = { step, error: cause, at: mockDate(0) };
+          // As the engine reports Graph's failure (access/error.rs `Error::Microsoft`).
+          const detail = 'Microsoft Graph answered 503 (Service Unavailable) five times in a row.';
+          const cause: ErrorReport = {
+            code: 'microsoft',
+            message: detail,
+            params: { detail },
+            field: null,
+            apply_step: null,
+          };
+          state.stop = { step, error: cause.message, report: cause, at: mockDate(0) };
           unfinished.set(profile, state);
           const failure: ResetFailure = {
             code: 'reset-stopped',
             step,
             message:
-              `The reset of profile "${profile}" stopped at step 2 of 3 (remove the integration from Microsoft Entra): ${cause} ` +
+              `The reset of profile "${profile}" stopped at step 2 of 3 (remove the integration from Microsoft Entra): ${cause.message} ` +
               "The PBX's Microsoft 365 integration is already stopped; Microsoft Entra and this computer are as they were. " +
               `Run the reset again (pbx365 reset --profile ${profile}): it continues where it stopped and repeats nothing that is done.`,
+            params: { profile, number: '2' },
+            field: null,
+            apply_step: null,
+            cause,
           };
           throw failure;
         }
-        const text = detail(step, profile, integration, state.deleteApp);
-        emit(step, { code: 'finished', detail: text });
+        const done = detail(step, profile, integration, state.deleteApp);
+        emit(step, { code: 'finished', detail: done });
         state.done.add(step);
-        outcomes.push({ step, place: PLACES[step], detail: text, done_earlier: false });
+        outcomes.push({ step, place: PLACES[step], detail: done, done_earlier: false });
       }
       unfinished.delete(profile);
       removed.add(profile);

@@ -1,17 +1,16 @@
+import type { ErrorReport } from '../bindings/ErrorReport';
 import type { ResetEvent } from '../bindings/ResetEvent';
 import type { ResetPlan } from '../bindings/ResetPlan';
 import type { ResetReport } from '../bindings/ResetReport';
 import type { ResetStep } from '../bindings/ResetStep';
 
 /**
- * Why a reset did not finish (`ResetFailure` in src-tauri/src/reset_commands.rs, as the CLI's
- * `--json` reports it): a stable code, the engine's sentence (what is done already, and that
- * running the reset again continues where it stopped), and the step that stopped — `null` when
- * nothing was changed.
+ * Why a reset did not finish (`ResetFailure` in src-tauri/src/reset_commands.rs): the engine's
+ * report — a stable code, the English sentence (what is done already, and that running the reset
+ * again continues where it stopped), the values the UI words it with and the step's own failure
+ * as `cause` — and the step that stopped, `null` when nothing was changed.
  */
-export interface ResetFailure {
-  code: string;
-  message: string;
+export interface ResetFailure extends ErrorReport {
   step: ResetStep | null;
 }
 

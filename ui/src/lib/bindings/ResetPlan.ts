@@ -2,7 +2,10 @@
 import type { HandStep } from "./HandStep";
 import type { Mode } from "./Mode";
 import type { PlannedReset } from "./PlannedReset";
+import type { ResetPbx } from "./ResetPbx";
 import type { ResetStop } from "./ResetStop";
+import type { ResetTenant } from "./ResetTenant";
+import type { ResetWarning } from "./ResetWarning";
 
 /**
  * What a reset would do. Computed from reads only.
@@ -15,11 +18,11 @@ delete_app: boolean,
 /**
  * The PBX tenant: its SIP domain and address.
  */
-pbx: string, 
+pbx: ResetPbx, 
 /**
  * The Microsoft 365 tenant: its name and Directory (tenant) ID.
  */
-tenant: string, 
+tenant: ResetTenant, 
 /**
  * The PBX's PortSIP version, when it was read.
  */
@@ -31,7 +34,7 @@ hand_steps: Array<HandStep>,
 /**
  * Things to know before confirming.
  */
-warnings: Array<string>, 
+warnings: Array<ResetWarning>, 
 /**
  * Set when an earlier reset stopped: this one picks up from there.
  */

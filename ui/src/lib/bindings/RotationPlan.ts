@@ -2,6 +2,7 @@
 import type { CertificateInfo } from "./CertificateInfo";
 import type { Mode } from "./Mode";
 import type { PlannedStep } from "./PlannedStep";
+import type { RotationWarning } from "./RotationWarning";
 import type { StopRecord } from "./StopRecord";
 
 /**
@@ -19,4 +20,4 @@ resumes: StopRecord | null, steps: Array<PlannedStep>,
 /**
  * Things to know before confirming (a sync due soon, the interruption).
  */
-warnings: Array<string>, };
+warnings: Array<RotationWarning>, };

@@ -17,7 +17,8 @@ function values(value: unknown): string[] {
       .filter(([name]) => name !== 'code' && name !== 'by_hand')
       .flatMap(([, inner]) => values(inner));
   }
-  return [String(value)];
+  // No value, and a sync starting in 0 minutes (said as "now").
+  return value === null || value === 0 ? [] : [String(value)];
 }
 
 const STEPS: RotationStep[] = ['generate-key-pair', 'add-new-certificate', 'wait-for-microsoft', 'remove-old-certificate'];

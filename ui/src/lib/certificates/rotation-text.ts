@@ -1,6 +1,8 @@
 import type { Mode } from '../bindings/Mode';
 import type { RotationStep } from '../bindings/RotationStep';
 import type { RotationText } from '../bindings/RotationText';
+import type { RotationWarning } from '../bindings/RotationWarning';
+import type { SyncSoon } from '../bindings/SyncSoon';
 import { describeProgress } from '../i18n/progress';
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
@@ -12,8 +14,7 @@ type Wording = { [C in Code]: (text: Extract<RotationText, { code: C }>, o: Opti
 /** Each rotation code of the engine (rotation/text.rs `RotationText`), worded from its values. */
 const WORDING: Wording = {
   resuming: (t, o) => m.rotation_text_resuming({ number: t.step_number }, o),
-  // The sync window's warning is still the engine's English sentence.
-  'sync-soon': (t) => t.warning,
+  'sync-soon': (t, o) => describeSyncSoon(t.warning, o),
   'making-key-pair': (_, o) => m.rotation_text_making_key_pair({}, o),
   'rotating-to-newer-key-pair': (t, o) => m.rotation_text_rotating_to_newer_key_pair({ thumbprint: t.thumbprint }, o),
   'key-pair-made': (t, o) =>
@@ -33,6 +34,24 @@ const WORDING: Wording = {
     m.rotation_text_remove_old_by_hand({ new_thumbprint: t.new_thumbprint, old_thumbprints: t.old_thumbprints }, o),
   complete: (t, o) => m.rotation_text_complete({ users: t.users, thumbprint: t.thumbprint }, o),
 };
+
+/** The PBX's scheduled sync falls inside the rotation (sync_window.rs `SyncSoon`). */
+function describeSyncSoon(soon: SyncSoon, o: Options): string {
+  return m.rotation_sync_soon(
+    {
+      at: soon.at,
+      assumption: soon.unknown_zone !== null ? m.rotation_sync_soon_unknown_zone({ zone: soon.unknown_zone }, o) : '',
+      when: soon.minutes === 0 ? m.rotation_sync_soon_now({}, o) : m.rotation_sync_soon_in_minutes({ count: soon.minutes }, o),
+    },
+    o,
+  );
+}
+
+/** Something to know before confirming a rotation (rotation/text.rs `RotationWarning`), in the UI language or in `locale`. */
+export function describeRotationWarning(warning: RotationWarning, locale?: Locale): string {
+  const o = locale ? { locale } : {};
+  return warning.code === 'sync-soon' ? describeSyncSoon(warning.warning, o) : m.rotation_warning_sync_interrupted({}, o);
+}
 
 /** A rotation event's text in the UI language, or in `locale` (the mock engine's English). */
 export function describeRotation(text: RotationText, locale?: Locale): string {

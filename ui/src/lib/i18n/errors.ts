@@ -45,6 +45,13 @@ export function applyStepTitle(id: ApplyStep, locale?: Locale): string {
 
 const p = (params: Params, name: string) => params[name] ?? '';
 
+/** What is done when a reset stops at step 1, 2 or 3 (reset/error.rs `state_at`). */
+const RESET_STOPPED_STATES: Record<string, () => string> = {
+  '1': m.reset_stopped_state_pbx,
+  '2': m.reset_stopped_state_entra,
+  '3': m.reset_stopped_state_this_computer,
+};
+
 /**
  * Each error code of the engine (access/error.rs `Error::code`) worded from its `params`.
  * Codes missing here fall back to the engine's English sentence.
@@ -79,6 +86,16 @@ const WORDING: Record<string, (params: Params, report: ErrorReport) => string> =
   file: (q) => m.error_file({ detail: p(q, 'detail') }),
   'not-verified': (q) => m.error_not_verified({ seconds: p(q, 'seconds'), last: p(q, 'last'), hint: p(q, 'hint') }),
   'no-wizard': () => m.error_no_wizard(),
+  'reset-stopped': (q, report) =>
+    m.error_reset_stopped({
+      profile: p(q, 'profile'),
+      number: p(q, 'number'),
+      cause: report.cause ? describeError(report.cause) : '',
+      state: (RESET_STOPPED_STATES[p(q, 'number')] ?? m.reset_stopped_state_this_computer)(),
+    }),
+  journal: (q) => m.error_journal({ detail: p(q, 'detail') }),
+  history: (q) => m.error_history({ detail: p(q, 'detail') }),
+  'remove-file': (q) => m.error_remove_file({ path: p(q, 'path'), detail: p(q, 'detail') }),
 };
 
 /**

@@ -3,10 +3,18 @@ import type { PlannedReset } from '../bindings/PlannedReset';
 import { disconnectHref, disconnectProfile } from './route';
 import { applyResetEvent, finishedSteps, plannedSteps, stoppedSteps } from './steps';
 
+const PBX = { domain: 'fabrikam.com', url: 'https://pbx.fabrikam.com:8887' };
+const TENANT = { name: 'Fabrikam', id: null };
 const PLANNED: PlannedReset[] = [
-  { step: 'pbx', number: 1, place: 'PBX', summary: 'On the PBX tenant fabrikam.com …', done: false },
-  { step: 'entra', number: 2, place: 'Microsoft Entra', summary: 'In Microsoft Entra for tenant Fabrikam …', done: false },
-  { step: 'this-computer', number: 3, place: 'This computer', summary: 'On this computer: remove the profile …', done: false },
+  { step: 'pbx', number: 1, place: 'PBX', summary: { code: 'pbx-done-earlier', pbx: PBX }, done: false },
+  { step: 'entra', number: 2, place: 'Microsoft Entra', summary: { code: 'entra-no-app', tenant: TENANT }, done: false },
+  {
+    step: 'this-computer',
+    number: 3,
+    place: 'This computer',
+    summary: { code: 'this-computer', profile: 'fabrikam', pbx: PBX, tenant: TENANT },
+    done: false,
+  },
 ];
 
 describe('the steps of a Disconnect', () => {
@@ -32,15 +40,15 @@ describe('the steps of a Disconnect', () => {
     const steps = finishedSteps(plannedSteps(PLANNED), {
       profile: 'fabrikam',
       steps: [
-        { step: 'pbx', place: 'PBX', detail: 'The PBX stopped its Microsoft 365 integration.', done_earlier: false },
-        { step: 'entra', place: 'Microsoft Entra', detail: 'Done by the earlier reset.', done_earlier: true },
-        { step: 'this-computer', place: 'This computer', detail: 'Removed the profile "fabrikam".', done_earlier: false },
+        { step: 'pbx', place: 'PBX', detail: { code: 'pbx-destroyed' }, done_earlier: false },
+        { step: 'entra', place: 'Microsoft Entra', detail: { code: 'done-earlier' }, done_earlier: true },
+        { step: 'this-computer', place: 'This computer', detail: { code: 'profile-removed', profile: 'fabrikam', runs: 2, kept_certificate: null }, done_earlier: false },
       ],
       hand_steps: [],
       nothing_to_do: false,
     });
     expect(steps.map((view) => view.state)).toEqual(['done', 'done', 'done']);
-    expect(steps[1]?.message).toBe('Done by the earlier reset.');
+    expect(steps.map((view) => view.detail?.code)).toEqual(['pbx-destroyed', 'done-earlier', 'profile-removed']);
   });
 
   it('show where a reset stopped, and nothing done when it did not start', () => {

@@ -2,6 +2,8 @@ import { m } from '../i18n';
 import type { PlannedReset } from '../bindings/PlannedReset';
 import type { ResetEvent } from '../bindings/ResetEvent';
 import type { ResetReport } from '../bindings/ResetReport';
+import type { ResetDetail } from '../bindings/ResetDetail';
+import type { ResetSummary } from '../bindings/ResetSummary';
 import { describeReset } from './reset-text';
 import type { ResetStep } from '../bindings/ResetStep';
 
@@ -13,11 +15,13 @@ export interface ResetStepView {
   number: number;
   /** The heading of the step's card, as the setup's review names the same places. */
   heading: string;
-  /** What the step will do (the plan's sentence, naming the tenant). */
-  summary: string;
+  /** What the step will do (the plan's code, naming the tenant; worded with describeResetSummary). */
+  summary: ResetSummary;
   state: ResetStepState;
   /** The latest progress report, or what the step did. */
   message: string;
+  /** What the finished step did (worded with describeResetDetail). */
+  detail?: ResetDetail;
 }
 
 /** The headings of the setup's review (review/ReviewApply.svelte), for the same three places. */
@@ -79,7 +83,7 @@ export function applyResetEvent(steps: readonly ResetStepView[], event: ResetEve
 export function finishedSteps(steps: readonly ResetStepView[], report: ResetReport): ResetStepView[] {
   return steps.map((view) => {
     const outcome = report.steps.find((candidate) => candidate.step === view.step);
-    return { ...view, state: 'done', message: outcome?.detail ?? view.message };
+    return outcome ? { ...view, state: 'done', detail: outcome.detail } : { ...view, state: 'done' };
   });
 }
 

@@ -24,11 +24,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use self::journal::{JournalError, RotationJournal, RotationStep, StopRecord};
-pub use self::text::RotationText;
+pub use self::text::{RotationText, RotationWarning};
 use super::acceptance::{AcceptanceError, wait_until_pbx_lists_users};
 use super::clock::Clock;
 use super::status::{PbxEvidence, read_pbx};
-use super::sync_window::{SYNC_WARNING_WINDOW, sync_soon_warning};
+use super::sync_window::{SYNC_WARNING_WINDOW, SyncSoon, sync_soon_warning};
 use crate::access::key_pair::generate_key_pair;
 use crate::access::retry::RetryPolicy;
 use crate::atomic_file;
@@ -118,7 +118,7 @@ pub struct RotationPlan {
     pub resumes: Option<StopRecord>,
     pub steps: Vec<PlannedStep>,
     /// Things to know before confirming (a sync due soon, the interruption).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<RotationWarning>,
 }
 
 /// What a finished rotation did.
@@ -350,14 +350,9 @@ impl Rotation<'_> {
             .is_none_or(|j| !j.is_done(RotationStep::GenerateKeyPair))
         {
             if let Some(warning) = self.sync_warning().await {
-                warnings.push(warning);
+                warnings.push(RotationWarning::SyncSoon { warning });
             }
-            warnings.push(
-                "Once the PBX has made its new key pair it signs with the new key: Microsoft 365 \
-                 sync is interrupted until the new certificate is on the app, so it is added \
-                 right away."
-                    .to_owned(),
-            );
+            warnings.push(RotationWarning::SyncInterrupted);
         }
         let steps = RotationStep::ALL
             .into_iter()
@@ -379,7 +374,7 @@ impl Rotation<'_> {
     }
 
     /// A warning when the PBX's sync is due within [`SYNC_WARNING_WINDOW`].
-    async fn sync_warning(&self) -> Option<String> {
+    async fn sync_warning(&self) -> Option<SyncSoon> {
         let settings = self.pbx.ms365().await.ok()?;
         let zone = self.pbx.tenant().await.ok().and_then(|t| t.timezone);
         sync_soon_warning(

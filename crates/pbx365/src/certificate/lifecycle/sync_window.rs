@@ -7,7 +7,11 @@
 //! The schedule runs in the PBX's local time ([`crate::time_zone`]); a zone pbx365 does not
 //! know is read as UTC, and the warning says so.
 
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use ts_rs::TS;
 
 use crate::schedule::{Schedule, format_run};
 use crate::time_zone;
@@ -16,6 +20,43 @@ use crate::time_zone;
 /// replication included.
 pub const SYNC_WARNING_WINDOW: Duration = Duration::minutes(15);
 
+/// The PBX's scheduled sync falls inside the rotation: when, in the PBX's time. The UI words it
+/// from its catalogue, the CLI prints the English [`fmt::Display`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct SyncSoon {
+    /// "2026-11-24 00:00", the PBX's local time (or UTC, see `unknown_zone`).
+    pub at: String,
+    /// Minutes until it starts; 0 when it starts now.
+    pub minutes: u32,
+    /// The PBX's time zone when pbx365 does not know it: the schedule was read in UTC.
+    pub unknown_zone: Option<String>,
+}
+
+impl fmt::Display for SyncSoon {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let assumption = match &self.unknown_zone {
+            Some(zone) => {
+                format!(" (read in UTC: the PBX's time zone \"{zone}\" is not one pbx365 knows)")
+            }
+            None => String::new(),
+        };
+        let when = match self.minutes {
+            0 => "now".to_owned(),
+            1 => "in 1 minute".to_owned(),
+            minutes => format!("in {minutes} minutes"),
+        };
+        write!(
+            f,
+            "The PBX's Microsoft 365 sync is scheduled at {}{assumption}, {when}. From the moment \
+             the PBX makes its new key pair until Microsoft accepts the new certificate (usually a \
+             minute or two), that sync would fail. Rotate after it has run, or accept that this \
+             one run fails (the next run works).",
+            self.at
+        )
+    }
+}
+
 /// A warning when the schedule runs within `window` after `now`; `None` when it does not, or
 /// when there is no schedule.
 pub fn sync_soon_warning(
@@ -23,7 +64,7 @@ pub fn sync_soon_warning(
     pbx_time_zone: Option<&str>,
     now: OffsetDateTime,
     window: Duration,
-) -> Option<String> {
+) -> Option<SyncSoon> {
     let expression = sync_time.map(str::trim).filter(|s| !s.is_empty())?;
     let schedule = match Schedule::parse(expression) {
         Ok(schedule) => schedule,
@@ -42,25 +83,14 @@ pub fn sync_soon_warning(
     if starts_in > window {
         return None;
     }
-    let minutes = starts_in.whole_minutes().max(0);
-    let assumption = match (known, pbx_time_zone) {
-        (None, Some(zone)) => {
-            format!(" (read in UTC: the PBX's time zone \"{zone}\" is not one pbx365 knows)")
-        }
-        _ => String::new(),
-    };
-    Some(format!(
-        "The PBX's Microsoft 365 sync is scheduled at {}{assumption}, {}. From the moment the \
-         PBX makes its new key pair until Microsoft accepts the new certificate (usually a \
-         minute or two), that sync would fail. Rotate after it has run, or accept that this \
-         one run fails (the next run works).",
-        format_run(next),
-        if minutes == 0 {
-            "now".to_owned()
-        } else {
-            format!("in {minutes} minute{}", if minutes == 1 { "" } else { "s" })
-        }
-    ))
+    Some(SyncSoon {
+        at: format_run(next),
+        minutes: u32::try_from(starts_in.whole_minutes().max(0)).unwrap_or(u32::MAX),
+        unknown_zone: match (known, pbx_time_zone) {
+            (None, Some(zone)) => Some(zone.to_owned()),
+            _ => None,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -74,11 +104,18 @@ mod tests {
         let now = datetime!(2026-11-23 23:50 UTC);
         let nightly = Some("0 0 * * *");
         let warning = sync_soon_warning(nightly, Some("UTC"), now, SYNC_WARNING_WINDOW);
+        assert_eq!(
+            warning,
+            Some(SyncSoon {
+                at: "2026-11-24 00:00".into(),
+                minutes: 10,
+                unknown_zone: None
+            })
+        );
         assert!(
             warning
-                .as_deref()
-                .is_some_and(|w| w.contains("2026-11-24 00:00") && w.contains("in 10 minutes")),
-            "{warning:?}"
+                .map(|w| w.to_string())
+                .is_some_and(|w| w.contains("2026-11-24 00:00") && w.contains("in 10 minutes"))
         );
         assert_eq!(
             sync_soon_warning(
@@ -113,7 +150,7 @@ mod tests {
                 datetime!(2026-11-23 22:50 UTC),
                 SYNC_WARNING_WINDOW
             )
-            .is_some_and(|w| w.contains("2026-11-24 00:00") && !w.contains("read in UTC"))
+            .is_some_and(|w| w.at == "2026-11-24 00:00" && w.unknown_zone.is_none())
         );
         let assumed = sync_soon_warning(
             Some("*/5 * * * *"),
@@ -121,11 +158,13 @@ mod tests {
             now,
             SYNC_WARNING_WINDOW,
         );
+        assert_eq!(
+            assumed.as_ref().and_then(|w| w.unknown_zone.as_deref()),
+            Some("Mars/Olympus_Mons")
+        );
         assert!(
-            assumed
-                .as_deref()
-                .is_some_and(|w| w.contains("read in UTC")),
-            "{assumed:?}"
+            assumed.is_some_and(|w| w.to_string().contains("read in UTC")),
+            "the English says the schedule was read in UTC"
         );
     }
 
@@ -133,9 +172,10 @@ mod tests {
     fn a_run_this_minute_is_now() {
         let now = datetime!(2026-11-23 12:00:30 UTC);
         let warning = sync_soon_warning(Some("0 12 * * *"), None, now, SYNC_WARNING_WINDOW);
+        assert_eq!(warning.as_ref().map(|w| w.minutes), Some(0));
         assert!(
-            warning.as_deref().is_some_and(|w| w.contains(", now.")),
-            "{warning:?}"
+            warning.is_some_and(|w| w.to_string().contains(", now.")),
+            "a run this minute is said as now"
         );
     }
 }

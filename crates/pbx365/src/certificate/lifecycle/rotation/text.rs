@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::super::sync_window::SyncSoon;
 use crate::progress::ProgressText;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -15,9 +16,9 @@ pub enum RotationText {
     Resuming {
         step_number: usize,
     },
-    /// The PBX's scheduled sync may run during the rotation (English, from the sync window).
+    /// The PBX's scheduled sync may run during the rotation.
     SyncSoon {
-        warning: String,
+        warning: SyncSoon,
     },
     MakingKeyPair,
     /// An earlier, stopped run left a newer key pair on the PBX.
@@ -59,6 +60,30 @@ pub enum RotationText {
     },
 }
 
+/// Something to know before confirming a rotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum RotationWarning {
+    /// The PBX's scheduled sync may run during the rotation.
+    SyncSoon { warning: SyncSoon },
+    /// Sync is interrupted from the new key pair until the new certificate is on the app.
+    SyncInterrupted,
+}
+
+impl fmt::Display for RotationWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RotationWarning::SyncSoon { warning } => write!(f, "{warning}"),
+            RotationWarning::SyncInterrupted => f.write_str(
+                "Once the PBX has made its new key pair it signs with the new key: Microsoft 365 \
+                 sync is interrupted until the new certificate is on the app, so it is added \
+                 right away.",
+            ),
+        }
+    }
+}
+
 impl fmt::Display for RotationText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -66,7 +91,7 @@ impl fmt::Display for RotationText {
                 f,
                 "Resuming the rotation that stopped at step {step_number} of 4."
             ),
-            RotationText::SyncSoon { warning } => f.write_str(warning),
+            RotationText::SyncSoon { warning } => write!(f, "{warning}"),
             RotationText::MakingKeyPair => f.write_str("The PBX is making a new key pair…"),
             RotationText::RotatingToNewerKeyPair { thumbprint } => write!(
                 f,
@@ -148,6 +173,27 @@ mod tests {
         });
         vec![
             RotationText::Resuming { step_number: 3 },
+            RotationText::SyncSoon {
+                warning: SyncSoon {
+                    at: "2026-11-24 00:00".into(),
+                    minutes: 10,
+                    unknown_zone: None,
+                },
+            },
+            RotationText::SyncSoon {
+                warning: SyncSoon {
+                    at: "2026-11-24 00:00".into(),
+                    minutes: 1,
+                    unknown_zone: Some("Mars/Olympus_Mons".into()),
+                },
+            },
+            RotationText::SyncSoon {
+                warning: SyncSoon {
+                    at: "2026-11-23 12:00".into(),
+                    minutes: 0,
+                    unknown_zone: None,
+                },
+            },
             RotationText::MakingKeyPair,
             RotationText::RotatingToNewerKeyPair {
                 thumbprint: NEW.into(),
@@ -196,6 +242,9 @@ mod tests {
                 .flat_map(|(_, value)| values(value))
                 .collect(),
             serde_json::Value::String(s) => vec![s.clone()],
+            // No value, and a sync starting in 0 minutes (said as "now").
+            serde_json::Value::Null => Vec::new(),
+            serde_json::Value::Number(n) if n.as_u64() == Some(0) => Vec::new(),
             other => vec![other.to_string()],
         }
     }
