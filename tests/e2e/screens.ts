@@ -196,6 +196,17 @@ export const TOURS: readonly (readonly Screen[])[] = [
       },
     },
   ],
+  [
+    {
+      id: 'about',
+      enter: async (page) => {
+        await page.goto(`${FAST}#/about`);
+        await page.getByRole('button', { name: 'Export diagnostics' }).click();
+        await expect(page.getByTestId('diagnostics-exported')).toBeVisible();
+        await expect(page.getByTestId('licences-npm').getByRole('listitem').first()).toBeVisible();
+      },
+    },
+  ],
 ];
 
 export const SCREENS: readonly Screen[] = TOURS.flat();

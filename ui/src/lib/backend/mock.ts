@@ -1,3 +1,4 @@
+import { createMockDiagnostics, diagnosticsScenarioFromAddress } from './diagnostics-mock';
 import { createMockDirectory } from './directory-mock';
 import { mockStatuses } from './mock-data';
 import { createMockOperations, scenarioFromAddress, type MockCall, type MockScenario } from './mock-operations';
@@ -37,6 +38,7 @@ export function createMockBackend(
     ...createMockReset(resetScenarioFromAddress(globalThis.location?.search ?? ''), removed, calls),
     ...createMockWizard(wizardScenarioFromAddress(globalThis.location?.search ?? '')),
     ...createMockDirectory(),
+    ...createMockDiagnostics(diagnosticsScenarioFromAddress(globalThis.location?.search ?? '')),
     appInfo: async () => ({ ...appInfo }),
     // Nothing outside the page sends the browser preview anywhere.
     onNavigate: async () => () => {},

@@ -1,5 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { createTauriDiagnostics } from './diagnostics-tauri';
 import { createTauriDirectory } from './directory-tauri';
 import { createTauriReset } from './reset-tauri';
 import { createTauriOperations } from './tauri-operations';
@@ -17,6 +18,7 @@ export function createTauriBackend(): Backend {
     ...createTauriReset(),
     ...createTauriWizard(),
     ...createTauriDirectory(),
+    ...createTauriDiagnostics(),
     appInfo: () => invoke<AppInfo>('app_info'),
     onNavigate: (listener) => listen<{ route: string }>(NAVIGATE_EVENT, (event) => listener(event.payload.route)),
   };

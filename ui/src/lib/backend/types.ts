@@ -1,3 +1,4 @@
+import type { DiagnosticsOperations } from './diagnostics-operations';
 import type { DirectoryOperations } from './directory-operations';
 import type { CertificateOperations, SyncOperations } from './operations';
 import type { ResetOperations } from './reset-operations';
@@ -18,7 +19,8 @@ export interface Backend
     CertificateOperations,
     ResetOperations,
     WizardOperations,
-    DirectoryOperations {
+    DirectoryOperations,
+    DiagnosticsOperations {
   /** `tauri` inside the desktop app, `mock` in a plain browser. */
   readonly kind: 'tauri' | 'mock';
   appInfo(): Promise<AppInfo>;

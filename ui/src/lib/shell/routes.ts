@@ -5,9 +5,11 @@ export const SYNC = 'sync';
 export const CERTIFICATES = 'certificates';
 /** The setup of a saved profile opened at one step (`#/edit/contoso/sync-options`). */
 export const EDIT = 'edit';
+/** Versions, diagnostics for support and the third-party licences. */
+export const ABOUT = 'about';
 
 /** Pages outside the wizard; a page may take a path after its id (`#/certificates/rotate/contoso`). */
-const PAGES: readonly string[] = [DASHBOARD, SYNC, CERTIFICATES, EDIT];
+const PAGES: readonly string[] = [DASHBOARD, SYNC, CERTIFICATES, EDIT, ABOUT];
 
 /** Where a new installation starts: there is no integration to show on the dashboard yet. */
 export const START_ROUTE = WIZARD_STEPS[0]?.id ?? DASHBOARD;
