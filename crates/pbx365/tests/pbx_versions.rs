@@ -8,14 +8,13 @@ mod engine_common;
 use std::sync::Arc;
 
 use engine_common::{
-    TestResult, World, all_features, app_input, describe, full_auto, sync_options, world_with,
+    SavedSync, TestResult, World, describe, full_auto, full_auto_with, sync_options,
+    sync_options_pbx_extension, world_with,
 };
 use openapi_contract::Contract;
-use pbx365::certificate::lifecycle::{SystemClock, connect_profile};
+use pbx365::certificate::lifecycle::{SystemClock, connect_saved};
 use pbx365::doctor;
 use pbx365::progress::StepContext;
-use pbx365::sync::{SyncEngine, SyncStore, connect, database_path};
-use pbx365::wizard::{KeyPairInput, Wizard};
 use pbx365::wizard::{SyncOptionsNotice, WizardWarning};
 use sim::PbxVersion;
 
@@ -42,15 +41,10 @@ fn contract_problems(world: &World) -> Result<Vec<String>, Box<dyn std::error::E
 /// A sync and a rotation of the saved profile, as unattended runs make them.
 async fn sync_and_rotate(world: &World) -> TestResult {
     let env = &world.env;
-    let profile = env.profiles.require(PROFILE)?;
-    let store = Arc::new(SyncStore::open(database_path(&env.profiles))?);
-    let connection = connect(env, &profile).await?;
-    let report = SyncEngine::new(store, PROFILE)
-        .run(&connection.pbx, connection.source.as_ref())
-        .await?;
+    let report = SavedSync::open(env, PROFILE).await?.run().await?;
     assert!(report.succeeded(), "{:?}", report.summary);
     assert!(report.summary.outcome.created > 0, "{:?}", report.summary);
-    connect_profile(env, &profile)
+    connect_saved(env, PROFILE)
         .await?
         .rotation(env, &SystemClock, Arc::new(|_| {}))?
         .run()
@@ -77,7 +71,8 @@ async fn the_whole_life_on(version: PbxVersion) -> TestResult {
     sync_and_rotate(&world).await?;
     // A re-run changes nothing, a guided setup of the same PBX works, and the reset takes the
     // automatic one apart again.
-    let (_, review, _, _) = full_auto_rerun(&world).await?;
+    // The first sync took the starting extension, so the PBX picks the next free one.
+    let (_, review, _, _) = full_auto_with(&world, PROFILE, sync_options_pbx_extension()).await?;
     assert!(review.nothing_to_change, "{:?}", review.changes);
     engine_common::guided_setup(&world, "guided").await?;
     let reset = pbx365::reset::run(&world.env, PROFILE, true, Arc::new(|_| {})).await?;
@@ -87,34 +82,6 @@ async fn the_whole_life_on(version: PbxVersion) -> TestResult {
     assert!(problems.is_empty(), "{version:?}: {problems:#?}");
     Ok(())
 }
-
-/// The automatic setup again; the first sync took the starting extension, so the PBX picks
-/// the next free one.
-async fn full_auto_rerun(world: &World) -> Result<FullAuto, Box<dyn std::error::Error>> {
-    let ctx = StepContext::silent();
-    let mut wizard = Wizard::open(Arc::clone(&world.env), PROFILE)?;
-    wizard.connect_pbx(world.login(), &ctx).await?;
-    wizard.sign_in_microsoft(world.sign_in(), &ctx).await?;
-    wizard
-        .plan_app_registration(app_input(all_features()), &ctx)
-        .await?;
-    wizard.plan_key_pair(KeyPairInput::default(), &ctx).await?;
-    wizard.plan_consent(&ctx).await?;
-    let mut options = sync_options();
-    options.users.starting_extension = None;
-    wizard.set_sync_options(options, &ctx).await?;
-    let review = wizard.review(&ctx).await?;
-    let applied = wizard.apply(&ctx).await?;
-    let report = wizard.verify(&ctx).await?;
-    Ok((wizard, review, applied, report))
-}
-
-type FullAuto = (
-    Wizard,
-    pbx365::wizard::Review,
-    pbx365::wizard::ApplyOutcome,
-    pbx365::doctor::DoctorReport,
-);
 
 #[tokio::test]
 async fn every_step_holds_to_the_22_2_contract() -> TestResult {
