@@ -1,7 +1,7 @@
 //! Setup, doctor, sync and certificate rotation of one profile, each under combined faults on
 //! both emulators at once — throttling with `Retry-After`, 5xx answers, connections dropped
-//! before a request is handled and after it was applied (the reply lost), latency and short
-//! token lifetimes — must each finish, and leave the PBX and Entra exactly as the same steps
+//! before a request is handled and after it was applied (the reply lost), latency and PBX
+//! access tokens that run out every few requests — must each finish, and leave the PBX and Entra exactly as the same steps
 //! leave them without faults on a fresh pair of emulators with the same seed: the PBX's
 //! `/ms365` settings, its users with their extensions, e-mails and bindings, one app
 //! registration and one service principal for the PBX, the app's certificates and grants.
@@ -131,28 +131,35 @@ struct Every {
 struct Faults {
     pbx: Every,
     ms: Every,
-    /// PBX access tokens live two seconds, so a step under faults renews them several times.
-    short_pbx_tokens: bool,
+    /// How many requests each PBX access token serves before the next gets 401
+    /// `TOKEN_EXPIRED` (0 = no limit): counted in requests, not seconds, so that a step under
+    /// faults renews its token at the same points however fast the machine is.
+    pbx_token_uses: u64,
 }
 
-/// How long PBX access tokens live with short tokens: the PBX says `expires_in: 1`, so the
-/// client renews after 0.8 s (a fifth early).
-const SHORT_PBX_TOKEN: Duration = Duration::from_secs(2);
+/// Short PBX tokens for steps that send one request at a time.
+const FEW_PBX_TOKEN_USES: u64 = 4;
+
+/// Short PBX tokens for a sync, which sends up to 8 requests at once: all of them may be
+/// turned away with the same token and wait for the renewed one, which should serve them all,
+/// as a fresh token of a real PBX (which lives for hours) does.
+const SYNC_PBX_TOKEN_USES: u64 = 24;
 
 impl Faults {
     /// The same faults with short PBX tokens, and without the PBX's lost replies.
-    const fn with_short_pbx_tokens(self) -> Self {
+    const fn with_short_pbx_tokens(self, uses: u64) -> Self {
         Faults {
             pbx: Every {
                 lost_reply: 0,
                 ..self.pbx
             },
-            short_pbx_tokens: true,
+            pbx_token_uses: uses,
             ..self
         }
     }
 
     fn switch_on(self, world: &World) {
+        world.sim.pbx.set_access_token_uses(self.pbx_token_uses);
         let pbx = &world.sim.pbx_faults;
         pbx.set_latency(Duration::from_millis(15));
         pbx.throttle_every(self.pbx.throttle, Duration::from_secs(1));
@@ -178,12 +185,8 @@ impl Faults {
     }
 }
 
-async fn start(short_pbx_tokens: bool) -> Result<World, Box<dyn std::error::Error>> {
-    let world = engine_common::world_with(|_| {}).await?;
-    if short_pbx_tokens {
-        world.sim.pbx.set_access_token_lifetime(SHORT_PBX_TOKEN);
-    }
-    Ok(world)
+async fn start() -> Result<World, Box<dyn std::error::Error>> {
+    engine_common::world_with(|_| {}).await
 }
 
 /// The world's environment with a reloading browser and patient retries.
@@ -459,9 +462,9 @@ struct Trial {
 }
 
 impl Trial {
-    const fn with_short_pbx_tokens(self) -> Self {
+    const fn with_short_pbx_tokens(self, uses: u64) -> Self {
         Trial {
-            faults: self.faults.with_short_pbx_tokens(),
+            faults: self.faults.with_short_pbx_tokens(uses),
             ..self
         }
     }
@@ -525,6 +528,7 @@ async fn run_until(world: &World, last: Step, trial: Trial, faulted: bool) -> Re
         let took = started.elapsed();
         world.sim.pbx_faults.clear();
         world.sim.ms_faults.clear();
+        world.sim.pbx.set_access_token_uses(0);
         let signed_in = result.map_err(|e| format!("{e}\n(run with phase {phase})"))?;
         let pbx = world.sim.pbx_recorder.exchanges();
         let traffic = Traffic {
@@ -557,7 +561,7 @@ fn fires(every: u64, trial: Trial, sent: &[usize]) -> bool {
 /// same seed with `step` itself under the trial's faults; both must leave the same state.
 async fn same_as_without_faults(step: Step, trial: Trial) -> TestResult {
     let faults = trial.faults;
-    let clean = start(faults.short_pbx_tokens).await?;
+    let clean = start().await?;
     let expected = run_until(&clean, step, trial, false)
         .await
         .map_err(|e| format!("without faults: {e}"))?;
@@ -589,7 +593,7 @@ async fn same_as_without_faults(step: Step, trial: Trial) -> TestResult {
             .all(|p| faults.pbx.lost_reply == 0 || (p + 1) % faults.pbx.lost_reply != 0)
     );
 
-    let faulty = start(faults.short_pbx_tokens).await?;
+    let faulty = start().await?;
     let got = run_until(&faulty, step, trial, true)
         .await
         .map_err(|e| format!("under faults {faults:?}: {e}"))?;
@@ -597,7 +601,7 @@ async fn same_as_without_faults(step: Step, trial: Trial) -> TestResult {
         got.outcome, expected.outcome,
         "{step:?} under faults left another state"
     );
-    if faults.short_pbx_tokens {
+    if faults.pbx_token_uses != 0 {
         // Renewals besides each run's first (a saved profile's resume; setup signs in).
         let renewals: usize = got.runs.iter().map(|t| t.renewals).sum();
         let resumes = if step == Step::Setup {
@@ -629,7 +633,7 @@ const SETUP: Trial = Trial {
             drop: 11,
             lost_reply: 13,
         },
-        short_pbx_tokens: false,
+        pbx_token_uses: 0,
     },
     phases: &[0],
 };
@@ -649,7 +653,7 @@ const DOCTOR: Trial = Trial {
             drop: 6,
             lost_reply: 9,
         },
-        short_pbx_tokens: false,
+        pbx_token_uses: 0,
     },
     phases: &[0, 1, 2, 3, 4],
 };
@@ -669,7 +673,7 @@ const SYNC: Trial = Trial {
             drop: 4,
             lost_reply: 5,
         },
-        short_pbx_tokens: false,
+        pbx_token_uses: 0,
     },
     phases: &[0, 1],
 };
@@ -689,7 +693,7 @@ const ROTATION: Trial = Trial {
             drop: 6,
             lost_reply: 9,
         },
-        short_pbx_tokens: false,
+        pbx_token_uses: 0,
     },
     phases: &[0, 1, 2],
 };
@@ -701,7 +705,7 @@ async fn setup_under_combined_faults_ends_as_without() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_with_short_pbx_tokens_under_faults_ends_as_without() -> TestResult {
-    same_as_without_faults(Step::Setup, SETUP.with_short_pbx_tokens()).await
+    same_as_without_faults(Step::Setup, SETUP.with_short_pbx_tokens(FEW_PBX_TOKEN_USES)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -711,7 +715,11 @@ async fn doctor_under_combined_faults_passes() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_with_short_pbx_tokens_under_faults_passes() -> TestResult {
-    same_as_without_faults(Step::Doctor, DOCTOR.with_short_pbx_tokens()).await
+    same_as_without_faults(
+        Step::Doctor,
+        DOCTOR.with_short_pbx_tokens(FEW_PBX_TOKEN_USES),
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -721,7 +729,7 @@ async fn sync_under_combined_faults_ends_as_without() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_with_short_pbx_tokens_under_faults_ends_as_without() -> TestResult {
-    same_as_without_faults(Step::Sync, SYNC.with_short_pbx_tokens()).await
+    same_as_without_faults(Step::Sync, SYNC.with_short_pbx_tokens(SYNC_PBX_TOKEN_USES)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -731,7 +739,11 @@ async fn rotation_under_combined_faults_ends_as_without() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotation_with_short_pbx_tokens_under_faults_ends_as_without() -> TestResult {
-    same_as_without_faults(Step::Rotation, ROTATION.with_short_pbx_tokens()).await
+    same_as_without_faults(
+        Step::Rotation,
+        ROTATION.with_short_pbx_tokens(FEW_PBX_TOKEN_USES),
+    )
+    .await
 }
 
 /// A request of the setup that creates or changes something, on one emulator.
@@ -808,7 +820,7 @@ impl Target {
 /// all are reported together.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_survives_a_lost_reply_to_each_create() -> TestResult {
-    let clean = start(false).await?;
+    let clean = start().await?;
     setup(&clean, &environment(&clean), None).await?;
     let expected = outcome(&clean)?;
     // Where each target falls in the emulator's sequence of requests: the sequence of a setup
@@ -833,7 +845,7 @@ async fn setup_survives_a_lost_reply_to_each_create() -> TestResult {
 
     let mut failures = Vec::new();
     for (target, position) in positions {
-        let world = start(false).await?;
+        let world = start().await?;
         // Every `position`-th request from now: the target first, then later ones.
         target
             .faults(&world)
@@ -882,7 +894,7 @@ async fn setup_survives_a_lost_reply_to_each_create() -> TestResult {
 /// wizard never saw), it still has the password to sign in with again: the setup must finish.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_survives_a_lost_reply_to_its_pbx_token_renewal() -> TestResult {
-    let world = start(false).await?;
+    let world = start().await?;
     let ctx = StepContext::silent();
     let mut wizard = Wizard::open(environment(&world), PROFILE)?;
     wizard.connect_pbx(world.login(), &ctx).await?;
@@ -933,7 +945,7 @@ fn after_reset(world: &World, env: &Environment) -> Result<Value, String> {
 /// Setup without faults, then a reset — under every switch on both emulators in `faulted` —
 /// and how often the PBX client paused to try again.
 async fn set_up_then_reset(faulted: bool) -> Result<(Value, usize), String> {
-    let world = start(false).await.map_err(|e| e.to_string())?;
+    let world = start().await.map_err(|e| e.to_string())?;
     let env = environment(&world);
     run_step(&world, &env, Step::Setup, None).await?;
     let faults = RESET.faults;
@@ -979,7 +991,7 @@ const RESET: Trial = Trial {
             drop: 5,
             lost_reply: 7,
         },
-        short_pbx_tokens: false,
+        pbx_token_uses: 0,
     },
     phases: &[1],
 };

@@ -14,6 +14,11 @@ use super::body::read_capped;
 use super::endpoints::{ERROR_LIMIT, Expected, endpoint};
 use super::retry::{Trouble, retry_after};
 use super::{Answer, ApiPath, Call, Client};
+
+/// How often one call renews the session's token after a 401. More than once, because a call
+/// that waits out throttling with a freshly renewed token can outlive that token too; bounded,
+/// because a PBX that turns away every new token must end the call.
+const RENEWALS_PER_CALL: u32 = 3;
 use crate::error::NetworkFailure;
 use crate::rejection::{Exchange, error_from_answer, scrub_secret};
 use crate::tls::tls_failure;
@@ -43,17 +48,21 @@ impl Client {
         .await
     }
 
-    /// Sends a call with the session's bearer token, renewing the token once after a 401.
+    /// Sends a call with the session's bearer token, renewing the token after each 401, up to
+    /// [`RENEWALS_PER_CALL`] times.
     pub(super) async fn execute_signed_in(&self, call: &Call<'_>) -> Result<Answer, Error> {
         let url = self.url_for(call.path, call.query)?;
         async {
-            let token = self.access_token().await?;
-            let (mut status, mut answer) = self.exchange(call, &url, Some(&token)).await?;
-            if status == 401 {
-                let renewed = self.renew_after_rejection(&token).await?;
-                (status, answer) = self.exchange(call, &url, Some(&renewed)).await?;
+            let mut token = self.access_token().await?;
+            let mut renewals = 0;
+            loop {
+                let (status, answer) = self.exchange(call, &url, Some(&token)).await?;
+                if status != 401 || renewals == RENEWALS_PER_CALL {
+                    return self.settle(status, answer, call, &url).await;
+                }
+                renewals += 1;
+                token = self.renew_after_rejection(&token).await?;
             }
-            self.settle(status, answer, call, &url).await
         }
         .instrument(request_span(call))
         .await

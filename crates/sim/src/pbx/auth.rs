@@ -130,10 +130,16 @@ impl FromRequestParts<Arc<Pbx>> for Caller {
             .ok_or_else(|| {
                 ApiError::unauthorized("The Authorization header must be `Bearer <access token>`.")
             })?;
-        let state = pbx.lock();
-        let session = state.sessions.get(token).ok_or_else(|| {
+        let uses = pbx.access_token_uses();
+        let mut state = pbx.lock();
+        let session = state.sessions.get_mut(token).ok_or_else(|| {
             ApiError::unauthorized("The access token is not valid; sign in again.")
         })?;
+        session.uses += 1;
+        if uses != 0 && session.uses > uses {
+            session.expires_at = OffsetDateTime::now_utc();
+        }
+        let session = session.clone();
         if session.expires_at <= OffsetDateTime::now_utc() {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -145,7 +151,7 @@ impl FromRequestParts<Arc<Pbx>> for Caller {
             ApiError::unauthorized("The account behind this token no longer exists or is disabled.")
         })?;
         Ok(Caller {
-            principal: session.principal.clone(),
+            principal: session.principal,
             role,
             access_token: token.to_owned(),
             expires_at: session.expires_at,
@@ -174,6 +180,7 @@ fn issue(
         Session {
             principal: principal.clone(),
             expires_at,
+            uses: 0,
         },
     );
     state.refresh_grants.insert(

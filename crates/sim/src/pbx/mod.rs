@@ -111,6 +111,7 @@ pub struct Pbx {
     web_domain: String,
     sbc_domain: Mutex<Option<String>>,
     token_lifetime_ms: AtomicU64,
+    token_uses: AtomicU64,
     version: Mutex<PbxVersion>,
     contracts: Contracts,
     microsoft: microsoft::MicrosoftClient,
@@ -137,6 +138,7 @@ impl Pbx {
             web_domain: config.web_domain,
             sbc_domain: Mutex::new(config.sbc_domain),
             token_lifetime_ms: AtomicU64::new(millis(lifetime)),
+            token_uses: AtomicU64::new(0),
             version: Mutex::new(config.version),
             contracts: Contracts::load()?,
             microsoft: microsoft::MicrosoftClient::new(
@@ -338,6 +340,20 @@ impl Pbx {
     /// How long newly issued access tokens live.
     pub fn access_token_lifetime(&self) -> Duration {
         Duration::from_millis(self.token_lifetime_ms.load(Ordering::SeqCst))
+    }
+
+    /// Switch: each access token serves `uses` authenticated requests, and the request after
+    /// that gets 401 `TOKEN_EXPIRED`, as when a short lifetime ends mid-run (0 = no limit, the
+    /// default; tokens already in use count what they served). Counted in requests, not
+    /// seconds, so that a test renews at the same points however fast the machine is; refresh
+    /// tokens stay valid.
+    pub fn set_access_token_uses(&self, uses: u64) {
+        self.token_uses.store(uses, Ordering::SeqCst);
+    }
+
+    /// How many requests an access token serves (0 = no limit).
+    fn access_token_uses(&self) -> u64 {
+        self.token_uses.load(Ordering::SeqCst)
     }
 
     /// Switch: every access token issued so far expires now (refresh tokens stay valid).

@@ -30,6 +30,8 @@ pub enum Principal {
 pub struct Session {
     pub principal: Principal,
     pub expires_at: OffsetDateTime,
+    /// Authenticated requests made with it, for [`crate::pbx::Pbx::set_access_token_uses`].
+    pub uses: u64,
 }
 
 /// An issued refresh token.

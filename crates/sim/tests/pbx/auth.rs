@@ -223,6 +223,57 @@ async fn expired_tokens_are_refused_and_refresh_tokens_rotate() -> TestResult {
 }
 
 #[tokio::test]
+async fn tokens_run_out_after_serving_the_set_number_of_requests() -> TestResult {
+    let h = Harness::start(small_config()).await?;
+    let login = h.login_answer(&h.sim.tenant.admin).await?;
+    let access = login.text_at("/access_token");
+    assert_eq!(h.get("/ms365", &access).await?.status, 200);
+    // A token in use counts what it already served.
+    h.sim.pbx.set_access_token_uses(3);
+
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(h.get("/ms365", &access).await?.status);
+    }
+    assert_eq!(statuses, [200, 200, 401, 401]);
+    assert_eq!(
+        h.get("/ms365", &access).await?.error_codes(),
+        ["TOKEN_EXPIRED"]
+    );
+
+    let refreshed = h
+        .call(
+            "POST",
+            "/auth/refresh_token",
+            None,
+            Some(json!({"refresh_token": login.text_at("/refresh_token")})),
+        )
+        .await?;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.text);
+    let renewed = refreshed.text_at("/access_token");
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(h.get("/ms365", &renewed).await?.status);
+    }
+    assert_eq!(statuses, [200, 200, 200, 401], "a new token serves three");
+
+    h.sim.pbx.set_access_token_uses(0);
+    let again = h
+        .call(
+            "POST",
+            "/auth/refresh_token",
+            None,
+            Some(json!({"refresh_token": refreshed.text_at("/refresh_token")})),
+        )
+        .await?;
+    let last = again.text_at("/access_token");
+    for _ in 0..5 {
+        assert_eq!(h.get("/ms365", &last).await?.status, 200, "no limit");
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn short_token_switch_makes_tokens_expire_by_themselves() -> TestResult {
     let h = Harness::start(SimConfig {
         short_tokens: true,
