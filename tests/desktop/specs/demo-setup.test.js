@@ -183,16 +183,43 @@ test('a returning admin edits one option without signing in again', async () => 
   await waitForText('main h1', 'Sync options');
   // The steps before it were done from the saved sign-ins; the form shows the saved options.
   await waitForText('li[data-step="microsoft-account"]', 'Done');
-  await browser.execute(() => {
-    const time = /** @type {HTMLInputElement} */ (document.querySelector('#sync-time'));
-    time.value = '03:30';
-    time.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  await waitForText('[data-testid="cron"]', '30 3 * * *');
+  /** @param {string} value */
+  const setTime = (value) =>
+    browser.execute((time) => {
+      const field = /** @type {HTMLInputElement} */ (document.querySelector('#sync-time'));
+      field.value = time;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }, value);
+  await setTime('02:45');
+  await waitForText('[data-testid="cron"]', '45 2 * * *');
   await click('Check the sync options');
   await waitForText('li[data-step="sync-options"]', 'Done');
   await continueTo('Review & apply');
   await click('Review the changes');
+  await waitForText('[data-testid="changes-pbx"]', 'Every day at 02:45, PBX time');
+
+  // Changed after the review: the review is out of date and cannot be applied.
+  await press('li[data-step="sync-options"] a');
+  await waitForText('main h1', 'Sync options');
+  await setTime('03:30');
+  await waitForText('li[data-step="review-apply"]', 'Out of date');
+  /** @param {string} hash */
+  const open = (hash) => browser.execute((to) => void (window.location.hash = to), hash);
+  await open('#/review-apply');
+  await waitForText('[data-testid="review-stale"]', '“Sync options” changed since');
+  const applyEnabled = await browser.execute(
+    () => /** @type {HTMLButtonElement | undefined} */ ([...document.querySelectorAll('main button')].find((b) => b.textContent?.trim() === 'Apply'))?.disabled === false,
+  );
+  assert.equal(applyEnabled, false, 'a stale review can be applied');
+  screenshot('returning-admin-stale-review');
+
+  await open('#/sync-options');
+  await waitForText('[data-testid="cron"]', '30 3 * * *');
+  await click('Check the sync options');
+  await waitForText('li[data-step="sync-options"]', 'Done');
+  await press('li[data-step="review-apply"] a');
+  await waitForText('[data-testid="review-stale"]', 'The review is out of date');
+  await click('Review again');
   await waitForText('[data-testid="changes-pbx"]', 'Every day at 03:30, PBX time');
   const rows = await browser.execute(() => document.querySelectorAll('main tbody tr').length);
   assert.equal(rows, 1, 'the review lists more than the one changed option');
@@ -312,6 +339,16 @@ test('a certificate reminder, clicked on the desktop, opens the rotation screen 
     assert.equal(await (await browser.$('.panel-error')).isExisting(), false, 'the rotation screen shows an error');
     await browser.pause(500);
     screenshot('reminder-clicked-rotation');
+
+    // Rotate asks first, naming the profile; cancelling changes nothing.
+    const before = await invoke('demo_inspect');
+    await rotate.click();
+    await waitForText('[data-testid="rotate-confirm"] h2', `Rotate the certificate of ${profile.name}?`);
+    screenshot('rotation-asks-first');
+    await press('[data-testid="rotate-confirm-cancel"]');
+    const after = await invoke('demo_inspect');
+    assert.deepEqual(after.keyThumbprints, before.keyThumbprints, 'a cancelled rotation changed the app keys');
+    assert.equal(after.pbxCertificateThumbprint, before.pbxCertificateThumbprint);
   } finally {
     daemon.stdin.end();
     await once(daemon, 'exit');
