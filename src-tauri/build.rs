@@ -42,6 +42,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "reset_run",
         "autostart_enabled",
         "set_autostart",
+        "about_versions",
+        "diagnostics_export",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())

@@ -8,6 +8,7 @@ mod autostart_commands;
 mod certificate_commands;
 mod commands;
 mod demo;
+mod diagnostics_commands;
 mod directory_commands;
 mod environment;
 mod launch;
@@ -18,19 +19,28 @@ mod sync_commands;
 mod tray;
 mod wizard_commands;
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::Context;
+use pbx365::diagnostics::logging::{self, LogSetup};
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> anyhow::Result<()> {
     let options = launch::LaunchOptions::from_command_line();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    // RUST_LOG applies to both; by default the terminal shows info lines of every crate and
+    // the redacted, size-capped log files our crates' info lines.
+    let files = logging::init(LogSetup {
+        program: "pbx365-setup",
+        stderr: EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        stderr_ansi: std::io::stderr().is_terminal(),
+        file: EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new(logging::directives(tracing::Level::INFO))),
+    });
+    if let Err(reason) = files {
+        tracing::warn!("no log file: {reason}");
+    }
     tracing::info!(demo = options.demo, "starting pbx365-setup");
     let demo_mode = options.demo;
     let hidden = options.hidden;
@@ -105,6 +115,8 @@ fn main() -> anyhow::Result<()> {
             reset_commands::reset_run,
             autostart_commands::autostart_enabled,
             autostart_commands::set_autostart,
+            diagnostics_commands::about_versions,
+            diagnostics_commands::diagnostics_export,
         ])
         .run(tauri::generate_context!())
         .context("the pbx365 window could not be started")
