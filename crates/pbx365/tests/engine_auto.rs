@@ -14,7 +14,9 @@ use pbx365::doctor::{self, CheckId, CheckStatus, DoctorReport};
 use pbx365::profile::{ApplyStep, Mode, StepOutcome};
 use pbx365::progress::{StepContext, StepId};
 use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
-use pbx365::wizard::{AppAction, ChangeTarget, KeyAction, MicrosoftSignIn, SignInMethod};
+use pbx365::wizard::{
+    AppAction, Change, ChangeCode, ChangeTarget, KeyAction, MicrosoftSignIn, SignInMethod,
+};
 
 fn audit_updates(world: &World) -> usize {
     world
@@ -319,17 +321,22 @@ async fn an_app_the_pbx_already_uses_is_adopted_and_its_certificate_kept() -> Te
     let app = wizard.state().app_registration.ok_or("no app step")?;
     assert_eq!(app.action, AppAction::Repair);
     assert_eq!(app.app_id.as_deref(), Some(registered.app_id.as_str()));
+    let param = |change: &Change, name: &str| change.params.get(name).cloned().unwrap_or_default();
     assert!(
         app.changes
             .iter()
-            .any(|c| c.contains("sbc.contoso.example")),
+            .any(|c| c.code == ChangeCode::AddRedirectUri
+                && param(c, "uri").contains("sbc.contoso.example")),
         "{:?}",
         app.changes
     );
     assert!(
         app.changes
             .iter()
-            .any(|c| c.contains("Stop declaring") && c.contains("Calendars.Read"))
+            .any(|c| c.code == ChangeCode::StopDeclaringPermission
+                && param(c, "permission") == "Calendars.Read"),
+        "{:?}",
+        app.changes
     );
     let key = wizard.state().key_pair.ok_or("no key step")?;
     assert_eq!(key.action, KeyAction::Reuse);

@@ -24,7 +24,7 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await continueTo(page, 'App registration');
   await page.getByRole('button', { name: 'Check the app registration' }).click();
   await expect(page.getByTestId('app-summary')).toContainText('User.Read.All');
-  await expect(page.getByRole('region', { name: /Create: PortSIP PBX/ })).toContainText('Enable ID tokens');
+  await expect(page.getByRole('region', { name: /Create: PortSIP PBX/ })).toContainText('ID tokens on');
   await shot('23-wizard-app-registration');
 
   await continueTo(page, 'Key pair');

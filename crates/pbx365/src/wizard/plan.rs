@@ -59,8 +59,8 @@ pub struct AppRegistrationSummary {
     /// The Graph application permissions this PBX's version needs for the chosen features
     /// and optional grants.
     pub permissions: Vec<String>,
-    /// What apply will change, in words.
-    pub changes: Vec<String>,
+    /// What apply will change (the review's rows for the app registration).
+    pub changes: Vec<Change>,
     pub hand_steps: Vec<HandStep>,
 }
 
@@ -650,11 +650,7 @@ pub(crate) fn app_summary(
             }
         }
         (Some(state), None) => {
-            let changes: Vec<String> = state
-                .registration_changes(&redirect_uris, display_name)
-                .into_iter()
-                .map(|change| change.summary)
-                .collect();
+            let changes = state.registration_changes(&redirect_uris, display_name);
             let action = match (&state.existing, changes.is_empty()) {
                 (None, _) => AppAction::Create,
                 (Some(_), true) => AppAction::Keep,

@@ -268,6 +268,13 @@ function action(target: ChangeTarget, code: ChangeCode, params: Record<string, s
   return { target, summary, code, params, field: null, before: null, after: null };
 }
 
+/** The app registration a new setup creates (wizard/plan.rs `registration_changes`). */
+function createApp(name: string): Change {
+  const permissions = PERMISSIONS.join(', ');
+  return action('entra', 'create-app', { name, uris: REDIRECT_URI, permissions },
+    `Create the app registration "${name}": single tenant, web Redirect URI(s) ${REDIRECT_URI}, ID tokens on, Graph application permissions ${permissions}.`);
+}
+
 const KEY_PAIR: KeyPairSummary = {
   action: 'generate',
   reason: { code: 'no-key-pair' },
@@ -602,8 +609,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   const newReview = (): Review =>
     reviewOf(
       [
-        action('entra', 'create-app', { name: APP_NAME, uris: REDIRECT_URI, permissions: PERMISSIONS.join(', ') },
-          `Create the app registration "${APP_NAME}": single tenant, web Redirect URI(s) ${REDIRECT_URI}, ID tokens on, Graph application permissions ${PERMISSIONS.join(', ')}.`),
+        createApp(APP_NAME),
         action('entra', 'create-service-principal', {}, "Create the app's service principal (its enterprise application)."),
         action('pbx', 'generate-key-pair', {}, 'The PBX has no key pair for Microsoft 365 yet; it will generate one.'),
         action('entra', 'add-new-certificate', { others: '0' }, "Add the PBX's new certificate to the app, keeping its 0 other key(s)."),
@@ -694,14 +700,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
           object_id: null,
           redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
           permissions: PERMISSIONS,
-          changes: guided()
-            ? []
-            : [
-                'Create the single-tenant app "PortSIP PBX (contoso.example)"',
-                'Add the PBX Redirect URI',
-                'Enable ID tokens',
-                `Request ${PERMISSIONS.join(', ')}`,
-              ],
+          changes: guided() ? [] : [createApp(input.display_name ?? APP_NAME)],
           hand_steps: guided() ? registrationSteps() : [],
         })),
         (app_registration) => ({ app_registration }),
