@@ -88,6 +88,8 @@ describe('the mock wizard in guided mode', () => {
       'upload-certificate',
       'grant-consent',
     ]);
+    expect(review.changes.filter((change) => change.target === 'entra')).toEqual([]);
+    expect(review.changes.find((change) => change.field === 'application_id')?.after).toBe(ids.app_id);
   });
 });
 

@@ -606,9 +606,11 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   /** A saved profile's review: only the settings the options change on the PBX. */
   const resumedReview = (): Review => reviewOf(options ? settingChanges(found.profile.sync, options) : [], noticeWarnings());
 
+  // Guided mode: pbx365 changes nothing in Entra (the hand steps say what to do there), and the
+  // PBX gets the IDs the admin pasted.
   const newReview = (): Review =>
     reviewOf(
-      [
+      ([
         createApp(APP_NAME),
         action('entra', 'create-service-principal', {}, "Create the app's service principal (its enterprise application)."),
         action('pbx', 'generate-key-pair', {}, 'The PBX has no key pair for Microsoft 365 yet; it will generate one.'),
@@ -616,12 +618,12 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         ...PERMISSIONS.map((permission) =>
           action('entra', 'grant-permission', { permission }, `Grant the Graph application permission ${permission} (admin consent for the organisation).`),
         ),
-        { target: 'pbx', summary: 'Application (client) ID', code: 'setting', params: {}, field: 'application_id', before: '(not set)', after: "(the new app's ID)" },
-        { target: 'pbx', summary: 'Directory (tenant) ID', code: 'setting', params: {}, field: 'directory_id', before: '(not set)', after: TENANT_ID },
+        { target: 'pbx', summary: 'Application (client) ID', code: 'setting', params: {}, field: 'application_id', before: '(not set)', after: guided() ? guidedIds().appId : "(the new app's ID)" },
+        { target: 'pbx', summary: 'Directory (tenant) ID', code: 'setting', params: {}, field: 'directory_id', before: '(not set)', after: guidedIds().tenantId },
         ...settingChanges(null, options ?? mockSavedProfile('contoso')!.sync!).slice(0, 1),
         action('this-computer', 'create-profile', { profile }, `Create the profile "${profile}" (no secrets in it).`),
         action('this-computer', 'save-pbx-sign-in', {}, 'Save the PBX sign-in (refresh token) in the OS keyring.'),
-      ],
+      ] satisfies Change[]).filter((change) => !(guided() && change.target === 'entra')),
       [...(edition.warning === null ? [] : [{ code: 'edition' as const, warning: edition.warning }]), ...noticeWarnings()],
     );
 
