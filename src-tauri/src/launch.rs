@@ -1,5 +1,7 @@
 //! How the app was started: the command-line flags of `pbx365-setup`.
 
+use std::path::Path;
+
 use clap::Parser;
 
 /// pbx365 Setup: connect a PortSIP PBX tenant to Microsoft 365.
@@ -14,6 +16,22 @@ pub struct LaunchOptions {
     /// Start in the tray without showing the window (how start at login launches it).
     #[arg(long)]
     pub hidden: bool,
+}
+
+/// The name under which this binary is the `pbx365` command rather than the window.
+const COMMAND_NAME: &str = "pbx365";
+
+/// Whether the binary was started as `pbx365`: the Linux packages install `/usr/bin/pbx365` as a
+/// script that starts this binary under that name, so one binary, not two, carries the engine
+/// (the package stays half the size).
+pub fn started_as_command() -> bool {
+    std::env::args_os()
+        .next()
+        .is_some_and(|program| is_command_name(Path::new(&program)))
+}
+
+fn is_command_name(program: &Path) -> bool {
+    program.file_stem().is_some_and(|stem| stem == COMMAND_NAME)
 }
 
 impl LaunchOptions {
@@ -44,6 +62,14 @@ mod tests {
         ])?;
         assert!(options.hidden && !options.demo);
         Ok(())
+    }
+
+    #[test]
+    fn only_the_name_pbx365_starts_the_command() {
+        assert!(is_command_name(Path::new("/usr/bin/pbx365")));
+        assert!(is_command_name(Path::new("pbx365")));
+        assert!(!is_command_name(Path::new("/usr/bin/pbx365-setup")));
+        assert!(!is_command_name(Path::new("./target/debug/pbx365-setup")));
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod tray;
 mod wizard_commands;
 
 use std::io::IsTerminal;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -27,7 +28,10 @@ use pbx365::diagnostics::logging::{self, LogSetup};
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
-fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<ExitCode> {
+    if launch::started_as_command() {
+        return Ok(pbx365::cli::main());
+    }
     let options = launch::LaunchOptions::from_command_line();
     // RUST_LOG applies to both; by default the terminal shows info lines of every crate and
     // the redacted, size-capped log files our crates' info lines.
@@ -119,7 +123,8 @@ fn main() -> anyhow::Result<()> {
             diagnostics_commands::diagnostics_export,
         ])
         .run(tauri::generate_context!())
-        .context("the pbx365 window could not be started")
+        .context("the pbx365 window could not be started")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) fn focus_main_window(app: &tauri::AppHandle) {

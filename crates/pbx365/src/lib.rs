@@ -12,9 +12,15 @@
 //!                     private_fs: every file pbx365 writes 0600, every folder 0700 (Unix)
 //! ```
 
+// The `pbx365` command lives in the library so that the desktop app's binary can also be that
+// command (the Linux packages start it under the name `pbx365`, see scripts/dist); its modules
+// name this crate `pbx365::`, as the code outside it does.
+extern crate self as pbx365;
+
 pub mod access;
 pub mod atomic_file;
 pub mod certificate;
+pub mod cli;
 pub mod diagnostics;
 pub mod directory;
 pub mod doctor;

@@ -1,7 +1,5 @@
-//! The `pbx365` command line. Everything but the entry point lives in [`cli`].
-
-mod cli;
+//! The `pbx365` command line. Everything but the entry point lives in [`pbx365::cli`].
 
 fn main() -> std::process::ExitCode {
-    cli::main()
+    pbx365::cli::main()
 }
