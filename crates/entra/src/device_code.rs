@@ -1,8 +1,11 @@
-//! The device code flow (RFC 8628) for machines without a browser.
+//! The device code flow (RFC 8628) for machines without a browser: `oauth2` asks for the code
+//! and polls (on while pending, slower when told); here is what the user sees and how a refusal
+//! that ends it is reported.
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use oauth2::{DeviceAuthorizationResponse, ExtraDeviceAuthorizationFields};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{EntraError, IdentityError};
 use crate::untrusted_text::{MESSAGE_CHARS, TOKEN_CHARS, clean_line};
@@ -17,56 +20,29 @@ pub struct DeviceCodePrompt {
     pub message: Option<String>,
 }
 
-/// The device-code endpoint's answer. No `Debug`: `device_code` is a bearer secret.
-#[derive(Deserialize)]
-pub(crate) struct DeviceCodeResponse {
-    pub device_code: String,
-    pub user_code: String,
-    #[serde(alias = "verification_url")]
-    pub verification_uri: String,
-    #[serde(deserialize_with = "crate::token_endpoint::seconds")]
-    pub expires_in: u64,
-    #[serde(
-        default = "default_interval",
-        deserialize_with = "crate::token_endpoint::seconds"
-    )]
-    pub interval: u64,
+/// The device-code endpoint's answer, read by `oauth2`, with Microsoft's instruction sentence.
+/// Its `device_code` is `oauth2`'s secret type.
+pub(crate) type DeviceCodeResponse = DeviceAuthorizationResponse<MicrosoftFields>;
+
+#[derive(Debug, Deserialize, Serialize)]
+pub(crate) struct MicrosoftFields {
     #[serde(default)]
-    pub message: Option<String>,
+    message: Option<String>,
 }
 
-fn default_interval() -> u64 {
-    5
-}
+impl ExtraDeviceAuthorizationFields for MicrosoftFields {}
 
-impl DeviceCodeResponse {
-    /// What is shown to the user, cleaned like any text from a server.
-    pub fn prompt(&self) -> DeviceCodePrompt {
-        DeviceCodePrompt {
-            user_code: clean_line(&self.user_code, TOKEN_CHARS),
-            verification_uri: clean_line(&self.verification_uri, MESSAGE_CHARS),
-            expires_in: Duration::from_secs(self.expires_in),
-            message: self
-                .message
-                .as_deref()
-                .map(|m| clean_line(m, MESSAGE_CHARS)),
-        }
-    }
-}
-
-/// What to do after the token endpoint refused a poll.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum NextPoll {
-    After(Duration),
-    Stop,
-}
-
-/// RFC 8628 §3.5: keep polling while pending; add 5 s on `slow_down`; anything else ends it.
-pub(crate) fn after_refusal(error: &IdentityError, interval: Duration) -> NextPoll {
-    match error.error.as_str() {
-        "authorization_pending" => NextPoll::After(interval),
-        "slow_down" => NextPoll::After(interval + Duration::from_secs(5)),
-        _ => NextPoll::Stop,
+/// What is shown to the user, cleaned like any text from a server.
+pub(crate) fn prompt(response: &DeviceCodeResponse) -> DeviceCodePrompt {
+    DeviceCodePrompt {
+        user_code: clean_line(response.user_code().secret(), TOKEN_CHARS),
+        verification_uri: clean_line(response.verification_uri(), MESSAGE_CHARS),
+        expires_in: response.expires_in(),
+        message: response
+            .extra_fields()
+            .message
+            .as_deref()
+            .map(|m| clean_line(m, MESSAGE_CHARS)),
     }
 }
 
@@ -94,31 +70,6 @@ mod tests {
     }
 
     #[test]
-    fn polling_decisions() {
-        let five = Duration::from_secs(5);
-        assert_eq!(
-            after_refusal(&refusal("authorization_pending"), five),
-            NextPoll::After(five)
-        );
-        assert_eq!(
-            after_refusal(&refusal("slow_down"), five),
-            NextPoll::After(Duration::from_secs(10))
-        );
-        for stop in [
-            "expired_token",
-            "access_denied",
-            "authorization_declined",
-            "invalid_grant",
-        ] {
-            assert_eq!(
-                after_refusal(&refusal(stop), five),
-                NextPoll::Stop,
-                "{stop}"
-            );
-        }
-    }
-
-    #[test]
     fn final_errors_are_typed() {
         assert!(matches!(
             final_error(refusal("expired_token")),
@@ -143,8 +94,8 @@ mod tests {
         let response: DeviceCodeResponse = serde_json::from_str(
             r#"{"device_code":"d","user_code":"ABCD-EFGH","verification_uri":"https://microsoft.com/devicelogin","expires_in":900,"message":"To sign in…\u001b]0;pwned\u0007 go\u001b[2J"}"#,
         )?;
-        assert_eq!(response.interval, 5);
-        let prompt = response.prompt();
+        assert_eq!(response.interval(), Duration::from_secs(5));
+        let prompt = prompt(&response);
         assert_eq!(prompt.user_code, "ABCD-EFGH");
         assert_eq!(prompt.message.as_deref(), Some("To sign in… go"));
         assert_eq!(prompt.expires_in, Duration::from_secs(900));

@@ -28,6 +28,7 @@ mod signin;
 mod test_server;
 mod token_endpoint;
 mod token_store;
+mod token_wire;
 mod untrusted_text;
 
 pub use browser::{BrowserOpener, SystemBrowser};

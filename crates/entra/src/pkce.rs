@@ -1,37 +1,14 @@
-//! PKCE (RFC 7636, S256) and the `state` value of the authorization request.
+//! The `state` value of the authorization request. PKCE itself (RFC 7636, S256) is `oauth2`'s.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
-use crate::secret::Secret;
-
-/// 32 random bytes, base64url: 43 characters, as RFC 7636 recommends for the verifier.
+/// 32 random bytes, base64url: 43 characters, as unguessable as a PKCE verifier.
 pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub(crate) struct Pkce {
-    pub verifier: Secret,
-    pub challenge: String,
-}
-
-impl Pkce {
-    pub fn generate() -> Self {
-        let verifier = random_token();
-        let challenge = s256_challenge(&verifier);
-        Self {
-            verifier: Secret::new(verifier),
-            challenge,
-        }
-    }
-}
-
-pub(crate) fn s256_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// Compares without stopping at the first difference, so timing tells nothing about `expected`.
@@ -49,8 +26,17 @@ pub(crate) fn state_matches(expected: &str, received: Option<&str>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
+
     use super::*;
 
+    fn s256_challenge(verifier: &str) -> String {
+        PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.to_owned()))
+            .as_str()
+            .to_owned()
+    }
+
+    /// The PKCE the sign-in uses (`oauth2`'s) is the one RFC 7636 specifies.
     #[test]
     fn rfc7636_appendix_b_vector() {
         assert_eq!(
@@ -61,11 +47,12 @@ mod tests {
 
     #[test]
     fn generated_pair_is_consistent_and_fresh() {
-        let a = Pkce::generate();
-        let b = Pkce::generate();
-        assert_eq!(a.verifier.expose().len(), 43);
-        assert_eq!(a.challenge, s256_challenge(a.verifier.expose()));
-        assert_ne!(a.verifier, b.verifier);
+        let (a_challenge, a) = PkceCodeChallenge::new_random_sha256();
+        let (_, b) = PkceCodeChallenge::new_random_sha256();
+        assert_eq!(a.secret().len(), 43);
+        assert_eq!(a_challenge.as_str(), s256_challenge(a.secret()));
+        assert_eq!(a_challenge.method().as_str(), "S256");
+        assert_ne!(a.secret(), b.secret());
     }
 
     #[test]

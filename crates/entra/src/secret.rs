@@ -1,8 +1,11 @@
 use std::fmt;
 
+use serde::Deserialize;
+
 /// A token or other credential: its `Debug` and `Display` never show the value, so it cannot
-/// leak into logs or error messages by accident.
-#[derive(Clone, PartialEq, Eq)]
+/// leak into logs or error messages by accident. Read from answers (an ID token), never written.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {

@@ -12,8 +12,9 @@ use crate::error::{EntraError, IdentityError, TokenStoreError};
 use crate::id_token::Account;
 use crate::retry::{ProgressFn, RetryPolicy, Waiting};
 use crate::secret::Secret;
-use crate::token_endpoint::{Failure, TokenResponse, post_form};
+use crate::token_endpoint::{Failure, TokenResponse, oauth_client, scopes};
 use crate::token_store::TokenStore;
+use crate::token_wire::TokenWire;
 
 /// A signed-in session. Cheap to clone; clones share the tokens.
 #[derive(Clone)]
@@ -46,13 +47,9 @@ struct Tokens {
 impl Tokens {
     fn from_response(response: &TokenResponse, previous_refresh: Option<Secret>) -> Self {
         Self {
-            access: Secret::new(response.access_token.clone()),
+            access: response.access(),
             // Entra may rotate the refresh token; without a new one the old one stays valid.
-            refresh: response
-                .refresh_token
-                .clone()
-                .map(Secret::new)
-                .or(previous_refresh),
+            refresh: response.rotated_refresh().or(previous_refresh),
             expires_at: Instant::now() + Duration::from_secs(response.expires_in),
         }
     }
@@ -210,8 +207,8 @@ impl Session {
         match response {
             Ok(response) => {
                 let renewed = Tokens::from_response(&response, Some(refresh_token));
-                if let (Some((store, key)), Some(rotated)) = (binding, &response.refresh_token) {
-                    store.save(&key, &Secret::new(rotated.clone()))?;
+                if let (Some((store, key)), Some(rotated)) = (binding, response.rotated_refresh()) {
+                    store.save(&key, &rotated)?;
                 }
                 *tokens = renewed;
                 tracing::debug!("refreshed the Microsoft access token");
@@ -245,26 +242,21 @@ pub(crate) async fn redeem_refresh_token(
     refresh_token: &Secret,
     waiting: Waiting<'_>,
 ) -> Result<TokenResponse, EntraError> {
-    let form = [
-        ("grant_type", "refresh_token"),
-        ("client_id", client_id),
-        ("refresh_token", refresh_token.expose()),
-        ("scope", scope),
-    ];
-    post_form(
-        http,
-        &endpoints.token,
-        &form,
-        "renew the Microsoft sign-in",
-        waiting,
-    )
-    .await
-    .map_err(|failure| match failure {
-        Failure::Refused(error) if is_dead_refresh_token(&error) => EntraError::SignInAgain {
-            reason: error.to_string(),
-        },
-        other => other.into_error("renew the Microsoft sign-in"),
-    })
+    let context = "renew the Microsoft sign-in";
+    let wire = TokenWire::new(http, context, waiting);
+    let client = oauth_client(endpoints, client_id);
+    let refresh_token = oauth2::RefreshToken::new(refresh_token.expose().to_owned());
+    client
+        .exchange_refresh_token(&refresh_token)
+        .add_scopes(scopes(scope))
+        .request_async(&wire)
+        .await
+        .map_err(|error| match wire.failure(error) {
+            Failure::Refused(error) if is_dead_refresh_token(&error) => EntraError::SignInAgain {
+                reason: error.to_string(),
+            },
+            other => other.into_error(context),
+        })
 }
 
 impl fmt::Debug for Session {

@@ -3,26 +3,29 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use oauth2::{
+    AuthorizationCode, CsrfToken, DeviceCodeErrorResponseType, PkceCodeChallenge, RedirectUrl,
+    RequestTokenError,
+};
 use url::Url;
 
 use crate::browser::BrowserOpener;
 use crate::cloud::Cloud;
-use crate::device_code::{
-    DeviceCodePrompt, DeviceCodeResponse, NextPoll, after_refusal, final_error,
-};
+use crate::device_code::{DeviceCodePrompt, DeviceCodeResponse, final_error, prompt};
 use crate::discovery::{Endpoints, discover};
 use crate::error::EntraError;
 use crate::http::{HttpOptions, build_client};
 use crate::id_token;
 use crate::loopback::Loopback;
-use crate::pkce::{Pkce, random_token};
+use crate::pkce::random_token;
 use crate::retry::{ProgressFn, RetryPolicy, Waiting};
 use crate::secret::Secret;
 use crate::session::{Session, SessionParts, redeem_refresh_token};
-use crate::token_endpoint::{Failure, TokenResponse, post_form};
+use crate::token_endpoint::{Failure, OAuthClient, TokenResponse, oauth_client, scopes};
 use crate::token_store::TokenStore;
+use crate::token_wire::TokenWire;
 
 /// Microsoft Graph Command Line Tools: a public client Microsoft's own tooling uses with
 /// `http://localhost`. Some tenants block it, hence [`SignInOptions::client_id`].
@@ -39,7 +42,6 @@ pub const SETUP_PERMISSIONS: &[&str] = &[
 pub const USER_SYNC_PERMISSION: &str = "User.Read.All";
 
 const OIDC_SCOPES: &str = "openid profile offline_access";
-const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 #[derive(Debug, Clone)]
 pub struct SignInOptions {
@@ -160,26 +162,30 @@ impl Authenticator {
             .join(" ")
     }
 
-    fn authorize_url(&self, redirect_uri: &str, state: &str, challenge: &str) -> Url {
-        let mut url = self.endpoints.authorization.clone();
-        {
-            let mut query = url.query_pairs_mut();
-            query
-                .append_pair("client_id", &self.options.client_id)
-                .append_pair("response_type", "code")
-                .append_pair("redirect_uri", redirect_uri)
-                .append_pair("scope", &self.scope())
-                .append_pair("state", state)
-                .append_pair("code_challenge", challenge)
-                .append_pair("code_challenge_method", "S256");
-            if let Some(prompt) = &self.options.prompt {
-                query.append_pair("prompt", prompt);
-            }
-            if let Some(hint) = &self.options.login_hint {
-                query.append_pair("login_hint", hint);
-            }
+    fn oauth(&self) -> OAuthClient {
+        oauth_client(&self.endpoints, &self.options.client_id)
+    }
+
+    fn authorize_url(
+        &self,
+        redirect_uri: &RedirectUrl,
+        state: &str,
+        challenge: PkceCodeChallenge,
+    ) -> Url {
+        let client = self.oauth();
+        let scope = self.scope();
+        let mut request = client
+            .authorize_url(|| CsrfToken::new(state.to_owned()))
+            .set_redirect_uri(std::borrow::Cow::Borrowed(redirect_uri))
+            .add_scopes(scopes(&scope))
+            .set_pkce_challenge(challenge);
+        if let Some(prompt) = &self.options.prompt {
+            request = request.add_extra_param("prompt", prompt);
         }
-        url
+        if let Some(hint) = &self.options.login_hint {
+            request = request.add_extra_param("login_hint", hint);
+        }
+        request.url().0
     }
 
     /// Authorization code + PKCE: opens the sign-in page, receives the answer on a loopback
@@ -191,34 +197,29 @@ impl Authenticator {
         browser: &dyn BrowserOpener,
     ) -> Result<Session, EntraError> {
         let loopback = Loopback::bind().await?;
-        let redirect_uri = loopback.redirect_uri();
-        let pkce = Pkce::generate();
+        let redirect_uri = RedirectUrl::new(loopback.redirect_uri())
+            .map_err(|e| EntraError::unexpected("listen for the browser sign-in", e))?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let state = random_token();
         // Until `receive_code` accepts, the browser's connection waits in the listen backlog.
-        browser.open(&self.authorize_url(&redirect_uri, &state, &pkce.challenge))?;
-        tracing::info!(%redirect_uri, "waiting for the browser sign-in");
+        browser.open(&self.authorize_url(&redirect_uri, &state, challenge))?;
+        tracing::info!(redirect_uri = %redirect_uri.as_str(), "waiting for the browser sign-in");
         let code = loopback
             .receive_code(&state, self.options.browser_timeout)
             .await?;
         let scope = self.scope();
-        let form = [
-            ("grant_type", "authorization_code"),
-            ("client_id", self.options.client_id.as_str()),
-            ("code", code.expose()),
-            ("redirect_uri", redirect_uri.as_str()),
-            ("code_verifier", pkce.verifier.expose()),
-            ("scope", scope.as_str()),
-        ];
         let context = "redeem the sign-in code";
-        let response: TokenResponse = post_form(
-            &self.http,
-            &self.endpoints.token,
-            &form,
-            context,
-            self.waiting(),
-        )
-        .await
-        .map_err(|f| f.into_error(context))?;
+        let wire = TokenWire::new(&self.http, context, self.waiting());
+        let client = self.oauth();
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
+            .set_redirect_uri(std::borrow::Cow::Borrowed(&redirect_uri))
+            .set_pkce_verifier(verifier)
+            // Entra issues the token for these scopes (one resource: Graph).
+            .add_extra_param("scope", scope.as_str())
+            .request_async(&wire)
+            .await
+            .map_err(|error| wire.failure(error).into_error(context))?;
         self.session_from(&response, None).await
     }
 
@@ -228,54 +229,48 @@ impl Authenticator {
         &self,
         show: impl FnOnce(&DeviceCodePrompt),
     ) -> Result<Session, EntraError> {
-        let endpoint = self
-            .endpoints
-            .device_authorization
-            .as_ref()
-            .ok_or_else(|| EntraError::Discovery {
+        let client = self.oauth();
+        let start = client
+            .exchange_device_code()
+            .map_err(|_| EntraError::Discovery {
                 url: self.endpoints.token.to_string(),
                 reason: "this authority offers no device code sign-in".into(),
             })?;
         let context = "start a device code sign-in";
         let scope = self.scope();
-        let form = [
-            ("client_id", self.options.client_id.as_str()),
-            ("scope", scope.as_str()),
-        ];
-        let device: DeviceCodeResponse =
-            post_form(&self.http, endpoint, &form, context, self.waiting())
-                .await
-                .map_err(|f| f.into_error(context))?;
-        show(&device.prompt());
-        let deadline = Instant::now() + Duration::from_secs(device.expires_in);
-        let mut interval = Duration::from_secs(device.interval);
-        let form = [
-            ("grant_type", DEVICE_CODE_GRANT),
-            ("client_id", self.options.client_id.as_str()),
-            ("device_code", device.device_code.as_str()),
-        ];
+        let wire = TokenWire::new(&self.http, context, self.waiting());
+        let device: DeviceCodeResponse = start
+            .add_scopes(scopes(&scope))
+            .request_async(&wire)
+            .await
+            .map_err(|error| wire.failure(error).into_error(context))?;
+        show(&prompt(&device));
         let context = "sign in with a device code";
-        loop {
-            tokio::time::sleep(interval).await;
-            if Instant::now() >= deadline {
-                return Err(EntraError::DeviceCodeExpired);
+        let wire = TokenWire::new(&self.http, context, self.waiting());
+        // The first poll waits one interval too: the user has only just been shown the code.
+        let interval = device.interval();
+        tokio::time::sleep(interval).await;
+        let poll = client.exchange_device_access_token(&device).request_async(
+            &wire,
+            tokio::time::sleep,
+            Some(device.expires_in().saturating_sub(interval)),
+        );
+        let outcome = tokio::select! {
+            outcome = poll => outcome,
+            failure = wire.gave_up() => return Err(failure),
+        };
+        match outcome {
+            Ok(response) => self.session_from(&response, None).await,
+            // `oauth2`'s own verdict when the code's lifetime is over.
+            Err(RequestTokenError::ServerResponse(refusal))
+                if *refusal.error() == DeviceCodeErrorResponseType::ExpiredToken =>
+            {
+                Err(EntraError::DeviceCodeExpired)
             }
-            let answer = post_form::<TokenResponse>(
-                &self.http,
-                &self.endpoints.token,
-                &form,
-                context,
-                self.waiting(),
-            )
-            .await;
-            match answer {
-                Ok(response) => return self.session_from(&response, None).await,
-                Err(Failure::Refused(error)) => match after_refusal(&error, interval) {
-                    NextPoll::After(next) => interval = next,
-                    NextPoll::Stop => return Err(final_error(error)),
-                },
-                Err(other) => return Err(other.into_error(context)),
-            }
+            Err(error) => Err(match wire.failure(error) {
+                Failure::Refused(refusal) => final_error(refusal),
+                other => other.into_error(context),
+            }),
         }
     }
 
@@ -309,8 +304,8 @@ impl Authenticator {
             }
             other => other?,
         };
-        if let Some(rotated) = &response.refresh_token {
-            store.save(key, &Secret::new(rotated.clone()))?;
+        if let Some(rotated) = response.rotated_refresh() {
+            store.save(key, &rotated)?;
         }
         let session = self.session_from(&response, Some(refresh_token)).await?;
         session.bind_store(store, key)?;
@@ -324,7 +319,8 @@ impl Authenticator {
     ) -> Result<Session, EntraError> {
         let id_token = response
             .id_token
-            .as_deref()
+            .as_ref()
+            .map(Secret::expose)
             .ok_or_else(|| EntraError::IdToken {
                 reason: "Entra sent no ID token".into(),
             })?;
@@ -415,7 +411,13 @@ mod tests {
             ..SignInOptions::default()
         };
         let auth = authenticator(Cloud::Global, options)?;
-        let url = auth.authorize_url("http://localhost:5123", "st", "ch");
+        let (challenge, _) = PkceCodeChallenge::new_random_sha256();
+        let sent = challenge.as_str().to_owned();
+        let url = auth.authorize_url(
+            &RedirectUrl::new("http://localhost:5123".into())?,
+            "st",
+            challenge,
+        );
         let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
         assert!(
             url.as_str().starts_with(
@@ -432,7 +434,10 @@ mod tests {
             Some("http://localhost:5123")
         );
         assert_eq!(query.get("state").map(String::as_str), Some("st"));
-        assert_eq!(query.get("code_challenge").map(String::as_str), Some("ch"));
+        assert_eq!(
+            query.get("code_challenge").map(String::as_str),
+            Some(sent.as_str())
+        );
         assert_eq!(
             query.get("code_challenge_method").map(String::as_str),
             Some("S256")

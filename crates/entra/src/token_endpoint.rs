@@ -1,23 +1,77 @@
-//! Requests to the token and device-code endpoints and their answers.
+//! The token and device-code endpoints as an `oauth2` client, and Microsoft's token answer.
 
-use reqwest::StatusCode;
-use serde::{Deserialize, Deserializer};
-use url::Url;
+use std::time::Duration;
 
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AccessToken, AuthType, AuthUrl, ClientId, DeviceAuthorizationUrl, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, RefreshToken, Scope, StandardRevocableToken, TokenUrl,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::discovery::Endpoints;
 use crate::error::{EntraError, IdentityError};
-use crate::response_body::{BodyKind, read_error_text, read_limited};
-use crate::retry::{Patience, Waiting, is_transient, retry_after, should_retry};
+use crate::secret::Secret;
 
-/// The token endpoint's answer. Deliberately without `Debug`: it holds tokens in clear.
-#[derive(Deserialize)]
+/// The token endpoint's answer. Its tokens are `oauth2`'s and this crate's secret types, whose
+/// `Debug` never shows them; the ID token is never serialized.
+#[derive(Debug, Deserialize, Serialize)]
 pub(crate) struct TokenResponse {
-    pub access_token: String,
+    pub access_token: AccessToken,
+    /// Entra always says `Bearer`; answers without it are read the same.
+    #[serde(default = "bearer")]
+    token_type: BasicTokenType,
     #[serde(default)]
-    pub refresh_token: Option<String>,
-    #[serde(default)]
-    pub id_token: Option<String>,
+    pub refresh_token: Option<RefreshToken>,
+    #[serde(default, skip_serializing)]
+    pub id_token: Option<Secret>,
     #[serde(deserialize_with = "seconds")]
     pub expires_in: u64,
+}
+
+fn bearer() -> BasicTokenType {
+    BasicTokenType::Bearer
+}
+
+impl TokenResponse {
+    pub fn access(&self) -> Secret {
+        Secret::new(self.access_token.secret().clone())
+    }
+
+    /// The new refresh token, when Entra rotated it.
+    pub fn rotated_refresh(&self) -> Option<Secret> {
+        self.refresh_token
+            .as_ref()
+            .map(|token| Secret::new(token.secret().clone()))
+    }
+}
+
+impl oauth2::TokenResponse for TokenResponse {
+    type TokenType = BasicTokenType;
+
+    fn access_token(&self) -> &AccessToken {
+        &self.access_token
+    }
+
+    fn token_type(&self) -> &BasicTokenType {
+        &self.token_type
+    }
+
+    fn expires_in(&self) -> Option<Duration> {
+        Some(Duration::from_secs(self.expires_in))
+    }
+
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+
+    /// Not read: a session keeps the scopes it asked for.
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        None
+    }
 }
 
 /// Entra has sent `expires_in` both as a number and as a string.
@@ -34,6 +88,38 @@ pub(crate) fn seconds<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64,
     }
 }
 
+/// A public client of one tenant's endpoints: no secret, the client ID in the form.
+pub(crate) type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointMaybeSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+pub(crate) fn oauth_client(endpoints: &Endpoints, client_id: &str) -> OAuthClient {
+    oauth2::Client::new(ClientId::new(client_id.to_owned()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_auth_uri(AuthUrl::from_url(endpoints.authorization.clone()))
+        .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
+        .set_device_authorization_url_option(
+            endpoints
+                .device_authorization
+                .clone()
+                .map(DeviceAuthorizationUrl::from_url),
+        )
+}
+
+/// A space-separated scope string as `oauth2` scopes.
+pub(crate) fn scopes(scope: &str) -> impl Iterator<Item = Scope> + '_ {
+    scope.split_whitespace().map(|s| Scope::new(s.to_owned()))
+}
+
 pub(crate) enum Failure {
     /// Entra answered with an error body.
     Refused(IdentityError),
@@ -48,62 +134,6 @@ impl Failure {
                 error: Box::new(error),
             },
             Self::Other(error) => error,
-        }
-    }
-}
-
-/// POSTs a form and reads a JSON answer of type `T`, or Entra's error body. Throttling (429,
-/// 503), other server errors and failures in transit are retried under `waiting`: every request
-/// to these endpoints is safe to send twice (a code redeemed twice is refused, never doubled).
-pub(crate) async fn post_form<T: for<'de> Deserialize<'de>>(
-    http: &reqwest::Client,
-    url: &Url,
-    form: &[(&str, &str)],
-    context: &str,
-    waiting: Waiting<'_>,
-) -> Result<T, Failure> {
-    let network = |source| {
-        Failure::Other(EntraError::Network {
-            context: context.to_owned(),
-            source,
-        })
-    };
-    let mut patience = Patience::new(waiting, context);
-    loop {
-        let (failure, asked, throttled) = match http.post(url.clone()).form(form).send().await {
-            Ok(response) => {
-                let status = response.status();
-                if status.is_success() {
-                    let body = read_limited(response, BodyKind::TokenAnswer, context)
-                        .await
-                        .map_err(Failure::Other)?;
-                    return serde_json::from_slice(&body)
-                        .map_err(|e| Failure::Other(EntraError::unexpected(context, e)));
-                }
-                let asked = retry_after(response.headers());
-                let refusal =
-                    IdentityError::parse(status.as_u16(), &read_error_text(response).await);
-                if !should_retry(status, true) {
-                    return Err(Failure::Refused(refusal));
-                }
-                let throttled = matches!(
-                    status,
-                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-                );
-                (Failure::Refused(refusal), asked, throttled)
-            }
-            Err(source) if is_transient(&source) => {
-                tracing::debug!(error = %source, "a token request failed in transit");
-                (network(source), None, false)
-            }
-            Err(source) => return Err(network(source)),
-        };
-        if !patience.wait(asked).await {
-            return Err(if throttled {
-                Failure::Other(patience.throttled())
-            } else {
-                failure
-            });
         }
     }
 }
