@@ -1,6 +1,7 @@
 //! The process's logging, the same for the CLI and the desktop app: one layer on stderr as
-//! the program chooses, and one into the program's [`LogFiles`], which redact every line.
+//! the program chooses, and one into the program's [`LogFiles`]. Both redact every line.
 
+use std::io::Write;
 use std::path::Path;
 
 use tracing_subscriber::layer::SubscriberExt;
@@ -8,6 +9,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
 use super::log_files::{LogCap, LogFiles, default_log_folder};
+use super::redact::Redactor;
 
 /// The crates whose logs a more verbose level turns up; everyone else stays at warnings.
 pub const OUR_CRATES: &[&str] = &["pbx365", "portsip", "entra", "sim"];
@@ -44,7 +46,7 @@ pub fn init(setup: LogSetup) -> Result<LogFiles, String> {
         None => Err("this computer has no home folder for pbx365's logs".to_owned()),
     };
     let stderr = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
+        .with_writer(|| Redacted(std::io::stderr()))
         .with_ansi(setup.stderr_ansi)
         .with_filter(setup.stderr);
     let file = files.as_ref().ok().map(|files| {
@@ -61,6 +63,21 @@ pub fn init(setup: LogSetup) -> Result<LogFiles, String> {
     files
 }
 
+/// A writer whose every write (one event's line, as the fmt layer writes it) is redacted first,
+/// as the log files' are: stderr may be a file or a journal too.
+struct Redacted<W>(W);
+
+impl<W: Write> Write for Redacted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write_all(&Redactor::default().redact_bytes(buf))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 fn open(folder: &Path, program: &str) -> Result<LogFiles, String> {
     LogFiles::open(folder, program, LogCap::default()).map_err(|error| {
         format!(
@@ -72,7 +89,17 @@ fn open(folder: &Path, program: &str) -> Result<LogFiles, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::directives;
+    use super::*;
+
+    #[test]
+    fn stderr_lines_are_redacted_too() -> std::io::Result<()> {
+        let mut out = Redacted(Vec::new());
+        out.write_all(b"PBX answered {\"refresh_token\":\"rt-0123456789\"}\n")?;
+        let text = String::from_utf8_lossy(&out.0);
+        assert!(!text.contains("rt-0123456789"), "{text}");
+        assert!(text.contains("PBX answered"), "{text}");
+        Ok(())
+    }
 
     #[test]
     fn a_level_raises_our_crates_first() {
