@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use pbx365::certificate::lifecycle::{
     CertificateStatus, Clock, Notification, NotificationAction, Notifier, NotifyError,
-    ProfileConnection, Reminders, RotationError, RotationEvent, RotationPlan, RotationReport,
-    RotationSink, RotationStep, SystemClock, check_profiles, connect_saved,
+    ProfileConnection, Reminders, RotationCause, RotationError, RotationEvent, RotationNext,
+    RotationPlan, RotationReport, RotationSink, RotationState, RotationStep, SystemClock,
+    check_profiles, connect_saved,
 };
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -24,10 +25,10 @@ const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 pub struct RotationFailure {
     pub profile: String,
     pub step: RotationStep,
-    pub cause: String,
+    pub cause: RotationCause,
     pub sync_works: bool,
-    pub state: String,
-    pub next: String,
+    pub state: RotationState,
+    pub next: RotationNext,
 }
 
 impl From<RotationError> for RotationFailure {
@@ -38,7 +39,7 @@ impl From<RotationError> for RotationFailure {
             cause: error.cause,
             sync_works: error.sync_works,
             state: error.state,
-            next: error.next,
+            next: *error.next,
         }
     }
 }
@@ -48,10 +49,10 @@ fn not_started(profile: &str, cause: String) -> RotationFailure {
     RotationFailure {
         profile: profile.to_owned(),
         step: RotationStep::GenerateKeyPair,
-        cause,
+        cause: RotationCause::Quoted { detail: cause },
         sync_works: true,
-        state: "Nothing was changed.".to_owned(),
-        next: "Fix the connection to the PBX (Connect PBX), then rotate again.".to_owned(),
+        state: RotationState::NotStarted,
+        next: RotationNext::FixConnection,
     }
 }
 

@@ -11,7 +11,9 @@ use std::time::Duration;
 use cert_support::{
     DaysFromNow, PROFILE, Tenant, TestResult, fast_policy, integrated_tenant, recording_sink,
 };
-use pbx365::certificate::lifecycle::rotation::{RotationWarning, journal};
+use pbx365::certificate::lifecycle::rotation::{
+    RotationNext, RotationState, RotationWarning, journal,
+};
 use pbx365::certificate::lifecycle::{
     CertificateState, Rotation, RotationError, RotationEvent, RotationSink, RotationStep,
     RotationTarget, SystemClock, connect_profile,
@@ -191,7 +193,7 @@ async fn a_failure_at_step_1_changes_nothing_and_a_rerun_completes() -> TestResu
         .ok_or("the rotation passed despite the fault")?;
     assert_stopped(&error, RotationStep::GenerateKeyPair, &tenant)?;
     assert!(error.sync_works);
-    assert!(error.to_string().contains("Nothing was changed"), "{error}");
+    assert_eq!(error.state, RotationState::NothingChanged, "{error}");
     assert_eq!(
         tenant.pbx_thumbprint(),
         Some(tenant.first_thumbprint.clone())
@@ -229,10 +231,12 @@ async fn a_failure_at_step_2_says_how_to_restore_sync_and_a_rerun_completes() ->
     // The PBX already signs with the new key: sync is down, and the error says so and what
     // to do, naming the saved certificate for a manual upload.
     assert!(!error.sync_works);
-    let text = error.to_string();
-    assert!(text.contains("sync is interrupted"), "{text}");
+    assert_eq!(error.state, RotationState::SyncInterrupted, "{error}");
     let file = tenant.certificate_path();
-    assert!(text.contains(&file.display().to_string()), "{text}");
+    assert!(
+        matches!(&*error.next, RotationNext::RunAgainOrUpload { file: named, .. } if *named == file.display().to_string()),
+        "{error}"
+    );
     let saved = std::fs::read_to_string(&file)?;
     let new = tenant
         .pbx_thumbprint()
@@ -327,10 +331,10 @@ async fn a_failure_at_step_3_waits_for_replication_on_the_rerun() -> TestResult 
         .err()
         .ok_or("the rotation passed before Entra replicated the key")?;
     assert_stopped(&error, RotationStep::WaitForMicrosoft, &tenant)?;
-    let text = error.to_string();
+    assert_eq!(error.state, RotationState::NotAcceptedYet, "{error}");
     assert!(
-        text.contains("on the app next to the old one") && text.contains("Wait a few minutes"),
-        "{text}"
+        matches!(*error.next, RotationNext::WaitThenRunAgain { .. }),
+        "{error}"
     );
     let new = tenant
         .pbx_thumbprint()
@@ -517,7 +521,8 @@ async fn a_second_rotation_while_one_runs_is_refused_and_changes_nothing() -> Te
         .err()
         .ok_or("a second rotation ran beside the first")?;
     assert!(error.sync_works);
-    assert!(error.to_string().contains("already running"), "{error}");
+    assert_eq!(error.state, RotationState::AlreadyRunning, "{error}");
+    assert_eq!(*error.next, RotationNext::WaitForRunning);
     assert_eq!(
         tenant.pbx_thumbprint(),
         Some(tenant.first_thumbprint.clone()),

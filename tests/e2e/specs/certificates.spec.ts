@@ -31,7 +31,9 @@ test('start at login is off by default and can be switched on', async ({ page })
 test('rotation runs as one action with its steps shown live', async ({ page, shot }) => {
   await page.goto('/?mock-step-ms=150#/certificates/rotate/fabrikam');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Rotate the certificate of fabrikam');
-  await expect(page.getByRole('note')).toContainText('A sync is scheduled in 8 minutes');
+  const syncSoon = page.getByRole('note').filter({ hasText: "The PBX's Microsoft 365 sync is scheduled at" });
+  await expect(syncSoon).toContainText('02:00, in 8 minutes.');
+  await expect(page.getByRole('note').filter({ hasText: 'Microsoft 365 sync is interrupted until the new certificate is on the app' })).toBeVisible();
   await shot('rotation-confirm');
   await page.getByRole('button', { name: 'Rotate certificate' }).click();
   await page.getByRole('dialog', { name: 'Rotate the certificate of fabrikam?' }).getByRole('button', { name: 'Rotate certificate' }).click();
@@ -45,14 +47,16 @@ test('rotation runs as one action with its steps shown live', async ({ page, sho
   await shot('rotation-done');
 });
 
-test('a rotation that stops says where, keeps sync working, and tells how to finish', async ({ page, shot }) => {
+test('a rotation that stops says where, what works now, and how to finish', async ({ page, shot }) => {
   await page.goto('/?mock-rotation=fail&mock-step-ms=10#/certificates/rotate/northwind');
   await page.getByRole('button', { name: 'Rotate certificate' }).click();
   await page.getByRole('dialog', { name: 'Rotate the certificate of northwind?' }).getByRole('button', { name: 'Rotate certificate' }).click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Microsoft did not accept the new certificate');
-  await expect(alert).toContainText('Sync keeps working meanwhile.');
-  await expect(alert).toContainText('picks up at step 3');
+  await expect(alert).toContainText('Microsoft has not accepted it yet');
+  await expect(alert).toContainText('Sync does not work until this is finished.');
+  await expect(alert).toContainText('Wait a few minutes. Run the rotation again');
+  await expect(alert).toContainText('pbx365 cert rotate --profile northwind');
   const steps = page.getByRole('list', { name: 'Rotation steps' }).getByRole('listitem');
   await expect(steps.nth(2)).toContainText('Stopped here');
   await expect(steps.nth(3)).toContainText('Not started');

@@ -27,8 +27,8 @@ pub use profile_ops::{
 pub use reminder::{Notification, NotificationAction, Notifier, NotifyError, Reminder, Reminders};
 pub use rotation::journal::{RotationJournal, RotationStep, journal_path};
 pub use rotation::{
-    Rotation, RotationError, RotationEvent, RotationPlan, RotationReport, RotationSink,
-    RotationTarget,
+    Rotation, RotationCause, RotationError, RotationEvent, RotationNext, RotationPlan,
+    RotationReport, RotationSink, RotationState, RotationTarget,
 };
 pub use status::{
     AppMatch, AppSource, CertificateState, CertificateStatus, MismatchCause, Unchecked,

@@ -106,10 +106,10 @@ describe('errorMessage', () => {
     const failure = {
       profile: 'contoso',
       step: 'generate-key-pair',
-      cause: 'The PBX refused the saved sign-in.',
+      cause: { code: 'quoted', detail: 'The PBX refused the saved sign-in.' },
       sync_works: true,
-      state: 'Nothing was changed.',
-      next: 'Fix the connection to the PBX (Connect PBX), then rotate again.',
+      state: { code: 'not-started' },
+      next: { code: 'fix-connection' },
     };
     expect(errorMessage(failure)).toBe(
       'The PBX refused the saved sign-in. Fix the connection to the PBX (Connect PBX), then rotate again.',

@@ -6,6 +6,7 @@ import type { RotationText } from '../bindings/RotationText';
 import type { StopRecord } from '../bindings/StopRecord';
 import type { UserOutcome } from '../bindings/UserOutcome';
 import { mockDate, mockDrift, mockHistory, mockPlan, mockProfileSummary, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
+import { describeRotationCause } from '../certificates/rotation-stop';
 import { describeRotation } from '../certificates/rotation-text';
 import { describeUserFailure } from '../sync/failure';
 import type { CertificateOperations, RotationFailure, SyncOperations } from './operations';
@@ -186,12 +187,13 @@ export function createMockOperations(
           const failure: RotationFailure = {
             profile,
             step: 'wait-for-microsoft',
-            cause: 'Microsoft did not accept the new certificate within 10 minutes (the PBX still gets AADSTS700027 when it lists users).',
-            sync_works: true,
-            state: 'Both certificates are on the app and the old one was kept, so nothing stopped working.',
-            next: 'Microsoft can take up to an hour to replicate a new certificate. Run the rotation again later: it picks up at step 3 and removes the old certificate once the new one works.',
+            // As the engine quotes the acceptance check's own sentence.
+            cause: { code: 'quoted', detail: 'Microsoft did not accept the new certificate within 10 minutes (the PBX still gets AADSTS700027 when it lists users).' },
+            sync_works: false,
+            state: { code: 'not-accepted-yet' },
+            next: { code: 'wait-then-run-again', profile },
           };
-          stopped.set(profile, { step: failure.step, error: failure.cause, at: mockDate(0) });
+          stopped.set(profile, { step: failure.step, error: describeRotationCause(failure.cause, 'en'), at: mockDate(0) });
           throw failure;
         }
       }

@@ -10,6 +10,10 @@ import type { RunDetail } from '../bindings/RunDetail';
 import type { RunSummary } from '../bindings/RunSummary';
 import type { SyncEvent } from '../bindings/SyncEvent';
 import type { VerificationSummary } from '../bindings/VerificationSummary';
+import type { RotationCause } from '../bindings/RotationCause';
+import { describeRotationCause, describeRotationNext } from '../certificates/rotation-stop';
+import type { RotationNext } from '../bindings/RotationNext';
+import type { RotationState } from '../bindings/RotationState';
 
 /**
  * Why a rotation stopped (the engine's `RotationError`): where, what the integration does now,
@@ -18,11 +22,11 @@ import type { VerificationSummary } from '../bindings/VerificationSummary';
 export interface RotationFailure {
   profile: string;
   step: RotationStep;
-  cause: string;
+  cause: RotationCause;
   /** Sync still works with the old certificate. */
   sync_works: boolean;
-  state: string;
-  next: string;
+  state: RotationState;
+  next: RotationNext;
 }
 
 /** Sync runs (src-tauri/src/sync_commands.rs), one method per command. */
@@ -79,7 +83,7 @@ export function isRotationFailure(value: unknown): value is RotationFailure {
 /** The sentence to show for a failed call: the engine's message, or the error as text. */
 export function errorMessage(cause: unknown): string {
   if (isRotationFailure(cause)) {
-    return `${cause.cause} ${cause.next}`;
+    return `${describeRotationCause(cause.cause)} ${describeRotationNext(cause.next)}`;
   }
   if (typeof cause === 'object' && cause !== null && 'message' in cause && typeof cause.message === 'string') {
     return cause.message;

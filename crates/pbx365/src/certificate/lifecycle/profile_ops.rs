@@ -4,7 +4,10 @@
 
 use super::clock::Clock;
 use super::rotation::journal::{RotationStep, journal_path};
-use super::rotation::{Rotation, RotationError, RotationSink, RotationTarget};
+use super::rotation::{
+    Rotation, RotationCause, RotationError, RotationNext, RotationSink, RotationState,
+    RotationTarget,
+};
 use super::status::{
     AppSource, CertificateState, CertificateStatus, Unchecked, UncheckedCause, check,
 };
@@ -153,20 +156,17 @@ impl ProfileConnection {
         events: RotationSink,
     ) -> Result<Rotation<'a>, RotationError> {
         let profile = &self.profile;
-        let refuse = |cause: String, next: &str| RotationError {
+        let refuse = |cause: RotationCause, next: RotationNext| RotationError {
             profile: profile.name.clone(),
             mode: profile.microsoft.mode,
             step: RotationStep::GenerateKeyPair,
             cause,
             sync_works: true,
-            state: "Nothing was changed.".to_owned(),
-            next: next.to_owned(),
+            state: RotationState::NotStarted,
+            next: Box::new(next),
         };
         let Some(app) = &profile.app else {
-            return Err(refuse(
-                "The profile has no app registration yet.".to_owned(),
-                "Run the setup first.",
-            ));
+            return Err(refuse(RotationCause::NoApp, RotationNext::RunSetupFirst));
         };
         let target = match (profile.microsoft.mode, &self.graph, &app.object_id) {
             (Mode::Guided, _, _) => RotationTarget::ByHand {
@@ -178,13 +178,10 @@ impl ProfileConnection {
             }
             (Mode::Auto, _, _) => {
                 return Err(refuse(
-                    format!(
-                        "The app's certificates cannot be changed without a Microsoft sign-in ({}).",
-                        self.graph_unavailable
-                            .as_deref()
-                            .unwrap_or("the profile does not know the app's object ID")
-                    ),
-                    "Sign in to Microsoft again by running the setup for this profile (it changes nothing that is already right), then rotate.",
+                    RotationCause::NoMicrosoftSignIn {
+                        reason: self.graph_unavailable.clone(),
+                    },
+                    RotationNext::SignInAgain,
                 ));
             }
         };
@@ -193,7 +190,14 @@ impl ProfileConnection {
             None => env
                 .profiles
                 .default_certificate_path(&profile.name)
-                .map_err(|error| refuse(error.to_string(), "Choose another profile name."))?,
+                .map_err(|error| {
+                    refuse(
+                        RotationCause::Quoted {
+                            detail: error.to_string(),
+                        },
+                        RotationNext::ChooseAnotherName,
+                    )
+                })?,
         };
         Ok(Rotation {
             profile: &profile.name,

@@ -14,6 +14,7 @@
 //! integration is in and what to do.
 
 pub mod journal;
+mod stop;
 mod text;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use self::journal::{JournalError, RotationJournal, RotationStep, StopRecord};
+pub use self::stop::{RotationCause, RotationNext, RotationState};
 pub use self::text::{RotationText, RotationWarning};
 use super::acceptance::{AcceptanceError, wait_until_pbx_lists_users};
 use super::clock::Clock;
@@ -149,14 +151,14 @@ pub struct RotationError {
     pub profile: String,
     pub mode: Mode,
     pub step: RotationStep,
-    /// What failed, as a sentence.
-    pub cause: String,
+    /// What failed.
+    pub cause: RotationCause,
     /// Whether Microsoft 365 sync works right now.
     pub sync_works: bool,
-    /// The integration's state, as a sentence.
-    pub state: String,
-    /// What to do, as a sentence.
-    pub next: String,
+    /// The integration's state.
+    pub state: RotationState,
+    /// What to do (boxed: the error stays small).
+    pub next: Box<RotationNext>,
 }
 
 /// One rotation of one profile's certificate.
@@ -189,13 +191,6 @@ impl std::fmt::Debug for Rotation<'_> {
     }
 }
 
-/// The command that resumes a stopped rotation, as every stop names it.
-fn run_again(profile: &str) -> String {
-    format!(
-        "Run the rotation again (\"Rotate certificate\" in the app, or pbx365 cert rotate --profile {profile}): it picks up from there."
-    )
-}
-
 impl Rotation<'_> {
     fn mode(&self) -> Mode {
         self.target.mode()
@@ -216,7 +211,7 @@ impl Rotation<'_> {
 
     fn load_journal(&self) -> Result<Option<RotationJournal>, RotationError> {
         journal::load(&self.journal_path)
-            .map_err(|error| self.nothing_changed(RotationStep::GenerateKeyPair, error.to_string()))
+            .map_err(|error| self.nothing_changed(RotationStep::GenerateKeyPair, quoted(&error)))
     }
 
     fn lock(&self) -> Result<RunLock, RotationError> {
@@ -227,11 +222,10 @@ impl Rotation<'_> {
         RunLock::acquire(folder, Activity::Rotation, self.profile).map_err(|error| {
             self.stopped(
                 RotationStep::GenerateKeyPair,
-                error.to_string(),
+                quoted(&error),
                 true,
-                "This attempt changed nothing; the rotation already running goes on.".to_owned(),
-                "Wait for the running rotation to finish, then check the certificate status."
-                    .to_owned(),
+                RotationState::AlreadyRunning,
+                RotationNext::WaitForRunning,
             )
         })
     }
@@ -243,64 +237,51 @@ impl Rotation<'_> {
     fn stopped(
         &self,
         step: RotationStep,
-        cause: impl Into<String>,
+        cause: RotationCause,
         sync_works: bool,
-        state: String,
-        next: String,
+        state: RotationState,
+        next: RotationNext,
     ) -> RotationError {
         RotationError {
             profile: self.profile.to_owned(),
             mode: self.mode(),
             step,
-            cause: sentence(cause.into()),
+            cause,
             sync_works,
             state,
-            next,
+            next: Box::new(next),
         }
     }
 
+    fn profile(&self) -> String {
+        self.profile.to_owned()
+    }
+
     /// A stop before the PBX made its new key pair.
-    fn nothing_changed(&self, step: RotationStep, cause: impl Into<String>) -> RotationError {
+    fn nothing_changed(&self, step: RotationStep, cause: RotationCause) -> RotationError {
         self.stopped(
             step,
             cause,
             true,
-            "Nothing was changed: the PBX still signs with its current certificate, which stays \
-             on the app, so Microsoft 365 sync keeps working."
-                .to_owned(),
-            format!(
-                "Fix the cause, then {}",
-                lower_first(&run_again(self.profile))
-            ),
+            RotationState::NothingChanged,
+            RotationNext::FixThenRunAgain {
+                profile: self.profile(),
+            },
         )
     }
 
     /// A stop while the PBX signs with a certificate the app does not hold (yet).
-    fn sync_interrupted(&self, step: RotationStep, cause: impl Into<String>) -> RotationError {
-        let file = self.certificate_path.display();
+    fn sync_interrupted(&self, step: RotationStep, cause: RotationCause) -> RotationError {
+        let file = self.certificate_path.display().to_string();
+        let profile = self.profile();
         let (state, next) = match self.target {
             RotationTarget::Graph { .. } => (
-                "The PBX already signs with its new key but the app does not hold the new \
-                 certificate yet, so Microsoft 365 sync is interrupted until it does. The old \
-                 certificate is still on the app."
-                    .to_owned(),
-                format!(
-                    "{} Or upload {file} to the app by hand (Entra admin center > App \
-                     registrations > the app > Certificates & secrets > Upload certificate), \
-                     keeping the other certificates.",
-                    run_again(self.profile)
-                ),
+                RotationState::SyncInterrupted,
+                RotationNext::RunAgainOrUpload { profile, file },
             ),
             RotationTarget::ByHand { .. } => (
-                "The PBX already signs with its new key, so Microsoft 365 sync is interrupted \
-                 until the new certificate is on the app and Microsoft has accepted it. The old \
-                 certificate is still on the app."
-                    .to_owned(),
-                format!(
-                    "Upload {file} to the app (Certificates & secrets > Upload certificate, \
-                     keeping the other certificates), then {}",
-                    lower_first(&run_again(self.profile))
-                ),
+                RotationState::SyncInterruptedByHand,
+                RotationNext::UploadThenRunAgain { profile, file },
             ),
         };
         self.stopped(step, cause, false, state, next)
@@ -320,7 +301,9 @@ impl Rotation<'_> {
 
     fn save(&self, journal: &RotationJournal, step: RotationStep) -> Result<(), RotationError> {
         journal::save(&self.journal_path, journal).map_err(|error: JournalError| {
-            let cause = format!("the rotation journal could not be written: {error}");
+            let cause = RotationCause::JournalUnwritable {
+                detail: error.to_string(),
+            };
             if journal.is_done(RotationStep::GenerateKeyPair)
                 && !journal.is_done(RotationStep::WaitForMicrosoft)
             {
@@ -340,7 +323,7 @@ impl Rotation<'_> {
             PbxEvidence::Unreadable(reason) => {
                 return Err(self.nothing_changed(
                     RotationStep::GenerateKeyPair,
-                    format!("the PBX's certificate could not be read: {reason}"),
+                    RotationCause::CertificateUnreadable { reason },
                 ));
             }
         };
@@ -418,7 +401,7 @@ impl Rotation<'_> {
             PbxEvidence::Unreadable(reason) => {
                 return Err(self.nothing_changed(
                     step,
-                    format!("the PBX's current certificate could not be read: {reason}"),
+                    RotationCause::CurrentCertificateUnreadable { reason },
                 ));
             }
         };
@@ -428,9 +411,9 @@ impl Rotation<'_> {
             graph.key_credentials(object_id).await.map_err(|error| {
                 self.nothing_changed(
                     step,
-                    format!(
-                        "the app's certificates could not be read through Microsoft Graph: {error}"
-                    ),
+                    RotationCause::AppCertificatesUnreadable {
+                        detail: error.to_string(),
+                    },
                 )
             })?;
         }
@@ -483,7 +466,7 @@ impl Rotation<'_> {
             PbxEvidence::Certificate(certificate) => Some(*certificate),
             PbxEvidence::NoKeyPair => None,
             PbxEvidence::Unreadable(reason) => {
-                let cause = format!("the PBX's certificate could not be read: {reason}");
+                let cause = RotationCause::CertificateUnreadable { reason };
                 return Err(if journal.is_done(step) {
                     self.sync_interrupted(RotationStep::AddNewCertificate, cause)
                 } else {
@@ -545,9 +528,7 @@ impl Rotation<'_> {
         let failure = match generate_key_pair(self.pbx, before, &self.wait).await {
             Ok(certificate) => return Ok(certificate),
             Err(crate::access::Error::Certificate(error)) => {
-                return Err(
-                    self.sync_interrupted(RotationStep::AddNewCertificate, error.to_string())
-                );
+                return Err(self.sync_interrupted(RotationStep::AddNewCertificate, quoted(&error)));
             }
             Err(error) => error,
         };
@@ -559,18 +540,20 @@ impl Rotation<'_> {
             }
             PbxEvidence::Certificate(_) | PbxEvidence::NoKeyPair => Err(self.nothing_changed(
                 step,
-                format!("the PBX did not make a new key pair: {failure}"),
+                RotationCause::KeyPairNotMade {
+                    detail: failure.to_string(),
+                },
             )),
             PbxEvidence::Unreadable(reason) => Err(self.stopped(
                 step,
-                format!("the PBX did not confirm a new key pair: {failure}"),
+                RotationCause::KeyPairNotConfirmed {
+                    detail: failure.to_string(),
+                },
                 false,
-                format!(
-                    "Whether the PBX made a new key pair is not known (its certificate cannot be \
-                     read: {reason}); if it did, Microsoft 365 sync is interrupted until the new \
-                     certificate is on the app."
-                ),
-                run_again(self.profile),
+                RotationState::KeyPairUnknown { reason },
+                RotationNext::RunAgain {
+                    profile: self.profile(),
+                },
             )),
         }
     }
@@ -590,7 +573,9 @@ impl Rotation<'_> {
                 }
                 RotationTarget::ByHand { .. } => Err(self.sync_interrupted(
                     RotationStep::AddNewCertificate,
-                    format!("the new certificate could not be saved for the upload: {error}"),
+                    RotationCause::CertificateNotSaved {
+                        detail: error.to_string(),
+                    },
                 )),
             },
         }
@@ -612,7 +597,7 @@ impl Rotation<'_> {
                 let added = graph
                     .add_certificate(object_id, &new.key, &new.info.subject)
                     .await
-                    .map_err(|error| self.sync_interrupted(step, error.to_string()))?;
+                    .map_err(|error| self.sync_interrupted(step, quoted(&error)))?;
                 self.emit(
                     step,
                     if added {
@@ -671,38 +656,35 @@ impl Rotation<'_> {
         if resumed_check {
             return Err(self.stopped(
                 step,
-                format!(
-                    "the PBX cannot list Microsoft 365 users with the new certificate: {error}"
-                ),
+                RotationCause::PbxCannotList {
+                    detail: error.to_string(),
+                },
                 false,
-                "The old certificate has already been removed from the app.".to_owned(),
-                "Check the app's certificates with pbx365 cert status: the PBX's certificate must \
-                 be on the app. Add it again if it is missing (rotating again also does that)."
-                    .to_owned(),
+                RotationState::OldRemoved,
+                RotationNext::CheckAppCertificates,
             ));
         }
         Err(match (&error, self.target) {
             (AcceptanceError::NotYet { .. }, RotationTarget::Graph { .. }) => self.stopped(
                 step,
-                error.to_string(),
+                quoted(&error),
                 false,
-                "The new certificate is on the app next to the old one, but Microsoft has not \
-                 accepted it yet (Entra can take a few minutes to replicate a new key); sync \
-                 resumes by itself once it has."
-                    .to_owned(),
-                format!("Wait a few minutes. {}", run_again(self.profile)),
+                RotationState::NotAcceptedYet,
+                RotationNext::WaitThenRunAgain {
+                    profile: self.profile(),
+                },
             ),
             (AcceptanceError::NotYet { .. }, RotationTarget::ByHand { .. }) => {
-                self.sync_interrupted(RotationStep::AddNewCertificate, error.to_string())
+                self.sync_interrupted(RotationStep::AddNewCertificate, quoted(&error))
             }
             (AcceptanceError::Pbx(_), _) => self.stopped(
                 step,
-                error.to_string(),
+                quoted(&error),
                 false,
-                "The PBX signs with its new key; whether Microsoft accepts it could not be \
-                 checked. The old certificate is still on the app."
-                    .to_owned(),
-                format!("Fix the cause. {}", run_again(self.profile)),
+                RotationState::AcceptanceUnchecked,
+                RotationNext::FixThenRunAgain {
+                    profile: self.profile(),
+                },
             ),
         })
     }
@@ -746,15 +728,12 @@ impl Rotation<'_> {
                 self.emit(step, RotationText::RemovingOldCertificate);
                 let mut removed = Vec::new();
                 for thumbprint in &to_remove {
-                    let parsed = Thumbprint::from_hex(thumbprint).map_err(|error| {
-                        self.old_still_on_app(step, thumbprint, error.to_string())
-                    })?;
+                    let parsed = Thumbprint::from_hex(thumbprint)
+                        .map_err(|error| self.old_still_on_app(step, thumbprint, quoted(&error)))?;
                     if graph
                         .remove_certificate(object_id, parsed)
                         .await
-                        .map_err(|error| {
-                            self.old_still_on_app(step, thumbprint, error.to_string())
-                        })?
+                        .map_err(|error| self.old_still_on_app(step, thumbprint, quoted(&error)))?
                     {
                         removed.push(thumbprint.clone());
                     }
@@ -788,43 +767,26 @@ impl Rotation<'_> {
         &self,
         step: RotationStep,
         thumbprint: &str,
-        cause: String,
+        cause: RotationCause,
     ) -> RotationError {
         self.stopped(
             step,
             cause,
             true,
-            format!(
-                "Microsoft accepts the new certificate and sync works; only the old certificate \
-                 (thumbprint {thumbprint}) is still on the app."
-            ),
-            format!(
-                "{} Or delete it by hand under Certificates & secrets.",
-                run_again(self.profile)
-            ),
+            RotationState::OldStillOnApp {
+                thumbprint: thumbprint.to_owned(),
+            },
+            RotationNext::RunAgainOrDeleteByHand {
+                profile: self.profile(),
+            },
         )
     }
 }
 
-/// `text` on one line, with a capital first letter and a final full stop.
-fn sentence(text: String) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut chars = text.chars();
-    let mut sentence: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    if !sentence.ends_with(['.', '!', '?']) {
-        sentence.push('.');
-    }
-    sentence
-}
-
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+/// Another layer's failure, quoted as its own sentence.
+fn quoted(error: &impl std::fmt::Display) -> RotationCause {
+    RotationCause::Quoted {
+        detail: error.to_string(),
     }
 }
 
@@ -834,13 +796,15 @@ mod tests {
 
     #[test]
     fn causes_read_as_sentences() {
-        assert_eq!(sentence("the PBX said no".into()), "The PBX said no.");
-        assert_eq!(sentence("Done!".into()), "Done!");
-        assert_eq!(
-            sentence("refused\r\nTrace ID: 1".into()),
-            "Refused Trace ID: 1."
-        );
-        assert_eq!(lower_first("Run it"), "run it");
+        let quoted = |detail: &str| {
+            RotationCause::Quoted {
+                detail: detail.into(),
+            }
+            .to_string()
+        };
+        assert_eq!(quoted("the PBX said no"), "The PBX said no.");
+        assert_eq!(quoted("Done!"), "Done!");
+        assert_eq!(quoted("refused\r\nTrace ID: 1"), "Refused Trace ID: 1.");
     }
 
     #[test]
@@ -849,16 +813,21 @@ mod tests {
             profile: "contoso".into(),
             mode: Mode::Auto,
             step: RotationStep::AddNewCertificate,
-            cause: "Graph refused.".into(),
+            cause: RotationCause::Quoted {
+                detail: "Graph refused".into(),
+            },
             sync_works: false,
-            state: "Sync is interrupted.".into(),
-            next: run_again("contoso"),
+            state: RotationState::SyncInterrupted,
+            next: Box::new(RotationNext::RunAgain {
+                profile: "contoso".into(),
+            }),
         };
         let text = error.to_string();
         assert!(
-            text.starts_with("Certificate rotation for profile 'contoso' stopped at step 2 of 4 (add the new certificate to the app, next to the old one): Graph refused. Sync is interrupted. Run the rotation again"),
+            text.starts_with("Certificate rotation for profile 'contoso' stopped at step 2 of 4 (add the new certificate to the app, next to the old one): Graph refused. The PBX already signs with its new key"),
             "{text}"
         );
+        assert!(text.contains("Run the rotation again"), "{text}");
         assert!(text.contains("pbx365 cert rotate --profile contoso"));
     }
 }
