@@ -17,6 +17,7 @@ mod profile_commands;
 mod reset_commands;
 mod sync_commands;
 mod tray;
+mod update_commands;
 mod wizard_commands;
 
 use std::io::IsTerminal;
@@ -59,6 +60,7 @@ fn main() -> anyhow::Result<ExitCode> {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(autostart_commands::plugin())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let handle = app.handle();
             let (env, demo) = if demo_mode {
@@ -70,6 +72,7 @@ fn main() -> anyhow::Result<ExitCode> {
             app.manage(wizard_commands::WizardHost::new(Arc::new(env)));
             app.manage(demo);
             app.manage(sync_commands::SyncRuns::default());
+            app.manage(update_commands::UpdateHost::read(handle, demo_mode));
             certificate_commands::spawn_reminders(handle.clone());
             tray::install(handle);
             if hidden && let Some(window) = app.get_webview_window("main") {
@@ -121,6 +124,8 @@ fn main() -> anyhow::Result<ExitCode> {
             autostart_commands::set_autostart,
             diagnostics_commands::about_versions,
             diagnostics_commands::diagnostics_export,
+            update_commands::update_check,
+            update_commands::update_install,
         ])
         .run(tauri::generate_context!())
         .context("the pbx365 window could not be started")?;

@@ -40,6 +40,7 @@ pub mod schedule;
 pub mod secrets;
 pub mod sync;
 pub mod time_zone;
+pub mod updates;
 pub mod wizard;
 
 pub use access::{Environment, Error, ErrorReport};

@@ -4,6 +4,7 @@ import { mockStatuses } from './mock-data';
 import { createMockOperations, scenarioFromAddress, type MockCall, type MockScenario } from './mock-operations';
 import { createMockReset, resetScenarioFromAddress } from './reset-mock';
 import type { AppInfo, Backend } from './types';
+import { createMockUpdates, updateScenarioFromAddress } from './update-mock';
 import { createMockWizard, wizardScenarioFromAddress } from './wizard-mock';
 
 declare global {
@@ -39,6 +40,7 @@ export function createMockBackend(
     ...createMockWizard(wizardScenarioFromAddress(globalThis.location?.search ?? '')),
     ...createMockDirectory(),
     ...createMockDiagnostics(diagnosticsScenarioFromAddress(globalThis.location?.search ?? '')),
+    ...createMockUpdates(updateScenarioFromAddress(globalThis.location?.search ?? '')),
     appInfo: async () => ({ ...appInfo }),
     // Nothing outside the page sends the browser preview anywhere.
     onNavigate: async () => () => {},

@@ -4,6 +4,7 @@ import { createTauriDiagnostics } from './diagnostics-tauri';
 import { createTauriDirectory } from './directory-tauri';
 import { createTauriReset } from './reset-tauri';
 import { createTauriOperations } from './tauri-operations';
+import { createTauriUpdates } from './update-tauri';
 import { createTauriWizard } from './wizard-tauri';
 import type { AppInfo, Backend } from './types';
 
@@ -19,6 +20,7 @@ export function createTauriBackend(): Backend {
     ...createTauriWizard(),
     ...createTauriDirectory(),
     ...createTauriDiagnostics(),
+    ...createTauriUpdates(),
     appInfo: () => invoke<AppInfo>('app_info'),
     onNavigate: (listener) => listen<{ route: string }>(NAVIGATE_EVENT, (event) => listener(event.payload.route)),
   };

@@ -2,6 +2,7 @@ import type { DiagnosticsOperations } from './diagnostics-operations';
 import type { DirectoryOperations } from './directory-operations';
 import type { CertificateOperations, SyncOperations } from './operations';
 import type { ResetOperations } from './reset-operations';
+import type { UpdateOperations } from './update-operations';
 import type { WizardOperations } from './wizard-operations';
 
 /** What the running app reports about itself (`app_info` in src-tauri/src/commands.rs). */
@@ -20,7 +21,8 @@ export interface Backend
     ResetOperations,
     WizardOperations,
     DirectoryOperations,
-    DiagnosticsOperations {
+    DiagnosticsOperations,
+    UpdateOperations {
   /** `tauri` inside the desktop app, `mock` in a plain browser. */
   readonly kind: 'tauri' | 'mock';
   appInfo(): Promise<AppInfo>;
