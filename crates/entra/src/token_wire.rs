@@ -131,7 +131,10 @@ impl TokenWire {
                         status,
                         StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
                     );
-                    let refused = (refusal, answer(status, content_type, text.into(), ""));
+                    let refused = (
+                        refusal,
+                        answer(status, content_type, text.into(), self.context),
+                    );
                     if !should_retry(status, true) {
                         return self.refused(refused);
                     }

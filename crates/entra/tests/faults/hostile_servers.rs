@@ -211,6 +211,37 @@ async fn an_endless_token_answer_ends_with_the_size_error() -> TestResult {
     Ok(())
 }
 
+/// The device code poll runs on `oauth2`, which keeps polling through failed requests; a poll
+/// the client gives up on still ends the sign-in with its reason, not at the code's expiry.
+#[tokio::test]
+async fn an_endless_answer_to_a_device_code_poll_ends_the_sign_in() -> TestResult {
+    let base = authority(|base, path| match path {
+        DISCOVERY => discovery(base),
+        DEVICE_CODE => json(
+            200,
+            &serde_json::json!({
+                "device_code": "d",
+                "user_code": "ABCD-EFGH",
+                "verification_uri": format!("{base}/devicelogin"),
+                "expires_in": 900,
+                "interval": 1,
+            }),
+        ),
+        _ => Answer::Endless,
+    })
+    .await?;
+    let auth = authenticator(&base).await?;
+    let started = Instant::now();
+    let outcome = auth.sign_in_with_device_code(|_| {}).await;
+    assert!(started.elapsed() < ENDS_WITHIN, "{:?}", started.elapsed());
+    assert!(
+        matches!(&outcome, Err(EntraError::ResponseTooLarge { what, url, .. })
+            if *what == "token answer" && url.ends_with("/organizations/oauth2/v2.0/token")),
+        "{outcome:?}"
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_ten_megabyte_error_text_becomes_a_short_clean_message() -> TestResult {
     let huge = format!(
