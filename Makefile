@@ -117,5 +117,5 @@ dist: bootstrap
 # Builds the packages, then checks them unpacked (both binaries run, desktop entry, icons,
 # lintian, size; scripts/dist_check.py) and proves that check fails on broken packages.
 dist-check: dist
-	python3 scripts/dist_check.py dist
-	python3 scripts/dist_check_test.py
+	python3 -B scripts/dist_check.py dist
+	python3 -B scripts/dist_check_test.py
