@@ -76,9 +76,12 @@ pub async fn update_check(
         }
         UpdateDecision::Check { endpoint } => endpoint,
     };
-    let updater = updater(app.updater_builder(), endpoint)?;
     let current = app.package_info().version.to_string();
-    let (status, update) = check(&updater, endpoint, &current).await?;
+    let checked = match updater(app.updater_builder(), endpoint) {
+        Ok(updater) => check(&updater, endpoint, &current).await,
+        Err(failure) => Err(failure),
+    };
+    let (status, update) = checked.inspect_err(|failure| tracing::warn!("{failure}"))?;
     *host.pending.lock().await = update;
     tracing::info!("{status}");
     Ok(status)
