@@ -78,7 +78,7 @@ pub enum EntraError {
         waited.as_secs()
     )]
     ReplicationTimeout {
-        what: String,
+        what: crate::retry::Replicating,
         waited: Duration,
         last: Box<EntraError>,
     },

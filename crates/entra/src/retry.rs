@@ -37,6 +37,37 @@ impl Default for RetryPolicy {
     }
 }
 
+/// What Entra has not replicated yet, named by a code so a caller can word it in its own
+/// language; `Display` is the English noun phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replicating {
+    /// An app registration just created.
+    NewApp,
+    /// An app registration being repaired.
+    App,
+    /// An app whose creation got no answer, looked for by its tag.
+    UnansweredApp,
+    /// The service principal just created for an app.
+    NewServicePrincipal,
+    /// The app an earlier run created, looked for again.
+    LastRunApp,
+    /// A certificate just added to an app's keys.
+    NewCertificate,
+}
+
+impl fmt::Display for Replicating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NewApp => "the new app",
+            Self::App => "the app",
+            Self::UnansweredApp => "the app whose creation got no answer",
+            Self::NewServicePrincipal => "the new service principal",
+            Self::LastRunApp => "the app the last run created",
+            Self::NewCertificate => "the new certificate",
+        })
+    }
+}
+
 /// Something the user should see while the client waits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
@@ -45,7 +76,7 @@ pub enum Progress {
         wait: Duration,
     },
     WaitingForReplication {
-        what: String,
+        what: Replicating,
         attempt: u32,
         wait: Duration,
     },
@@ -199,7 +230,7 @@ impl<'a> Patience<'a> {
 pub async fn retry_while_replicating<T, F, Fut>(
     policy: &RetryPolicy,
     progress: Option<&ProgressFn>,
-    what: &str,
+    what: Replicating,
     is_lag: impl Fn(&EntraError) -> bool,
     mut operation: F,
 ) -> Result<T, EntraError>
@@ -216,14 +247,14 @@ where
         };
         let Some(wait) = replication_wait(policy, waited, attempt) else {
             return Err(EntraError::ReplicationTimeout {
-                what: what.to_owned(),
+                what,
                 waited,
                 last: Box::new(error),
             });
         };
         attempt += 1;
         let report = Progress::WaitingForReplication {
-            what: what.to_owned(),
+            what,
             attempt,
             wait,
         };
@@ -366,7 +397,7 @@ mod tests {
         let outcome = retry_while_replicating(
             &fast(),
             Some(&progress),
-            "the new app",
+            Replicating::NewApp,
             |_| true,
             || async {
                 if calls.fetch_add(1, Ordering::SeqCst) < 3 {
@@ -392,7 +423,7 @@ mod tests {
         let outcome: Result<(), _> = retry_while_replicating(
             &fast(),
             None,
-            "the new app",
+            Replicating::NewApp,
             |_| true,
             || async { Err(lag()) },
         )
@@ -405,7 +436,7 @@ mod tests {
         let outcome: Result<(), _> = retry_while_replicating(
             &fast(),
             None,
-            "x",
+            Replicating::App,
             |_| false,
             || async {
                 calls.fetch_add(1, Ordering::SeqCst);

@@ -804,7 +804,7 @@ async fn replication_delay_is_waited_out_with_progress() -> TestResult {
     let token = entra::retry_while_replicating(
         &fast_policy(),
         Some(&progress),
-        "the new app's key",
+        entra::Replicating::NewApp,
         lagging,
         || {
             pbx_token(

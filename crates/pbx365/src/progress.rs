@@ -266,7 +266,7 @@ mod tests {
             250,
         );
         (context.entra_progress(StepId::Apply))(&entra::Progress::WaitingForReplication {
-            what: "the new app".into(),
+            what: entra::Replicating::NewApp,
             attempt: 1,
             wait: std::time::Duration::from_secs(2),
         });

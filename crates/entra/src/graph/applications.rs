@@ -11,6 +11,7 @@ use super::key_credentials::{
 use super::service_principals::MICROSOFT_GRAPH_APP_ID;
 use super::{GraphClient, is_not_found, outcome_unknown};
 use crate::error::EntraError;
+use crate::retry::Replicating;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -277,7 +278,7 @@ impl GraphClient {
             let found = self
                 .while_replicating_for(
                     LOST_ANSWER_WAIT,
-                    "the app whose creation got no answer",
+                    Replicating::UnansweredApp,
                     lag_404,
                     || async {
                         self.find_tagged(&spec.display_name, tag)
@@ -345,7 +346,7 @@ impl GraphClient {
             });
         };
         let url = self.url(&format!("/applications/{}", app.id), &[])?;
-        self.while_replicating("the app", lag_404, || {
+        self.while_replicating(Replicating::App, lag_404, || {
             self.patch(&url, &body, "repair the app registration")
         })
         .await?;
@@ -375,7 +376,9 @@ impl GraphClient {
             &[("$select", "id,appId,web")],
         )?;
         let app: Application = self
-            .while_replicating("the new app", lag_404, || self.get_json(&url, context))
+            .while_replicating(Replicating::NewApp, lag_404, || {
+                self.get_json(&url, context)
+            })
             .await?;
         let web = app.web.as_ref();
         let id_tokens_on = web
@@ -387,7 +390,7 @@ impl GraphClient {
         }
         let target = self.url(&format!("/applications/{object_id}"), &[])?;
         let body = json!({ "web": web_body(uris, web) });
-        self.while_replicating("the new app", lag_404, || {
+        self.while_replicating(Replicating::NewApp, lag_404, || {
             self.patch(&target, &body, context)
         })
         .await?;
@@ -401,7 +404,7 @@ impl GraphClient {
             &[("$select", "keyCredentials")],
         )?;
         let found: KeyCredentials = self
-            .while_replicating("the new app", lag_404, || {
+            .while_replicating(Replicating::NewApp, lag_404, || {
                 self.get_json(&url, "read the app's certificates")
             })
             .await?;
@@ -459,8 +462,10 @@ impl GraphClient {
     ) -> Result<(), EntraError> {
         let url = self.url(&format!("/applications/{object_id}"), &[])?;
         let body = json!({ "keyCredentials": keys });
-        self.while_replicating("the new app", lag_404, || self.patch(&url, &body, context))
-            .await
+        self.while_replicating(Replicating::NewApp, lag_404, || {
+            self.patch(&url, &body, context)
+        })
+        .await
     }
 }
 

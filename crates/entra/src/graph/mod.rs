@@ -20,8 +20,8 @@ use url::Url;
 use crate::error::{EntraError, GraphError};
 use crate::response_body::{BodyKind, read_error_text, read_limited};
 use crate::retry::{
-    Patience, ProgressFn, RetryPolicy, Waiting, is_transient, retry_after, retry_while_replicating,
-    should_retry,
+    Patience, ProgressFn, Replicating, RetryPolicy, Waiting, is_transient, retry_after,
+    retry_while_replicating, should_retry,
 };
 use crate::session::Session;
 
@@ -300,7 +300,7 @@ impl GraphClient {
 
     async fn while_replicating<T, F, Fut>(
         &self,
-        what: &str,
+        what: Replicating,
         is_lag: impl Fn(&EntraError) -> bool,
         operation: F,
     ) -> Result<T, EntraError>
@@ -316,7 +316,7 @@ impl GraphClient {
     async fn while_replicating_for<T, F, Fut>(
         &self,
         budget: std::time::Duration,
-        what: &str,
+        what: Replicating,
         is_lag: impl Fn(&EntraError) -> bool,
         operation: F,
     ) -> Result<T, EntraError>

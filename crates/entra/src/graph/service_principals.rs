@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::{GraphClient, graph_error, is_not_found, outcome_unknown};
 use crate::error::EntraError;
+use crate::retry::Replicating;
 
 /// Microsoft Graph's application ID, the same in every tenant and cloud.
 pub const MICROSOFT_GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
@@ -154,7 +155,7 @@ impl GraphClient {
                 });
             }
             let created = self
-                .while_replicating("the new app", app_not_replicated, || {
+                .while_replicating(Replicating::NewApp, app_not_replicated, || {
                     self.post_json::<ServicePrincipal>(&url, &body, context)
                 })
                 .await;
@@ -238,7 +239,7 @@ impl GraphClient {
             &[],
         )?;
         self.while_replicating(
-            "the new service principal",
+            Replicating::NewServicePrincipal,
             principal_not_replicated,
             || self.collect(url.clone(), "list the app's granted permissions"),
         )
@@ -270,7 +271,7 @@ impl GraphClient {
             let body = json!({ "principalId": principal_id, "resourceId": resource.id, "appRoleId": role_id });
             let granted = self
                 .while_replicating(
-                    "the new service principal",
+                    Replicating::NewServicePrincipal,
                     principal_not_replicated,
                     || {
                         self.post_json::<AppRoleAssignment>(

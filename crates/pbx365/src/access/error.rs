@@ -41,6 +41,20 @@ pub enum Error {
     MicrosoftSignInNeeded { profile: String, reason: String },
 
     #[error(
+        "The saved Microsoft sign-in of the profile \"{profile}\" may not read groups and their \
+         members (GroupMember.Read.All), which a user sync scoped to groups needs. Nothing was \
+         read or changed. Sign in to Microsoft again (pbx365 ms signin --profile {profile}, or \
+         Set up again in the app) to grant it, or sync all users."
+    )]
+    GroupsNotReadable { profile: String },
+
+    #[error(
+        "The PBX shows no Redirect URI for Microsoft 365 (GET /ms365 has no redirect_uri). Set \
+         the PBX's web domain first (it is part of the Redirect URI), then connect again."
+    )]
+    PbxNoRedirectUri,
+
+    #[error(
         "The {service} sign-in saved for the profile \"{profile}\" no longer works ({reason}). \
          Nothing was changed. Sign in again on the step \"{step}\" to go on."
     )]
@@ -205,6 +219,8 @@ impl Error {
             Error::PbxRole { .. } => "pbx-role",
             Error::Microsoft(_) => "microsoft",
             Error::MicrosoftSignInNeeded { .. } => "microsoft-sign-in-needed",
+            Error::GroupsNotReadable { .. } => "groups-not-readable",
+            Error::PbxNoRedirectUri => "pbx-no-redirect-uri",
             Error::SignInAgain { .. } => "sign-in-again",
             Error::MicrosoftUnavailable { .. } => "microsoft-unavailable",
             Error::SignInDeclined => "sign-in-declined",
@@ -260,7 +276,8 @@ impl Error {
                 ("service", (*service).to_owned()),
                 ("reason", reason.clone()),
             ]),
-            Error::SignInDeclined => BTreeMap::new(),
+            Error::GroupsNotReadable { profile } => params([("profile", profile.clone())]),
+            Error::SignInDeclined | Error::PbxNoRedirectUri => BTreeMap::new(),
             Error::SignInTimedOut { seconds } => params([("seconds", seconds.to_string())]),
             Error::CannotGrant {
                 account,
@@ -392,6 +409,10 @@ mod tests {
                 profile: "contoso".into(),
                 reason: "refresh token expired".into(),
             },
+            Error::GroupsNotReadable {
+                profile: "contoso".into(),
+            },
+            Error::PbxNoRedirectUri,
             Error::SignInAgain {
                 profile: "contoso".into(),
                 step: StepId::Microsoft,
@@ -470,7 +491,7 @@ mod tests {
     fn every_error_with_values_reports_them() {
         for error in samples() {
             let report = error.report();
-            let without_values = matches!(error, Error::SignInDeclined);
+            let without_values = matches!(error, Error::SignInDeclined | Error::PbxNoRedirectUri);
             assert_eq!(
                 report.params.is_empty(),
                 without_values,

@@ -197,11 +197,13 @@ mod tests {
                 code: CheckCode::Detail,
                 params: [("detail".to_owned(), "why".to_owned())].into(),
                 error: None,
+                edition: None,
             },
             fix_message: fix.map(|_| CheckMessage {
                 code: CheckCode::FixCheckPbx,
                 params: Default::default(),
                 error: None,
+                edition: None,
             }),
             skip_by_design: false,
         }

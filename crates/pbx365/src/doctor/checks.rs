@@ -100,15 +100,7 @@ pub(super) async fn run(
             // the version; a PBX that cannot say is not a failed check.
             match PbxEdition::read(&client).await {
                 Ok(read) => {
-                    check.explanation = format!(
-                        "{} The PBX runs {}.{}",
-                        check.explanation,
-                        read.describe(),
-                        read.warning
-                            .as_ref()
-                            .map(|w| format!(" {w}"))
-                            .unwrap_or_default()
-                    );
+                    runs(&mut check, &read);
                     edition = Some(read);
                 }
                 Err(error) => {
@@ -282,6 +274,22 @@ fn admin_role(profile: &Profile, role: Option<&portsip::model::Role>) -> Check {
             )
         }
     }
+}
+
+/// Ends the admin-role check with the PBX's version and licence, and any warning about the
+/// version; the message carries the edition for the UI to word.
+fn runs(check: &mut Check, edition: &PbxEdition) {
+    let warning = edition
+        .warning
+        .as_ref()
+        .map(|warning| format!(" {warning}"))
+        .unwrap_or_default();
+    check.explanation = format!(
+        "{} The PBX runs {}.{warning}",
+        check.explanation,
+        edition.describe()
+    );
+    check.explanation_message.edition = Some(edition.clone());
 }
 
 fn same(a: Option<&str>, b: Option<&str>) -> bool {
@@ -1006,6 +1014,36 @@ mod tests {
             );
         }
         assert_eq!(check.fix.is_some(), check.fix_message.is_some());
+    }
+
+    #[test]
+    fn the_admin_role_check_ends_with_the_version_and_carries_it_for_the_ui()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let profile = profile()?;
+        let mut check = admin_role(&profile, Some(&portsip::model::Role::Admin));
+        let edition = PbxEdition::of(&portsip::model::TenantStatus {
+            version: Some("21.4.0".to_owned()),
+            licensed_users: Some(400),
+            current_users: Some(212),
+            ..Default::default()
+        });
+        let warning = edition
+            .warning
+            .clone()
+            .ok_or("21.4 is older than supported")?;
+        runs(&mut check, &edition);
+        assert!(check.explanation.starts_with("Signed in as admin@contoso"));
+        assert!(
+            check.explanation.ends_with(&format!(
+                "The PBX runs PortSIP 21.4.0, 212 of 400 licensed users. {warning}"
+            )),
+            "{}",
+            check.explanation
+        );
+        assert_eq!(check.explanation_message.code, CheckCode::AdminRole);
+        assert_eq!(check.explanation_message.edition, Some(edition));
+        assert_coded(&check);
+        Ok(())
     }
 
     #[test]

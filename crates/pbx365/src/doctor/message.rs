@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::access::{Error, ErrorReport};
+use crate::pbx_versions::PbxEdition;
 
 /// Every explanation and fix a check can give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -99,6 +100,11 @@ pub struct CheckMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub error: Option<ErrorReport>,
+    /// The PBX's version and licence, with its warning, that the sentence ends with ("The PBX
+    /// runs …"): the UI words it with its own catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub edition: Option<PbxEdition>,
 }
 
 /// An English sentence and its code.
@@ -131,6 +137,7 @@ pub(crate) fn said<const N: usize>(
             code,
             params,
             error: None,
+            edition: None,
         },
     }
 }

@@ -50,9 +50,9 @@ pub enum ProgressText {
     MicrosoftThrottled {
         seconds: u32,
     },
-    /// Entra has not replicated `what` yet (the client's English noun phrase).
+    /// Entra has not replicated `what` yet.
     EntraReplicating {
-        what: String,
+        what: Replicated,
         attempt: u32,
         seconds: u32,
     },
@@ -78,7 +78,7 @@ impl ProgressText {
                 attempt,
                 wait,
             } => ProgressText::EntraReplicating {
-                what: what.clone(),
+                what: Replicated::from(*what),
                 attempt: *attempt,
                 seconds: whole_seconds(*wait),
             },
@@ -91,6 +91,52 @@ impl ProgressText {
             reason,
             seconds: seconds(pause),
         }
+    }
+}
+
+/// What Entra has not replicated yet (the client's [`entra::Replicating`]), as a code the UI
+/// words; `Display` is the client's English noun phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum Replicated {
+    NewApp,
+    App,
+    UnansweredApp,
+    NewServicePrincipal,
+    LastRunApp,
+    NewCertificate,
+}
+
+impl From<entra::Replicating> for Replicated {
+    fn from(what: entra::Replicating) -> Self {
+        match what {
+            entra::Replicating::NewApp => Self::NewApp,
+            entra::Replicating::App => Self::App,
+            entra::Replicating::UnansweredApp => Self::UnansweredApp,
+            entra::Replicating::NewServicePrincipal => Self::NewServicePrincipal,
+            entra::Replicating::LastRunApp => Self::LastRunApp,
+            entra::Replicating::NewCertificate => Self::NewCertificate,
+        }
+    }
+}
+
+impl From<Replicated> for entra::Replicating {
+    fn from(what: Replicated) -> Self {
+        match what {
+            Replicated::NewApp => Self::NewApp,
+            Replicated::App => Self::App,
+            Replicated::UnansweredApp => Self::UnansweredApp,
+            Replicated::NewServicePrincipal => Self::NewServicePrincipal,
+            Replicated::LastRunApp => Self::LastRunApp,
+            Replicated::NewCertificate => Self::NewCertificate,
+        }
+    }
+}
+
+impl fmt::Display for Replicated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        entra::Replicating::from(*self).fmt(f)
     }
 }
 
@@ -216,7 +262,7 @@ mod tests {
                 wait: Duration::from_millis(2500),
             }),
             ProgressText::from_entra(&entra::Progress::WaitingForReplication {
-                what: "the new app".into(),
+                what: entra::Replicating::NewApp,
                 attempt: 3,
                 wait: Duration::from_secs(8),
             }),
@@ -236,6 +282,24 @@ mod tests {
             ProgressText::retrying(RetryReason::PbxConnectionBroke, Duration::from_secs(4)),
             ProgressText::retrying(RetryReason::MicrosoftBusyForPbx, Duration::from_secs(8)),
         ]
+        .into_iter()
+        .chain(
+            [
+                entra::Replicating::App,
+                entra::Replicating::UnansweredApp,
+                entra::Replicating::NewServicePrincipal,
+                entra::Replicating::LastRunApp,
+                entra::Replicating::NewCertificate,
+            ]
+            .map(|what| {
+                ProgressText::from_entra(&entra::Progress::WaitingForReplication {
+                    what,
+                    attempt: 1,
+                    wait: Duration::from_secs(2),
+                })
+            }),
+        )
+        .collect()
     }
 
     fn param_values(text: &ProgressText) -> Result<Vec<String>, String> {
@@ -267,6 +331,13 @@ mod tests {
                     assert!(english.contains(&step.title()[1..]), "{english}");
                     continue;
                 }
+                // A replicated thing is worded by its noun phrase, not its code.
+                if let ProgressText::EntraReplicating { what, .. } = &text
+                    && serde_json::to_value(what).map_err(|e| e.to_string())? == value.as_str()
+                {
+                    assert!(english.contains(&what.to_string()), "{english}");
+                    continue;
+                }
                 assert!(english.contains(&value), "{value} missing from {english:?}");
             }
         }
@@ -285,6 +356,10 @@ mod tests {
         assert_eq!(
             samples()[19].to_string(),
             "Microsoft asks pbx365 to slow down; trying again in 3 s…"
+        );
+        assert_eq!(
+            samples()[20].to_string(),
+            "Waiting for Entra to replicate the new app… (attempt 3, next try in 8 s)"
         );
         assert_eq!(
             samples()[21].to_string(),

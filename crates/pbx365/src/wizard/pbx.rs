@@ -257,10 +257,7 @@ pub(crate) async fn connect(
         edition,
     };
     if summary.redirect_uris.is_empty() {
-        return Err(Error::Pbx(portsip::Error::UnexpectedResponse {
-            operation: "GET /ms365".to_owned(),
-            reason: "it shows no redirect_uri; set the PBX's web domain first (it is part of the Redirect URI)".to_owned(),
-        }));
+        return Err(Error::PbxNoRedirectUri);
     }
     Ok(PbxSession {
         client,

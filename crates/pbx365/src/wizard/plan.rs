@@ -291,7 +291,7 @@ async fn wait_for_app(
     let found = entra::retry_while_replicating(
         policy,
         Some(progress),
-        "the app the last run created",
+        entra::Replicating::LastRunApp,
         |error| matches!(error, entra::EntraError::UnexpectedResponse { reason, .. } if reason == not_yet),
         || async {
             graph

@@ -176,11 +176,8 @@ pub(crate) async fn resolve_groups(
 }
 
 fn groups_denied(profile: &str) -> Error {
-    Error::MicrosoftSignInNeeded {
+    Error::GroupsNotReadable {
         profile: profile.to_owned(),
-        reason: "it may not read groups and their members (GroupMember.Read.All), which a user \
-                 sync scoped to groups needs"
-            .to_owned(),
     }
 }
 

@@ -751,7 +751,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
             { code: 'applying', step: 'service-principal' },
             { code: 'applying', step: 'key-pair' },
             { code: 'applying', step: 'certificate-on-app' },
-            { code: 'entra-replicating', what: 'the new app', attempt: 1, seconds: 2 },
+            { code: 'entra-replicating', what: 'new-app', attempt: 1, seconds: 2 },
             { code: 'applying', step: 'consent' },
             { code: 'applying', step: 'pbx-settings' },
           ],

@@ -14,7 +14,7 @@ const pairs = samples as { message: string; text: RotationText }[];
 function values(value: unknown): string[] {
   if (value !== null && typeof value === 'object') {
     return Object.entries(value)
-      .filter(([name]) => name !== 'code' && name !== 'by_hand')
+      .filter(([name]) => !['code', 'by_hand', 'what'].includes(name)) // `what`: a code, worded
       .flatMap(([, inner]) => values(inner));
   }
   // No value, and a sync starting in 0 minutes (said as "now").

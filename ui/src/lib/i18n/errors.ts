@@ -62,6 +62,8 @@ const WORDING: Record<string, (params: Params, report: ErrorReport) => string> =
   'pbx-role': (q) => m.error_pbx_role({ username: p(q, 'username'), role: p(q, 'role') }),
   microsoft: (q) => m.error_microsoft({ detail: p(q, 'detail') }),
   'microsoft-sign-in-needed': (q) => m.error_microsoft_sign_in_needed({ profile: p(q, 'profile'), reason: p(q, 'reason') }),
+  'groups-not-readable': (q) => m.error_groups_not_readable({ profile: p(q, 'profile') }),
+  'pbx-no-redirect-uri': () => m.error_pbx_no_redirect_uri(),
   'sign-in-again': (q) =>
     m.error_sign_in_again({ service: p(q, 'service'), profile: p(q, 'profile'), reason: p(q, 'reason'), step: stepTitle(q['step']) }),
   'microsoft-unavailable': (q) => m.error_microsoft_unavailable({ profile: p(q, 'profile'), reason: p(q, 'reason') }),

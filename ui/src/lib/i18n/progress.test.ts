@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import type { ProgressText } from '../bindings/ProgressText';
+import type { Replicated } from '../bindings/Replicated';
 import type { RetryReason } from '../bindings/RetryReason';
 import samples from '../bindings/progress-samples.json';
 import { ENGLISH_PHRASE, withoutValues } from './english-left';
@@ -12,10 +13,10 @@ import { describeProgress } from './progress';
 const events = samples as ProgressEvent[];
 const texts = events.map((event) => event.text);
 
-/** The values a text carries (a nested reason's included), but codes and the apply step (worded by its title). */
+/** The values a text carries (a nested reason's included), but codes, the apply step (worded by its title) and the replicated thing (a code). */
 function values(text: object): string[] {
   return Object.entries(text)
-    .filter(([name]) => name !== 'code' && name !== 'step')
+    .filter(([name]) => !['code', 'step', 'what'].includes(name))
     .flatMap(([, value]) => (value !== null && typeof value === 'object' ? values(value as object) : [String(value)]));
 }
 
@@ -56,6 +57,15 @@ describe('describeProgress', () => {
   it("words English as the engine does, whatever the UI's language", () => {
     chooseLocale('zh-CN');
     for (const event of events) expect(describeProgress(event.text, 'en')).toBe(event.message);
+  });
+
+  it('has a sample of every thing Entra replicates, each named in Chinese', () => {
+    const replicating = texts.filter((t): t is Extract<ProgressText, { code: 'entra-replicating' }> => t.code === 'entra-replicating');
+    const all: Replicated[] = ['new-app', 'app', 'unanswered-app', 'new-service-principal', 'last-run-app', 'new-certificate'];
+    expect(replicating.map((t) => t.what).sort()).toEqual([...all].sort());
+    chooseLocale('zh-CN');
+    const named = new Set(replicating.map((t) => describeProgress(t)));
+    expect(named.size).toBe(all.length);
   });
 
   it('has a sample of every retry reason', () => {

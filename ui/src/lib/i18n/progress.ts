@@ -1,4 +1,5 @@
 import type { ProgressText } from '../bindings/ProgressText';
+import type { Replicated } from '../bindings/Replicated';
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
 import { applyStepTitle } from './errors';
@@ -10,6 +11,16 @@ type Wording = { [C in Code]: (text: Extract<ProgressText, { code: C }>, o: Opti
 
 /** An apply step's title starts a sentence here. */
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** What Entra has not replicated yet (progress/text.rs `Replicated`), as a noun phrase. */
+const REPLICATED: Record<Replicated, (o: Options) => string> = {
+  'new-app': (o) => m.progress_replicated_new_app({}, o),
+  app: (o) => m.progress_replicated_app({}, o),
+  'unanswered-app': (o) => m.progress_replicated_unanswered_app({}, o),
+  'new-service-principal': (o) => m.progress_replicated_new_service_principal({}, o),
+  'last-run-app': (o) => m.progress_replicated_last_run_app({}, o),
+  'new-certificate': (o) => m.progress_replicated_new_certificate({}, o),
+};
 
 /** Each progress code of the engine (progress/text.rs `ProgressText`), worded from its values. */
 const WORDING: Wording = {
@@ -35,7 +46,7 @@ const WORDING: Wording = {
   'asking-pbx-to-list-users': (_, o) => m.progress_asking_pbx_to_list_users({}, o),
   'microsoft-throttled': (t, o) => m.progress_microsoft_throttled({ seconds: t.seconds }, o),
   'entra-replicating': (t, o) =>
-    m.progress_entra_replicating({ what: t.what, attempt: t.attempt, seconds: t.seconds }, o),
+    m.progress_entra_replicating({ what: REPLICATED[t.what](o), attempt: t.attempt, seconds: t.seconds }, o),
   retrying: (t, o) => m.progress_retrying({ reason: describeRetryReason(t.reason, o.locale), seconds: t.seconds }, o),
 };
 

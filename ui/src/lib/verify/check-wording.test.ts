@@ -149,3 +149,29 @@ describe('checkTitle', () => {
     }
   });
 });
+
+describe("the PBX's version at the end of the admin-role check", () => {
+  const edition = {
+    version: '21.4.0',
+    licensed_users: 400,
+    current_users: 212,
+    warning: { code: 'too-old', version: '21.4.0', oldest: '22.2.0', newest: '22.6' },
+  } as const;
+  const params = { username: 'admin', role: 'Admin' };
+
+  it('is worded with its warning in English', () => {
+    const text = describeCheck({ code: 'admin-role', params, edition });
+    expect(text).toContain('The PBX runs PortSIP 21.4.0');
+    expect(text).toContain('older than pbx365 supports');
+  });
+
+  it('leaves no English sentence in Chinese', () => {
+    chooseLocale('zh-CN');
+    const text = describeCheck({ code: 'admin-role', params, edition });
+    expect(text).toContain('21.4.0');
+    expect(text).toContain('22.2.0');
+    const rest = withoutValues(text, [...Object.values(params), '21.4.0', '22.2.0', '22.6', 'PortSIP']);
+    expect(rest).not.toMatch(ENGLISH_PHRASE);
+    expect(rest).toMatch(/\p{Script=Han}/u);
+  });
+});

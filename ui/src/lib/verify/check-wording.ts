@@ -1,7 +1,9 @@
 import type { CheckCode } from '../bindings/CheckCode';
 import type { CheckId } from '../bindings/CheckId';
 import type { CheckMessage } from '../bindings/CheckMessage';
+import { editionText } from '../connect/edition';
 import { describeError } from '../i18n/errors';
+import { describeEditionWarning } from '../wizard/warning-wording';
 import { formatList } from '../i18n/format';
 import { m } from '../paraglide/messages.js';
 
@@ -125,5 +127,9 @@ export function describeCheck(message: CheckMessage): string {
       if (params[name] !== undefined) params[name] = describeError(message.error);
     }
   }
-  return WORDING[message.code](params);
+  const text = WORDING[message.code](params);
+  const edition = message.edition;
+  if (!edition) return text;
+  const runs = m.check_msg_pbx_runs({ edition: editionText(edition) });
+  return [text, runs, ...(edition.warning ? [describeEditionWarning(edition.warning)] : [])].join(' ');
 }

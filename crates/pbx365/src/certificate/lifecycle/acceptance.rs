@@ -59,7 +59,7 @@ pub async fn wait_until_pbx_lists_users(
     pbx: &portsip::Client,
     mode: Mode,
     policy: &RetryPolicy,
-    what: &str,
+    what: entra::Replicating,
     on_wait: &(dyn Fn(&Progress) + Send + Sync),
 ) -> Result<usize, AcceptanceError> {
     let mut waited = Duration::ZERO;
@@ -78,7 +78,7 @@ pub async fn wait_until_pbx_lists_users(
         };
         attempt += 1;
         let report = Progress::WaitingForReplication {
-            what: what.to_owned(),
+            what,
             attempt,
             wait,
         };

@@ -645,7 +645,7 @@ impl Rotation<'_> {
             self.pbx,
             self.mode(),
             &self.wait.microsoft(),
-            "the new certificate",
+            entra::Replicating::NewCertificate,
             &on_wait,
         )
         .await;
