@@ -207,6 +207,15 @@ export const TOURS: readonly (readonly Screen[])[] = [
       },
     },
   ],
+  [
+    {
+      id: 'update-available',
+      enter: async (page) => {
+        await page.goto(`${FAST}&mock-update=available#/dashboard`);
+        await expect(page.getByTestId('update-notes')).toBeVisible();
+      },
+    },
+  ],
 ];
 
 export const SCREENS: readonly Screen[] = TOURS.flat();

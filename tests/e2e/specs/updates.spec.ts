@@ -1,7 +1,9 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 
-const installs = (page: import('@playwright/test').Page) =>
-  page.evaluate(() => window.pbx365MockUpdateInstalls ?? -1);
+/** How often the mock installed an update (ui/src/lib/backend/update-mock.ts). */
+const installs = (page: Page) =>
+  page.evaluate(() => (window as Window & { pbx365MockUpdateInstalls?: number }).pbx365MockUpdateInstalls ?? -1);
 
 test('An available update shows its notes; installing asks first, and Cancel installs nothing', async ({ page, shot }) => {
   await page.goto('/?mock-update=available#/dashboard');
