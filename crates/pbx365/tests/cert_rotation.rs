@@ -172,6 +172,10 @@ fn assert_stopped(
     if journal.last_stop.as_ref().map(|s| s.step) != Some(step) {
         return Err(format!("the journal does not record the stop: {journal:?}"));
     }
+    // The next plan's resume note is worded from the cause's code, not the English.
+    if journal.last_stop.as_ref().and_then(|s| s.cause.as_ref()) != Some(&error.cause) {
+        return Err(format!("the journal does not keep the cause: {journal:?}"));
+    }
     Ok(())
 }
 

@@ -193,7 +193,7 @@ export function createMockOperations(
             state: { code: 'not-accepted-yet' },
             next: { code: 'wait-then-run-again', profile },
           };
-          stopped.set(profile, { step: failure.step, error: describeRotationCause(failure.cause, 'en'), at: mockDate(0) });
+          stopped.set(profile, { step: failure.step, error: describeRotationCause(failure.cause, 'en'), cause: failure.cause, at: mockDate(0) });
           throw failure;
         }
       }

@@ -5,7 +5,7 @@ import type { RotationState } from '../bindings/RotationState';
 import samples from '../bindings/rotation-stop-samples.json';
 import { ENGLISH_PHRASE, withoutValues } from '../i18n/english-left';
 import { chooseLocale } from '../i18n/locale.svelte';
-import { describeRotationCause, describeRotationNext, describeRotationState } from './rotation-stop';
+import { describeRotationCause, describeRotationNext, describeRotationState, describeStopRecord } from './rotation-stop';
 
 // One of each code of a stopped rotation (crates/pbx365/src/certificate/lifecycle/rotation/stop.rs,
 // test export_bindings_rotation_stop_samples) with the engine's English for it.
@@ -91,5 +91,26 @@ describe('a stopped rotation', () => {
       expect(rest, code).not.toMatch(ENGLISH_PHRASE);
       expect(rest, code).toMatch(/\p{Script=Han}/u);
     }
+  });
+});
+
+describe('describeStopRecord', () => {
+  const error = "Certificate rotation for profile 'contoso' stopped at step 3 of 4 (wait for Microsoft to accept the new certificate): the PBX could not list the Microsoft 365 users.";
+
+  it('words every cause the journal keeps in Chinese, with no English left', () => {
+    chooseLocale('zh-CN');
+    for (const { text } of all.causes) {
+      if (text.code === 'quoted') continue; // another layer's sentence, quoted whole
+      const worded = describeStopRecord({ step: 'wait-for-microsoft', error, cause: text, at: '2026-12-07T01:00:00Z' });
+      expect(worded, text.code).not.toContain(error);
+      const rest = withoutValues(worded, Object.values(text).filter((v) => v !== text.code).map(String));
+      expect(rest, text.code).not.toMatch(ENGLISH_PHRASE);
+      expect(rest, text.code).toMatch(/\p{Script=Han}/u);
+    }
+  });
+
+  it("shows an older journal's English sentence, which has no cause", () => {
+    chooseLocale('zh-CN');
+    expect(describeStopRecord({ step: 'wait-for-microsoft', error, cause: null, at: '2026-12-07T01:00:00Z' })).toBe(error);
   });
 });

@@ -1,6 +1,7 @@
 import type { RotationCause } from '../bindings/RotationCause';
 import type { RotationNext } from '../bindings/RotationNext';
 import type { RotationState } from '../bindings/RotationState';
+import type { StopRecord } from '../bindings/StopRecord';
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
 
@@ -70,6 +71,13 @@ function word<T extends { code: string }>(words: Words<T>, text: T, locale?: Loc
 
 /** Why a rotation stopped, as a sentence in the UI language or in `locale`. */
 export const describeRotationCause = (cause: RotationCause, locale?: Locale) => sentence(word(CAUSES, cause, locale));
+
+/**
+ * Why the last rotation stopped, for the next plan's resume note: its cause in the UI language;
+ * a journal written before the cause was kept has only the engine's English sentence.
+ */
+export const describeStopRecord = (stop: StopRecord, locale?: Locale) =>
+  stop.cause ? word(CAUSES, stop.cause, locale) : stop.error;
 
 /** What a stopped rotation leaves, in the UI language or in `locale`. */
 export const describeRotationState = (state: RotationState, locale?: Locale) => word(STATES, state, locale);

@@ -292,6 +292,7 @@ impl Rotation<'_> {
         journal.last_stop = Some(StopRecord {
             step: error.step,
             error: error.to_string(),
+            cause: Some(error.cause.clone()),
             at: self.now(),
         });
         if let Err(save_error) = journal::save(&self.journal_path, journal) {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::stop::RotationCause;
 use crate::atomic_file::{self, ReadJsonError};
 use crate::profile::Mode;
 
@@ -68,7 +69,11 @@ impl RotationStep {
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct StopRecord {
     pub step: RotationStep,
+    /// Why, in English (the CLI).
     pub error: String,
+    /// Why, for the UI to word; absent from journals written before it was kept.
+    #[serde(default)]
+    pub cause: Option<RotationCause>,
     /// RFC 3339.
     pub at: String,
 }
@@ -242,6 +247,37 @@ mod tests {
         assert_eq!(load(&path)?, Some(journal));
         std::fs::write(&path, b"{")?;
         assert!(matches!(load(&path), Err(JournalError::Damaged { .. })));
+        Ok(())
+    }
+
+    #[test]
+    fn a_stop_keeps_its_cause_and_an_older_journal_without_it_still_loads()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = journal_path(dir.path(), "contoso");
+        let mut journal = RotationJournal::new("contoso", Mode::Auto, "t".into(), None);
+        let cause = RotationCause::Quoted {
+            detail: "Graph refused.".into(),
+        };
+        journal.last_stop = Some(StopRecord {
+            step: RotationStep::AddNewCertificate,
+            error: "Certificate rotation for profile 'contoso' stopped at step 2 of 4".into(),
+            cause: Some(cause.clone()),
+            at: "2026-12-07T01:00:00Z".into(),
+        });
+        save(&path, &journal)?;
+        let loaded = load(&path)?.ok_or("saved")?;
+        assert_eq!(loaded.last_stop.and_then(|stop| stop.cause), Some(cause));
+
+        // As written before the cause was kept: only the English sentence.
+        let mut older = serde_json::to_value(&journal)?;
+        if let Some(stop) = older["last_stop"].as_object_mut() {
+            stop.remove("cause");
+        }
+        std::fs::write(&path, serde_json::to_vec(&older)?)?;
+        let stop = load(&path)?.and_then(|j| j.last_stop).ok_or("a stop")?;
+        assert_eq!(stop.cause, None);
+        assert!(stop.error.contains("stopped at step 2 of 4"));
         Ok(())
     }
 }
