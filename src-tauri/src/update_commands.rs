@@ -36,11 +36,10 @@ impl std::fmt::Debug for UpdateHost {
 impl UpdateHost {
     /// Reads the policy file, the environment and the settings file once.
     pub fn read<R: Runtime>(app: &AppHandle<R>, demo: bool) -> Self {
-        let settings_file = default_settings_file().unwrap_or_default();
         let inputs = UpdateInputs::read(
             demo,
             &default_policy_file(),
-            &settings_file,
+            default_settings_file().as_deref(),
             built_in_endpoint(app),
         );
         let decision = decide(&inputs);

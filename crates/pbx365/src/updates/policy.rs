@@ -97,11 +97,12 @@ pub struct UpdateInputs {
 }
 
 impl UpdateInputs {
-    /// Reads the two files and the process environment.
+    /// Reads the two files (no settings file when the user has no config folder) and the
+    /// process environment.
     pub fn read(
         demo: bool,
         policy_file: &Path,
-        settings_file: &Path,
+        settings_file: Option<&Path>,
         built_in: Option<Url>,
     ) -> Self {
         Self {
@@ -109,7 +110,7 @@ impl UpdateInputs {
             policy: Layer::read_file(policy_file),
             switch: std::env::var(SWITCH_VARIABLE).ok(),
             endpoint: std::env::var(ENDPOINT_VARIABLE).ok(),
-            settings: Layer::read_file(settings_file),
+            settings: settings_file.map_or(Layer::Absent, Layer::read_file),
             built_in,
         }
     }
