@@ -144,10 +144,18 @@ async fn guided_setup_with_the_admin_doing_the_entra_steps_by_hand() -> TestResu
 
     // Before the admin's steps, verification says what is missing.
     let early = wizard.verify(&ctx).await;
-    let Err(Error::NotVerified { hint, .. }) = early else {
+    let Err(error @ Error::NotVerified { .. }) = early else {
         return Err(format!("verification passed too early: {early:?}").into());
     };
-    assert!(hint.contains("upload public_key.pem"), "{hint}");
+    let report = error.report();
+    assert_eq!(
+        report.params.get("mode").map(String::as_str),
+        Some("guided")
+    );
+    assert!(
+        report.message.contains("upload public_key.pem"),
+        "{report:?}"
+    );
 
     // The admin: adds the permission and uploads public_key.pem in the portal…
     let graph = admin_graph(&world).await?;

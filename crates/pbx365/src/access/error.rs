@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::input::FieldError;
 use crate::pbx_certificate::CertificateError;
-use crate::profile::{ApplyStep, ProfileError};
+use crate::profile::{ApplyStep, Mode, ProfileError};
 use crate::progress::{Cancelled, StepId};
 use crate::schedule::ScheduleError;
 use crate::secrets::SecretError;
@@ -147,12 +147,31 @@ pub enum Error {
     #[error(transparent)]
     File(#[from] crate::atomic_file::AtomicWriteError),
 
-    #[error("The PBX did not list the Microsoft 365 users within {seconds} seconds: {last} {hint}")]
+    #[error(
+        "The PBX did not list the Microsoft 365 users within {seconds} seconds: {last} {}",
+        not_verified_hint(*mode)
+    )]
     NotVerified {
         seconds: u64,
+        /// The PBX's (or Microsoft's) own answer, as a sentence.
         last: String,
-        hint: String,
+        /// The profile's mode, which decides what to do next.
+        mode: Mode,
     },
+}
+
+/// What to do when verification ran out of time, by mode.
+fn not_verified_hint(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Guided => {
+            "Finish the steps in the Entra admin center (upload public_key.pem, grant admin \
+             consent), then verify again."
+        }
+        Mode::Auto => {
+            "Entra may still be replicating the app or its certificate: wait a few minutes and \
+             verify again (pbx365 doctor)."
+        }
+    }
 }
 
 /// Entra's messages are clauses ("could not reach …"); the UI shows sentences.
@@ -304,11 +323,11 @@ impl Error {
             Error::NotVerified {
                 seconds,
                 last,
-                hint,
+                mode,
             } => params([
                 ("seconds", seconds.to_string()),
                 ("last", last.clone()),
-                ("hint", hint.clone()),
+                ("mode", wire_name(mode)),
             ]),
         }
     }
@@ -459,7 +478,12 @@ mod tests {
             Error::NotVerified {
                 seconds: 60,
                 last: "The PBX lists 0 of 3 users.".into(),
-                hint: "Check the consent.".into(),
+                mode: Mode::Guided,
+            },
+            Error::NotVerified {
+                seconds: 600,
+                last: "The PBX answered 401.".into(),
+                mode: Mode::Auto,
             },
         ]
     }
@@ -470,8 +494,9 @@ mod tests {
             let report = error.report();
             for (name, value) in &report.params {
                 let value = match (report.code.as_str(), name.as_str()) {
-                    // Wire names of steps; the message shows the step's title.
-                    (_, "step" | "needed") => continue,
+                    // Wire names of steps and modes; the message shows the step's title, or
+                    // what to do in that mode.
+                    (_, "step" | "needed" | "mode") => continue,
                     (_, value_name) => {
                         assert!(!value.is_empty(), "{}: empty {value_name}", report.code);
                         value

@@ -38,10 +38,7 @@ pub(crate) async fn wait_for_listing(
             return Err(Error::NotVerified {
                 seconds: waited.as_secs(),
                 last: crate::access::sentence(&error.to_string()),
-                hint: match mode {
-                    Mode::Guided => "Finish the steps in the Entra admin center (upload public_key.pem, grant admin consent), then verify again.".to_owned(),
-                    Mode::Auto => "Entra may still be replicating the app or its certificate: wait a few minutes and verify again (pbx365 doctor).".to_owned(),
-                },
+                mode,
             });
         }
         let text = match mode {

@@ -174,7 +174,8 @@ export const MOCK_FAILURES: Record<StepId, ErrorReport> = {
   verify: {
     code: 'not-verified',
     message:
-      'The PBX did not list the Microsoft 365 users within 600 seconds: the PBX answered 401. Grant admin consent, then verify again.',
+      'The PBX did not list the Microsoft 365 users within 600 seconds: The PBX answered 401. Entra may still be replicating the app or its certificate: wait a few minutes and verify again (pbx365 doctor).',
+    params: { seconds: '600', last: 'The PBX answered 401.', mode: 'auto' },
     field: null,
     apply_step: null,
   },

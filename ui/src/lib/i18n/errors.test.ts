@@ -10,7 +10,7 @@ import { chooseLocale } from './locale.svelte';
 const reports = samples as ErrorReport[];
 
 /** Values the UI shows in its own words (step names) or re-formats (lists). */
-const REWORDED = new Set(['step', 'needed', 'permissions']);
+const REWORDED = new Set(['step', 'needed', 'permissions', 'mode']);
 
 /** The values of `report` and of its cause. */
 function reportValues(report: ErrorReport): string[] {
@@ -61,5 +61,20 @@ describe('describeError', () => {
   it("falls back to the engine's sentence for a code it does not know", () => {
     chooseLocale('zh-CN');
     expect(describeError({ code: 'new-code', message: 'Something new.', params: {}, field: null, apply_step: null })).toBe('Something new.');
+  });
+});
+
+describe('a verification that ran out of time', () => {
+  it("says what to do in the profile's mode, in Chinese too", () => {
+    const byMode = (mode: string) => reports.find((r) => r.code === 'not-verified' && r.params?.['mode'] === mode);
+    const guided = byMode('guided');
+    const auto = byMode('auto');
+    expect(guided && auto).toBeTruthy();
+    if (!guided || !auto) return;
+    expect(describeError(guided)).toContain('upload public_key.pem');
+    expect(describeError(auto)).toContain('wait a few minutes');
+    chooseLocale('zh-CN');
+    expect(describeError(guided)).toContain('上传 public_key.pem');
+    expect(describeError(auto)).toContain('等待几分钟');
   });
 });

@@ -86,7 +86,12 @@ const WORDING: Record<string, (params: Params, report: ErrorReport) => string> =
   certificate: (q) => m.error_certificate({ detail: p(q, 'detail') }),
   schedule: (q) => m.error_schedule({ detail: p(q, 'detail') }),
   file: (q) => m.error_file({ detail: p(q, 'detail') }),
-  'not-verified': (q) => m.error_not_verified({ seconds: p(q, 'seconds'), last: p(q, 'last'), hint: p(q, 'hint') }),
+  'not-verified': (q) =>
+    m.error_not_verified({
+      seconds: p(q, 'seconds'),
+      last: p(q, 'last'),
+      hint: q['mode'] === 'guided' ? m.error_not_verified_hint_guided() : m.error_not_verified_hint_auto(),
+    }),
   'no-wizard': () => m.error_no_wizard(),
   'reset-stopped': (q, report) =>
     m.error_reset_stopped({
