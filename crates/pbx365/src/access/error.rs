@@ -55,15 +55,17 @@ pub enum Error {
     PbxNoRedirectUri,
 
     #[error(
-        "The {service} sign-in saved for the profile \"{profile}\" no longer works ({reason}). \
-         Nothing was changed. Sign in again on the step \"{step}\" to go on."
+        "The {service} sign-in saved for the profile \"{profile}\" no longer works ({}). \
+         Nothing was changed. Sign in again on the step \"{step}\" to go on.",
+        reason.as_deref().unwrap_or(SAVED_SIGN_IN_REFUSED)
     )]
     SignInAgain {
         profile: String,
         /// The step whose sign-in expired: where the admin signs in again.
         step: StepId,
         service: &'static str,
-        reason: String,
+        /// The service's own reason; none when the saved sign-in was refused or never kept.
+        reason: Option<String>,
     },
 
     #[error(
@@ -159,6 +161,9 @@ pub enum Error {
         mode: Mode,
     },
 }
+
+/// Why a saved sign-in that the service gave no reason for no longer works.
+const SAVED_SIGN_IN_REFUSED: &str = "the PBX refused it, or it was never kept";
 
 /// What to do when verification ran out of time, by mode.
 fn not_verified_hint(mode: Mode) -> &'static str {
@@ -289,12 +294,17 @@ impl Error {
                 step,
                 service,
                 reason,
-            } => params([
-                ("profile", profile.clone()),
-                ("step", wire_name(step)),
-                ("service", (*service).to_owned()),
-                ("reason", reason.clone()),
-            ]),
+            } => {
+                let mut values = params([
+                    ("profile", profile.clone()),
+                    ("step", wire_name(step)),
+                    ("service", (*service).to_owned()),
+                ]);
+                if let Some(reason) = reason {
+                    values.insert("reason".to_owned(), reason.clone());
+                }
+                values
+            }
             Error::GroupsNotReadable { profile } => params([("profile", profile.clone())]),
             Error::SignInDeclined | Error::PbxNoRedirectUri => BTreeMap::new(),
             Error::SignInTimedOut { seconds } => params([("seconds", seconds.to_string())]),
@@ -436,7 +446,13 @@ mod tests {
                 profile: "contoso".into(),
                 step: StepId::Microsoft,
                 service: "Microsoft",
-                reason: "refresh token expired".into(),
+                reason: Some("refresh token expired".into()),
+            },
+            Error::SignInAgain {
+                profile: "contoso".into(),
+                step: StepId::ConnectPbx,
+                service: "PBX",
+                reason: None,
             },
             Error::MicrosoftUnavailable {
                 profile: "contoso".into(),

@@ -65,7 +65,7 @@ impl Wizard {
                                 profile: profile.name.clone(),
                                 step,
                                 service: "PBX",
-                                reason: "the PBX refused it, or it was never kept".to_owned(),
+                                reason: None,
                             }
                         }
                         other => other,
@@ -87,7 +87,7 @@ impl Wizard {
                                     profile: profile.name.clone(),
                                     step,
                                     service: "Microsoft",
-                                    reason: crate::access::clean_clause(&error.to_string()),
+                                    reason: Some(crate::access::clean_clause(&error.to_string())),
                                 }
                             }
                             other => other,

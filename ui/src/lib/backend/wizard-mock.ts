@@ -652,9 +652,17 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
       const steps = ENGINE_ORDER.slice(0, ENGINE_ORDER.indexOf(until));
       for (const step of steps) {
         if (scenario.expired === step) {
+          // As the engine: Microsoft's own reason is quoted, the PBX's refusal has none.
+          const microsoft = step === 'microsoft';
           throw {
             code: 'sign-in-again',
-            message: `The ${step === 'microsoft' ? 'Microsoft' : 'PBX'} sign-in saved for the profile "${profile}" no longer works (it expired). Nothing was changed. Sign in again on the step "${step === 'microsoft' ? 'Microsoft account' : 'Connect to the PBX'}" to go on.`,
+            message: `The ${microsoft ? 'Microsoft' : 'PBX'} sign-in saved for the profile "${profile}" no longer works (${microsoft ? 'the refresh token expired' : 'the PBX refused it, or it was never kept'}). Nothing was changed. Sign in again on the step "${microsoft ? 'Microsoft account' : 'Connect to the PBX'}" to go on.`,
+            params: {
+              profile,
+              step,
+              service: microsoft ? 'Microsoft' : 'PBX',
+              ...(microsoft ? { reason: 'the refresh token expired' } : {}),
+            },
             field: null,
             apply_step: null,
           } satisfies ErrorReport;

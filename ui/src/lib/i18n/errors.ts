@@ -65,7 +65,12 @@ const WORDING: Record<string, (params: Params, report: ErrorReport) => string> =
   'groups-not-readable': (q) => m.error_groups_not_readable({ profile: p(q, 'profile') }),
   'pbx-no-redirect-uri': () => m.error_pbx_no_redirect_uri(),
   'sign-in-again': (q) =>
-    m.error_sign_in_again({ service: p(q, 'service'), profile: p(q, 'profile'), reason: p(q, 'reason'), step: stepTitle(q['step']) }),
+    m.error_sign_in_again({
+      service: p(q, 'service'),
+      profile: p(q, 'profile'),
+      reason: q['reason'] ?? m.error_sign_in_again_refused(),
+      step: stepTitle(q['step']),
+    }),
   'microsoft-unavailable': (q) => m.error_microsoft_unavailable({ profile: p(q, 'profile'), reason: p(q, 'reason') }),
   'sign-in-declined': () => m.error_sign_in_declined(),
   'sign-in-timed-out': (q) => m.error_sign_in_timed_out({ seconds: p(q, 'seconds') }),
