@@ -887,6 +887,7 @@ impl Wizard {
         .await?;
         self.profile.last_verification = Some(report.summary());
         self.env.profiles.save(&self.profile)?;
+        doctor::keep_for_diagnostics(&self.env, &report);
         self.verified = Some(report.clone());
         Ok(report)
     }
