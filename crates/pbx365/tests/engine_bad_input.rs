@@ -412,7 +412,21 @@ async fn the_pbx_going_away_between_review_and_apply_changes_nothing() -> TestRe
         .await?;
     let changed = world.sim.pbx.ms365_settings();
     let stale = wizard.apply(&ctx).await;
-    assert!(matches!(stale, Err(Error::ReviewStale { .. })), "{stale:?}");
+    assert!(
+        matches!(
+            &stale,
+            Err(Error::ReviewStale {
+                what: pbx365::access::StaleWhat::SettingsChanged
+            })
+        ),
+        "{stale:?}"
+    );
+    // The CLI's English names the change.
+    let text = stale.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        text.contains("the PBX's Microsoft 365 settings were changed by someone else"),
+        "{text}"
+    );
     assert_nothing_written(&world, &changed);
 
     // A step run out of order is refused too.

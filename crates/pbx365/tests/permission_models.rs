@@ -517,7 +517,12 @@ async fn apply_refuses_to_narrow_declarations_changed_after_the_review() -> Test
 
     let refused = wizard.apply(&ctx).await;
     assert!(
-        matches!(&refused, Err(pbx365::Error::ReviewStale { what }) if what.contains("declares")),
+        matches!(
+            &refused,
+            Err(pbx365::Error::ReviewStale {
+                what: pbx365::access::StaleWhat::PermissionsChanged { app_id: stale_app },
+            }) if *stale_app == app_id
+        ),
         "{refused:?}"
     );
     assert_eq!(

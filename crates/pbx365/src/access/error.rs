@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::StaleWhat;
 use crate::input::FieldError;
 use crate::pbx_certificate::CertificateError;
 use crate::profile::{ApplyStep, Mode, ProfileError};
@@ -117,7 +118,7 @@ pub enum Error {
         "Something changed since the review: {what}. Nothing was changed. Run the review again \
          to see the current differences, then apply."
     )]
-    ReviewStale { what: String },
+    ReviewStale { what: StaleWhat },
 
     #[error(
         "Applying stopped at \"{}\": {source} What was done before is kept and recorded in the \
@@ -322,7 +323,7 @@ impl Error {
             Error::PbxGone { url, reason } => {
                 params([("url", url.clone()), ("reason", reason.clone())])
             }
-            Error::ReviewStale { what } => params([("what", what.clone())]),
+            Error::ReviewStale { what } => what.params(),
             Error::ApplyFailed { step, .. } => params([("step", wire_name(step))]),
             Error::Profile(error) => params([("detail", error.to_string())]),
             Error::Secret(error) => params([("detail", error.to_string())]),
@@ -474,7 +475,33 @@ mod tests {
                 reason: "connection refused".into(),
             },
             Error::ReviewStale {
-                what: "the app registration".into(),
+                what: StaleWhat::NoAppPlan,
+            },
+            Error::ReviewStale {
+                what: StaleWhat::SettingsUnreadable {
+                    detail: "key must be a string".into(),
+                },
+            },
+            Error::ReviewStale {
+                what: StaleWhat::SettingsNotComparable {
+                    detail: "key must be a string".into(),
+                },
+            },
+            Error::ReviewStale {
+                what: StaleWhat::SettingsChanged,
+            },
+            Error::ReviewStale {
+                what: StaleWhat::KeyPairReplaced,
+            },
+            Error::ReviewStale {
+                what: StaleWhat::AppDeleted {
+                    app_id: "11111111-2222-3333-4444-555555555555".into(),
+                },
+            },
+            Error::ReviewStale {
+                what: StaleWhat::PermissionsChanged {
+                    app_id: "11111111-2222-3333-4444-555555555555".into(),
+                },
             },
             Error::ApplyFailed {
                 step: ApplyStep::PbxSettings,
@@ -510,9 +537,9 @@ mod tests {
             let report = error.report();
             for (name, value) in &report.params {
                 let value = match (report.code.as_str(), name.as_str()) {
-                    // Wire names of steps and modes; the message shows the step's title, or
-                    // what to do in that mode.
-                    (_, "step" | "needed" | "mode") => continue,
+                    // Wire names of steps, modes and what changed; the message shows the
+                    // step's title, what to do in that mode, or the change in words.
+                    (_, "step" | "needed" | "mode") | ("review-stale", "what") => continue,
                     (_, value_name) => {
                         assert!(!value.is_empty(), "{}: empty {value_name}", report.code);
                         value

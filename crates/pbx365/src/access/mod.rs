@@ -9,8 +9,10 @@ pub mod key_pair;
 pub mod retry;
 mod saved_sign_in;
 pub mod sessions;
+mod stale;
 
 pub use self::environment::Environment;
 pub(crate) use self::environment::GroupAccess;
 pub use self::error::{Error, ErrorReport};
 pub(crate) use self::error::{clean_clause, from_sign_in, sentence};
+pub use self::stale::StaleWhat;

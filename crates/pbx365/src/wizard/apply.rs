@@ -25,7 +25,7 @@ use ts_rs::TS;
 
 use crate::access::key_pair::generate_key_pair;
 use crate::access::sessions::{self, MICROSOFT_TOKEN_KEY, ProfileTokenStore};
-use crate::access::{Environment, Error};
+use crate::access::{Environment, Error, StaleWhat};
 use crate::atomic_file;
 use crate::guided::HandStep;
 use crate::pbx_certificate::read_certificate;
@@ -203,7 +203,7 @@ impl Apply<'_> {
             self.microsoft.graph(self.env, self.ctx, StepId::Apply),
         ) else {
             return Err(Error::ReviewStale {
-                what: "the review has no app registration plan".to_owned(),
+                what: StaleWhat::NoAppPlan,
             });
         };
 
@@ -397,11 +397,13 @@ async fn preflight(
     };
     let settings = pbx.client.ms365().await.map_err(gone)?;
     let now = serde_json::to_value(&settings).map_err(|e| Error::ReviewStale {
-        what: format!("the PBX's settings could not be compared ({e})"),
+        what: StaleWhat::SettingsNotComparable {
+            detail: e.to_string(),
+        },
     })?;
     if now != plan.settings_before {
         return Err(Error::ReviewStale {
-            what: "the PBX's Microsoft 365 settings were changed by someone else".to_owned(),
+            what: StaleWhat::SettingsChanged,
         });
     }
     let certificate = read_certificate::<Error>(&pbx.client)
@@ -413,7 +415,7 @@ async fn preflight(
     let thumbprint = |c: Option<&PbxCertificate>| c.map(PbxCertificate::thumbprint);
     if thumbprint(certificate.as_ref()) != thumbprint(plan.certificate.as_ref()) {
         return Err(Error::ReviewStale {
-            what: "the PBX's key pair was replaced".to_owned(),
+            what: StaleWhat::KeyPairReplaced,
         });
     }
     if let (Some(graph), Some(app)) = (
@@ -425,7 +427,9 @@ async fn preflight(
             .await?;
         let Some(now) = still_there else {
             return Err(Error::ReviewStale {
-                what: format!("the app registration {} was deleted", app.app_id),
+                what: StaleWhat::AppDeleted {
+                    app_id: app.app_id.clone(),
+                },
             });
         };
         // Apply sets the declared permissions to exactly the needed ones: a permission
@@ -433,10 +437,9 @@ async fn preflight(
         let reviewed = plan.app.as_ref().and_then(AppState::declared_roles);
         if reviewed != Some(declared_roles(&now)) {
             return Err(Error::ReviewStale {
-                what: format!(
-                    "the Graph permissions the app {} declares were changed",
-                    app.app_id
-                ),
+                what: StaleWhat::PermissionsChanged {
+                    app_id: app.app_id.clone(),
+                },
             });
         }
     }
@@ -473,7 +476,9 @@ async fn configure_pbx(pbx: &PbxSession, plan: &Plan, app_id: Option<&str>) -> S
     }
     let current = pbx.client.ms365().await?;
     let before = serde_json::to_value(&current).map_err(|e| Error::ReviewStale {
-        what: format!("the PBX's settings could not be compared ({e})"),
+        what: StaleWhat::SettingsNotComparable {
+            detail: e.to_string(),
+        },
     })?;
     let changes = settings_changes(&before, &desired, false)?;
     if changes.is_empty() {

@@ -44,7 +44,7 @@ pub use self::review::{Change, ChangeCode, ChangeTarget, Review};
 pub use self::setup::{SetupMicrosoft, SetupOutcome, SetupRequest, run_setup};
 pub use self::sync_options::{SyncOptionsNotice, SyncOptionsSummary, next_runs};
 pub use self::warning::WizardWarning;
-use crate::access::{Environment, Error, sessions};
+use crate::access::{Environment, Error, StaleWhat, sessions};
 use crate::doctor::{self, DoctorReport, GraphAccess};
 use crate::features::{Feature, OptionalGrant};
 use crate::guided;
@@ -579,7 +579,9 @@ impl Wizard {
         ctx.report(step, ProgressText::ReadingPbxSettings);
         let settings = pbx.client.ms365().await?;
         let settings_before = serde_json::to_value(&settings).map_err(|e| Error::ReviewStale {
-            what: format!("the PBX's settings could not be read for comparison ({e})"),
+            what: StaleWhat::SettingsUnreadable {
+                detail: e.to_string(),
+            },
         })?;
         let certificate = crate::pbx_certificate::read_certificate::<Error>(&pbx.client).await?;
         let tenant_id = microsoft.summary().tenant_id.clone();

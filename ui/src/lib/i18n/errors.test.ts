@@ -9,8 +9,8 @@ import { chooseLocale } from './locale.svelte';
 // export_bindings_error_samples), as the engine sends it.
 const reports = samples as ErrorReport[];
 
-/** Values the UI shows in its own words (step names) or re-formats (lists). */
-const REWORDED = new Set(['step', 'needed', 'permissions', 'mode']);
+/** Values the UI shows in its own words (step names, what changed) or re-formats (lists). */
+const REWORDED = new Set(['step', 'needed', 'permissions', 'mode', 'what']);
 
 /** The values of `report` and of its cause. */
 function reportValues(report: ErrorReport): string[] {
@@ -76,5 +76,34 @@ describe('a verification that ran out of time', () => {
     chooseLocale('zh-CN');
     expect(describeError(guided)).toContain('上传 public_key.pem');
     expect(describeError(auto)).toContain('等待几分钟');
+  });
+});
+
+describe('a review that went stale', () => {
+  const byWhat = (what: string) => reports.find((r) => r.code === 'review-stale' && r.params?.['what'] === what);
+
+  it('sends a sample of each change, worded in both languages', () => {
+    const whats = reports.filter((r) => r.code === 'review-stale').map((r) => r.params?.['what']);
+    expect(whats).toEqual([
+      'no-app-plan',
+      'settings-unreadable',
+      'settings-not-comparable',
+      'settings-changed',
+      'key-pair-replaced',
+      'app-deleted',
+      'permissions-changed',
+    ]);
+    for (const what of whats) {
+      const report = byWhat(what!)!;
+      expect(describeError(report), what).toBe(report.message);
+    }
+  });
+
+  it('names what changed, and the app, in Chinese', () => {
+    chooseLocale('zh-CN');
+    expect(describeError(byWhat('key-pair-replaced')!)).toContain('PBX 的密钥对已被替换');
+    const deleted = describeError(byWhat('app-deleted')!);
+    expect(deleted).toContain('11111111-2222-3333-4444-555555555555');
+    expect(deleted).toContain('已被删除');
   });
 });

@@ -1,5 +1,6 @@
 import type { ApplyStep } from '../bindings/ApplyStep';
 import type { ErrorReport } from '../bindings/ErrorReport';
+import type { StaleWhat } from '../bindings/StaleWhat';
 import type { StepId } from '../bindings/StepId';
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
@@ -52,6 +53,17 @@ const RESET_STOPPED_STATES: Record<string, () => string> = {
   '3': m.reset_stopped_state_this_computer,
 };
 
+/** What changed since the review (access/stale.rs `StaleWhat`), worded from its values. */
+const STALE_WHAT: Record<StaleWhat['what'], (params: Params) => string> = {
+  'no-app-plan': () => m.error_review_stale_no_app_plan(),
+  'settings-unreadable': (q) => m.error_review_stale_settings_unreadable({ detail: p(q, 'detail') }),
+  'settings-not-comparable': (q) => m.error_review_stale_settings_not_comparable({ detail: p(q, 'detail') }),
+  'settings-changed': () => m.error_review_stale_settings_changed(),
+  'key-pair-replaced': () => m.error_review_stale_key_pair_replaced(),
+  'app-deleted': (q) => m.error_review_stale_app_deleted({ appId: p(q, 'app_id') }),
+  'permissions-changed': (q) => m.error_review_stale_permissions_changed({ appId: p(q, 'app_id') }),
+};
+
 /**
  * Each error code of the engine (access/error.rs `Error::code`) worded from its `params`.
  * Codes missing here fall back to the engine's English sentence.
@@ -79,7 +91,7 @@ const WORDING: Record<string, (params: Params, report: ErrorReport) => string> =
   'out-of-order': (q) => m.error_out_of_order({ step: stepTitle(q['step']), needed: stepTitle(q['needed']) }),
   cancelled: (q) => m.error_cancelled({ step: stepTitle(q['step']) }),
   'pbx-gone': (q) => m.error_pbx_gone({ url: p(q, 'url'), reason: p(q, 'reason') }),
-  'review-stale': (q) => m.error_review_stale({ what: p(q, 'what') }),
+  'review-stale': (q) => m.error_review_stale({ what: STALE_WHAT[q['what'] as StaleWhat['what']]?.(q) ?? p(q, 'what') }),
   'apply-failed': (q, report) =>
     m.error_apply_failed({
       step: APPLY_STEP_TITLES[q['step'] as ApplyStep]?.() ?? p(q, 'step'),
