@@ -29,8 +29,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
   },
-  projects: [
-    { name: 'light', use: { colorScheme: 'light' } },
-    { name: 'dark', use: { colorScheme: 'dark' } },
-  ],
+  // One colour scheme: no flow depends on it. What does — contrast — accessibility.spec checks
+  // on every screen in both schemes itself, and `make screenshots` renders every screen in both.
+  projects: [{ name: 'light', use: { colorScheme: 'light' } }],
 });
