@@ -598,11 +598,6 @@ mod tests {
                 })
             })
             .collect();
-        let mut text = serde_json::to_string_pretty(&pairs)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/hand-step-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("hand-step-samples.json", &pairs)
     }
 }

@@ -39,6 +39,8 @@ pub mod run_lock;
 pub mod schedule;
 pub mod secrets;
 pub mod sync;
+#[cfg(test)]
+mod text_samples;
 pub mod time_zone;
 pub mod updates;
 pub mod wizard;

@@ -575,11 +575,6 @@ mod tests {
     #[test]
     fn export_bindings_error_samples() -> Result<(), Box<dyn std::error::Error>> {
         let reports: Vec<ErrorReport> = samples().iter().map(Error::report).collect();
-        let mut text = serde_json::to_string_pretty(&reports)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/error-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("error-samples.json", &reports)
     }
 }

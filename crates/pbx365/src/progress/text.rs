@@ -375,12 +375,7 @@ mod tests {
             .into_iter()
             .map(|text| crate::progress::ProgressEvent::new(crate::progress::StepId::Apply, text))
             .collect();
-        let mut text = serde_json::to_string_pretty(&events)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/progress-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("progress-samples.json", &events)
     }
 
     #[test]

@@ -670,22 +670,11 @@ mod tests {
         }
     }
 
-    fn pairs<T: Serialize + fmt::Display>(
-        texts: Vec<T>,
-    ) -> Result<Vec<serde_json::Value>, serde_json::Error> {
-        texts
-            .into_iter()
-            .map(|text| {
-                Ok(serde_json::json!({ "message": text.to_string(), "text": serde_json::to_value(&text)? }))
-            })
-            .collect()
-    }
-
     fn all_pairs() -> Result<serde_json::Value, serde_json::Error> {
         Ok(serde_json::json!({
-            "summaries": pairs(summaries())?,
-            "details": pairs(details())?,
-            "warnings": pairs(warnings())?,
+            "summaries": crate::text_samples::pairs(summaries())?,
+            "details": crate::text_samples::pairs(details())?,
+            "warnings": crate::text_samples::pairs(warnings())?,
         }))
     }
 
@@ -763,11 +752,6 @@ mod tests {
         .map(|error| serde_json::to_value(error.report()))
         .collect::<Result<_, _>>()?;
         all["failures"] = serde_json::Value::Array(failures);
-        let mut text = serde_json::to_string_pretty(&all)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/reset-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("reset-samples.json", &all)
     }
 }

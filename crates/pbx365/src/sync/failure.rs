@@ -87,11 +87,6 @@ mod tests {
                 serde_json::json!({ "message": failure.to_string(), "failure": failure })
             })
             .collect();
-        let mut text = serde_json::to_string_pretty(&pairs)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/user-failure-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("user-failure-samples.json", &pairs)
     }
 }

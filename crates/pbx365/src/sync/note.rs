@@ -151,11 +151,6 @@ mod tests {
             .into_iter()
             .map(|note| serde_json::json!({ "message": note.to_string(), "note": note }))
             .collect();
-        let mut text = serde_json::to_string_pretty(&pairs)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/note-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("note-samples.json", &pairs)
     }
 }

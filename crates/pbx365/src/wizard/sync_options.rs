@@ -483,12 +483,7 @@ mod tests {
     #[test]
     fn export_bindings_sync_options_notice_samples() -> Result<(), Box<dyn std::error::Error>> {
         let pairs = [serde_json::json!({ "message": dropped().to_string(), "notice": dropped() })];
-        let mut text = serde_json::to_string_pretty(&pairs)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/sync-options-notice-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("sync-options-notice-samples.json", &pairs)
     }
 
     #[test]

@@ -318,11 +318,6 @@ mod tests {
             .map(|reason| serde_json::json!({ "message": reason.to_string(), "reason": reason }))
             .collect();
         let samples = serde_json::json!({ "warnings": warnings, "key_reasons": reasons });
-        let mut text = serde_json::to_string_pretty(&samples)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/wizard-warning-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("wizard-warning-samples.json", &samples)
     }
 }

@@ -350,22 +350,11 @@ mod tests {
         ]
     }
 
-    fn pairs<T: Serialize + fmt::Display>(
-        texts: Vec<T>,
-    ) -> Result<Vec<serde_json::Value>, serde_json::Error> {
-        texts
-            .into_iter()
-            .map(|text| {
-                Ok(serde_json::json!({ "message": text.to_string(), "text": serde_json::to_value(&text)? }))
-            })
-            .collect()
-    }
-
     fn all_pairs() -> Result<serde_json::Value, serde_json::Error> {
         Ok(serde_json::json!({
-            "causes": pairs(causes())?,
-            "states": pairs(states())?,
-            "nexts": pairs(nexts())?,
+            "causes": crate::text_samples::pairs(causes())?,
+            "states": crate::text_samples::pairs(states())?,
+            "nexts": crate::text_samples::pairs(nexts())?,
         }))
     }
 
@@ -402,11 +391,6 @@ mod tests {
     /// (ui/src/lib/certificates/rotation-stop.test.ts); written with the ts-rs bindings.
     #[test]
     fn export_bindings_rotation_stop_samples() -> Result<(), Box<dyn std::error::Error>> {
-        let mut text = serde_json::to_string_pretty(&all_pairs()?)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/rotation-stop-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("rotation-stop-samples.json", &all_pairs()?)
     }
 }

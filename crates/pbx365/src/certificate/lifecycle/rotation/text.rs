@@ -269,11 +269,6 @@ mod tests {
             .into_iter()
             .map(|text| serde_json::json!({ "message": text.to_string(), "text": text }))
             .collect();
-        let mut text = serde_json::to_string_pretty(&pairs)?;
-        text.push('\n');
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../ui/src/lib/bindings/rotation-samples.json");
-        std::fs::write(path, text)?;
-        Ok(())
+        crate::text_samples::write("rotation-samples.json", &pairs)
     }
 }
