@@ -18,12 +18,21 @@ test('About is reachable from the rail and shows the versions and the generated 
   await expect(versions).toContainText('Not known here');
 
   // The build listed the bundled npm packages (rollup-plugin-license) and the Rust crates (cargo-about).
+  // Each licence is one line with its count; opened, it lists its texts with their packages.
   const npm = page.getByTestId('licences-npm');
-  await expect(npm.getByRole('listitem').filter({ hasText: /^MIT: svelte \d/ })).toHaveCount(1);
-  await expect(npm.getByRole('listitem').filter({ hasText: '@tauri-apps/api' })).toHaveCount(1);
   const rust = page.getByTestId('licences-rust');
-  await expect(rust.getByRole('listitem').filter({ hasText: /\btauri 2\./ }).first()).toBeVisible();
-  await expect(rust.getByRole('listitem').filter({ hasText: /\bzip 9\./ }).first()).toBeVisible();
+  await expect(rust.getByText(/^MIT — \d+ packages$/)).toBeVisible();
+  await expect(rust.getByRole('listitem').filter({ hasText: /^[^—]*\btauri 2\./ })).toHaveCount(0);
+  for (const list of [npm, rust]) {
+    for (const family of await list.locator(':scope > ul > li > details > summary').all()) {
+      await family.click();
+    }
+  }
+  // A text's line names its licence and packages, without the family's dash.
+  await expect(npm.getByRole('listitem').filter({ hasText: /^MIT: svelte \d/ })).toHaveCount(1);
+  await expect(npm.getByRole('listitem').filter({ hasText: /^[^—]*@tauri-apps\/api/ })).toHaveCount(1);
+  await expect(rust.getByRole('listitem').filter({ hasText: /^[^—]*\btauri 2\./ }).first()).toBeVisible();
+  await expect(rust.getByRole('listitem').filter({ hasText: /^[^—]*\bzip 9\./ }).first()).toBeVisible();
   await expect(rust).toContainText(/\d{3} packages/);
 
   // A licence's text opens under its packages.

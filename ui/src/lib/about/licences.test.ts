@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadLicences, packageCount, type LicenceGroup } from './licences';
+import { byLicence, loadLicences, packageCount, type LicenceGroup } from './licences';
 
 const GROUPS: LicenceGroup[] = [
   { id: 'MIT', text: 'Permission is hereby granted…', packages: ['serde 1.0.0', 'zip 9.9.0'] },
@@ -35,5 +35,19 @@ describe('loadLicences', () => {
 describe('packageCount', () => {
   it('counts a package under two licence texts once', () => {
     expect(packageCount(GROUPS)).toBe(2);
+  });
+});
+
+describe('byLicence', () => {
+  it('gathers the texts of each licence, the most used licence first', () => {
+    const groups: LicenceGroup[] = [
+      { id: 'Apache-2.0', text: 'A', packages: ['a 1.0.0'] },
+      { id: 'MIT', text: 'Copyright (c) X', packages: ['x 1.0.0', 'y 1.0.0'] },
+      { id: 'MIT', text: 'Copyright (c) Z', packages: ['z 1.0.0', 'y 1.0.0'] },
+    ];
+    expect(byLicence(groups)).toEqual([
+      { id: 'MIT', packages: 3, groups: [groups[1], groups[2]] },
+      { id: 'Apache-2.0', packages: 1, groups: [groups[0]] },
+    ]);
   });
 });

@@ -46,3 +46,24 @@ export async function loadLicences(url: string, fetcher: typeof fetch = fetch): 
 export function packageCount(groups: readonly LicenceGroup[]): number {
   return new Set(groups.flatMap((group) => group.packages)).size;
 }
+
+/** One licence (SPDX expression) with the texts it comes in and how many packages use it. */
+export interface LicenceFamily {
+  id: string;
+  packages: number;
+  groups: LicenceGroup[];
+}
+
+/**
+ * The groups gathered under their licence, the most used first: a few hundred texts differ only
+ * in their copyright line, so a page of them would be thousands of lines long.
+ */
+export function byLicence(groups: readonly LicenceGroup[]): LicenceFamily[] {
+  const families = new Map<string, LicenceGroup[]>();
+  for (const group of groups) {
+    families.set(group.id, [...(families.get(group.id) ?? []), group]);
+  }
+  return [...families]
+    .map(([id, members]) => ({ id, packages: packageCount(members), groups: members }))
+    .sort((a, b) => b.packages - a.packages || a.id.localeCompare(b.id));
+}
