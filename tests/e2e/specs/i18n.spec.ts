@@ -90,6 +90,24 @@ test('switching to Chinese words every screen in Chinese, at once and after a re
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
 
+test('a screen already drawn in English follows a switch to Chinese: Disconnect\'s places and the rotation\'s steps', async ({ page }) => {
+  await page.goto('/?mock-step-ms=10#/dashboard/disconnect/contoso');
+  await expect(page.getByRole('heading', { name: 'On the PBX' })).toBeVisible();
+  await chooseChinese(page);
+  await expect(page.getByRole('heading', { name: 'PBX 上' })).toBeVisible();
+  expect(await englishIn(page.getByRole('main'))).toEqual([]);
+
+  await page.getByTestId('language-switch').selectOption('en');
+  await page.goto('/?mock-step-ms=10#/certificates/rotate/fabrikam');
+  // By its place, not its name: the name changes with the language.
+  const steps = page.getByRole('main').locator('ol.steps');
+  await expect(steps).toContainText('makes a new key pair');
+  await chooseChinese(page);
+  await expect(steps).toHaveAttribute('aria-label', '轮换步骤');
+  await expect(steps.getByRole('listitem')).toHaveCount(4);
+  expect(await englishIn(steps)).toEqual([]);
+});
+
 test("the doctor's checks are named in Chinese after the setup's Verify", async ({ page, shot }) => {
   test.setTimeout(90_000);
   await page.goto('/?mock-step-ms=10#/connect-pbx');

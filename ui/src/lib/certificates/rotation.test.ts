@@ -11,11 +11,11 @@ const PLANNED: PlannedStep[] = [
 
 describe('rotation steps', () => {
   it('starts with the steps an earlier run finished marked done', () => {
-    expect(initialSteps(PLANNED, 'auto').map((step) => step.state)).toEqual(['done', 'pending', 'pending', 'pending']);
+    expect(initialSteps(PLANNED).map((step) => step.state)).toEqual(['done', 'pending', 'pending', 'pending']);
   });
 
   it('marks the step of an event running or waiting, and the steps before it done', () => {
-    const steps = applyRotationEvent(initialSteps(PLANNED, 'auto'), {
+    const steps = applyRotationEvent(initialSteps(PLANNED), {
       step: 'wait-for-microsoft',
       text: { code: 'waiting-for-acceptance' },
       message: 'Waiting until Microsoft accepts the new certificate (the PBX lists Microsoft 365 users)…',
@@ -27,12 +27,12 @@ describe('rotation steps', () => {
   });
 
   it('shows where a failed rotation stopped', () => {
-    const steps = failSteps(initialSteps(PLANNED, 'auto'), 'wait-for-microsoft', 'not accepted');
+    const steps = failSteps(initialSteps(PLANNED), 'wait-for-microsoft', 'not accepted');
     expect(steps.map((step) => step.state)).toEqual(['done', 'done', 'failed', 'pending']);
     expect(steps[2]?.message).toBe('not accepted');
   });
 
   it('marks everything done when it finishes', () => {
-    expect(finishSteps(initialSteps(PLANNED, 'auto')).every((step) => step.state === 'done')).toBe(true);
+    expect(finishSteps(initialSteps(PLANNED)).every((step) => step.state === 'done')).toBe(true);
   });
 });

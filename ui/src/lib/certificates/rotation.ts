@@ -1,26 +1,23 @@
 import { m } from '../i18n';
-import type { Mode } from '../bindings/Mode';
 import type { PlannedStep } from '../bindings/PlannedStep';
 import type { RotationEvent } from '../bindings/RotationEvent';
 import type { RotationStep } from '../bindings/RotationStep';
-import { describeRotation, rotationStepTitle } from './rotation-text';
+import { describeRotation } from './rotation-text';
 
 export type StepState = 'done' | 'running' | 'waiting' | 'failed' | 'pending';
 
 export interface StepView {
   step: RotationStep;
   number: number;
-  title: string;
   state: StepState;
   message: string;
 }
 
-/** The steps as the plan lists them, before anything runs; titled for the plan's `mode`. */
-export function initialSteps(steps: readonly PlannedStep[], mode: Mode): StepView[] {
+/** The steps as the plan lists them, before anything runs (titled when drawn: rotationStepTitle). */
+export function initialSteps(steps: readonly PlannedStep[]): StepView[] {
   return steps.map((step) => ({
     step: step.step,
     number: step.number,
-    title: rotationStepTitle(step.step, mode),
     state: step.done ? 'done' : 'pending',
     message: step.done ? m.rotation_done_earlier() : '',
   }));

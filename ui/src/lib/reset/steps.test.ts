@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedReset } from '../bindings/PlannedReset';
 import { disconnectHref, disconnectProfile } from './route';
-import { applyResetEvent, finishedSteps, plannedSteps, stoppedSteps } from './steps';
+import { applyResetEvent, finishedSteps, HEADINGS, plannedSteps, stoppedSteps } from './steps';
 
 const PBX = { domain: 'fabrikam.com', url: 'https://pbx.fabrikam.com:8887' };
 const TENANT = { name: 'Fabrikam', id: null };
@@ -19,7 +19,7 @@ const PLANNED: PlannedReset[] = [
 
 describe('the steps of a Disconnect', () => {
   it('are headed as the setup review heads the same places', () => {
-    expect(plannedSteps(PLANNED).map((view) => view.heading)).toEqual(['On the PBX', 'In Microsoft Entra', 'On this computer']);
+    expect(plannedSteps(PLANNED).map((view) => HEADINGS[view.step])).toEqual(['On the PBX', 'In Microsoft Entra', 'On this computer']);
     expect(plannedSteps(PLANNED).every((view) => view.state === 'pending')).toBe(true);
   });
 

@@ -13,8 +13,6 @@ export type ResetStepState = 'pending' | 'running' | 'done' | 'failed';
 export interface ResetStepView {
   step: ResetStep;
   number: number;
-  /** The heading of the step's card, as the setup's review names the same places. */
-  heading: string;
   /** What the step will do (the plan's code, naming the tenant; worded with describeResetSummary). */
   summary: ResetSummary;
   state: ResetStepState;
@@ -24,7 +22,10 @@ export interface ResetStepView {
   detail?: ResetDetail;
 }
 
-/** The headings of the setup's review (review/ReviewApply.svelte), for the same three places. */
+/**
+ * The heading of each step's card, as the setup's review (review/ReviewApply.svelte) names the
+ * same places; read when drawn, so that it follows a change of language.
+ */
 export const HEADINGS: Record<ResetStep, string> = {
   get pbx() {
     return m.place_pbx();
@@ -57,7 +58,6 @@ export function plannedSteps(steps: readonly PlannedReset[]): ResetStepView[] {
   return steps.map((planned) => ({
     step: planned.step,
     number: planned.number,
-    heading: HEADINGS[planned.step],
     summary: planned.summary,
     state: planned.done ? 'done' : 'pending',
     // A done step's summary already says the earlier reset did it.
