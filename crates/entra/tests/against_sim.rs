@@ -821,7 +821,7 @@ async fn replication_delay_is_waited_out_with_progress() -> TestResult {
     assert!(
         waits
             .iter()
-            .any(|r| r.starts_with("Waiting for Entra to replicate the new app's key…")),
+            .any(|r| r.starts_with("Waiting for Entra to replicate the new app…")),
         "{waits:?}"
     );
     let access_token = token["access_token"].as_str().ok_or("no access token")?;

@@ -69,16 +69,38 @@ impl Home {
             ("HOME", home.to_owned()),
             ("XDG_CONFIG_HOME", format!("{home}/config")),
             ("XDG_DATA_HOME", format!("{home}/data")),
+            ("XDG_STATE_HOME", format!("{home}/state")),
             // Were a sign-in to start, its page would be fetched from the listener.
             ("PBX365_TEST_BROWSER", "follow-redirects".to_owned()),
         ])
     }
 
-    /// Whatever the command left in HOME.
+    /// Whatever the command left in HOME, but its log files: every run logs, by design, to
+    /// `$XDG_STATE_HOME/pbx365/logs`, and nothing else may be in `state`.
     fn entries(&self) -> Result<Vec<std::path::PathBuf>, Box<dyn Error>> {
-        Ok(std::fs::read_dir(self.dir.path())?
+        let state = self.dir.path().join("state");
+        let mut left: Vec<std::path::PathBuf> = std::fs::read_dir(self.dir.path())?
             .map(|entry| entry.map(|e| e.path()))
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()?;
+        left.retain(|path| *path != state);
+        if state.exists() {
+            let logs = state.join("pbx365").join("logs");
+            for entry in std::fs::read_dir(&state)? {
+                let path = entry?.path();
+                if path != state.join("pbx365") {
+                    left.push(path);
+                }
+            }
+            if state.join("pbx365").exists() {
+                for entry in std::fs::read_dir(state.join("pbx365"))? {
+                    let path = entry?.path();
+                    if path != logs {
+                        left.push(path);
+                    }
+                }
+            }
+        }
+        Ok(left)
     }
 }
 

@@ -226,8 +226,9 @@ impl BrowserOpener for CrowdFirst {
     }
 }
 
-/// Opens `size` idle connections and waits (at most 7 s from the first, inside the listener's
-/// 10 s read timeout) until the listener has closed all it will not hold.
+/// Opens `size` idle connections and waits (at most 9 s from the first, inside the listener's
+/// 10 s read timeout) until the listener has closed all it will not hold. On a busy 2-core
+/// machine some were still open 7.2 s in (1,157 of 1,200 closed, CI of 2026-12-07).
 fn stand_crowd(
     port: u16,
     size: usize,
@@ -253,7 +254,7 @@ fn stand_crowd(
             }
         }
         let count = closed.iter().filter(|c| **c).count();
-        if count + LISTENER_CAP >= size || started.elapsed() > Duration::from_secs(7) {
+        if count + LISTENER_CAP >= size || started.elapsed() > Duration::from_secs(9) {
             let fds_gained = open_fds()
                 .zip(before)
                 .map(|(now, before)| now.saturating_sub(before));

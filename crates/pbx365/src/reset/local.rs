@@ -1,5 +1,6 @@
 //! Step 3: what this computer keeps for the profile goes — its sync history (runs, their
-//! per-user journal, the bindings the runs made), its certificate rotation journal, the
+//! per-user journal, the bindings the runs made, the doctor's reports; the whole database with
+//! the last profile), its certificate rotation journal, the
 //! `public_key.pem` saved in pbx365's own folder, its sign-ins in the OS keyring, and the
 //! profile file itself. Each removal finds an absent thing fine, so the step can run again.
 //! The keyring goes before the profile file, as [`crate::Environment::forget_profile`] does it:
@@ -29,6 +30,9 @@ pub(super) fn remove(env: &Environment, profile: &Profile) -> Result<Removed, Ca
     let kept_certificate = remove_certificate_file(env, profile)?;
     env.secrets.delete_profile(&profile.name)?;
     env.profiles.delete(&profile.name)?;
+    if env.profiles.list()?.is_empty() {
+        remove_history_database(&database_path(&env.profiles))?;
+    }
     tracing::info!(profile = %profile.name, runs, "reset: removed the profile from this computer");
     Ok(Removed {
         runs,
@@ -44,6 +48,18 @@ pub(super) fn forget_history(database: &Path, profile: &str) -> Result<usize, Ca
         return Ok(0);
     }
     Ok(SyncStore::open(database)?.forget_profile(profile)?)
+}
+
+/// With the last profile gone, the history database (shared by every profile, so kept while
+/// another one is listed) goes too, with SQLite's files beside it: nothing of the setup is left.
+fn remove_history_database(database: &Path) -> Result<(), Cause> {
+    remove_file(database)?;
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut name = database.as_os_str().to_owned();
+        name.push(suffix);
+        remove_file(Path::new(&name))?;
+    }
+    Ok(())
 }
 
 /// Removes `public_key.pem` when it is in pbx365's own folder (with its per-profile folder if
