@@ -1,5 +1,7 @@
 //! The tenant's users: the demo accounts (who can sign in) and the seeded people.
 
+use std::collections::HashMap;
+
 use sha2::{Digest, Sha256};
 
 use super::ids::stable_uuid;
@@ -131,6 +133,11 @@ impl DemoAccounts {
 #[derive(Debug)]
 pub(crate) struct Directory {
     users: Vec<DirectoryUser>,
+    /// Position of the first user with each object ID.
+    by_id: HashMap<String, usize>,
+    /// Position of the first user whose object ID or user principal name, lower-cased (ASCII,
+    /// as Graph compares keys), is the key: what a scan for either would find first.
+    by_key: HashMap<String, usize>,
     demo: DemoAccounts,
     /// People outside the tenant that users keep as personal contacts.
     contact_pool: Vec<Person>,
@@ -181,8 +188,18 @@ impl Directory {
                 .iter()
                 .map(|p| person_to_user(p, domain, seed)),
         );
+        let mut by_id = HashMap::with_capacity(users.len());
+        let mut by_key = HashMap::with_capacity(2 * users.len());
+        for (position, user) in users.iter().enumerate() {
+            by_id.entry(user.id.clone()).or_insert(position);
+            for key in [&user.id, &user.user_principal_name] {
+                by_key.entry(key.to_ascii_lowercase()).or_insert(position);
+            }
+        }
         Directory {
             users,
+            by_id,
+            by_key,
             demo,
             contact_pool: people::generate(64, seed.wrapping_add(0x5eed)),
             seed,
@@ -199,14 +216,13 @@ impl Directory {
 
     /// A user by object ID or user principal name (case-insensitive, as Graph).
     pub fn find(&self, id_or_upn: &str) -> Option<&DirectoryUser> {
-        self.users.iter().find(|u| {
-            u.id.eq_ignore_ascii_case(id_or_upn)
-                || u.user_principal_name.eq_ignore_ascii_case(id_or_upn)
-        })
+        self.by_key
+            .get(&id_or_upn.to_ascii_lowercase())
+            .map(|&p| &self.users[p])
     }
 
     pub fn by_id(&self, id: &str) -> Option<&DirectoryUser> {
-        self.users.iter().find(|u| u.id == id)
+        self.by_id.get(id).map(|&p| &self.users[p])
     }
 
     /// Checks a username and password typed on a sign-in page.
@@ -240,7 +256,7 @@ impl Directory {
 
     /// The personal contacts of a user: a few people outside the tenant, stable per user.
     pub fn contacts_of(&self, user: &DirectoryUser) -> Vec<Contact> {
-        let Some(position) = self.users.iter().position(|u| u.id == user.id) else {
+        let Some(&position) = self.by_id.get(&user.id) else {
             return Vec::new();
         };
         let pool = &self.contact_pool;
@@ -365,6 +381,26 @@ mod tests {
                 .any(|u| u.given_name.is_none() && u.surname.is_none())
         );
         assert_eq!(d.users().len(), 403);
+    }
+
+    /// The indexed lookups answer what a scan of the users in order answers, for every user.
+    #[test]
+    fn lookups_by_id_and_principal_name_agree_with_a_scan() {
+        let d = directory();
+        for user in d.users() {
+            let scan = |key: &str| {
+                d.users().iter().find(|u| {
+                    u.id.eq_ignore_ascii_case(key)
+                        || u.user_principal_name.eq_ignore_ascii_case(key)
+                })
+            };
+            assert_eq!(d.by_id(&user.id), Some(user));
+            assert_eq!(d.by_id(&user.id.to_uppercase()), None);
+            assert_eq!(d.find(&user.id.to_uppercase()), scan(&user.id));
+            let upn = user.user_principal_name.to_uppercase();
+            assert_eq!(d.find(&upn), scan(&upn));
+        }
+        assert_eq!(d.find("nobody@contoso.example"), None);
     }
 
     #[test]

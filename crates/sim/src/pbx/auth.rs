@@ -221,10 +221,7 @@ pub async fn login(State(pbx): State<Arc<Pbx>>, bytes: Bytes) -> Result<Response
         state
             .tenant
             .users
-            .iter()
-            .find(|u| {
-                u.name().eq_ignore_ascii_case(username) || u.text("extension_number") == username
-            })
+            .by_name_or_extension(username)
             .filter(|u| u.password == password && u.enabled())
             .map(|u| Principal::User(u.id.clone()))
     } else {

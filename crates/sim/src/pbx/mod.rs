@@ -24,6 +24,7 @@ mod settings;
 mod sso;
 mod state;
 mod status;
+mod user_table;
 mod users;
 pub mod version;
 

@@ -141,6 +141,23 @@ impl ListQuery {
                 .all(|c| text(&c.field).eq_ignore_ascii_case(&c.value))
     }
 
+    /// [`ListQuery::page`] of `all` as `render` shows each. Without search, filter or
+    /// order, only the page's own items are rendered: the page is then `all` cut by `skip`
+    /// and `top`, and `count` is `all`'s length, whatever the list's size.
+    pub fn page_of<T>(&self, all: &[T], render: impl Fn(&T) -> Value, searched: &[&str]) -> Value {
+        if self.search.is_some() || !self.filter.is_empty() || self.order.is_some() {
+            return self.page(all.iter().map(render).collect(), searched);
+        }
+        let page: Vec<Value> = all
+            .get(self.skip..)
+            .unwrap_or_default()
+            .iter()
+            .take(self.top)
+            .map(render)
+            .collect();
+        json!({"count": all.len(), "items": page})
+    }
+
     /// Filters, orders and cuts `items` into a `{count, items}` page; `count` is the total
     /// after filtering. `searched` are the fields `search` looks in.
     pub fn page(&self, mut items: Vec<Value>, searched: &[&str]) -> Value {
@@ -198,6 +215,35 @@ mod tests {
             ListQuery::parse(&params(&[("top", "2"), ("skip", "3")]))?.page(items(), &["name"]);
         assert_eq!(page["count"], 5);
         assert_eq!(page["items"], json!([items()[3], items()[4]]));
+        Ok(())
+    }
+
+    /// Pages cut straight from the list are the pages of the whole list, at every offset.
+    #[test]
+    fn pages_cut_without_rendering_the_rest_are_the_same_pages() -> Result<(), ApiError> {
+        let all = items();
+        for query in [
+            vec![],
+            vec![("top", "2")],
+            vec![("top", "2"), ("skip", "2")],
+            vec![("top", "2"), ("skip", "4")],
+            vec![("skip", "5")],
+            vec![("skip", "99")],
+            vec![("top", "3"), ("search", "user")],
+            vec![
+                ("top", "1"),
+                ("skip", "1"),
+                ("filter", "role eq 'StandardUser'"),
+            ],
+            vec![("top", "2"), ("orderby", "n desc")],
+        ] {
+            let query = ListQuery::parse(&params(&query))?;
+            assert_eq!(
+                query.page_of(&all, Clone::clone, &["name"]),
+                query.page(all.clone(), &["name"]),
+                "{query:?}"
+            );
+        }
         Ok(())
     }
 

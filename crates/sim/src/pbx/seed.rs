@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::settings;
 use super::state::{Integration, State, Tenant, UserRecord, timestamp};
+use super::user_table::UserTable;
 use crate::people::{self, AccountKind, Person};
 
 /// Demo credentials. `Debug` hides the password.
@@ -132,7 +133,7 @@ pub fn seed(plan: &SeedPlan<'_>) -> (State, DemoTenant) {
             settings: settings::tenant_defaults(),
             key: None,
         },
-        users: Vec::new(),
+        users: UserTable::default(),
         contacts: Vec::new(),
         licensed_users: plan.licensed_users,
     };

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::certificate::KeyMaterial;
+use super::user_table::UserTable;
 
 /// Timestamps as PortSIP writes them (RFC 3339, UTC).
 pub fn timestamp(t: OffsetDateTime) -> String {
@@ -112,7 +113,7 @@ pub struct Tenant {
     pub name: String,
     pub domain: String,
     pub integration: Integration,
-    pub users: Vec<UserRecord>,
+    pub users: UserTable,
     /// Company contacts, each with its `id`.
     pub contacts: Vec<Map<String, Value>>,
     /// How many users the tenant's licence allows; every user counts, enabled or not.
@@ -121,11 +122,7 @@ pub struct Tenant {
 
 impl Tenant {
     pub fn user(&self, id: &str) -> Option<&UserRecord> {
-        self.users.iter().find(|u| u.id == id)
-    }
-
-    pub fn user_mut(&mut self, id: &str) -> Option<&mut UserRecord> {
-        self.users.iter_mut().find(|u| u.id == id)
+        self.users.get(id)
     }
 }
 

@@ -17,6 +17,7 @@ use super::error::{self, ApiError};
 use super::paging::ListQuery;
 use super::rules::{check_extension, check_guid, check_user_name};
 use super::state::{AuditAction, UserRecord, timestamp};
+use super::user_table::UserTable;
 use super::version::Capabilities;
 
 /// What `sync_type` says about users that came from (or were bound to) Microsoft 365.
@@ -83,21 +84,18 @@ fn text<'a>(body: &'a Map<String, Value>, field: &str) -> &'a str {
 }
 
 /// PortSIP's rules for a new user.
-fn check_new_user(body: &Map<String, Value>, existing: &[UserRecord]) -> Problems {
+fn check_new_user(body: &Map<String, Value>, existing: &UserTable) -> Problems {
     let mut problems = Vec::new();
     let name = text(body, "name");
     if let Err(problem) = check_user_name(name) {
         problems.push(("name".to_owned(), problem));
-    } else if existing.iter().any(|u| u.name().eq_ignore_ascii_case(name)) {
+    } else if existing.has_name(name) {
         problems.push(("name".to_owned(), format!("{name:?} already exists")));
     }
     let extension = text(body, "extension_number");
     if let Err(problem) = check_extension(extension) {
         problems.push(("extension_number".to_owned(), problem));
-    } else if existing
-        .iter()
-        .any(|u| u.text("extension_number") == extension)
-    {
+    } else if existing.has_extension(extension) {
         problems.push((
             "extension_number".to_owned(),
             format!("{extension:?} is already in use"),
@@ -195,8 +193,8 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     caller.require_tenant_admin()?;
     let query = ListQuery::parse(&params)?;
-    let items: Vec<Value> = pbx.lock().tenant.users.iter().map(list_item).collect();
-    Ok(axum::Json(query.page(items, &SEARCHED)).into_response())
+    let page = query.page_of(pbx.lock().tenant.users.as_slice(), list_item, &SEARCHED);
+    Ok(axum::Json(page).into_response())
 }
 
 /// `POST /users` → `201 {id}`.
@@ -284,13 +282,21 @@ pub async fn update(
     check_pin(&body, &mut problems);
     reject(first, problems)?;
     let mut state = pbx.lock();
-    let user = state.tenant.user_mut(&id).ok_or_else(|| not_found(&id))?;
-    let old = Value::Object(user.fields.clone());
-    for (field, value) in body.iter().filter(|(k, _)| declared.contains(k)) {
-        user.fields.insert(field.clone(), value.clone());
-    }
-    let new = Value::Object(user.fields.clone());
-    let name = user.name().to_owned();
+    let (old, new, name) = state
+        .tenant
+        .users
+        .modify(&id, |user| {
+            let old = Value::Object(user.fields.clone());
+            for (field, value) in body.iter().filter(|(k, _)| declared.contains(k)) {
+                user.fields.insert(field.clone(), value.clone());
+            }
+            (
+                old,
+                Value::Object(user.fields.clone()),
+                user.name().to_owned(),
+            )
+        })
+        .ok_or_else(|| not_found(&id))?;
     let who = state.principal_name(&caller.principal);
     state.audit(AuditAction::Update, "USER", &who, &name, Some((old, new)));
     Ok(StatusCode::OK.into_response())
@@ -317,12 +323,7 @@ pub async fn bind(
     if state.tenant.user(&id).is_none() {
         return Err(not_found(&id));
     }
-    if let Some(other) = state.tenant.users.iter().find(|u| {
-        u.id != id
-            && u.binding
-                .as_deref()
-                .is_some_and(|b| b.eq_ignore_ascii_case(&account))
-    }) {
+    if let Some(other) = state.tenant.users.bound_to(&account, &id) {
         return Err(ApiError::field(
             "id",
             format!(
@@ -331,13 +332,16 @@ pub async fn bind(
             ),
         ));
     }
-    let Some(user) = state.tenant.user_mut(&id) else {
-        return Err(not_found(&id));
-    };
-    user.binding = Some(account);
-    user.fields
-        .insert("sync_type".to_owned(), json!(MICROSOFT_365));
-    let name = user.name().to_owned();
+    let name = state
+        .tenant
+        .users
+        .modify(&id, |user| {
+            user.binding = Some(account);
+            user.fields
+                .insert("sync_type".to_owned(), json!(MICROSOFT_365));
+            user.name().to_owned()
+        })
+        .ok_or_else(|| not_found(&id))?;
     let who = state.principal_name(&caller.principal);
     state.audit(AuditAction::Update, "USER", &who, &name, None);
     Ok(StatusCode::OK.into_response())
@@ -351,10 +355,15 @@ pub async fn unbind(
 ) -> Result<Response, ApiError> {
     caller.require_tenant_admin()?;
     let mut state = pbx.lock();
-    let user = state.tenant.user_mut(&id).ok_or_else(|| not_found(&id))?;
-    user.binding = None;
-    user.fields.remove("sync_type");
-    let name = user.name().to_owned();
+    let name = state
+        .tenant
+        .users
+        .modify(&id, |user| {
+            user.binding = None;
+            user.fields.remove("sync_type");
+            user.name().to_owned()
+        })
+        .ok_or_else(|| not_found(&id))?;
     let who = state.principal_name(&caller.principal);
     state.audit(AuditAction::Update, "USER", &who, &name, None);
     Ok(StatusCode::NO_CONTENT.into_response())

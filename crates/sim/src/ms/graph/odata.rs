@@ -180,6 +180,19 @@ impl ODataQuery {
         collection_url: &str,
         context: String,
     ) -> Result<Value, GraphError> {
+        self.page_of(&items, Map::clone, shape, collection_url, context)
+    }
+
+    /// [`ODataQuery::page`] of `all` as `render` shows each, rendering only the items of the
+    /// page: a page costs the same however long the collection is.
+    pub fn page_of<T>(
+        &self,
+        all: &[T],
+        render: impl Fn(&T) -> Map<String, Value>,
+        shape: &Shape<'_>,
+        collection_url: &str,
+        context: String,
+    ) -> Result<Value, GraphError> {
         let offset = match &self.skiptoken {
             None => 0,
             Some(token) => decode_skiptoken(token).ok_or_else(|| {
@@ -190,13 +203,14 @@ impl ODataQuery {
             })?,
         };
         let top = self.top.unwrap_or(shape.default_top);
-        let total = items.len();
-        let value = items
-            .into_iter()
-            .skip(offset)
+        let total = all.len();
+        let value = all
+            .get(offset..)
+            .unwrap_or_default()
+            .iter()
             .take(top)
             .map(|item| {
-                self.project(item, shape.default_select, shape.type_name)
+                self.project(render(item), shape.default_select, shape.type_name)
                     .map(Value::Object)
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -162,21 +162,25 @@ impl Cloud {
             return Err(GraphError::denied());
         }
         let search = call.search(SEARCHABLE, "user")?;
-        let users: Vec<Map<String, Value>> = self
-            .directory
-            .users()
+        let visible = |u: Map<String, Value>| if full { u } else { basic_profile(u) };
+        let url = self.graph_url("users");
+        let context = self.graph_context(&call.query.context_suffix("users"));
+        let all = self.directory.users();
+        if clauses.is_empty() && search.is_none() {
+            // Every user is in: the page alone is rendered.
+            let render = |u: &DirectoryUser| visible(user_json(u));
+            return ok(call
+                .query
+                .page_of(all, render, &USERS_SHAPE, &url, context)?);
+        }
+        let users: Vec<Map<String, Value>> = all
             .iter()
             .map(user_json)
             .filter(|u| clauses.iter().all(|c| c.matches(u)))
             .filter(|u| search.as_ref().is_none_or(|s| s.matches(u)))
-            .map(|u| if full { u } else { basic_profile(u) })
+            .map(visible)
             .collect();
-        ok(call.query.page(
-            users,
-            &USERS_SHAPE,
-            &self.graph_url("users"),
-            self.graph_context(&call.query.context_suffix("users")),
-        )?)
+        ok(call.query.page(users, &USERS_SHAPE, &url, context)?)
     }
 
     /// `/me/…` and `/users/{id|upn}/…`.
