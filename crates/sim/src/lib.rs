@@ -11,6 +11,7 @@ pub mod pbx;
 pub mod people;
 pub mod recorder;
 mod serve;
+pub mod tenants;
 pub mod tls;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -22,6 +23,7 @@ use tokio::net::TcpListener;
 pub use faults::{ErrorStyle, FaultScope, Faults, InjectedError};
 pub use pbx::{Account, Certificate, DemoTenant, PbxVersion, UnknownPbxVersion};
 pub use recorder::{Exchange, Recorder};
+pub use tenants::{HostedTenant, Tenants, start_tenants};
 
 /// How to start the emulators.
 #[derive(Debug, Clone)]
@@ -184,15 +186,17 @@ async fn write_ca(path: &Path, pem: &str) -> Result<(), SimError> {
     tokio::fs::write(path, pem).await.map_err(failed)
 }
 
-/// Starts both emulators as configured.
-pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
-    // Bound first, so every URL is known before any state is built.
-    let (pbx_listener, pbx_address) = bind("PBX", config.pbx_port).await?;
-    let (ms_listener, ms_address) = bind("Microsoft", config.ms_port).await?;
-    let scheme = if config.tls { "https" } else { "http" };
-    let pbx_url = format!("{scheme}://127.0.0.1:{}/api", pbx_address.port());
-    let ms_authority = format!("{scheme}://127.0.0.1:{}", ms_address.port());
+/// The CA (with TLS), its PEM, the file holding it, and the temporary folder the file is in
+/// when none was asked for.
+type PreparedCa = (
+    Option<tls::SimCa>,
+    Option<String>,
+    Option<PathBuf>,
+    Option<tempfile::TempDir>,
+);
 
+/// Generates the CA when HTTPS is asked for and writes it where the configuration says.
+async fn prepare_ca(config: &SimConfig) -> Result<PreparedCa, SimError> {
     let ca = config.tls.then(tls::SimCa::generate).transpose()?;
     let ca_pem = ca.as_ref().map(|ca| ca.ca_pem().to_owned());
     let mut ca_dir = None;
@@ -216,53 +220,102 @@ pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
             Some(path)
         }
     };
+    Ok((ca, ca_pem, ca_file, ca_dir))
+}
 
+/// One tenant on both sides: the Microsoft tenant with `domain` at `ms_authority`, and the
+/// PBX tenant with the same domain, served under `web_domain`.
+struct TenantSeed<'a> {
+    domain: &'a str,
+    web_domain: String,
+    ms_authority: &'a str,
+    ca_pem: &'a Option<String>,
+    seed: u64,
+}
+
+fn seed_tenant(
+    config: &SimConfig,
+    tenant: &TenantSeed<'_>,
+) -> Result<(Arc<ms::Cloud>, Arc<pbx::Pbx>), SimError> {
     let ms = ms::Cloud::new(ms::CloudConfig {
-        base_url: ms_authority.clone(),
-        tenant_domain: config.tenant_domain.clone(),
+        base_url: tenant.ms_authority.to_owned(),
+        tenant_domain: tenant.domain.to_owned(),
         users: config.ms_users,
-        seed: config.seed,
+        seed: tenant.seed,
         auto_approve: config.auto_approve,
-        ca_pem: ca_pem.clone(),
+        ca_pem: tenant.ca_pem.clone(),
     });
     let pbx = pbx::Pbx::new(pbx::PbxConfig {
-        web_domain: config
-            .web_domain
-            .clone()
-            .unwrap_or_else(|| format!("pbx.{}", config.tenant_domain)),
-        tenant_domain: config.tenant_domain.clone(),
+        web_domain: tenant.web_domain.clone(),
+        tenant_domain: tenant.domain.to_owned(),
         sbc_domain: config.sbc_domain.clone(),
         users: config.pbx_users,
         ms_users: config.ms_users,
-        seed: config.seed,
+        seed: tenant.seed,
         short_tokens: config.short_tokens,
-        ms_authority: ms_authority.clone(),
-        ca_pem: ca_pem.clone(),
+        ms_authority: tenant.ms_authority.to_owned(),
+        ca_pem: tenant.ca_pem.clone(),
         version: config.pbx_version,
         licensed_users: config.licence(),
     })?;
+    Ok((ms, pbx))
+}
+
+/// `router` with every exchange recorded.
+fn recorded(router: axum::Router, recorder: &Arc<Recorder>) -> axum::Router {
+    router.layer(axum::middleware::from_fn_with_state(
+        Arc::clone(recorder),
+        recorder::record,
+    ))
+}
+
+/// The PBX's web domain: the configured one, else `pbx.{domain}`.
+fn web_domain(config: &SimConfig, domain: &str) -> String {
+    config
+        .web_domain
+        .clone()
+        .unwrap_or_else(|| format!("pbx.{domain}"))
+}
+
+/// Starts both emulators as configured.
+pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
+    // Bound first, so every URL is known before any state is built.
+    let (pbx_listener, pbx_address) = bind("PBX", config.pbx_port).await?;
+    let (ms_listener, ms_address) = bind("Microsoft", config.ms_port).await?;
+    let scheme = if config.tls { "https" } else { "http" };
+    let pbx_url = format!("{scheme}://127.0.0.1:{}/api", pbx_address.port());
+    let ms_authority = format!("{scheme}://127.0.0.1:{}", ms_address.port());
+
+    let (ca, ca_pem, ca_file, ca_dir) = prepare_ca(&config).await?;
+    let (ms, pbx) = seed_tenant(
+        &config,
+        &TenantSeed {
+            domain: &config.tenant_domain,
+            web_domain: web_domain(&config, &config.tenant_domain),
+            ms_authority: &ms_authority,
+            ca_pem: &ca_pem,
+            seed: config.seed,
+        },
+    )?;
     let pbx_recorder = Arc::new(Recorder::new(config.recorder_capacity));
     let ms_recorder = Arc::new(Recorder::new(config.recorder_capacity));
     let pbx_faults = Arc::new(Faults::new(ErrorStyle::PortSip));
     let ms_faults = Arc::new(Faults::new(ErrorStyle::Microsoft));
 
     let tls_config = ca.as_ref().map(tls::SimCa::server_config).transpose()?;
-    let pbx_router = pbx.router().layer(axum::middleware::from_fn_with_state(
-        Arc::clone(&pbx_recorder),
-        recorder::record,
-    ));
-    let ms_router = ms.router().layer(axum::middleware::from_fn_with_state(
-        Arc::clone(&ms_recorder),
-        recorder::record,
-    ));
     let servers = vec![
         serve::spawn(
             pbx_listener,
-            pbx_router,
+            recorded(pbx.router(), &pbx_recorder),
             tls_config.clone(),
             Arc::clone(&pbx_faults),
         ),
-        serve::spawn(ms_listener, ms_router, tls_config, Arc::clone(&ms_faults)),
+        serve::spawn(
+            ms_listener,
+            recorded(ms.router(), &ms_recorder),
+            tls_config,
+            Arc::clone(&ms_faults),
+        ),
     ];
     tracing::info!(
         %pbx_url,

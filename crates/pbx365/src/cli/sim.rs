@@ -1,17 +1,23 @@
 //! `pbx365 sim`: runs the PBX and Microsoft emulators on loopback with seeded demo tenants,
 //! prints how to reach them, and runs until Ctrl-C or SIGTERM.
 //!
+//! With `--tenants N` the one emulated PBX hosts N tenants (one address, one SIP domain each),
+//! each linked to its own emulated Microsoft tenant, as a service provider's are.
+//!
 //! Output (stdout), once the emulators listen: one JSON object, or with `--print-env` shell
-//! `export` lines (`PBX365_SIM_*`) to `source` from a file. Both deliberately show the demo
-//! accounts' passwords: they are the emulators' fixed, public demo credentials.
+//! `export` lines (`PBX365_SIM_*`) to `source` from a file, or with `--print-setup` one `pbx365
+//! setup` command per tenant. All deliberately show the demo accounts' passwords: they are the
+//! emulators' fixed, public demo credentials.
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use anyhow::bail;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use sim::ms::DemoAccount;
-use sim::{Account, FaultScope, Faults, PbxVersion, Sim, SimConfig};
+use sim::{Account, FaultScope, Faults, HostedTenant, PbxVersion, SimConfig, Tenants};
 
 use super::output;
 
@@ -22,7 +28,16 @@ standard_user, system_admin (each {username, password, domain})}, microsoft {aut
 tenant_id, tenant_domain, initial_domain, organization, global_admin, user_admin, member (each \
 {user_principal_name, password, display_name, object_id, directory_role, \
 can_grant_application_permissions}), groups (each {id, display_name, direct_members})}, \
-ca_file (with --tls, else null). It is on one line when stdout is not a terminal.\n\n\
+ca_file (with --tls, else null), and tenants: every tenant as {profile (a name for its \
+`pbx365 setup --profile`), pbx, microsoft}, the first being the one pbx and microsoft describe. \
+It is on one line when stdout is not a terminal.\n\n\
+With --tenants N (N > 1) the PBX at pbx.url hosts N tenants with the SIP domains \
+tenantNNN.<--tenant-domain> (numbered from 1, padded so they sort), each with its own demo \
+accounts and its own Microsoft tenant (its own authority, a port each: from --ms-port upward, \
+or any free ports) seeded from --seed + N - 1.\n\n\
+With --print-setup: one line per tenant instead, a `pbx365 setup … --yes` command that creates \
+its profile (automatic mode; with --auto-approve it needs no browser: run it with \
+PBX365_TEST_BROWSER=follow-redirects).\n\n\
 With --print-env: `export PBX365_SIM_…='…'` lines instead (PBX_URL, PBX_VERSION, TENANT_DOMAIN, \
 PBX_ADMIN, PBX_ADMIN_PASSWORD, PBX_STANDARD_USER, PBX_STANDARD_USER_PASSWORD, MS_AUTHORITY, \
 MS_TENANT_ID, MS_ADMIN, MS_ADMIN_PASSWORD, and CA_FILE with --tls), e.g. \
@@ -77,9 +92,16 @@ pub struct SimArgs {
     /// every seeded PBX user and Microsoft 365 person, plus 50).
     #[arg(long, value_name = "N")]
     licensed_users: Option<usize>,
-    /// Print shell `export PBX365_SIM_…=…` lines instead of the JSON object.
-    #[arg(long)]
+    /// How many PBX tenants the one emulated PBX hosts, each linked to its own emulated
+    /// Microsoft tenant (at most 1000).
+    #[arg(long, default_value = "1", value_parser = parse_tenants, value_name = "N")]
+    tenants: NonZeroUsize,
+    /// Print shell `export PBX365_SIM_…=…` lines instead of the JSON object (one tenant only).
+    #[arg(long, conflicts_with = "print_setup")]
     print_env: bool,
+    /// Print one `pbx365 setup` command per tenant instead of the JSON object.
+    #[arg(long)]
+    print_setup: bool,
     #[command(flatten)]
     faults: FaultArgs,
 }
@@ -130,6 +152,18 @@ struct FaultArgs {
     /// The Microsoft sign-in and consent pages approve at once, as the Global Administrator.
     #[arg(long)]
     auto_approve: bool,
+}
+
+/// Ports (one per Microsoft tenant) and start-up time keep `--tenants` to this.
+const MAX_TENANTS: usize = 1000;
+
+fn parse_tenants(text: &str) -> Result<NonZeroUsize, String> {
+    let count: usize = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of tenants; give 1 to {MAX_TENANTS}"))?;
+    NonZeroUsize::new(count)
+        .filter(|count| count.get() <= MAX_TENANTS)
+        .ok_or_else(|| format!("give 1 to {MAX_TENANTS} tenants, not {count}"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,19 +224,30 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         licensed_users: args.licensed_users,
         ..SimConfig::default()
     };
-    let stop = StopSignals::listen()?;
-    let sim = sim::start(config).await?;
-    apply_faults(&sim, &args.faults);
-    if args.print_env {
-        output::print(&export_lines(&sim))?;
-    } else {
-        output::print_json(&description(&sim))?;
+    if args.print_env && args.tenants.get() > 1 {
+        bail!(
+            "--print-env describes one tenant; with --tenants use the JSON object or --print-setup"
+        );
     }
+    let stop = StopSignals::listen()?;
+    let sim = sim::start_tenants(config, args.tenants).await?;
+    apply_faults(&sim, &args.faults);
+    let first = first_tenant(&sim)?;
+    if args.print_env {
+        output::print(&export_lines(&sim, first))?;
+    } else if args.print_setup {
+        output::print(&setup_lines(&sim))?;
+    } else {
+        output::print_json(&description(&sim, first))?;
+    }
+    let microsoft = match sim.tenants.as_slice() {
+        [only] => format!("Microsoft at {}", only.ms_authority),
+        many => format!("{} tenants, each with its own Microsoft tenant", many.len()),
+    };
     eprintln!(
-        "pbx365 sim: PBX (PortSIP {}) at {}, Microsoft at {}. Press Ctrl-C to stop.",
-        sim.pbx.version(),
+        "pbx365 sim: PBX (PortSIP {}) at {}, {microsoft}. Press Ctrl-C to stop.",
+        first.pbx.version(),
         sim.pbx_url,
-        sim.ms_authority
     );
     let why = stop.received().await;
     eprintln!("pbx365 sim: {why}; stopping the emulators.");
@@ -210,15 +255,24 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn apply_faults(sim: &Sim, faults: &FaultArgs) {
+fn first_tenant(sim: &Tenants) -> anyhow::Result<&HostedTenant> {
+    match sim.tenants.first() {
+        Some(first) => Ok(first),
+        None => bail!("the emulators started without a tenant"),
+    }
+}
+
+fn apply_faults(sim: &Tenants, faults: &FaultArgs) {
     let targets = Targets::of(&faults.fault_target);
     let mut chosen: Vec<&Faults> = Vec::new();
     if targets.pbx {
         chosen.push(&sim.pbx_faults);
     }
     if let Some(scope) = targets.microsoft {
-        sim.ms_faults.limit_to(scope);
-        chosen.push(&sim.ms_faults);
+        for ms_faults in sim.ms_faults() {
+            ms_faults.limit_to(scope);
+            chosen.push(ms_faults);
+        }
     }
     for target in chosen {
         if let Some(ms) = faults.latency_ms {
@@ -237,16 +291,17 @@ fn apply_faults(sim: &Sim, faults: &FaultArgs) {
             target.drop_reply_every(every);
         }
     }
-    if let Some(secs) = faults.replication_delay_secs {
-        sim.ms.set_replication_delay(Duration::from_secs(secs));
-    }
-    if faults.consent_refused {
-        sim.ms.set_consent_refused(true);
-    }
-    if faults.short_tokens {
-        // The PBX half got it through its configuration.
-        sim.ms
-            .set_access_token_lifetime(sim::pbx::SHORT_TOKEN_LIFETIME);
+    for ms in sim.tenants.iter().map(|t| &t.ms) {
+        if let Some(secs) = faults.replication_delay_secs {
+            ms.set_replication_delay(Duration::from_secs(secs));
+        }
+        if faults.consent_refused {
+            ms.set_consent_refused(true);
+        }
+        if faults.short_tokens {
+            // The PBX half got it through its configuration.
+            ms.set_access_token_lifetime(sim::pbx::SHORT_TOKEN_LIFETIME);
+        }
     }
 }
 
@@ -257,6 +312,16 @@ struct Description<'a> {
     microsoft: MicrosoftDescription<'a>,
     /// The CA certificate (PEM) to trust, with `--tls`.
     ca_file: Option<&'a Path>,
+    /// Every tenant, the first being the one `pbx` and `microsoft` describe.
+    tenants: Vec<TenantDescription<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct TenantDescription<'a> {
+    /// A profile name for the tenant: its domain's first label.
+    profile: &'a str,
+    pbx: PbxDescription<'a>,
+    microsoft: MicrosoftDescription<'a>,
 }
 
 #[derive(Debug, Serialize)]
@@ -336,56 +401,111 @@ impl From<DemoAccount> for MicrosoftAccount {
     }
 }
 
-fn description(sim: &Sim) -> Description<'_> {
-    let demo = sim.ms.demo_accounts();
-    let tenant = &sim.tenant;
+fn description<'a>(sim: &'a Tenants, first: &'a HostedTenant) -> Description<'a> {
     Description {
-        pbx: PbxDescription {
-            url: &sim.pbx_url,
-            version: sim.pbx.version().as_str(),
-            licensed_users: sim.pbx.licensed_users(),
-            tenant_domain: &tenant.domain,
-            tenant_name: &tenant.name,
-            redirect_uris: std::iter::once(sim.pbx.redirect_uri())
-                .chain(sim.pbx.sbc_redirect_uri())
-                .collect(),
-            admin: (&tenant.admin).into(),
-            standard_user: (&tenant.standard_user).into(),
-            system_admin: (&tenant.system_admin).into(),
-        },
-        microsoft: MicrosoftDescription {
-            authority: &sim.ms_authority,
-            tenant_id: sim.ms.tenant_id(),
-            tenant_domain: sim.ms.tenant_domain(),
-            initial_domain: sim.ms.initial_domain(),
-            organization: sim.ms.organization_name(),
-            global_admin: demo.global_admin.into(),
-            user_admin: demo.user_admin.into(),
-            member: demo.member.into(),
-            groups: sim
-                .ms
-                .groups()
-                .into_iter()
-                .map(|g| GroupDescription {
-                    direct_members: g.members.len(),
-                    id: g.id,
-                    display_name: g.display_name,
-                })
-                .collect(),
-        },
+        pbx: pbx_description(sim, first),
+        microsoft: microsoft_description(first),
         ca_file: sim.ca_file.as_deref(),
+        tenants: sim
+            .tenants
+            .iter()
+            .map(|hosted| TenantDescription {
+                profile: profile_name(hosted),
+                pbx: pbx_description(sim, hosted),
+                microsoft: microsoft_description(hosted),
+            })
+            .collect(),
     }
 }
 
+/// The tenant's domain's first label (`contoso`, `tenant001`).
+fn profile_name(hosted: &HostedTenant) -> &str {
+    let domain = &hosted.tenant.domain;
+    domain.split('.').next().unwrap_or(domain)
+}
+
+fn pbx_description<'a>(sim: &'a Tenants, hosted: &'a HostedTenant) -> PbxDescription<'a> {
+    let tenant = &hosted.tenant;
+    PbxDescription {
+        url: &sim.pbx_url,
+        version: hosted.pbx.version().as_str(),
+        licensed_users: hosted.pbx.licensed_users(),
+        tenant_domain: &tenant.domain,
+        tenant_name: &tenant.name,
+        redirect_uris: std::iter::once(hosted.pbx.redirect_uri())
+            .chain(hosted.pbx.sbc_redirect_uri())
+            .collect(),
+        admin: (&tenant.admin).into(),
+        standard_user: (&tenant.standard_user).into(),
+        system_admin: (&tenant.system_admin).into(),
+    }
+}
+
+fn microsoft_description(hosted: &HostedTenant) -> MicrosoftDescription<'_> {
+    let ms = &hosted.ms;
+    let demo = ms.demo_accounts();
+    MicrosoftDescription {
+        authority: &hosted.ms_authority,
+        tenant_id: ms.tenant_id(),
+        tenant_domain: ms.tenant_domain(),
+        initial_domain: ms.initial_domain(),
+        organization: ms.organization_name(),
+        global_admin: demo.global_admin.into(),
+        user_admin: demo.user_admin.into(),
+        member: demo.member.into(),
+        groups: ms
+            .groups()
+            .into_iter()
+            .map(|g| GroupDescription {
+                direct_members: g.members.len(),
+                id: g.id,
+                display_name: g.display_name,
+            })
+            .collect(),
+    }
+}
+
+/// One `pbx365 setup` command per tenant, its admin's password piped in.
+fn setup_lines(sim: &Tenants) -> String {
+    sim.tenants
+        .iter()
+        .map(|hosted| {
+            let admin = &hosted.tenant.admin;
+            let mut words = vec![
+                "pbx365 setup --profile".to_owned(),
+                shell_quote(profile_name(hosted)),
+                "--pbx-url".to_owned(),
+                shell_quote(&sim.pbx_url),
+                "--username".to_owned(),
+                shell_quote(&admin.username),
+                "--domain".to_owned(),
+                shell_quote(&hosted.tenant.domain),
+                "--password-stdin --authority".to_owned(),
+                shell_quote(&hosted.ms_authority),
+            ];
+            if let Some(path) = &sim.ca_file {
+                words.push("--ca-file".to_owned());
+                words.push(shell_quote(&path.display().to_string()));
+            }
+            words.push("--mode auto --yes".to_owned());
+            format!(
+                "printf '%s\\n' {} | {}\n",
+                shell_quote(&admin.password),
+                words.join(" ")
+            )
+        })
+        .collect()
+}
+
 /// `export NAME='value'` lines for a POSIX shell.
-fn export_lines(sim: &Sim) -> String {
-    let demo = sim.ms.demo_accounts();
-    let tenant = &sim.tenant;
+fn export_lines(sim: &Tenants, first: &HostedTenant) -> String {
+    let demo = first.ms.demo_accounts();
+    let tenant = &first.tenant;
     let mut variables = vec![
         ("PBX365_SIM_PBX_URL", sim.pbx_url.clone()),
         (
             "PBX365_SIM_PBX_VERSION",
-            sim.pbx.version().as_str().to_owned(),
+            first.pbx.version().as_str().to_owned(),
         ),
         ("PBX365_SIM_TENANT_DOMAIN", tenant.domain.clone()),
         ("PBX365_SIM_PBX_ADMIN", tenant.admin.username.clone()),
@@ -401,8 +521,8 @@ fn export_lines(sim: &Sim) -> String {
             "PBX365_SIM_PBX_STANDARD_USER_PASSWORD",
             tenant.standard_user.password.clone(),
         ),
-        ("PBX365_SIM_MS_AUTHORITY", sim.ms_authority.clone()),
-        ("PBX365_SIM_MS_TENANT_ID", sim.ms.tenant_id().to_owned()),
+        ("PBX365_SIM_MS_AUTHORITY", first.ms_authority.clone()),
+        ("PBX365_SIM_MS_TENANT_ID", first.ms.tenant_id().to_owned()),
         (
             "PBX365_SIM_MS_ADMIN",
             demo.global_admin.user_principal_name.clone(),

@@ -14,6 +14,7 @@ mod body;
 mod certificate;
 mod contacts;
 pub mod error;
+mod host;
 mod info;
 mod keys;
 mod microsoft;
@@ -37,6 +38,7 @@ use axum::routing::{any, get, post};
 use serde_json::Value;
 
 pub use certificate::Certificate;
+pub use host::multi_tenant_router;
 pub use seed::{Account, DemoTenant};
 pub use version::{Capabilities, PbxVersion, UnknownPbxVersion};
 
