@@ -519,3 +519,82 @@ async fn replication_delay_is_waited_out_by_apply_and_verify() -> TestResult {
     );
     Ok(())
 }
+
+/// The Graph contract every world holds its calls to is not blind: the setup's own calls pass,
+/// while the same calls with an invented property in what pbx365 sends or in what Graph answers
+/// fail, in both clouds; and the world's tap sees a call made outside the wizard too.
+#[tokio::test]
+async fn an_invented_graph_property_breaks_the_graph_contract_on_either_side() -> TestResult {
+    use engine_common::as_graph_exchange as as_recorded;
+    use graph_contract::{Cloud, Contract, Exchange};
+
+    let world = world().await?;
+    let (_, _, _, verified) = full_auto(&world, "contoso").await?;
+    assert!(verified.passed, "{}", describe(&verified));
+    let recorded = world.sim.ms_recorder.exchanges();
+    let find = |method: &str, path: &str| {
+        recorded
+            .iter()
+            .find(|e| e.method == method && e.path == path)
+            .ok_or(format!("the setup made no {method} {path}"))
+    };
+    let created = find("POST", "/v1.0/applications")?;
+    let mut sent = created.request_json.clone().ok_or("no application sent")?;
+    sent["inventedSetting"] = serde_json::json!(true);
+    let organization = find("GET", "/v1.0/organization")?;
+    let mut answered = organization
+        .response_json
+        .clone()
+        .ok_or("no organization answered")?;
+    answered["value"][0]["verifiedDomains"][0]["inventedFlag"] = serde_json::json!(1);
+    for cloud in Cloud::ALL {
+        let contract = Contract::of(cloud)?;
+        let passed = contract.problems(recorded.iter().map(as_recorded));
+        assert!(passed.is_empty(), "{passed:?}");
+        let problems = contract.problems([
+            Exchange {
+                request: Some(&sent),
+                ..as_recorded(created)
+            },
+            Exchange {
+                response: Some(&answered),
+                ..as_recorded(organization)
+            },
+        ]);
+        assert_eq!(
+            problems,
+            [
+                format!(
+                    "POST /v1.0/applications → {} [{cloud}]: request body /inventedSetting: \
+                     `inventedSetting` is not a property of microsoft.graph.application",
+                    created.status
+                ),
+                format!(
+                    "GET /v1.0/organization?{} → 200 [{cloud}]: response body \
+                     /value/0/verifiedDomains/0/inventedFlag: `inventedFlag` is not a property \
+                     of microsoft.graph.verifiedDomain",
+                    organization.query
+                ),
+            ]
+        );
+    }
+    // A call made outside the wizard goes through the same tap (and would fail the test when
+    // the world is dropped; it is taken here).
+    assert!(world.graph_contract.take_problems().is_empty());
+    let refused = world
+        .http
+        .patch(format!("{}/v1.0/applications/1", world.sim.ms_authority))
+        .json(&serde_json::json!({"displayName": "x", "inventedSetting": true}))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), 401, "sent without a token");
+    let problems = world.graph_contract.take_problems();
+    assert_eq!(
+        problems,
+        Cloud::ALL.map(|cloud| format!(
+            "PATCH /v1.0/applications/1 → 401 [{cloud}]: request body /inventedSetting: \
+             `inventedSetting` is not a property of microsoft.graph.application"
+        ))
+    );
+    Ok(())
+}

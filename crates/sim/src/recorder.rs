@@ -65,11 +65,23 @@ impl<'a> From<&'a Exchange> for openapi_contract::RecordedResponse<'a> {
     }
 }
 
+/// Sees every exchange as it is recorded, however many the record keeps.
+pub type Observer = Arc<dyn Fn(&Exchange) + Send + Sync>;
+
 /// The last `capacity` exchanges of one emulator.
-#[derive(Debug)]
 pub struct Recorder {
     capacity: usize,
     exchanges: Mutex<VecDeque<Exchange>>,
+    observers: Mutex<Vec<Observer>>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("capacity", &self.capacity)
+            .field("recorded", &self.lock().len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Recorder {
@@ -77,7 +89,20 @@ impl Recorder {
         Self {
             capacity,
             exchanges: Mutex::new(VecDeque::new()),
+            observers: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Shows every exchange recorded from now on to `observer`, including those [`clear`] or
+    /// the capacity would drop: a test can hold all of its traffic to a contract, however
+    /// often it clears the record.
+    ///
+    /// [`clear`]: Recorder::clear
+    pub fn observe(&self, observer: Observer) {
+        self.observers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(observer);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Exchange>> {
@@ -102,6 +127,14 @@ impl Recorder {
     }
 
     fn push(&self, exchange: Exchange) {
+        let observers = self
+            .observers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        for observer in observers {
+            observer(&exchange);
+        }
         let mut exchanges = self.lock();
         if self.capacity == 0 {
             return;

@@ -5,6 +5,9 @@
 
 #![allow(dead_code)] // Each test file uses part of the support code.
 
+#[path = "../graph_contract_support/mod.rs"]
+mod graph_contract_support;
+
 use std::error::Error;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -44,6 +47,8 @@ pub fn fast_policy(budget: Duration) -> RetryPolicy {
 
 pub struct Tenant {
     pub sim: sim::Sim,
+    /// Holds every Graph call of the test to Microsoft's metadata when the tenant is dropped.
+    pub graph_contract: graph_contract_support::GraphContractTap,
     pub pbx: portsip::Client,
     pub graph: GraphClient,
     pub app_id: String,
@@ -85,6 +90,7 @@ pub async fn integrated_tenant() -> Result<Tenant, Box<dyn Error>> {
         ..sim::SimConfig::default()
     })
     .await?;
+    let graph_contract = graph_contract_support::GraphContractTap::install(&sim.ms_recorder);
     let pbx = portsip::Client::builder(&sim.pbx_url)
         .retry_policy(fast_policy(Duration::ZERO).pbx())
         .build()?;
@@ -145,6 +151,7 @@ pub async fn integrated_tenant() -> Result<Tenant, Box<dyn Error>> {
         dir: tempfile::tempdir()?,
         secrets,
         sim,
+        graph_contract,
     })
 }
 

@@ -20,6 +20,10 @@ use pbx365::wizard::{
 use reqwest::header::LOCATION;
 use url::Url;
 
+#[path = "../graph_contract_support/mod.rs"]
+mod graph_contract_support;
+pub use graph_contract_support::{GraphContractTap, as_graph_exchange};
+
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 /// Plays the admin's browser: follows redirects from the sign-in page to the loopback
@@ -79,6 +83,8 @@ pub async fn follow(
 
 pub struct World {
     pub sim: sim::Sim,
+    /// Holds every Graph call of the test to Microsoft's metadata when the world is dropped.
+    pub graph_contract: GraphContractTap,
     pub dir: tempfile::TempDir,
     pub secrets: MemorySecretStore,
     pub env: Arc<Environment>,
@@ -118,6 +124,7 @@ pub async fn world_with(
     };
     adjust(&mut config);
     let sim = sim::start(config).await?;
+    let graph_contract = GraphContractTap::install(&sim.ms_recorder);
     let ca_pem = sim.ca_pem.clone().ok_or("the emulator has no CA")?;
     let http = reqwest::Client::builder()
         .use_rustls_tls()
@@ -141,6 +148,7 @@ pub async fn world_with(
     };
     Ok(World {
         sim,
+        graph_contract,
         dir,
         secrets,
         env: Arc::new(env),

@@ -6,6 +6,8 @@
 #![allow(dead_code)]
 
 pub mod example;
+#[path = "../graph_contract_support/mod.rs"]
+mod graph_contract_support;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,6 +28,8 @@ pub const FIRST_EXTENSION: &str = "2000";
 
 pub struct World {
     pub sim: sim::Sim,
+    /// Holds every Graph call of the test to Microsoft's metadata when the world is dropped.
+    pub graph_contract: graph_contract_support::GraphContractTap,
     pub pbx: portsip::Client,
     pub graph: entra::GraphClient,
     pub dir: tempfile::TempDir,
@@ -50,6 +54,7 @@ impl World {
         };
         change(&mut config);
         let sim = sim::start(config).await?;
+        let graph_contract = graph_contract_support::GraphContractTap::install(&sim.ms_recorder);
         sim.ms.set_device_code_interval(Duration::from_secs(1));
         let ca_file = sim.ca_file.clone().ok_or("the emulator has no CA file")?;
         // Built as the product builds it: the one retry policy, pauses told to the run.
@@ -70,6 +75,7 @@ impl World {
         let store = Arc::new(SyncStore::open(dir.path().join("sync.sqlite3"))?);
         let world = World {
             sim,
+            graph_contract,
             pbx,
             graph,
             dir,

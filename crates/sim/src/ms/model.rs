@@ -130,7 +130,6 @@ pub struct ServicePrincipal {
     pub oauth2_permission_scopes: Vec<PermissionScope>,
     pub reply_urls: Vec<String>,
     pub tags: Vec<String>,
-    pub created: OffsetDateTime,
 }
 
 impl ServicePrincipal {
@@ -148,7 +147,6 @@ impl ServicePrincipal {
             oauth2_permission_scopes: Vec::new(),
             reply_urls: app.web_redirect_uris.clone(),
             tags: Vec::new(),
-            created: OffsetDateTime::now_utc(),
         }
     }
 }

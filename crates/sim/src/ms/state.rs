@@ -210,6 +210,5 @@ fn graph_service_principal(tenant: &Tenant, seed: u64) -> ServicePrincipal {
             .collect(),
         reply_urls: Vec::new(),
         tags: Vec::new(),
-        created: tenant.created,
     }
 }

@@ -78,7 +78,6 @@ fn service_principal_json(sp: &ServicePrincipal) -> Map<String, Value> {
         "applicationTemplateId": null,
         "appOwnerOrganizationId": sp.app_owner_organization_id,
         "appRoleAssignmentRequired": false,
-        "createdDateTime": datetime(sp.created),
         "description": null,
         "displayName": sp.display_name,
         "homepage": null,
