@@ -86,4 +86,4 @@ class CutTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    unittest.main(verbosity=0)

@@ -525,7 +525,7 @@ async fn replication_delay_is_waited_out_by_apply_and_verify() -> TestResult {
 /// fail, in both clouds; and the world's tap sees a call made outside the wizard too.
 #[tokio::test]
 async fn an_invented_graph_property_breaks_the_graph_contract_on_either_side() -> TestResult {
-    use engine_common::as_graph_exchange as as_recorded;
+    use engine_common::graph_contract_support::as_graph_exchange as as_recorded;
     use graph_contract::{Cloud, Contract, Exchange};
 
     let world = world().await?;

@@ -21,8 +21,8 @@ use reqwest::header::LOCATION;
 use url::Url;
 
 #[path = "../graph_contract_support/mod.rs"]
-mod graph_contract_support;
-pub use graph_contract_support::{GraphContractTap, as_graph_exchange};
+pub mod graph_contract_support;
+pub use graph_contract_support::GraphContractTap;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
