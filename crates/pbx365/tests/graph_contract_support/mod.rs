@@ -7,6 +7,7 @@
 //! The worlds of the engine, sync and certificate tests each own a [`GraphContractTap`]; when
 //! the world is dropped at the end of a test that otherwise passed, any problem fails it.
 
+use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use graph_contract::{Cloud, Contract, Exchange};
@@ -23,9 +24,30 @@ pub fn as_graph_exchange(recorded: &sim::Exchange) -> Exchange<'_> {
     }
 }
 
-/// Every problem found in the Graph calls recorded since it was installed.
+/// Every problem of one recorded exchange, in both clouds.
+fn problems_of(recorded: &sim::Exchange) -> Vec<String> {
+    let exchange = as_graph_exchange(recorded);
+    Cloud::ALL
+        .into_iter()
+        .flat_map(|cloud| match Contract::of(cloud) {
+            Ok(contract) => contract.problems([exchange]),
+            Err(error) => vec![error.to_string()],
+        })
+        .collect()
+}
+
+enum Work {
+    Check(Box<sim::Exchange>),
+    /// Answered once everything sent before has been checked.
+    Flush(Sender<()>),
+}
+
+/// Checks the Graph calls a recorder records, on a thread of its own: the emulator serves
+/// them on the test's thread, deep inside the engine's futures, where the stack has no room
+/// for the check.
 #[derive(Debug)]
 pub struct GraphContractTap {
+    work: Sender<Work>,
     problems: Arc<Mutex<Vec<String>>>,
 }
 
@@ -34,27 +56,41 @@ impl GraphContractTap {
     pub fn install(recorder: &sim::Recorder) -> Self {
         let problems = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&problems);
+        let (work, queue) = mpsc::channel::<Work>();
+        // Ends when the recorder, and the observer's sender with it, is dropped.
+        std::thread::spawn(move || {
+            for item in queue {
+                match item {
+                    Work::Check(recorded) => {
+                        let found = problems_of(&recorded);
+                        if !found.is_empty() {
+                            sink.lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .extend(found);
+                        }
+                    }
+                    Work::Flush(done) => {
+                        let _ = done.send(());
+                    }
+                }
+            }
+        });
+        let observer = work.clone();
         recorder.observe(Arc::new(move |recorded: &sim::Exchange| {
-            let exchange = as_graph_exchange(recorded);
-            let found: Vec<String> = Cloud::ALL
-                .into_iter()
-                .flat_map(|cloud| match Contract::of(cloud) {
-                    Ok(contract) => contract.problems([exchange]),
-                    Err(error) => vec![error.to_string()],
-                })
-                .collect();
-            if !found.is_empty() {
-                sink.lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .extend(found);
+            if Contract::is_graph(&recorded.path) {
+                let _ = observer.send(Work::Check(Box::new(recorded.clone())));
             }
         }));
-        Self { problems }
+        Self { work, problems }
     }
 
-    /// Removes and returns the problems found so far, in the order the calls were made: for a
-    /// test that makes a call off the metadata on purpose.
+    /// Removes and returns the problems of every call recorded so far, in the order the calls
+    /// were made: for a test that makes a call off the metadata on purpose.
     pub fn take_problems(&self) -> Vec<String> {
+        let (done, checked) = mpsc::channel();
+        if self.work.send(Work::Flush(done)).is_err() || checked.recv().is_err() {
+            return vec!["the Graph contract check stopped before the test ended".to_owned()];
+        }
         std::mem::take(&mut *self.problems.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
