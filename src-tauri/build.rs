@@ -22,6 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "plan_consent",
         "open_admin_consent",
         "set_sync_options",
+        "run_checks",
         "review",
         "apply",
         "verify",

@@ -105,6 +105,7 @@ fn main() -> anyhow::Result<ExitCode> {
             wizard_commands::plan_consent,
             wizard_commands::open_admin_consent,
             wizard_commands::set_sync_options,
+            wizard_commands::run_checks,
             wizard_commands::review,
             wizard_commands::apply,
             wizard_commands::verify,

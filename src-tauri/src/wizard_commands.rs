@@ -8,9 +8,9 @@ use pbx365::doctor::DoctorReport;
 use pbx365::profile::SyncOptions;
 use pbx365::progress::{CancellationToken, ProgressEvent, StepContext, StepId};
 use pbx365::wizard::{
-    AppRegistrationInput, AppRegistrationSummary, ApplyOutcome, ConsentSummary, GuidedIds,
-    KeyPairInput, KeyPairSummary, MicrosoftSignIn, MicrosoftSummary, PbxLogin, PbxSummary, Review,
-    SyncOptionsSummary, Wizard, WizardState,
+    AppRegistrationInput, AppRegistrationSummary, ApplyOutcome, ChecksInput, ConsentSummary,
+    GuidedIds, KeyPairInput, KeyPairSummary, MicrosoftSignIn, MicrosoftSummary, PbxLogin,
+    PbxSummary, Review, SyncOptionsSummary, Wizard, WizardState,
 };
 use pbx365::{Environment, Error, ErrorReport};
 use tauri::{AppHandle, Emitter, State};
@@ -227,6 +227,16 @@ pub async fn set_sync_options(
 ) -> Result<SyncOptionsSummary, ErrorReport> {
     step!(host, app, |wizard, ctx| wizard
         .set_sync_options(options, ctx))
+}
+
+/// Steps 3–6 at once, their reads concurrent: the express setup's checklist.
+#[tauri::command]
+pub async fn run_checks(
+    app: AppHandle,
+    host: State<'_, WizardHost>,
+    input: ChecksInput,
+) -> Result<WizardState, ErrorReport> {
+    step!(host, app, |wizard, ctx| wizard.run_checks(input, ctx))
 }
 
 #[tauri::command]

@@ -22,23 +22,19 @@ export async function continueTo(page: Page, heading: string) {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
 }
 
-/** Steps 1–6 with their defaults, ending on the Review & apply page. */
-export async function throughSyncOptions(page: Page) {
+/**
+ * The express setup up to its review: Connect, Sign in to Microsoft, then the checklist (steps
+ * 3–6 with their defaults) and the review run by themselves on the Review & apply page.
+ */
+export async function throughReview(page: Page) {
   await connect(page);
-  await page.goto(`${page.url().split('#')[0]}#/microsoft-account`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Microsoft');
   await page.getByRole('button', { name: 'Sign in to Microsoft' }).click();
-  await expect(page.getByTestId('microsoft-summary')).toContainText('admin@contoso.example');
-  await continueTo(page, 'App registration');
-  await page.getByRole('button', { name: 'Check the app registration' }).click();
-  await expect(page.getByTestId('app-summary')).toContainText('User.Read.All');
-  await continueTo(page, 'Key pair');
-  await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
-  await expect(page.getByTestId('key-reason')).toContainText('it will generate one');
-  await continueTo(page, 'Admin consent');
-  await page.getByRole('button', { name: 'List the permissions' }).click();
-  await expect(page.getByTestId('permissions')).toContainText('Contacts.Read');
-  await continueTo(page, 'Sync options');
-  await page.getByRole('button', { name: 'Check the sync options' }).click();
-  await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
-  await continueTo(page, 'Review & apply');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review & apply');
+  await expect(page.getByTestId('changes-pbx')).toContainText('Directory (tenant) ID');
+}
+
+/** Opens a step's page from the checklist's "Change…" link. */
+export async function changeFromChecklist(page: Page, title: string) {
+  await page.getByTestId('checklist').getByRole('link', { name: `Change: ${title}` }).click();
 }

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { connectPbx, expect, test } from '../fixtures';
-import { applyConfirmed, continueTo, throughSyncOptions } from '../wizard-helpers';
+import { applyConfirmed, continueTo, throughReview } from '../wizard-helpers';
 
 /**
  * Three or more English words in a row (numbers between them allowed): a sentence (or its start) that the catalogue did not
@@ -111,13 +111,11 @@ test('a screen already drawn in English follows a switch to Chinese: Disconnect\
 test("the doctor's checks are named in Chinese after the setup's Verify", async ({ page, shot }) => {
   test.setTimeout(90_000);
   await page.goto('/?mock-step-ms=10#/connect-pbx');
-  await throughSyncOptions(page);
-  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await throughReview(page);
   await expect(page.getByTestId('changes-entra')).toContainText('Create the app registration');
   await applyConfirmed(page, 'contoso.example');
   await expect(page.getByTestId('applied')).toBeVisible();
-  await continueTo(page, 'Verify');
-  await page.getByRole('button', { name: 'Verify the integration' }).click();
+  // Verification runs right after Apply, on the same screen.
   const checks = page.getByTestId('checks');
   await expect(checks.locator('[data-check="pbx-lists-users"]')).toContainText('The PBX lists Microsoft 365 users');
 
@@ -131,8 +129,7 @@ test("the doctor's checks are named in Chinese after the setup's Verify", async 
 test("the review's changes are worded in Chinese, each setting named once with its values in Now and After", async ({ page, shot }) => {
   test.setTimeout(90_000);
   await page.goto('/?mock-step-ms=10#/connect-pbx');
-  await throughSyncOptions(page);
-  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await throughReview(page);
   const entra = page.getByTestId('changes-entra');
   const pbx = page.getByTestId('changes-pbx');
   await expect(entra).toContainText('Create the app registration “PortSIP PBX (contoso.example)”');

@@ -22,6 +22,9 @@ async function toSyncOptions(page: Page, version: string) {
 test('Connect shows the PortSIP version and how many users the licence still allows', async ({ page, shot }) => {
   await page.goto('/?mock-step-ms=10#/connect-pbx');
   await connectPbx(page);
+  // Without a warning to read, the setup went on to the Microsoft sign-in: back to Connect.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Microsoft');
+  await page.getByRole('navigation', { name: 'Setup', exact: true }).getByRole('link', { name: /Connect PBX/ }).click();
   const summary = page.getByRole('region', { name: 'Your PBX' });
   await expect(summary.getByTestId('pbx-edition')).toHaveText('PortSIP 22.6.0 · 212 of 400 licensed users · 188 left');
   await expect(summary.getByTestId('pbx-summary')).toContainText('Contoso');
@@ -38,6 +41,8 @@ test('a PortSIP version pbx365 was not built for is a warning on Connect, not a 
   await expect(page.getByTestId('pbx-edition')).toHaveText('PortSIP 23.0.1 · 212 of 400 licensed users · 188 left');
   const warning = page.getByRole('note').filter({ hasText: 'newer than pbx365 knows' });
   await expect(warning).toHaveText(/PortSIP 23\.0\.1, newer than pbx365 knows \(built for 22\.2\.0 to 22\.6\)/);
+  // The warning holds the setup on Connect until the admin has read it and goes on.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Connect to the PBX');
   await expect(page.getByTestId('continue')).toBeVisible();
   for (const size of SIZES) {
     await page.setViewportSize(size);

@@ -31,7 +31,7 @@ test('a returning admin opens on the dashboard and edits one option without sign
   await page.locator('#sync-time').fill('03:30');
   await page.getByRole('button', { name: 'Check the sync options' }).click();
   await page.getByTestId('continue').click();
-  await page.getByRole('button', { name: 'Review the changes' }).click();
+  // The review runs by itself once the options are checked (it only reads).
   // Exactly the one change: the schedule, now and after, in words and raw.
   const rows = page.getByTestId('changes-pbx').locator('tbody tr');
   await expect(rows).toHaveCount(1);
@@ -48,16 +48,14 @@ test('a returning admin opens on the dashboard and edits one option without sign
   await applyConfirmed(page, 'contoso');
   await expect(page.getByTestId('applied')).toBeVisible();
 
-  expect(await wizardCalls(page)).toEqual(['open contoso', 'resume sync-options', 'sync-options', 'review', 'apply']);
-
-  // Verify ends the setup with the ways on: the first sync of this profile, and the dashboard.
-  await page.getByTestId('continue').click();
-  await page.getByRole('button', { name: 'Verify the integration' }).click();
+  // Verification runs right after Apply, on the same screen, and ends the setup with the ways
+  // on: the first sync of this profile, and the dashboard.
   const done = page.getByTestId('verify-done');
   await expect(done.getByRole('heading', { name: 'Done' })).toBeVisible();
   await expect(done.getByRole('link', { name: 'Run the first sync of contoso' })).toHaveAttribute('href', '#/sync/contoso');
   await expect(done.getByRole('link', { name: 'Go to the dashboard' })).toHaveAttribute('href', '#/dashboard');
   await expect(railStep(page, 'verify')).toContainText('Done');
+  expect(await wizardCalls(page)).toEqual(['open contoso', 'resume sync-options', 'sync-options', 'review', 'apply', 'verify']);
   await shot('54-returning-admin-done');
 });
 

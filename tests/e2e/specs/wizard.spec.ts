@@ -1,7 +1,7 @@
 import { connectPbx as connect, expect, fillPbxLogin, test } from '../fixtures';
-import { applyConfirmed, continueTo, throughSyncOptions } from '../wizard-helpers';
+import { applyConfirmed, changeFromChecklist, continueTo, throughReview } from '../wizard-helpers';
 
-test('the whole automatic setup, step by step, with progress and a screenshot of each step', async ({ page, shot }) => {
+test('the whole automatic setup, with progress, every step\'s page and a screenshot of each', async ({ page, shot }) => {
   // Nine steps with two screenshots each, on a busy 2-core CI machine.
   test.setTimeout(90_000);
   await page.goto('/?mock-step-ms=600#/connect-pbx');
@@ -10,30 +10,35 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await connect(page);
   // The profile is named after the tenant once the PBX is connected; nothing is saved yet.
   await expect(header).toHaveText(/contoso\.example\s+not saved yet/);
+  // Connected, the setup goes on to the Microsoft sign-in, which names the PBX.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Microsoft');
   await shot('20-wizard-connect');
 
-  await continueTo(page, 'Sign in to Microsoft');
   await page.getByRole('button', { name: 'Sign in to Microsoft' }).click();
   // Progress is announced while the step waits on the network.
   await expect(page.getByTestId('progress-message')).toHaveText(/Opening the Microsoft sign-in page|Waiting for you/);
   await expect(page.getByTestId('step-status')).toHaveAttribute('aria-live', 'polite');
   await shot('21-wizard-microsoft-progress');
+
+  // Signed in: the checklist runs steps 3–6 by itself, then the review.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review & apply');
+  const checklist = page.getByTestId('checklist');
+  await expect(checklist.locator('[data-check="microsoft"]')).toContainText('signed in as admin@contoso.example');
+  await expect(page.getByTestId('changes-pbx')).toContainText('Directory (tenant) ID', { timeout: 20_000 });
+  await expect(page.getByTestId('changes-entra')).toContainText('Create the app registration');
+
+  // Every step's page shows what its check found, and stays open to change.
+  await changeFromChecklist(page, 'Microsoft account');
   await expect(page.getByTestId('microsoft-summary')).toContainText('Global Administrator');
   await shot('22-wizard-microsoft');
-
   await continueTo(page, 'App registration');
-  await page.getByRole('button', { name: 'Check the app registration' }).click();
   await expect(page.getByTestId('app-summary')).toContainText('User.Read.All');
   await expect(page.getByRole('region', { name: /Create: PortSIP PBX/ })).toContainText('ID tokens on');
   await shot('23-wizard-app-registration');
-
   await continueTo(page, 'Key pair');
-  await page.getByRole('button', { name: "Check the PBX's certificate" }).click();
   await expect(page.getByTestId('key-reason')).toContainText('it will generate one');
   await shot('24-wizard-key-pair');
-
   await continueTo(page, 'Admin consent');
-  await page.getByRole('button', { name: 'List the permissions' }).click();
   await expect(page.getByTestId('permissions').getByRole('row')).toHaveCount(4);
   await shot('25-wizard-consent');
 
@@ -51,10 +56,11 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
   await shot('26-wizard-sync-options');
 
+  // Back on the review, what depends on the changed options ran again by itself.
   await continueTo(page, 'Review & apply');
-  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await expect(checklist.locator('[data-check="sync-options"]')).toContainText('Monday to Friday at 03:30');
   await expect(page.getByTestId('changes-pbx')).toContainText('Directory (tenant) ID');
-  await expect(page.getByTestId('changes-entra')).toContainText('Create the app registration');
+  await expect(page.getByRole('button', { name: 'Apply', exact: true })).toBeEnabled();
   await shot('27-wizard-review');
   await applyConfirmed(page, 'contoso.example');
   await expect(page.getByTestId('progress-message')).toBeVisible();
@@ -65,9 +71,8 @@ test('the whole automatic setup, step by step, with progress and a screenshot of
   await expect(header).toHaveText(/contoso\.example\s+saved/);
   await shot('29-wizard-applied');
 
-  await continueTo(page, 'Verify');
-  await page.getByRole('button', { name: 'Verify the integration' }).click();
-  await expect(page.getByRole('region', { name: 'Every check passed' })).toBeVisible();
+  // Verification runs right after Apply, on the same screen.
+  await expect(page.getByRole('region', { name: 'Every check passed' })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('checks').getByRole('listitem')).toHaveCount(9);
   await shot('30-wizard-verify');
 });
@@ -148,8 +153,7 @@ for (const [failing, pageId, button, message] of FAILURES) {
 
 test('apply stopping part-way says where and that it resumes', async ({ page, shot }) => {
   await page.goto('/?mock-fail=apply&mock-step-ms=10#/connect-pbx');
-  await throughSyncOptions(page);
-  await page.getByRole('button', { name: 'Review the changes' }).click();
+  await throughReview(page);
   await applyConfirmed(page, 'contoso.example');
   await expect(page.getByTestId('step-error')).toContainText('Applying stopped at "Settings on the PBX"');
   await expect(page.getByTestId('step-error')).toContainText('continues where it stopped');

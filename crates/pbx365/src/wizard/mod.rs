@@ -11,9 +11,12 @@
 //!   → plan_consent → set_sync_options → review → apply → verify
 //! ```
 //!
+//! [`Wizard::run_checks`] runs steps 3–6 in one call, their reads concurrent (the express setup).
+//!
 //! A saved profile can be brought back to any step up to the review with [`Wizard::resume`].
 
 pub(crate) mod apply;
+mod checks;
 pub(crate) mod microsoft;
 pub(crate) mod pbx;
 pub(crate) mod plan;
@@ -35,6 +38,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 pub use self::apply::ApplyOutcome;
+pub use self::checks::ChecksInput;
 pub use self::microsoft::{GuidedIds, MicrosoftSignIn, MicrosoftSummary, SignInMethod};
 pub use self::pbx::{CurrentIntegration, PbxLogin, PbxSummary};
 pub use self::plan::{
@@ -341,6 +345,18 @@ impl Wizard {
     ) -> Result<AppRegistrationSummary, Error> {
         self.begin(StepId::AppRegistration)?;
         plan::check_features(&input.features)?;
+        let step = self.read_app_step(input, ctx).await?;
+        let summary = step.summary.clone();
+        self.app = Some(step);
+        Ok(summary)
+    }
+
+    /// Step 3's reading, without recording it.
+    async fn read_app_step(
+        &self,
+        input: AppRegistrationInput,
+        ctx: &StepContext,
+    ) -> Result<AppStep, Error> {
         let pbx = self.pbx_session()?;
         let microsoft = self.microsoft_context(StepId::AppRegistration)?;
         // Step 6 may change the scope; it recomputes them then.
@@ -399,15 +415,14 @@ impl Wizard {
                 .as_ref()
                 .map(|(c, a, t)| (*c, a.as_str(), t.as_str())),
         );
-        self.app = Some(AppStep {
+        Ok(AppStep {
             features: input.features,
             optional_grants: input.optional_grants,
             permissions,
             display_name,
             state,
-            summary: summary.clone(),
-        });
-        Ok(summary)
+            summary,
+        })
     }
 
     /// Step 4: decide whether the PBX's certificate is kept or a key pair is generated.
@@ -417,20 +432,40 @@ impl Wizard {
         ctx: &StepContext,
     ) -> Result<KeyPairSummary, Error> {
         self.begin(StepId::KeyPair)?;
+        self.check_key_pair_input(&input)?;
+        let certificate = ctx
+            .cancellable(StepId::KeyPair, self.read_pbx_certificate())
+            .await?;
+        let step = self.key_step(input, certificate.as_ref(), self.app_step(StepId::KeyPair)?)?;
+        let summary = step.summary.clone();
+        self.key = Some(step);
+        Ok(summary)
+    }
+
+    fn check_key_pair_input(&self, input: &KeyPairInput) -> Result<(), Error> {
         let mode = self.microsoft_context(StepId::KeyPair)?.mode();
         if let (Mode::Guided, Some(path)) = (mode, &input.certificate_path) {
             plan::check_certificate_path(path)?;
         }
-        let pbx = self.pbx_session()?;
-        let certificate = ctx
-            .cancellable(
-                StepId::KeyPair,
-                crate::pbx_certificate::read_certificate::<Error>(&pbx.client),
-            )
-            .await?;
-        let app = self.app_step(StepId::KeyPair)?;
+        Ok(())
+    }
+
+    async fn read_pbx_certificate(
+        &self,
+    ) -> Result<Option<crate::pbx_certificate::PbxCertificate>, Error> {
+        crate::pbx_certificate::read_certificate::<Error>(&self.pbx_session()?.client).await
+    }
+
+    /// Step 4's decision from the PBX's certificate and the keys step 3 found on the app.
+    fn key_step(
+        &self,
+        input: KeyPairInput,
+        certificate: Option<&crate::pbx_certificate::PbxCertificate>,
+        app: &AppStep,
+    ) -> Result<KeyStep, Error> {
+        let mode = self.microsoft_context(StepId::KeyPair)?.mode();
         let keys = app.state.as_ref().map(|s| s.keys.as_slice());
-        let summary = plan::key_summary(certificate.as_ref(), keys, OffsetDateTime::now_utc());
+        let summary = plan::key_summary(certificate, keys, OffsetDateTime::now_utc());
         let certificate_path = match mode {
             Mode::Guided => Some(match input.certificate_path {
                 Some(path) => path,
@@ -441,16 +476,22 @@ impl Wizard {
             }),
             Mode::Auto => None,
         };
-        self.key = Some(KeyStep {
+        Ok(KeyStep {
             certificate_path,
-            summary: summary.clone(),
-        });
-        Ok(summary)
+            summary,
+        })
     }
 
     /// Step 5: which permissions apply will grant; in guided mode, the admin-consent link.
     pub async fn plan_consent(&mut self, _ctx: &StepContext) -> Result<ConsentSummary, Error> {
         self.begin(StepId::Consent)?;
+        let summary = self.consent_step()?;
+        self.consent = Some(summary.clone());
+        Ok(summary)
+    }
+
+    /// Step 5's list, from what step 3 found.
+    fn consent_step(&self) -> Result<ConsentSummary, Error> {
         let app = self.app_step(StepId::Consent)?;
         let mut summary = plan::consent_summary(app.state.as_ref(), &app.permissions);
         if let MicrosoftContext::Guided { cloud, summary: ms } =
@@ -461,7 +502,6 @@ impl Wizard {
             summary.hand_steps = vec![guided::consent_step(cloud, &app_id, &url)];
             summary.admin_consent_url = Some(url);
         }
-        self.consent = Some(summary.clone());
         Ok(summary)
     }
 
@@ -516,6 +556,19 @@ impl Wizard {
         ctx: &StepContext,
     ) -> Result<SyncOptionsSummary, Error> {
         self.begin(StepId::SyncOptions)?;
+        let features = self.app_step(StepId::SyncOptions)?.features.clone();
+        let summary = self.check_sync_options(options, &features, ctx).await?;
+        self.record_sync_options(summary.clone());
+        Ok(summary)
+    }
+
+    /// Step 6's reading, without recording it.
+    async fn check_sync_options(
+        &self,
+        options: SyncOptions,
+        features: &BTreeSet<Feature>,
+        ctx: &StepContext,
+    ) -> Result<SyncOptionsSummary, Error> {
         sync_options::check_groups_mode(
             self.microsoft_context(StepId::SyncOptions)?.mode(),
             &options,
@@ -528,29 +581,29 @@ impl Wizard {
         )
         .await?;
         let pbx = self.pbx_session()?;
-        let features = &self.app_step(StepId::SyncOptions)?.features;
         let traits = pbx.summary.edition.traits();
-        let summary = ctx
-            .cancellable(
-                StepId::SyncOptions,
-                sync_options::check(
-                    &pbx.client,
-                    features,
-                    options,
-                    (&traits, self.profile.sync.as_ref()),
-                    pbx.summary.timezone.clone(),
-                    ctx,
-                ),
-            )
-            .await?;
-        // A scope of groups may need a permission of its own on the PBX's app.
+        ctx.cancellable(
+            StepId::SyncOptions,
+            sync_options::check(
+                &pbx.client,
+                features,
+                options,
+                (&traits, self.profile.sync.as_ref()),
+                pbx.summary.timezone.clone(),
+                ctx,
+            ),
+        )
+        .await
+    }
+
+    /// Keeps step 6's result. A scope of groups may need a permission of its own on the PBX's app.
+    fn record_sync_options(&mut self, summary: SyncOptionsSummary) {
         let group_scoped = crate::features::group_scoped(Some(&summary.options));
         if let (Some(pbx), Some(app)) = (self.pbx.as_ref(), self.app.as_mut()) {
             app.permissions =
                 plan::needed_permissions(pbx, &app.features, &app.optional_grants, group_scoped);
         }
-        self.sync = Some(summary.clone());
-        Ok(summary)
+        self.sync = Some(summary);
     }
 
     /// Step 7: everything apply would change, from fresh reads. Writes nothing.

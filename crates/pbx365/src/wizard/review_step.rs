@@ -25,34 +25,43 @@ impl Wizard {
             step,
             needed: StepId::SyncOptions,
         })?;
+        let tenant_id = microsoft.summary().tenant_id.clone();
+        let read_app = async {
+            let Some(graph) = microsoft.graph(&self.env, ctx, step) else {
+                return Ok(None);
+            };
+            ctx.report(step, ProgressText::ReadingAppRegistration);
+            let progress = ctx.entra_progress(step);
+            let retry = self.env.retry.microsoft();
+            let state = plan::read_app_state(
+                &graph,
+                self.profile.app.as_ref(),
+                self.unfinished_apply().then_some((&retry, &progress)),
+                pbx,
+                &tenant_id,
+                &app_step.permissions,
+            )
+            .await?;
+            check_can_grant(microsoft, &state)?;
+            Ok::<_, Error>(Some(state))
+        };
         ctx.report(step, ProgressText::ReadingPbxSettings);
-        let settings = pbx.client.ms365().await?;
+        // The PBX's and Microsoft's reads do not depend on each other: they run at once.
+        let (settings, certificate, app_state, group_members) = futures::try_join!(
+            async { Ok::<_, Error>(pbx.client.ms365().await?) },
+            crate::pbx_certificate::read_certificate::<Error>(&pbx.client),
+            read_app,
+            sync_options::group_members(
+                microsoft.graph(&self.env, ctx, step),
+                &self.profile.name,
+                &sync.options,
+            ),
+        )?;
         let settings_before = serde_json::to_value(&settings).map_err(|e| Error::ReviewStale {
             what: StaleWhat::SettingsUnreadable {
                 detail: e.to_string(),
             },
         })?;
-        let certificate = crate::pbx_certificate::read_certificate::<Error>(&pbx.client).await?;
-        let tenant_id = microsoft.summary().tenant_id.clone();
-        let app_state = match microsoft.graph(&self.env, ctx, step) {
-            Some(graph) => {
-                ctx.report(step, ProgressText::ReadingAppRegistration);
-                let progress = ctx.entra_progress(step);
-                let retry = self.env.retry.microsoft();
-                let state = plan::read_app_state(
-                    &graph,
-                    self.profile.app.as_ref(),
-                    self.unfinished_apply().then_some((&retry, &progress)),
-                    pbx,
-                    &tenant_id,
-                    &app_step.permissions,
-                )
-                .await?;
-                check_can_grant(microsoft, &state)?;
-                Some(state)
-            }
-            None => None,
-        };
         let now = OffsetDateTime::now_utc();
         let key_summary = plan::key_summary(
             certificate.as_ref(),
@@ -67,12 +76,6 @@ impl Wizard {
                 .and_then(|s| s.existing.as_ref())
                 .map(|a| a.app_id.clone()),
         };
-        let group_members = sync_options::group_members(
-            microsoft.graph(&self.env, ctx, step),
-            &self.profile.name,
-            &sync.options,
-        )
-        .await?;
         let desired = sync_options::desired_settings(
             microsoft.cloud(),
             &tenant_id,

@@ -1,12 +1,13 @@
 //! The whole setup in one call, for `pbx365 setup`: every local check first, then every step
-//! in order, the review shown to `confirm` before anything is written.
+//! in order (steps 3–6 as one concurrent checklist), the review shown to `confirm` before
+//! anything is written.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AppRegistrationInput, ApplyOutcome, Environment, Error, GuidedIds, KeyPairInput,
+    AppRegistrationInput, ApplyOutcome, ChecksInput, Environment, Error, GuidedIds, KeyPairInput,
     MicrosoftSignIn, PbxLogin, Review, Wizard, microsoft, pbx, plan, sync_options,
 };
 use crate::access::retry::RetryPolicy;
@@ -85,10 +86,12 @@ pub async fn run_setup(
         SetupMicrosoft::Auto(sign_in) => wizard.sign_in_microsoft(sign_in, ctx).await?,
         SetupMicrosoft::Guided(ids) => wizard.use_guided_ids(ids, ctx).await?,
     };
-    wizard.plan_app_registration(request.app, ctx).await?;
-    wizard.plan_key_pair(request.key_pair, ctx).await?;
-    wizard.plan_consent(ctx).await?;
-    wizard.set_sync_options(request.sync, ctx).await?;
+    let checks = ChecksInput {
+        app: request.app,
+        key_pair: request.key_pair,
+        sync: request.sync,
+    };
+    wizard.run_checks(checks, ctx).await?;
     let review = wizard.review(ctx).await?;
     if !confirm(&review) {
         return Ok(SetupOutcome {

@@ -1,4 +1,7 @@
+import type { AppRegistrationInput } from '../bindings/AppRegistrationInput';
+import type { AppRegistrationSummary } from '../bindings/AppRegistrationSummary';
 import type { CheckId } from '../bindings/CheckId';
+import type { ConsentSummary } from '../bindings/ConsentSummary';
 import type { CheckMessage } from '../bindings/CheckMessage';
 import type { DoctorReport } from '../bindings/DoctorReport';
 import type { Change } from '../bindings/Change';
@@ -24,7 +27,7 @@ import type { WizardWarning } from '../bindings/WizardWarning';
 import { ADMIN_SIGN_IN_GONE, adminSignInOffered, compareVersions, parseVersion } from '../connect/edition';
 import { nextRuns, scheduleFromCron } from '../sync-options/cron';
 import { completedAfter, ENGINE_ORDER } from '../wizard/progress';
-import type { WizardOperations } from './wizard-operations';
+import type { DemoDefaults, WizardOperations } from './wizard-operations';
 import { describeProgress } from '../i18n/progress';
 
 /** What the engine says while it re-reads a step of a saved profile. */
@@ -54,6 +57,8 @@ export interface WizardScenario {
   pbxVersion: string;
   /** `?mock-expired=pbx|microsoft`: that saved sign-in of the saved profiles no longer works. */
   expired: 'connect-pbx' | 'microsoft' | null;
+  /** `?mock-demo`: demo mode, the connection form prefilled with the mock PBX. */
+  demo?: boolean;
 }
 
 declare global {
@@ -73,6 +78,7 @@ export function wizardScenarioFromAddress(search: string): WizardScenario {
   const expired = params.get('mock-expired');
   return {
     expired: expired === 'pbx' ? 'connect-pbx' : expired === 'microsoft' ? 'microsoft' : null,
+    demo: params.has('mock-demo'),
     fail: (params.get('mock-fail') as StepId | null) ?? null,
     stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
     // "22.2" is written as PortSIP writes a release: 22.2.0.
@@ -179,6 +185,17 @@ export const MOCK_FAILURES: Record<StepId, ErrorReport> = {
     field: null,
     apply_step: null,
   },
+};
+
+/** What the mock's demo mode prefills: the mock PBX and its administrator. */
+const MOCK_DEMO: DemoDefaults = {
+  pbxUrl: 'https://pbx.contoso.example:8887',
+  username: 'pbxadmin',
+  password: 'Admin-pbx365!',
+  domain: 'contoso.example',
+  caPem: null,
+  microsoftAuthority: 'https://login.contoso.example',
+  microsoftAdmin: 'admin@contoso.example',
 };
 
 const TENANT_ID = '8d2f7c1e-4b6a-4f0e-9c3d-2a1b5e6f7a80';
@@ -405,8 +422,11 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     listeners.forEach((listener) => listener(event));
   };
 
-  /** Runs a fake step: the engine's progress texts one per tick, cancellable, failing on request. */
-  function run<T>(step: StepId, texts: ProgressText[], answer: () => T): Promise<T> {
+  /**
+   * Runs a fake step: the engine's progress texts one per tick, cancellable, failing on request.
+   * `stepOf` names the step of each text when one call runs several (the checklist).
+   */
+  function run<T>(step: StepId, texts: ProgressText[], answer: () => T, stepOf: readonly StepId[] = []): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let index = 0;
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -423,7 +443,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
       const tickOnce = () => {
         const text = texts[index];
         if (text !== undefined) {
-          emit(step, text, { done: index + 1, total: texts.length });
+          emit(stepOf[index] ?? step, text, { done: index + 1, total: texts.length });
           index += 1;
           timer = setTimeout(tickOnce, scenario.stepMs);
           return;
@@ -628,8 +648,32 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
       [...(edition.warning === null ? [] : [{ code: 'edition' as const, warning: edition.warning }]), ...noticeWarnings()],
     );
 
+  const appAnswer = (input: AppRegistrationInput): AppRegistrationSummary => ({
+    action: guided() ? 'by-hand' : 'create',
+    display_name: input.display_name ?? 'PortSIP PBX (contoso.example)',
+    app_id: guided() ? guidedIds().appId : null,
+    object_id: null,
+    redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
+    permissions: PERMISSIONS,
+    changes: guided() ? [] : [createApp(input.display_name ?? APP_NAME)],
+    hand_steps: guided() ? registrationSteps() : [],
+  });
+  const consentAnswer = (): ConsentSummary => ({
+    permissions: PERMISSIONS,
+    to_grant: PERMISSIONS,
+    already_granted: [],
+    superfluous: [],
+    admin_consent_url: null,
+    hand_steps: [],
+  });
+  const syncAnswer = (chosen: SyncOptions): SyncOptionsSummary => {
+    notices = fitVersion(chosen, edition);
+    options = chosen;
+    return syncSummary(chosen, notices);
+  };
+
   return {
-    demoDefaults: async () => null,
+    demoDefaults: async () => (scenario.demo ? MOCK_DEMO : null),
     wizardOpen: async (name) => {
       profile = name;
       calls.push(`open ${name}`);
@@ -704,41 +748,49 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
     planAppRegistration: (input) =>
       record(
         'app-registration',
-        run('app-registration', [{ code: 'looking-for-app-registration' }], () => ({
-          action: guided() ? ('by-hand' as const) : ('create' as const),
-          display_name: input.display_name ?? 'PortSIP PBX (contoso.example)',
-          app_id: guided() ? guidedIds().appId : null,
-          object_id: null,
-          redirect_uris: ['https://pbx.contoso.example:8887/api/ms365/callback'],
-          permissions: PERMISSIONS,
-          changes: guided() ? [] : [createApp(input.display_name ?? APP_NAME)],
-          hand_steps: guided() ? registrationSteps() : [],
-        })),
+        run('app-registration', [{ code: 'looking-for-app-registration' }], () => appAnswer(input)),
         (app_registration) => ({ app_registration }),
       ),
     planKeyPair: () => record('key-pair', run('key-pair', [], () => KEY_PAIR), (key_pair) => ({ key_pair })),
-    planConsent: () =>
-      record(
-        'consent',
-        run('consent', [], () => ({
-          permissions: PERMISSIONS,
-          to_grant: PERMISSIONS,
-          already_granted: [],
-          superfluous: [],
-          admin_consent_url: null,
-          hand_steps: [],
-        })),
-        (consent) => ({ consent }),
-      ),
+    planConsent: () => record('consent', run('consent', [], consentAnswer), (consent) => ({ consent })),
+    runChecks: (input) => {
+      calls.push('checks');
+      const forgotten = completedAfter(found.completed, 'app-registration', 'failed');
+      found = { ...found, completed: forgotten, next: 'app-registration' };
+      // One call for four steps, their reads at once: each check's progress under its own step.
+      const texts: [StepId, ProgressText][] = [
+        ['app-registration', { code: 'looking-for-app-registration' }],
+        ['sync-options', { code: 'read-pbx-users', read: 200 }],
+        ['app-registration', { code: 'reading-app-registration' }],
+      ];
+      const steps: StepId[] = ['app-registration', 'key-pair', 'consent', 'sync-options'];
+      const failing = steps.find((step) => step === scenario.fail && step !== 'app-registration');
+      return run(
+        'app-registration',
+        texts.map(([, text]) => text),
+        () => {
+          const findings: Partial<WizardState> = {
+            app_registration: appAnswer(input.app),
+            key_pair: KEY_PAIR,
+            consent: consentAnswer(),
+            ...(failing === 'sync-options' ? {} : { sync_options: syncAnswer(input.sync) }),
+          };
+          const done = failing ? steps.slice(0, steps.indexOf(failing)) : steps;
+          const completed = [...forgotten, ...done];
+          found = { ...found, ...findings, completed, next: ENGINE_ORDER[completed.length] ?? null };
+          if (failing) {
+            throw MOCK_FAILURES[failing];
+          }
+          return found;
+        },
+        texts.map(([step]) => step),
+      );
+    },
     openAdminConsent: async () => undefined,
     setSyncOptions: (chosen) =>
       record(
         'sync-options',
-        run('sync-options', [{ code: 'read-pbx-users', read: 200 }, { code: 'read-pbx-users', read: 400 }], () => {
-          notices = fitVersion(chosen, edition);
-          options = chosen;
-          return syncSummary(chosen, notices);
-        }),
+        run('sync-options', [{ code: 'read-pbx-users', read: 200 }, { code: 'read-pbx-users', read: 400 }], () => syncAnswer(chosen)),
         (sync_options) => ({ sync_options }),
       ),
     review: () =>

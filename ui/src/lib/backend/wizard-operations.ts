@@ -1,6 +1,7 @@
 import type { AppRegistrationInput } from '../bindings/AppRegistrationInput';
 import type { AppRegistrationSummary } from '../bindings/AppRegistrationSummary';
 import type { ApplyOutcome } from '../bindings/ApplyOutcome';
+import type { ChecksInput } from '../bindings/ChecksInput';
 import type { ConsentSummary } from '../bindings/ConsentSummary';
 import type { DoctorReport } from '../bindings/DoctorReport';
 import type { ErrorReport } from '../bindings/ErrorReport';
@@ -53,6 +54,11 @@ export interface WizardOperations {
   planConsent(): Promise<ConsentSummary>;
   openAdminConsent(): Promise<void>;
   setSyncOptions(options: SyncOptions): Promise<SyncOptionsSummary>;
+  /**
+   * Steps 3–6 at once, their reads concurrent (the express setup's checklist). Rejects with the
+   * first failing step's report; {@link wizardState} then says which checks are done.
+   */
+  runChecks(input: ChecksInput): Promise<WizardState>;
   review(): Promise<Review>;
   apply(): Promise<ApplyOutcome>;
   verify(): Promise<DoctorReport>;

@@ -21,6 +21,7 @@ export function createTauriWizard(): WizardOperations {
     planConsent: () => invoke('plan_consent'),
     openAdminConsent: () => invoke('open_admin_consent'),
     setSyncOptions: (options) => invoke('set_sync_options', { options }),
+    runChecks: (input) => invoke('run_checks', { input }),
     review: () => invoke('review'),
     apply: () => invoke('apply'),
     verify: () => invoke('verify'),

@@ -1,7 +1,8 @@
+import type { Feature } from '../bindings/Feature';
 import type { UserScope } from '../bindings/UserScope';
 import type { SyncOptions } from '../bindings/SyncOptions';
-import { scheduleFromCron, type SyncSchedule } from './cron';
-import type { ScopeChoice } from './scope';
+import { cronFromSchedule, scheduleFromCron, type SyncSchedule } from './cron';
+import { parseEntries, type ScopeChoice, scopeOf } from './scope';
 
 /** What the sync options form holds. */
 export interface SyncForm {
@@ -56,4 +57,32 @@ export function formFromOptions(options: SyncOptions): SyncForm {
     contacts: choiceOf(options.personal_contacts),
     mailboxes: choiceOf(options.shared_mailboxes),
   };
+}
+
+/**
+ * The options `form` asks for, as a check sends them: a feature that was not chosen keeps
+ * PortSIP's default (everyone); the administrators' list only where the PBX still has it.
+ */
+export function optionsFromForm(form: SyncForm, features: readonly Feature[], adminSignIn: boolean): SyncOptions {
+  const chosen = (feature: Feature) => features.includes(feature);
+  const scopeIfChosen = (feature: Feature, choice: ScopeChoice): UserScope => (chosen(feature) ? scopeOf(choice) : { kind: 'all' });
+  return {
+    sync_time: cronFromSchedule(form.schedule),
+    users: {
+      starting_extension: form.startingExtension.trim() || null,
+      sync_photos: form.photos,
+      sync_guests: form.guests,
+      scope: scopeIfChosen('users', form.users),
+    },
+    sso: chosen('sso')
+      ? { administrators: adminSignIn ? parseEntries(form.administrators) : [], standard_users: scopeOf(form.ssoUsers) }
+      : { administrators: [], standard_users: { kind: 'all' } },
+    personal_contacts: scopeIfChosen('personal-contacts', form.contacts),
+    shared_mailboxes: scopeIfChosen('shared-mailbox', form.mailboxes),
+  };
+}
+
+/** The form as it starts: as the admin left it, else the resumed profile's options, else the defaults. */
+export function syncFormStart(kept: SyncForm | undefined, saved: SyncOptions | null | undefined): SyncForm {
+  return kept ?? (saved ? formFromOptions(saved) : DEFAULT_SYNC_FORM);
 }

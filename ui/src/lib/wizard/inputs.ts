@@ -24,6 +24,20 @@ export function microsoftInput(choice: { mode: 'auto' | 'guided'; cloud: CloudCh
     : canonical({ mode: 'guided', cloud: choice.cloud, tenant_id: choice.tenantId.trim().toLowerCase(), app_id: choice.appId.trim().toLowerCase() });
 }
 
+/** What the app registration page's form holds. */
+export interface AppForm {
+  features: Feature[];
+  optionalGrants: OptionalGrant[];
+}
+
+/** The app registration form of a new setup: users and single sign-on, no optional grants. */
+export const DEFAULT_APP_FORM: AppForm = { features: ['users', 'sso'], optionalGrants: [] };
+
+/** The app registration form as it starts: as the admin left it, else the resumed profile's choices. */
+export function appFormStart(kept: AppForm | undefined, saved: Profile | null): AppForm {
+  return kept ?? (saved ? { features: [...saved.features], optionalGrants: [...saved.optional_grants] } : DEFAULT_APP_FORM);
+}
+
 /** App registration: the features and the optional grants, in any order. */
 export function appInput(features: readonly Feature[], grants: readonly OptionalGrant[]): string {
   return canonical({ features: [...features].sort(), optional_grants: [...grants].sort() });

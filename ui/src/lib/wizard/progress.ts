@@ -53,7 +53,7 @@ export function canonical(value: unknown): string {
 }
 
 /** Whether the form of `step` holds something other than what the step was checked with. */
-function edited(record: StepRecord, step: StepId): boolean {
+export function edited(record: StepRecord, step: StepId): boolean {
   const draft = record.drafts[step];
   return draft !== undefined && record.checked[step] !== undefined && draft !== record.checked[step];
 }

@@ -18,7 +18,11 @@ import type { WizardState } from '../bindings/WizardState';
 import type { Backend } from '../backend';
 import type { DemoDefaults } from '../backend/wizard-operations';
 import { toErrorReport } from '../backend/wizard-operations';
-import { checkedFromProfile } from './inputs';
+import type { ChecksInput } from '../bindings/ChecksInput';
+import { adminSignInOffered } from '../connect/edition';
+import { optionsFromForm, type SyncForm, syncFormStart } from '../sync-options/form-state';
+import { CHECK_STEPS } from './checklist';
+import { type AppForm, appFormStart, appInput, checkedFromProfile, syncInput } from './inputs';
 import { completedAfter, markOf, PAGE_STEPS, pageMark, type StepMark, type StepRecord, unmetPageBefore } from './progress';
 
 /** The profile the wizard is setting up, as the header names it. */
@@ -57,13 +61,19 @@ export class WizardSession {
   saved = $state<Profile | null>(null);
   /** A saved profile's setup is being brought back (`resume`): every step's progress shows. */
   resuming = $state(false);
+  /** The checklist (steps 3–6 at once) is running. */
+  checking = $state(false);
+  /** The last progress of each check while the checklist runs. */
+  checkProgress = $state<Partial<Record<StepId, ProgressEvent>>>({});
   /** What each page's form held, so coming back to a page shows what was typed there. */
   private readonly forms = new Map<string, unknown>();
 
   constructor(backend: Backend) {
     this.backend = backend;
     void backend.onProgress((event) => {
-      if (event.step === this.running || this.resuming) {
+      if (this.checking) {
+        this.checkProgress = { ...this.checkProgress, [event.step]: event };
+      } else if (event.step === this.running || this.resuming) {
         this.progress = event;
       }
     });
@@ -137,6 +147,71 @@ export class WizardSession {
     } finally {
       this.resuming = false;
       this.progress = null;
+    }
+  }
+
+  /**
+   * Runs steps 3–6 at once with what their forms hold (else the resumed profile's choices, else
+   * the defaults), as the express setup does once the admin has signed in. A failure stays on
+   * the check that failed; the checks before it are kept.
+   */
+  async runChecks(): Promise<boolean> {
+    const app = appFormStart(this.formOf<AppForm>('app-registration'), this.saved);
+    const sync = syncFormStart(this.formOf<SyncForm>('sync-options'), this.saved?.sync);
+    const input: ChecksInput = {
+      app: { features: app.features, display_name: null, optional_grants: app.optionalGrants },
+      key_pair: { certificate_path: this.saved?.certificate_path ?? null },
+      sync: optionsFromForm(sync, app.features, adminSignInOffered(this.pbx?.edition)),
+    };
+    const inputs: Partial<Record<StepId, string>> = {
+      'app-registration': appInput(app.features, app.optionalGrants),
+      'key-pair': '{}',
+      consent: '{}',
+      'sync-options': syncInput(input.sync),
+    };
+    this.running = 'app-registration';
+    this.checking = true;
+    this.checkProgress = {};
+    this.progress = null;
+    this.error = null;
+    this.completed = completedAfter(this.completed, 'app-registration', 'failed');
+    const take = (state: WizardState) => {
+      const kept = CHECK_STEPS.filter((step) => state.completed.includes(step));
+      this.completed = [...state.completed];
+      this.app = state.app_registration;
+      this.features = kept.includes('app-registration') ? [...app.features] : null;
+      this.keyPair = state.key_pair;
+      this.consent = state.consent;
+      this.syncOptions = state.sync_options;
+      this.review = null;
+      this.applied = null;
+      this.verification = null;
+      this.checked = { ...this.checked, ...Object.fromEntries(kept.map((step) => [step, inputs[step]])) };
+    };
+    try {
+      take(await this.backend.runChecks(input));
+      announce(m.status_step_done());
+      return true;
+    } catch (cause) {
+      const report = toErrorReport(cause);
+      const state = await this.backend.wizardState().catch(() => null);
+      if (state) {
+        take(state);
+      }
+      this.error = { step: state?.next ?? 'app-registration', report };
+      return false;
+    } finally {
+      this.checking = false;
+      this.running = null;
+      this.checkProgress = {};
+    }
+  }
+
+  /** Step 9: waits until the PBX lists the users, then runs every check of the doctor. */
+  async verify(): Promise<void> {
+    const report = await this.run('verify', () => this.backend.verify());
+    if (report) {
+      this.verification = report;
     }
   }
 
