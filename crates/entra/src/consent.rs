@@ -29,7 +29,7 @@ mod tests {
     #[test]
     fn v2_admin_consent_url_per_cloud() -> Result<(), EntraError> {
         let url = admin_consent_url(
-            &Cloud::Global,
+            &Cloud::GLOBAL,
             "contoso.onmicrosoft.com",
             "app-1",
             "https://pbx.example/ms365/callback",
@@ -39,7 +39,7 @@ mod tests {
             url.as_str(),
             "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id=app-1&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&redirect_uri=https%3A%2F%2Fpbx.example%2Fms365%2Fcallback&state=st"
         );
-        let china = admin_consent_url(&Cloud::China, "t", "a", "https://r", "s")?;
+        let china = admin_consent_url(&Cloud::CHINA, "t", "a", "https://r", "s")?;
         assert!(
             china
                 .as_str()

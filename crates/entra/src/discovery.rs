@@ -47,10 +47,19 @@ pub(crate) async fn discover(
         url: url.to_string(),
         reason: clean_line(&e.to_string(), MESSAGE_CHARS),
     })?;
-    endpoints_from(&url, document)
+    // A cloud reached elsewhere (an emulator playing a national cloud names that cloud's own
+    // Graph host) has its Graph where its sign-in is.
+    let graph_reached_at = cloud
+        .endpoint()
+        .map(|_| format!("{}/v1.0", cloud.authority()));
+    endpoints_from(&url, document, graph_reached_at.as_deref())
 }
 
-fn endpoints_from(source: &Url, document: Document) -> Result<Endpoints, EntraError> {
+fn endpoints_from(
+    source: &Url,
+    document: Document,
+    graph_reached_at: Option<&str>,
+) -> Result<Endpoints, EntraError> {
     let endpoint = |text: &str| -> Result<Url, EntraError> {
         let url = Url::parse(text).map_err(|e| EntraError::Discovery {
             url: source.to_string(),
@@ -73,7 +82,10 @@ fn endpoints_from(source: &Url, document: Document) -> Result<Endpoints, EntraEr
             .transpose()?,
         jwks: endpoint(&document.jwks_uri)?,
         issuer: document.issuer,
-        graph_base: endpoint(&format!("{}://{graph_host}/v1.0", source.scheme()))?,
+        graph_base: match graph_reached_at {
+            Some(base) => endpoint(base)?,
+            None => endpoint(&format!("{}://{graph_host}/v1.0", source.scheme()))?,
+        },
     })
 }
 
@@ -103,7 +115,7 @@ mod tests {
         let real = Url::parse(
             "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
         )?;
-        let endpoints = endpoints_from(&real, document(Some("graph.microsoft.com"), TOKEN))?;
+        let endpoints = endpoints_from(&real, document(Some("graph.microsoft.com"), TOKEN), None)?;
         assert_eq!(
             endpoints.graph_base.as_str(),
             "https://graph.microsoft.com/v1.0"
@@ -111,8 +123,20 @@ mod tests {
         assert_eq!(endpoints.token.as_str(), TOKEN);
 
         let emulator = Url::parse("http://127.0.0.1:7000/t/v2.0/.well-known/openid-configuration")?;
-        let endpoints = endpoints_from(&emulator, document(Some("127.0.0.1:7000"), TOKEN))?;
+        let endpoints = endpoints_from(&emulator, document(Some("127.0.0.1:7000"), TOKEN), None)?;
         assert_eq!(endpoints.graph_base.as_str(), "http://127.0.0.1:7000/v1.0");
+
+        // An emulator playing 21Vianet's cloud names that cloud's Graph host; its Graph is
+        // reached where the cloud is.
+        let playing_china = endpoints_from(
+            &emulator,
+            document(Some("microsoftgraph.chinacloudapi.cn"), TOKEN),
+            Some("http://127.0.0.1:7000/v1.0"),
+        )?;
+        assert_eq!(
+            playing_china.graph_base.as_str(),
+            "http://127.0.0.1:7000/v1.0"
+        );
         Ok(())
     }
 
@@ -121,13 +145,14 @@ mod tests {
     -> Result<(), Box<dyn std::error::Error>> {
         let real = Url::parse("https://login.microsoftonline.com/x")?;
         assert!(matches!(
-            endpoints_from(&real, document(None, TOKEN)),
+            endpoints_from(&real, document(None, TOKEN), None),
             Err(EntraError::Discovery { .. })
         ));
         assert!(matches!(
             endpoints_from(
                 &real,
-                document(Some("graph.microsoft.com"), "http://evil.example/token")
+                document(Some("graph.microsoft.com"), "http://evil.example/token"),
+                None
             ),
             Err(EntraError::InsecureUrl { .. })
         ));

@@ -17,6 +17,8 @@ pub enum EntraError {
     InsecureUrl { url: String },
     #[error("{url:?} is not a usable address: {reason}")]
     BadUrl { url: String, reason: String },
+    #[error("there is no Microsoft cloud named {name:?}: say global or china")]
+    UnknownCloud { name: String },
     #[error("the extra CA certificate cannot be used: {reason}")]
     Tls { reason: String },
     #[error("could not reach Microsoft to {context}: {source}")]

@@ -32,7 +32,7 @@ mod token_wire;
 mod untrusted_text;
 
 pub use browser::{BrowserOpener, SystemBrowser};
-pub use cloud::Cloud;
+pub use cloud::{Cloud, National};
 pub use consent::admin_consent_url;
 pub use device_code::DeviceCodePrompt;
 pub use discovery::Endpoints;

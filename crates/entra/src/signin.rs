@@ -386,7 +386,7 @@ mod tests {
 
     #[test]
     fn scope_uses_the_clouds_graph_prefix() -> Result<(), Box<dyn std::error::Error>> {
-        let global = authenticator(Cloud::Global, SignInOptions::default())?;
+        let global = authenticator(Cloud::GLOBAL, SignInOptions::default())?;
         assert_eq!(
             global.scope(),
             "openid profile offline_access https://graph.microsoft.com/User.Read https://graph.microsoft.com/Application.ReadWrite.All https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All"
@@ -395,7 +395,7 @@ mod tests {
             graph_permissions: vec![USER_SYNC_PERMISSION.into()],
             ..SignInOptions::default()
         };
-        let china = authenticator(Cloud::China, options)?;
+        let china = authenticator(Cloud::CHINA, options)?;
         assert_eq!(
             china.scope(),
             "openid profile offline_access https://microsoftgraph.chinacloudapi.cn/User.Read.All"
@@ -410,7 +410,7 @@ mod tests {
             prompt: Some("select_account".into()),
             ..SignInOptions::default()
         };
-        let auth = authenticator(Cloud::Global, options)?;
+        let auth = authenticator(Cloud::GLOBAL, options)?;
         let (challenge, _) = PkceCodeChallenge::new_random_sha256();
         let sent = challenge.as_str().to_owned();
         let url = auth.authorize_url(

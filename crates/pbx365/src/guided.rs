@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::certificate::lifecycle::rotation::RotationText;
-use crate::profile::CloudChoice;
+use crate::profile::{CloudChoice, NationalCloud};
 
 /// What a value to copy is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -290,9 +290,9 @@ impl PortalPage {
 /// The portal host of a cloud. The worldwide cloud uses the Entra admin center; 21Vianet's
 /// cloud keeps app registrations in its Azure portal.
 fn portal_base(cloud: &CloudChoice) -> &'static str {
-    match cloud {
-        CloudChoice::China => "https://portal.azure.cn",
-        CloudChoice::Global | CloudChoice::Custom { .. } => "https://entra.microsoft.com",
+    match cloud.national() {
+        NationalCloud::China => "https://portal.azure.cn",
+        NationalCloud::Global => "https://entra.microsoft.com",
     }
 }
 

@@ -29,7 +29,8 @@ pub enum Mode {
     Guided,
 }
 
-/// The Microsoft cloud. `Custom` is any other authority, such as the emulator.
+/// The Microsoft cloud. `Custom` is another authority, such as the emulator, playing one of
+/// the national clouds.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
@@ -39,7 +40,35 @@ pub enum CloudChoice {
     China,
     Custom {
         authority: String,
+        /// The national cloud the authority plays (its scopes, the PBX's `national_cloud`,
+        /// the portals); global when unset, as in profiles saved before it was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        national: Option<NationalCloud>,
     },
+}
+
+/// A Microsoft national cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum NationalCloud {
+    /// The worldwide cloud.
+    #[default]
+    Global,
+    /// Microsoft Azure operated by 21Vianet.
+    China,
+}
+
+impl CloudChoice {
+    /// The national cloud chosen, wherever it is reached.
+    pub fn national(&self) -> NationalCloud {
+        match self {
+            Self::Global => NationalCloud::Global,
+            Self::China => NationalCloud::China,
+            Self::Custom { national, .. } => national.unwrap_or_default(),
+        }
+    }
 }
 
 /// How to reach and sign in to the PBX (the password or token is in the keyring).

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use cert_support::{
-    DaysFromNow, PROFILE, Tenant, TestResult, fast_policy, integrated_tenant, recording_sink,
+    DaysFromNow, PROFILE, Tenant, TestResult, fast_policy, integrated_tenant, integrated_tenant_in,
+    recording_sink,
 };
 use pbx365::certificate::lifecycle::rotation::{
     RotationNext, RotationState, RotationWarning, journal,
@@ -73,7 +74,18 @@ async fn pbx_lists_users(tenant: &Tenant) -> bool {
 
 #[tokio::test]
 async fn rotation_end_to_end_keeps_other_keys_and_removes_the_old_one() -> TestResult {
-    let tenant = integrated_tenant().await?;
+    rotation_end_to_end_in(sim::ms::National::Global).await
+}
+
+/// The same with the emulator playing 21Vianet's cloud: the PBX (national_cloud CHINA) lists
+/// users with a token for the China Graph, which the emulator issues only for that resource.
+#[tokio::test]
+async fn rotation_end_to_end_in_the_china_cloud() -> TestResult {
+    rotation_end_to_end_in(sim::ms::National::China).await
+}
+
+async fn rotation_end_to_end_in(national: sim::ms::National) -> TestResult {
+    let tenant = integrated_tenant_in(national).await?;
     // Entra takes a moment to accept a new key: the rotation must wait it out.
     tenant
         .sim

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use engine_common::{
-    TestResult, World, describe, full_auto, prepare_auto, prepare_auto_signing_in, world,
+    TestResult, World, describe, full_auto, prepare_auto, prepare_auto_signing_in, world, world_in,
 };
 use pbx365::doctor::{self, CheckId, CheckStatus, DoctorReport};
 use pbx365::profile::{ApplyStep, Mode, StepOutcome};
@@ -17,6 +17,7 @@ use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
 use pbx365::wizard::{
     AppAction, Change, ChangeCode, ChangeTarget, KeyAction, MicrosoftSignIn, SignInMethod,
 };
+use sim::ms::National;
 
 fn audit_updates(world: &World) -> usize {
     world
@@ -95,7 +96,17 @@ async fn assert_pbx_lists_every_user(world: &World, report: &DoctorReport) -> Te
 
 #[tokio::test]
 async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() -> TestResult {
-    let world = world().await?;
+    full_setup_in(National::Global).await
+}
+
+/// The same against the emulator playing 21Vianet's cloud, the client pointed at it as CHINA.
+#[tokio::test]
+async fn full_automatic_setup_in_the_china_cloud() -> TestResult {
+    full_setup_in(National::China).await
+}
+
+async fn full_setup_in(national: National) -> TestResult {
+    let world = world_in(national).await?;
     let (ctx, events) = engine_common::recording();
     let mut wizard = prepare_auto(&world, "contoso", &ctx).await?;
 
@@ -116,6 +127,17 @@ async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() ->
     );
     let microsoft = state.microsoft.clone().ok_or("no Microsoft step")?;
     assert_eq!(microsoft.can_grant_permissions, Some(true));
+    // The sign-in asked for this cloud's Graph (the emulator refuses the other's: 500011).
+    let opened = world.opened.lock().map(|o| o.clone()).unwrap_or_default();
+    let scope = opened
+        .first()
+        .and_then(|url| url.query_pairs().find(|(name, _)| name == "scope"))
+        .map(|(_, scope)| scope.into_owned())
+        .unwrap_or_default();
+    assert!(
+        scope.contains(&format!("{}/User.Read", national.graph_resource())),
+        "{scope}"
+    );
     assert_eq!(microsoft.tenant_id, world.sim.ms.tenant_id());
 
     // Nothing is written before apply: the review only reads.
@@ -172,6 +194,7 @@ async fn full_automatic_setup_then_doctor_then_a_rerun_that_changes_nothing() ->
     assert_eq!(settings["application_id"], app.app_id.as_str());
     assert_eq!(settings["directory_id"], world.sim.ms.tenant_id());
     assert_eq!(settings["sync_time"], "30 2 * * *");
+    assert_eq!(settings["national_cloud"], national.name().to_uppercase());
     assert_eq!(settings["users"]["starting_extension_number"], "5000");
     assert_eq!(settings["users"]["sync_type"], "ALL");
     assert_eq!(settings["personal_contacts"]["enabled"], true);

@@ -554,6 +554,7 @@ async fn setup_refuses_what_it_can_check_locally_before_any_request() -> TestRes
                 if let SetupMicrosoft::Auto(sign_in) = &mut r.microsoft {
                     sign_in.cloud = CloudChoice::Custom {
                         authority: "http://login.contoso.example".into(),
+                        national: None,
                     };
                 }
             }),

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use engine_common::{TestResult, describe, follow, world};
+use engine_common::{TestResult, describe, follow, world_in};
 use pbx365::Error;
 use pbx365::doctor::{CheckId, CheckStatus};
 use pbx365::features::Feature;
@@ -16,6 +16,7 @@ use pbx365::guided::HandStepText;
 use pbx365::progress::StepContext;
 use pbx365::secrets::{SecretKey, SecretKind, SecretStore};
 use pbx365::wizard::{AppAction, ChangeTarget, GuidedIds, KeyAction, KeyPairInput, Wizard};
+use sim::ms::National;
 
 /// The administrator's own Graph session in the emulated tenant.
 async fn admin_graph(
@@ -29,8 +30,7 @@ async fn admin_graph(
         browser_timeout: Duration::from_secs(20),
         ..entra::SignInOptions::default()
     };
-    let authenticator =
-        entra::Authenticator::new(entra::Cloud::custom(&world.sim.ms_authority)?, options).await?;
+    let authenticator = entra::Authenticator::new(world.entra_cloud()?, options).await?;
     let browser = engine_common::FollowRedirects {
         client: world.http.clone(),
         opened: Arc::default(),
@@ -41,7 +41,18 @@ async fn admin_graph(
 
 #[tokio::test]
 async fn guided_setup_with_the_admin_doing_the_entra_steps_by_hand() -> TestResult {
-    let world = world().await?;
+    guided_setup_in(National::Global, "https://entra.microsoft.com/").await
+}
+
+/// The same against the emulator playing 21Vianet's cloud: the links open the China portal,
+/// the consent asks for the China Graph resource, and the PBX is set to CHINA.
+#[tokio::test]
+async fn guided_setup_in_the_china_cloud() -> TestResult {
+    guided_setup_in(National::China, "https://portal.azure.cn/").await
+}
+
+async fn guided_setup_in(national: National, portal: &str) -> TestResult {
+    let world = world_in(national).await?;
     let redirect_uris = vec![
         world.sim.pbx.redirect_uri(),
         world.sim.pbx.sbc_redirect_uri().ok_or("no SBC URI")?,
@@ -93,6 +104,15 @@ async fn guided_setup_with_the_admin_doing_the_entra_steps_by_hand() -> TestResu
             .as_ref()
             .is_some_and(|l| l.url.contains("/~/CallAnAPI/appId/"))
     );
+    let links: Vec<&str> = app
+        .hand_steps
+        .iter()
+        .filter_map(|step| step.link.as_ref().map(|l| l.url.as_str()))
+        .collect();
+    assert!(
+        !links.is_empty() && links.iter().all(|url| url.starts_with(portal)),
+        "{links:?}"
+    );
     let key = wizard
         .plan_key_pair(
             KeyPairInput {
@@ -105,6 +125,14 @@ async fn guided_setup_with_the_admin_doing_the_entra_steps_by_hand() -> TestResu
     let consent = wizard.plan_consent(&ctx).await?;
     let consent_url = consent.admin_consent_url.clone().ok_or("no consent URL")?;
     assert!(consent_url.contains("/v2.0/adminconsent?"), "{consent_url}");
+    let consent_scope = url::Url::parse(&consent_url)?
+        .query_pairs()
+        .find(|(name, _)| name == "scope")
+        .map(|(_, value)| value.into_owned());
+    assert_eq!(
+        consent_scope,
+        Some(format!("{}/.default", national.graph_resource()))
+    );
     wizard
         .set_sync_options(engine_common::sync_options(), &ctx)
         .await?;
@@ -134,6 +162,10 @@ async fn guided_setup_with_the_admin_doing_the_entra_steps_by_hand() -> TestResu
     assert_eq!(
         world.sim.pbx.ms365_settings()["application_id"],
         registered.app_id.as_str()
+    );
+    assert_eq!(
+        world.sim.pbx.ms365_settings()["national_cloud"],
+        national.name().to_uppercase()
     );
     assert_eq!(
         world.sim.ms.applications().len(),

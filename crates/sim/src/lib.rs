@@ -59,6 +59,8 @@ pub struct SimConfig {
     pub pbx_version: PbxVersion,
     /// How many users the PBX tenant's licence allows; unset = [`SimConfig::default_licence`].
     pub licensed_users: Option<usize>,
+    /// The national cloud the Microsoft emulator plays.
+    pub cloud: ms::National,
 }
 
 /// Licences the default leaves free beyond both populations.
@@ -98,6 +100,7 @@ impl Default for SimConfig {
             recorder_capacity: 10_000,
             pbx_version: PbxVersion::default(),
             licensed_users: None,
+            cloud: ms::National::Global,
         }
     }
 }
@@ -244,6 +247,7 @@ fn seed_tenant(
         seed: tenant.seed,
         auto_approve: config.auto_approve,
         ca_pem: tenant.ca_pem.clone(),
+        national: config.cloud,
     });
     let pbx = pbx::Pbx::new(pbx::PbxConfig {
         web_domain: tenant.web_domain.clone(),

@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 pub use super::saved_sign_in::SavedSignIn;
 use crate::access::retry::{RetryPolicy, RetryReason};
 use crate::access::{Environment, Error, GroupAccess};
-use crate::profile::{CloudChoice, PbxSettings, Profile};
+use crate::profile::{CloudChoice, NationalCloud, PbxSettings, Profile};
 use crate::secrets::{Secret, SecretKey, SecretKind, SecretStore};
 
 /// A PBX client for a PBX with its TLS settings and the one retry policy, not signed in. Its
@@ -147,9 +147,13 @@ fn is_session_refusal(error: &portsip::Error) -> bool {
 /// The entra cloud of a profile's choice.
 pub fn entra_cloud(choice: &CloudChoice) -> Result<entra::Cloud, Error> {
     match choice {
-        CloudChoice::Global => Ok(entra::Cloud::Global),
-        CloudChoice::China => Ok(entra::Cloud::China),
-        CloudChoice::Custom { authority } => entra::Cloud::custom(authority).map_err(|error| {
+        CloudChoice::Global => Ok(entra::Cloud::GLOBAL),
+        CloudChoice::China => Ok(entra::Cloud::CHINA),
+        CloudChoice::Custom { authority, .. } => entra::Cloud::reached_at(
+            entra_national(choice.national()),
+            authority,
+        )
+        .map_err(|error| {
             Error::Input(crate::input::FieldError::new(
                 "authority",
                 format!(
@@ -160,12 +164,18 @@ pub fn entra_cloud(choice: &CloudChoice) -> Result<entra::Cloud, Error> {
     }
 }
 
-/// The PBX's `national_cloud` for a cloud choice (an emulator speaks the global cloud's
-/// protocol and scopes).
+fn entra_national(national: NationalCloud) -> entra::National {
+    match national {
+        NationalCloud::Global => entra::National::Global,
+        NationalCloud::China => entra::National::China,
+    }
+}
+
+/// The PBX's `national_cloud` for a cloud choice (an authority such as the emulator plays one).
 pub fn national_cloud(choice: &CloudChoice) -> portsip::model::NationalCloud {
-    match choice {
-        CloudChoice::China => portsip::model::NationalCloud::China,
-        CloudChoice::Global | CloudChoice::Custom { .. } => portsip::model::NationalCloud::Global,
+    match choice.national() {
+        NationalCloud::China => portsip::model::NationalCloud::China,
+        NationalCloud::Global => portsip::model::NationalCloud::Global,
     }
 }
 

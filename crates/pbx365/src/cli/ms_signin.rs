@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use entra::{
-    Authenticator, Cloud, DeviceCodePrompt, EntraError, GraphClient, HttpOptions, Session,
-    SignInOptions,
+    Authenticator, Cloud, DeviceCodePrompt, EntraError, GraphClient, HttpOptions, National,
+    Session, SignInOptions,
 };
 use pbx365::access::sessions::sign_in_again;
 use pbx365::input::{FieldError, GuidField, check_guid, check_profile_name, check_tenant};
+use pbx365::profile::{CloudChoice, NationalCloud};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -30,6 +31,10 @@ pub struct MicrosoftSignIn {
         conflicts_with = "profile"
     )]
     pub authority: Option<Cloud>,
+    /// The national cloud an authority URL plays (global when not given): its Graph scopes are
+    /// that cloud's.
+    #[arg(long, value_parser = parse_national, value_name = "global|china", requires = "authority")]
+    pub cloud: Option<National>,
     /// The public client to sign in with (default: Microsoft Graph Command Line Tools).
     #[arg(long, default_value = entra::GRAPH_CLI_CLIENT_ID, value_name = "ID")]
     pub client_id: String,
@@ -44,6 +49,49 @@ pub struct MicrosoftSignIn {
 
 pub fn parse_cloud(text: &str) -> Result<Cloud, EntraError> {
     text.parse()
+}
+
+pub fn parse_national(text: &str) -> Result<National, EntraError> {
+    text.parse()
+}
+
+/// `--authority` as the national cloud `--cloud` names: a URL (such as the emulator's) is
+/// reached as that cloud, global when `--cloud` is not given; `global` and `china` are their
+/// own cloud, and a `--cloud` saying otherwise is refused.
+pub fn reach_as(authority: &Cloud, national: Option<National>) -> Result<Cloud, FieldError> {
+    match (authority.endpoint(), national) {
+        (Some(_), national) => {
+            Cloud::reached_at(national.unwrap_or_default(), &authority.authority())
+                .map_err(|error| FieldError::new("authority", error.to_string()))
+        }
+        (None, Some(national)) if national != authority.national() => Err(FieldError::new(
+            "cloud",
+            format!(
+                "--authority {authority} and --cloud {national} name different clouds; give --cloud only with an authority URL, to say which cloud it plays"
+            ),
+        )),
+        (None, _) => Ok(authority.clone()),
+    }
+}
+
+/// The profile's cloud for `--authority` and `--cloud` (see [`reach_as`]).
+pub fn cloud_choice(
+    authority: &Cloud,
+    national: Option<National>,
+) -> Result<CloudChoice, FieldError> {
+    let cloud = reach_as(authority, national)?;
+    let national = match cloud.national() {
+        National::Global => NationalCloud::Global,
+        National::China => NationalCloud::China,
+    };
+    Ok(match cloud.endpoint() {
+        Some(_) => CloudChoice::Custom {
+            authority: cloud.authority(),
+            national: Some(national),
+        },
+        None if national == NationalCloud::China => CloudChoice::China,
+        None => CloudChoice::Global,
+    })
 }
 
 impl MicrosoftSignIn {
@@ -71,8 +119,9 @@ impl MicrosoftSignIn {
         };
         let authority = self
             .authority
-            .clone()
+            .as_ref()
             .context("say which Microsoft cloud to sign in to with --authority")?;
+        let authority = reach_as(authority, self.cloud)?;
         let authenticator = Authenticator::new(authority, options).await?;
         let session = match browser {
             Some(browser) => authenticator.sign_in_with_browser(browser.as_ref()).await?,
@@ -348,6 +397,7 @@ fn describe_error(error: &anyhow::Error) -> (&'static str, Map<String, Value>) {
     let kind = match error {
         EntraError::InsecureUrl { .. } => "insecure_url",
         EntraError::BadUrl { .. } => "bad_url",
+        EntraError::UnknownCloud { .. } => "unknown_cloud",
         EntraError::Tls { .. } => "tls",
         EntraError::Network { .. } => "network",
         EntraError::Discovery { .. } => "discovery",

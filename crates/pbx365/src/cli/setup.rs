@@ -6,16 +6,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use entra::Cloud;
+use entra::{Cloud, National};
 use pbx365::features::{Feature, OptionalGrant};
-use pbx365::profile::{CloudChoice, GroupRef, SyncOptions, UserScope, UserSyncOptions};
+use pbx365::input::FieldError;
+use pbx365::profile::{GroupRef, SyncOptions, UserScope, UserSyncOptions};
 use pbx365::wizard::{
     AppRegistrationInput, GuidedIds, KeyPairInput, MicrosoftSignIn, PbxLogin as EnginePbxLogin,
     Review, SetupMicrosoft, SetupOutcome, SetupRequest, SignInMethod, run_setup,
 };
 use serde_json::{Map, Value, json};
 
-use super::ms_signin::parse_cloud;
+use super::ms_signin::{cloud_choice, parse_cloud, parse_national};
 use super::output;
 use super::pbx_login::PbxLogin;
 use super::{engine, ms_signin, report, stdin};
@@ -48,6 +49,10 @@ pub struct SetupArgs {
     /// `global`, `china`, or an authority URL (e.g. the emulator's, from `pbx365 sim`).
     #[arg(long, value_parser = parse_cloud, value_name = "global|china|URL")]
     authority: Cloud,
+    /// The national cloud an authority URL plays (global when not given): its Graph scopes,
+    /// the PBX's national_cloud and the portals named are that cloud's.
+    #[arg(long, value_parser = parse_national, value_name = "global|china")]
+    cloud: Option<National>,
     /// automatic: sign in and let pbx365 register the app and grant consent; guided: you do
     /// the Entra steps by hand (give --tenant-id and --app-id).
     #[arg(long, value_enum)]
@@ -116,21 +121,11 @@ fn parse_optional_grant(
     text.parse()
 }
 
-fn cloud_choice(cloud: &Cloud) -> CloudChoice {
-    match cloud {
-        Cloud::Global => CloudChoice::Global,
-        Cloud::China => CloudChoice::China,
-        Cloud::Custom(_) => CloudChoice::Custom {
-            authority: cloud.authority(),
-        },
-    }
-}
-
 impl SetupArgs {
     /// The request without the password, which is read only once the rest has passed the
     /// local checks. `ca_pem` is the text of `--ca-file`, read once by the caller.
-    fn request(&self, ca_pem: Option<String>) -> SetupRequest {
-        let cloud = cloud_choice(&self.authority);
+    fn request(&self, ca_pem: Option<String>) -> Result<SetupRequest, FieldError> {
+        let cloud = cloud_choice(&self.authority, self.cloud)?;
         let microsoft = match self.mode {
             ModeArg::Auto => SetupMicrosoft::Auto(MicrosoftSignIn {
                 cloud,
@@ -148,7 +143,7 @@ impl SetupArgs {
                 app_id: self.app_id.clone().unwrap_or_default(),
             }),
         };
-        SetupRequest {
+        Ok(SetupRequest {
             profile: self.profile.clone(),
             pbx: EnginePbxLogin {
                 url: self.pbx_url.clone(),
@@ -192,7 +187,7 @@ impl SetupArgs {
                 ..SyncOptions::default()
             },
             verify: !self.skip_verify,
-        }
+        })
     }
 }
 
@@ -203,7 +198,10 @@ fn absolute(path: &Path) -> PathBuf {
 
 pub async fn run(args: SetupArgs) -> anyhow::Result<()> {
     let ca_pem = ms_signin::read_ca(args.login.ca_file.as_deref())?;
-    let mut request = args.request(ca_pem);
+    let mut request = match args.request(ca_pem) {
+        Ok(request) => request,
+        Err(error) => return failed(&args, pbx365::Error::Input(error)),
+    };
     // Before the password is asked for, the keyring opened or anything sent.
     if let Err(error) = request.check_locally() {
         return failed(&args, error);
@@ -317,7 +315,11 @@ fn verified(outcome: &SetupOutcome) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::error::Error;
+
     use clap::Parser;
+
+    use pbx365::profile::{CloudChoice, NationalCloud};
 
     use super::*;
 
@@ -337,18 +339,51 @@ mod tests {
             "--username",
             "admin",
             "--password-stdin",
-            "--authority",
-            "global",
             "--mode",
             "auto",
         ];
+        if !extra.contains(&"--authority") {
+            argv.extend_from_slice(&["--authority", "global"]);
+        }
         argv.extend_from_slice(extra);
         Command::try_parse_from(argv).map(|c| c.setup)
     }
 
     #[test]
-    fn optional_grants_are_taken_repeated_or_comma_separated() -> Result<(), clap::Error> {
-        let none = parse(&[])?.request(None);
+    fn an_authority_url_plays_the_cloud_named_by_cloud() -> Result<(), Box<dyn Error>> {
+        let cloud = |argv: &[&str]| -> Result<CloudChoice, Box<dyn Error>> {
+            match parse(argv)?.request(None)?.microsoft {
+                SetupMicrosoft::Auto(sign_in) => Ok(sign_in.cloud),
+                SetupMicrosoft::Guided(ids) => Ok(ids.cloud),
+            }
+        };
+        let emulator = ["--authority", "http://127.0.0.1:4000"];
+        assert_eq!(
+            cloud(&emulator)?,
+            CloudChoice::Custom {
+                authority: "http://127.0.0.1:4000".to_owned(),
+                national: Some(NationalCloud::Global),
+            }
+        );
+        assert_eq!(
+            cloud(&[emulator.as_slice(), &["--cloud", "china"]].concat())?,
+            CloudChoice::Custom {
+                authority: "http://127.0.0.1:4000".to_owned(),
+                national: Some(NationalCloud::China),
+            }
+        );
+        assert_eq!(
+            cloud(&["--authority", "china", "--cloud", "china"])?,
+            CloudChoice::China
+        );
+        let disagree = parse(&["--authority", "china", "--cloud", "global"])?.request(None);
+        assert!(disagree.is_err_and(|e| e.field == "cloud"));
+        Ok(())
+    }
+
+    #[test]
+    fn optional_grants_are_taken_repeated_or_comma_separated() -> Result<(), Box<dyn Error>> {
+        let none = parse(&[])?.request(None)?;
         assert!(none.app.optional_grants.is_empty());
         let both = BTreeSet::from([OptionalGrant::MailSend, OptionalGrant::UserPhone]);
         let repeated = parse(&[
@@ -357,9 +392,9 @@ mod tests {
             "--optional-grant",
             "user-phone",
         ])?;
-        assert_eq!(repeated.request(None).app.optional_grants, both);
+        assert_eq!(repeated.request(None)?.app.optional_grants, both);
         let listed = parse(&["--optional-grant", "user-phone,mail-send"])?;
-        assert_eq!(listed.request(None).app.optional_grants, both);
+        assert_eq!(listed.request(None)?.app.optional_grants, both);
         let refused = parse(&["--optional-grant", "calendars"]).map(drop);
         let text = refused.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(

@@ -16,7 +16,7 @@ use std::time::Duration;
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use sim::ms::DemoAccount;
+use sim::ms::{DemoAccount, National};
 use sim::{Account, FaultScope, Faults, HostedTenant, PbxVersion, SimConfig, Tenants};
 
 use super::output;
@@ -24,7 +24,7 @@ use super::output;
 /// What `pbx365 sim --help` says about the output.
 pub const OUTPUT_HELP: &str = "Output (stdout, once both emulators listen): one JSON object — \
 pbx {url, version, licensed_users, tenant_domain, tenant_name, redirect_uris, admin, \
-standard_user, system_admin (each {username, password, domain})}, microsoft {authority, \
+standard_user, system_admin (each {username, password, domain})}, microsoft {cloud (global or china, as --cloud), authority, \
 tenant_id, tenant_domain, initial_domain, organization, global_admin, user_admin, member (each \
 {user_principal_name, password, display_name, object_id, directory_role, \
 can_grant_application_permissions}), groups (each {id, display_name, direct_members})}, \
@@ -40,7 +40,7 @@ its profile (automatic mode; with --auto-approve it needs no browser: run it wit
 PBX365_TEST_BROWSER=follow-redirects).\n\n\
 With --print-env: `export PBX365_SIM_…='…'` lines instead (PBX_URL, PBX_VERSION, TENANT_DOMAIN, \
 PBX_ADMIN, PBX_ADMIN_PASSWORD, PBX_STANDARD_USER, PBX_STANDARD_USER_PASSWORD, MS_AUTHORITY, \
-MS_TENANT_ID, MS_ADMIN, MS_ADMIN_PASSWORD, and CA_FILE with --tls), e.g. \
+MS_CLOUD, MS_TENANT_ID, MS_ADMIN, MS_ADMIN_PASSWORD, and CA_FILE with --tls), e.g. \
 `pbx365 sim --tls --print-env > sim.env & sleep 2; . ./sim.env`.\n\n\
 The passwords shown are the emulators' fixed demo credentials. Ctrl-C or SIGTERM stops the \
 emulators cleanly (and removes the temporary CA file).";
@@ -92,6 +92,11 @@ pub struct SimArgs {
     /// every seeded PBX user and Microsoft 365 person, plus 50).
     #[arg(long, value_name = "N")]
     licensed_users: Option<usize>,
+    /// The national cloud the Microsoft emulator plays: global, or china (Microsoft Azure
+    /// operated by 21Vianet: discovery names chinacloudapi.cn's hosts and tokens are issued for
+    /// https://microsoftgraph.chinacloudapi.cn only; the other cloud's Graph is AADSTS500011).
+    #[arg(long, default_value = "global", value_name = "CLOUD")]
+    cloud: National,
     /// How many PBX tenants the one emulated PBX hosts, each linked to its own emulated
     /// Microsoft tenant (at most 1000).
     #[arg(long, default_value = "1", value_parser = parse_tenants, value_name = "N")]
@@ -222,6 +227,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         ca_file: args.ca_file.clone(),
         pbx_version: args.pbx_version,
         licensed_users: args.licensed_users,
+        cloud: args.cloud,
         ..SimConfig::default()
     };
     if args.print_env && args.tenants.get() > 1 {
@@ -241,7 +247,11 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         output::print_json(&description(&sim, first))?;
     }
     let microsoft = match sim.tenants.as_slice() {
-        [only] => format!("Microsoft at {}", only.ms_authority),
+        [only] => format!(
+            "Microsoft ({} cloud) at {}",
+            only.ms.national().name(),
+            only.ms_authority
+        ),
         many => format!("{} tenants, each with its own Microsoft tenant", many.len()),
     };
     eprintln!(
@@ -347,6 +357,8 @@ struct PbxAccount<'a> {
 
 #[derive(Debug, Serialize)]
 struct MicrosoftDescription<'a> {
+    /// The national cloud played, as `--cloud` takes it.
+    cloud: &'static str,
     authority: &'a str,
     tenant_id: &'a str,
     tenant_domain: &'a str,
@@ -445,6 +457,7 @@ fn microsoft_description(hosted: &HostedTenant) -> MicrosoftDescription<'_> {
     let ms = &hosted.ms;
     let demo = ms.demo_accounts();
     MicrosoftDescription {
+        cloud: ms.national().name(),
         authority: &hosted.ms_authority,
         tenant_id: ms.tenant_id(),
         tenant_domain: ms.tenant_domain(),
@@ -482,6 +495,8 @@ fn setup_lines(sim: &Tenants) -> String {
                 shell_quote(&hosted.tenant.domain),
                 "--password-stdin --authority".to_owned(),
                 shell_quote(&hosted.ms_authority),
+                "--cloud".to_owned(),
+                hosted.ms.national().name().to_owned(),
             ];
             if let Some(path) = &sim.ca_file {
                 words.push("--ca-file".to_owned());
@@ -522,6 +537,7 @@ fn export_lines(sim: &Tenants, first: &HostedTenant) -> String {
             tenant.standard_user.password.clone(),
         ),
         ("PBX365_SIM_MS_AUTHORITY", first.ms_authority.clone()),
+        ("PBX365_SIM_MS_CLOUD", first.ms.national().name().to_owned()),
         ("PBX365_SIM_MS_TENANT_ID", first.ms.tenant_id().to_owned()),
         (
             "PBX365_SIM_MS_ADMIN",

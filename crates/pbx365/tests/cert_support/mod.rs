@@ -13,15 +13,16 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use entra::{Authenticator, CertificateKey, Cloud, GraphClient, SignInOptions};
+use entra::{Authenticator, CertificateKey, GraphClient, SignInOptions};
 use pbx365::Environment;
 use pbx365::access::retry::{Replication, RetryPolicy};
-use pbx365::access::sessions::ProfileTokenStore;
+use pbx365::access::sessions::{ProfileTokenStore, entra_cloud};
 use pbx365::certificate::lifecycle::{
     Clock, Notification, Notifier, NotifyError, RotationEvent, RotationSink, SystemClock,
 };
 use pbx365::profile::{
-    AppIdentity, CloudChoice, MicrosoftSettings, Mode, PbxSettings, Profile, ProfileStore,
+    AppIdentity, CloudChoice, MicrosoftSettings, Mode, NationalCloud as ProfileCloud, PbxSettings,
+    Profile, ProfileStore,
 };
 use pbx365::secrets::{MemorySecretStore, Secret, SecretKey, SecretKind, SecretStore};
 use portsip::model::{Ms365App, Ms365SettingsUpdate, NationalCloud};
@@ -59,6 +60,8 @@ pub struct Tenant {
     pub other_thumbprint: String,
     pub dir: tempfile::TempDir,
     pub secrets: Arc<MemorySecretStore>,
+    /// The emulator as the cloud it plays, as the saved profile names it.
+    pub cloud: CloudChoice,
 }
 
 fn unrelated_certificate() -> Result<CertificateKey, Box<dyn Error>> {
@@ -83,13 +86,28 @@ fn sign_in_options(tenant: &str) -> SignInOptions {
 }
 
 pub async fn integrated_tenant() -> Result<Tenant, Box<dyn Error>> {
+    integrated_tenant_in(sim::ms::National::Global).await
+}
+
+/// [`integrated_tenant`] with the Microsoft emulator playing `national`, the PBX and the
+/// saved profile set to that cloud.
+pub async fn integrated_tenant_in(national: sim::ms::National) -> Result<Tenant, Box<dyn Error>> {
     let sim = sim::start(sim::SimConfig {
         auto_approve: true,
         pbx_users: 3,
         ms_users: 6,
+        cloud: national,
         ..sim::SimConfig::default()
     })
     .await?;
+    let (pbx_cloud, profile_cloud) = match national {
+        sim::ms::National::Global => (NationalCloud::Global, ProfileCloud::Global),
+        sim::ms::National::China => (NationalCloud::China, ProfileCloud::China),
+    };
+    let cloud = CloudChoice::Custom {
+        authority: sim.ms_authority.clone(),
+        national: Some(profile_cloud),
+    };
     let graph_contract = graph_contract_support::GraphContractTap::install(&sim.ms_recorder);
     let pbx = portsip::Client::builder(&sim.pbx_url)
         .retry_policy(fast_policy(Duration::ZERO).pbx())
@@ -109,7 +127,7 @@ pub async fn integrated_tenant() -> Result<Tenant, Box<dyn Error>> {
     let tenant_id = sim.ms.tenant_id().to_owned();
     pbx.set_ms365(&Ms365SettingsUpdate {
         app: Ms365App {
-            national_cloud: Some(NationalCloud::Global),
+            national_cloud: Some(pbx_cloud),
             directory_id: Some(tenant_id.clone()),
             application_id: Some(app.app_id.clone()),
         },
@@ -122,11 +140,8 @@ pub async fn integrated_tenant() -> Result<Tenant, Box<dyn Error>> {
     assert!(!listed.items.is_empty(), "the tenant is not integrated");
 
     sim.ms.set_device_code_interval(Duration::from_millis(10));
-    let authenticator = Authenticator::new(
-        Cloud::custom(&sim.ms_authority)?,
-        sign_in_options(&tenant_id),
-    )
-    .await?;
+    let authenticator =
+        Authenticator::new(entra_cloud(&cloud)?, sign_in_options(&tenant_id)).await?;
     let session = authenticator.sign_in_with_device_code(|_| {}).await?;
     let secrets = Arc::new(MemorySecretStore::default());
     session
@@ -152,6 +167,7 @@ pub async fn integrated_tenant() -> Result<Tenant, Box<dyn Error>> {
         secrets,
         sim,
         graph_contract,
+        cloud,
     })
 }
 
@@ -198,9 +214,7 @@ impl Tenant {
         };
         profile.microsoft = MicrosoftSettings {
             mode,
-            cloud: CloudChoice::Custom {
-                authority: self.sim.ms_authority.clone(),
-            },
+            cloud: self.cloud.clone(),
             client_id: None,
             tenant_id: Some(self.sim.ms.tenant_id().to_owned()),
             tenant_name: None,

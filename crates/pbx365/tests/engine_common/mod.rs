@@ -10,7 +10,7 @@ use std::time::Duration;
 use pbx365::Environment;
 use pbx365::access::retry::{Replication, RetryPolicy};
 use pbx365::features::Feature;
-use pbx365::profile::{CloudChoice, ProfileStore, SyncOptions};
+use pbx365::profile::{CloudChoice, NationalCloud, ProfileStore, SyncOptions};
 use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
 use pbx365::secrets::{MemorySecretStore, SecretKey, SecretKind, SecretStore};
 use pbx365::sync::{Connection, Plan, RunReport, SyncEngine, SyncError, SyncStore};
@@ -109,6 +109,12 @@ pub async fn world() -> Result<World, Box<dyn std::error::Error>> {
     world_with(|_| {}).await
 }
 
+/// [`world`] with the Microsoft emulator playing `national` (the client is pointed at it as
+/// that cloud: [`World::cloud`]).
+pub async fn world_in(national: sim::ms::National) -> Result<World, Box<dyn std::error::Error>> {
+    world_with(|config| config.cloud = national).await
+}
+
 /// The emulators over HTTPS with an SBC (two Redirect URIs), a small seeded tenant, and an
 /// environment whose waits are short.
 pub async fn world_with(
@@ -184,10 +190,20 @@ impl World {
         }
     }
 
+    /// The emulator as the national cloud it plays.
     pub fn cloud(&self) -> CloudChoice {
         CloudChoice::Custom {
             authority: self.sim.ms_authority.clone(),
+            national: Some(match self.sim.ms.national() {
+                sim::ms::National::Global => NationalCloud::Global,
+                sim::ms::National::China => NationalCloud::China,
+            }),
         }
+    }
+
+    /// [`World::cloud`] for entra.
+    pub fn entra_cloud(&self) -> Result<entra::Cloud, Box<dyn std::error::Error>> {
+        Ok(pbx365::access::sessions::entra_cloud(&self.cloud())?)
     }
 
     pub fn sign_in(&self) -> MicrosoftSignIn {

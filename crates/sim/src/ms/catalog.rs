@@ -1,7 +1,72 @@
 //! What Microsoft publishes in every tenant: Graph's permissions and the first-party clients.
 
 pub(crate) const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
-pub(crate) const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
+
+/// The national cloud the emulator plays: the names its identity platform and Graph go by.
+/// Tokens never cross clouds: each issues tokens only for its own Graph resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum National {
+    /// The worldwide cloud.
+    #[default]
+    Global,
+    /// Microsoft Azure operated by 21Vianet.
+    China,
+}
+
+impl National {
+    pub const ALL: [National; 2] = [National::Global, National::China];
+
+    /// `global` or `china`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::China => "china",
+        }
+    }
+
+    /// The application ID URI Graph's scopes hang off in this cloud.
+    pub fn graph_resource(self) -> &'static str {
+        match self {
+            Self::Global => "https://graph.microsoft.com",
+            Self::China => "https://microsoftgraph.chinacloudapi.cn",
+        }
+    }
+
+    /// Discovery's `cloud_instance_name`.
+    pub fn cloud_instance_name(self) -> &'static str {
+        match self {
+            Self::Global => "microsoftonline.com",
+            Self::China => "chinacloudapi.cn",
+        }
+    }
+
+    /// Discovery's `msgraph_host`.
+    pub fn msgraph_host(self) -> &'static str {
+        match self {
+            Self::Global => "graph.microsoft.com",
+            Self::China => "microsoftgraph.chinacloudapi.cn",
+        }
+    }
+
+    /// Discovery's `cloud_graph_host_name` (the retired Azure AD Graph).
+    pub fn cloud_graph_host_name(self) -> &'static str {
+        match self {
+            Self::Global => "graph.windows.net",
+            Self::China => "graph.chinacloudapi.cn",
+        }
+    }
+}
+
+impl std::str::FromStr for National {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|n| n.name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| format!("no Microsoft cloud is named {text:?}: say global or china"))
+    }
+}
 /// The tenant Microsoft's own apps are registered in.
 pub(crate) const MICROSOFT_SERVICES_TENANT: &str = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 

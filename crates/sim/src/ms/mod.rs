@@ -29,6 +29,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::faults::{Endpoint, Fault};
 
+pub use catalog::National;
 pub use directory::{
     DemoAccount, DemoAccounts, DirectoryRole, DirectoryUser, GLOBAL_ADMINISTRATOR,
     PRIVILEGED_ROLE_ADMINISTRATOR, USER_ADMINISTRATOR,
@@ -62,11 +63,14 @@ pub struct CloudConfig {
     pub auto_approve: bool,
     /// The PEM of the CA that signs the HTTPS certificate the cloud is served with, if any.
     pub ca_pem: Option<String>,
+    /// The national cloud it plays (its Graph resource, discovery names).
+    pub national: National,
 }
 
 /// One emulated Microsoft cloud with one tenant.
 pub struct Cloud {
     base_url: String,
+    national: National,
     ca_pem: Option<String>,
     tenant: tenant::Tenant,
     directory: directory::Directory,
@@ -83,6 +87,7 @@ impl std::fmt::Debug for Cloud {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Cloud")
             .field("base_url", &self.base_url)
+            .field("national", &self.national)
             .field("tenant_id", &self.tenant.id)
             .field("tenant_domain", &self.tenant.default_domain)
             .field("users", &self.directory.users().len())
@@ -107,10 +112,11 @@ impl Cloud {
             tracing::error!(error = %e, "the emulated cloud has no token-signing key");
             e.to_string()
         });
-        let state = state::State::new(&tenant, cfg.seed);
+        let state = state::State::new(&tenant, cfg.national, cfg.seed);
         let switches = switches::Switches::new(cfg.auto_approve);
         Arc::new(Cloud {
             base_url,
+            national: cfg.national,
             ca_pem: cfg.ca_pem,
             tenant,
             directory,
@@ -126,6 +132,11 @@ impl Cloud {
         identity::routes()
             .merge(graph::routes())
             .with_state(Arc::clone(self))
+    }
+
+    /// The national cloud it plays.
+    pub fn national(&self) -> National {
+        self.national
     }
 
     fn state(&self) -> MutexGuard<'_, state::State> {

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use super::catalog::{self, GRAPH_APP_ID, GRAPH_RESOURCE, MICROSOFT_SERVICES_TENANT};
+use super::catalog::{self, GRAPH_APP_ID, MICROSOFT_SERVICES_TENANT, National};
 use super::identity::scopes::Scopes;
 use super::ids::{random_token, stable_uuid};
 use super::model::{AppRole, AppRoleAssignment, Application, PermissionScope, ServicePrincipal};
@@ -80,10 +80,10 @@ pub(crate) struct DeviceAuthorization {
 }
 
 impl State {
-    pub fn new(tenant: &Tenant, seed: u64) -> State {
+    pub fn new(tenant: &Tenant, national: National, seed: u64) -> State {
         State {
             applications: Vec::new(),
-            service_principals: vec![graph_service_principal(tenant, seed)],
+            service_principals: vec![graph_service_principal(tenant, national, seed)],
             assignments: Vec::new(),
             consents: HashMap::new(),
             codes: HashMap::new(),
@@ -174,7 +174,8 @@ impl State {
     }
 }
 
-fn graph_service_principal(tenant: &Tenant, seed: u64) -> ServicePrincipal {
+fn graph_service_principal(tenant: &Tenant, national: National, seed: u64) -> ServicePrincipal {
+    let resource = national.graph_resource();
     ServicePrincipal {
         id: stable_uuid(seed, &format!("graph-sp:{}", tenant.id)),
         app_id: GRAPH_APP_ID.to_owned(),
@@ -184,8 +185,8 @@ fn graph_service_principal(tenant: &Tenant, seed: u64) -> ServicePrincipal {
         sign_in_audience: "AzureADMultipleOrgs".to_owned(),
         service_principal_names: vec![
             GRAPH_APP_ID.to_owned(),
-            GRAPH_RESOURCE.to_owned(),
-            format!("{GRAPH_RESOURCE}/"),
+            resource.to_owned(),
+            format!("{resource}/"),
         ],
         app_roles: catalog::GRAPH_APP_ROLES
             .iter()

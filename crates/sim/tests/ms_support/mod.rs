@@ -16,7 +16,7 @@ use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::EncodePrivateKey;
 use serde_json::{Value, json};
 use sha2::Digest;
-use sim::ms::{Cloud, CloudConfig};
+use sim::ms::{Cloud, CloudConfig, National};
 use time::OffsetDateTime;
 
 pub type TestResult<T = ()> = Result<T, Box<dyn Error>>;
@@ -42,6 +42,15 @@ impl Drop for TestCloud {
 
 impl TestCloud {
     pub async fn start(users: usize, auto_approve: bool) -> TestResult<TestCloud> {
+        Self::start_as(National::Global, users, auto_approve).await
+    }
+
+    /// A cloud playing `national`.
+    pub async fn start_as(
+        national: National,
+        users: usize,
+        auto_approve: bool,
+    ) -> TestResult<TestCloud> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let cloud = Cloud::new(CloudConfig {
@@ -51,6 +60,7 @@ impl TestCloud {
             seed: 7,
             auto_approve,
             ca_pem: None,
+            national,
         });
         let router = cloud.router();
         let server = tokio::spawn(async move {

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use super::error::GraphError;
 use crate::ms::Cloud;
-use crate::ms::catalog::{GRAPH_APP_ID, GRAPH_RESOURCE};
+use crate::ms::catalog::GRAPH_APP_ID;
 use crate::ms::directory::DirectoryUser;
 
 /// Tolerated clock skew on `nbf`.
@@ -193,7 +193,7 @@ impl Cloud {
         let claims: AccessClaims = key.verify(token).map_err(|_| {
             GraphError::invalid_token("Access token validation failure. Invalid signature.")
         })?;
-        let audience_ok = [GRAPH_RESOURCE, GRAPH_APP_ID]
+        let audience_ok = [self.national.graph_resource(), GRAPH_APP_ID]
             .iter()
             .any(|a| claims.aud.trim_end_matches('/').eq_ignore_ascii_case(a));
         if !audience_ok {

@@ -115,9 +115,10 @@ impl Cloud {
         let scope = match version {
             Version::V1 => None,
             Version::V2 => {
-                let checked = params
-                    .require("scope")
-                    .and_then(|s| Scopes::parse(s, &self.tenant.display_name).map(|_| s));
+                let checked = params.require("scope").and_then(|s| {
+                    Scopes::parse(s, self.national.graph_resource(), &self.tenant.display_name)
+                        .map(|_| s)
+                });
                 match checked {
                     Ok(scope) => Some(scope),
                     Err(e) => return reply.send_error(&e),

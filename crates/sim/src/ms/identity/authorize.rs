@@ -145,6 +145,7 @@ impl Cloud {
         }
         let scopes = Scopes::parse(
             params.get("scope").unwrap_or_default(),
+            self.national.graph_resource(),
             &self.tenant.display_name,
         )
         .map_err(refuse)?;

@@ -80,7 +80,11 @@ impl Cloud {
                 "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
             ));
         }
-        let scopes = Scopes::parse(params.require("scope")?, &self.tenant.display_name)?;
+        let scopes = Scopes::parse(
+            params.require("scope")?,
+            self.national.graph_resource(),
+            &self.tenant.display_name,
+        )?;
         let switches = self.switches();
         let device_code = random_token(48);
         let user_code = user_code();

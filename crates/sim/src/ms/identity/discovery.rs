@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::Params;
 use crate::ms::Cloud;
 use crate::ms::aad_error::AadError;
+use crate::ms::catalog::National;
 use crate::ms::html::message_page;
 
 impl Cloud {
@@ -18,6 +19,30 @@ impl Cloud {
         self.base_url
             .split_once("://")
             .map_or(self.base_url.as_str(), |(_, rest)| rest)
+    }
+
+    // The worldwide cloud names the emulator's own host, so that any client reaches its Graph
+    // by following discovery. Playing 21Vianet it names that cloud's hosts, as
+    // login.chinacloudapi.cn does: a client must know where the cloud is reached instead.
+    fn instance_name(&self) -> &str {
+        match self.national {
+            National::Global => self.host_port(),
+            National::China => self.national.cloud_instance_name(),
+        }
+    }
+
+    fn graph_host_name(&self) -> &str {
+        match self.national {
+            National::Global => self.host_port(),
+            National::China => self.national.cloud_graph_host_name(),
+        }
+    }
+
+    fn msgraph_host(&self) -> &str {
+        match self.national {
+            National::Global => self.host_port(),
+            National::China => self.national.msgraph_host(),
+        }
     }
 
     fn openid_configuration_for(&self, segment: &str) -> Result<Value, AadError> {
@@ -52,9 +77,9 @@ impl Cloud {
                 "name", "tid", "ver", "at_hash", "c_hash", "email"
             ],
             "tenant_region_scope": "EU",
-            "cloud_instance_name": self.host_port(),
-            "cloud_graph_host_name": self.host_port(),
-            "msgraph_host": self.host_port(),
+            "cloud_instance_name": self.instance_name(),
+            "cloud_graph_host_name": self.graph_host_name(),
+            "msgraph_host": self.msgraph_host(),
         }))
     }
 }

@@ -9,7 +9,6 @@ use time::OffsetDateTime;
 use super::scopes::Scopes;
 use crate::ms::Cloud;
 use crate::ms::aad_error::AadError;
-use crate::ms::catalog::GRAPH_RESOURCE;
 use crate::ms::directory::DirectoryUser;
 use crate::ms::ids::{b64url, random_token, sha256};
 use crate::ms::model::ServicePrincipal;
@@ -59,7 +58,7 @@ impl Cloud {
         let lifetime = self.access_lifetime();
         let user = grant.user;
         let scp = grant.scopes.granted_text();
-        let mut access = self.base_claims(GRAPH_RESOURCE, lifetime);
+        let mut access = self.base_claims(self.national.graph_resource(), lifetime);
         access.insert("oid".into(), json!(user.id));
         access.insert(
             "sub".into(),
@@ -142,7 +141,7 @@ impl Cloud {
         roles: &[String],
     ) -> Result<Value, AadError> {
         let lifetime = self.access_lifetime();
-        let mut access = self.base_claims(GRAPH_RESOURCE, lifetime);
+        let mut access = self.base_claims(self.national.graph_resource(), lifetime);
         access.insert("oid".into(), json!(sp.id));
         access.insert("sub".into(), json!(sp.id));
         access.insert("appid".into(), json!(sp.app_id));

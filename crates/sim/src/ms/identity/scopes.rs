@@ -4,14 +4,14 @@
 use std::collections::BTreeSet;
 
 use crate::ms::aad_error::AadError;
-use crate::ms::catalog::{self, GRAPH_APP_ID, GRAPH_RESOURCE, OIDC_SCOPES};
+use crate::ms::catalog::{self, GRAPH_APP_ID, OIDC_SCOPES};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Scopes {
     /// Canonical Graph scope values, e.g. `User.Read`.
     pub graph: BTreeSet<String>,
     pub oidc: BTreeSet<&'static str>,
-    /// `https://graph.microsoft.com/.default`: whatever has been consented.
+    /// `{Graph resource}/.default`: whatever has been consented.
     pub graph_default: bool,
 }
 
@@ -32,9 +32,11 @@ fn split_resource(scope: &str) -> (Option<&str>, &str) {
     }
 }
 
-fn is_graph(resource: &str) -> bool {
+/// Whether `resource` names Graph in the cloud whose Graph resource is `graph`; the other
+/// cloud's Graph URI names no resource there.
+fn is_graph(resource: &str, graph: &str) -> bool {
     let resource = resource.trim_end_matches('/');
-    resource.eq_ignore_ascii_case(GRAPH_RESOURCE) || resource.eq_ignore_ascii_case(GRAPH_APP_ID)
+    resource.eq_ignore_ascii_case(graph) || resource.eq_ignore_ascii_case(GRAPH_APP_ID)
 }
 
 fn resource_not_found(resource: &str, tenant_name: &str) -> AadError {
@@ -49,8 +51,8 @@ fn resource_not_found(resource: &str, tenant_name: &str) -> AadError {
 }
 
 impl Scopes {
-    /// Parses a delegated request's `scope`.
-    pub fn parse(raw: &str, tenant_name: &str) -> Result<Scopes, AadError> {
+    /// Parses a delegated request's `scope` in the cloud whose Graph resource is `graph`.
+    pub fn parse(raw: &str, graph: &str, tenant_name: &str) -> Result<Scopes, AadError> {
         let mut scopes = Scopes::default();
         for item in raw.split_whitespace() {
             if let Some(oidc) = OIDC_SCOPES.iter().find(|s| s.eq_ignore_ascii_case(item)) {
@@ -58,7 +60,7 @@ impl Scopes {
                 continue;
             }
             let (resource, name) = split_resource(item);
-            if let Some(resource) = resource.filter(|r| !is_graph(r)) {
+            if let Some(resource) = resource.filter(|r| !is_graph(r, graph)) {
                 return Err(resource_not_found(resource, tenant_name));
             }
             if name == ".default" {
@@ -85,7 +87,7 @@ impl Scopes {
     }
 
     /// Checks a client-credentials request's `scope`: only Graph's `.default` is valid.
-    pub fn check_app_only(raw: &str, tenant_name: &str) -> Result<(), AadError> {
+    pub fn check_app_only(raw: &str, graph: &str, tenant_name: &str) -> Result<(), AadError> {
         let mut items = raw.split_whitespace().peekable();
         if items.peek().is_none() {
             return Err(AadError::missing_parameter("scope"));
@@ -93,7 +95,7 @@ impl Scopes {
         for item in items {
             let (resource, name) = split_resource(item);
             match resource {
-                Some(r) if name == ".default" && is_graph(r) => {}
+                Some(r) if name == ".default" && is_graph(r, graph) => {}
                 Some(r) if name == ".default" => return Err(resource_not_found(r, tenant_name)),
                 _ => {
                     return Err(invalid(
@@ -134,11 +136,15 @@ impl Scopes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ms::catalog::National;
+
+    const GLOBAL: &str = "https://graph.microsoft.com";
 
     #[test]
     fn graph_scopes_parse_in_every_spelling() -> Result<(), AadError> {
         let s = Scopes::parse(
             "openid Profile offline_access user.read https://graph.microsoft.com/Application.ReadWrite.All 00000003-0000-0000-c000-000000000000/AppRoleAssignment.ReadWrite.All",
+            GLOBAL,
             "Contoso",
         )?;
         assert_eq!(
@@ -160,42 +166,92 @@ mod tests {
     #[test]
     fn unknown_scopes_and_other_resources_are_refused() {
         assert_eq!(
-            Scopes::parse("openid Nope.Nothing", "C")
+            Scopes::parse("openid Nope.Nothing", GLOBAL, "C")
                 .err()
                 .map(|e| e.code),
             Some(70011)
         );
         assert_eq!(
-            Scopes::parse("https://microsoftgraph.chinacloudapi.cn/User.Read", "C")
+            Scopes::parse(
+                "https://microsoftgraph.chinacloudapi.cn/User.Read",
+                GLOBAL,
+                "C"
+            )
+            .err()
+            .map(|e| e.code),
+            Some(500011)
+        );
+        assert_eq!(
+            Scopes::parse(
+                "https://graph.microsoft.com/.default User.Read",
+                GLOBAL,
+                "C"
+            )
+            .err()
+            .map(|e| e.code),
+            Some(70011)
+        );
+        assert_eq!(
+            Scopes::parse("  ", GLOBAL, "C").err().map(|e| e.code),
+            Some(900144)
+        );
+    }
+
+    #[test]
+    fn each_cloud_knows_only_its_own_graph() -> Result<(), AadError> {
+        let china = National::China.graph_resource();
+        let s = Scopes::parse(
+            "openid https://microsoftgraph.chinacloudapi.cn/User.Read",
+            china,
+            "C",
+        )?;
+        assert!(s.graph.contains("User.Read"));
+        assert!(
+            Scopes::check_app_only(
+                "https://microsoftgraph.chinacloudapi.cn/.default",
+                china,
+                "C"
+            )
+            .is_ok()
+        );
+        let refused =
+            Scopes::parse("https://graph.microsoft.com/User.Read", china, "Contoso").err();
+        assert_eq!(refused.as_ref().map(|e| e.code), Some(500011));
+        assert!(refused.is_some_and(|e| e.message.contains(
+            "The resource principal named https://graph.microsoft.com was not found in the tenant named Contoso."
+        )));
+        assert_eq!(
+            Scopes::check_app_only("https://graph.microsoft.com/.default", china, "C")
                 .err()
                 .map(|e| e.code),
             Some(500011)
         );
-        assert_eq!(
-            Scopes::parse("https://graph.microsoft.com/.default User.Read", "C")
-                .err()
-                .map(|e| e.code),
-            Some(70011)
-        );
-        assert_eq!(Scopes::parse("  ", "C").err().map(|e| e.code), Some(900144));
+        Ok(())
     }
 
     #[test]
     fn app_only_scope_must_be_graph_default() {
-        assert!(Scopes::check_app_only("https://graph.microsoft.com/.default", "C").is_ok());
         assert!(
-            Scopes::check_app_only("00000003-0000-0000-c000-000000000000/.default", "C").is_ok()
+            Scopes::check_app_only("https://graph.microsoft.com/.default", GLOBAL, "C").is_ok()
+        );
+        assert!(
+            Scopes::check_app_only("00000003-0000-0000-c000-000000000000/.default", GLOBAL, "C")
+                .is_ok()
         );
         assert_eq!(
-            Scopes::check_app_only("User.Read.All", "C")
+            Scopes::check_app_only("User.Read.All", GLOBAL, "C")
                 .err()
                 .map(|e| e.code),
             Some(70011)
         );
         assert_eq!(
-            Scopes::check_app_only("https://microsoftgraph.chinacloudapi.cn/.default", "C")
-                .err()
-                .map(|e| e.code),
+            Scopes::check_app_only(
+                "https://microsoftgraph.chinacloudapi.cn/.default",
+                GLOBAL,
+                "C"
+            )
+            .err()
+            .map(|e| e.code),
             Some(500011)
         );
     }

@@ -216,7 +216,11 @@ impl Cloud {
         let scopes = match params.get("scope") {
             None => grant.scopes.clone(),
             Some(raw) => {
-                let mut requested = Scopes::parse(raw, &self.tenant.display_name)?;
+                let mut requested = Scopes::parse(
+                    raw,
+                    self.national.graph_resource(),
+                    &self.tenant.display_name,
+                )?;
                 let consented = state
                     .consents
                     .get(&(grant.client_id.clone(), grant.user_id.clone()))
@@ -287,7 +291,11 @@ impl Cloud {
             params,
             segment,
         )?;
-        Scopes::check_app_only(scope, &self.tenant.display_name)?;
+        Scopes::check_app_only(
+            scope,
+            self.national.graph_resource(),
+            &self.tenant.display_name,
+        )?;
         let sp = state.sp_by_app_id(client_id).cloned().ok_or_else(|| {
             AadError::invalid_client(
                 7000229,
