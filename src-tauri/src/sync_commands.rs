@@ -71,12 +71,23 @@ async fn connect(host: &WizardHost, profile: &str) -> Result<Connection, String>
         .map_err(|error| error.to_string())
 }
 
-/// A run's options: unclassified users are created only when the admin chose it for this run.
-fn options(create_unclassified: bool) -> RunOptions {
-    RunOptions {
+/// A run's options: the profile's PBX concurrency; unclassified users are created only when
+/// the admin chose it for this run.
+fn options(
+    host: &WizardHost,
+    profile: &str,
+    create_unclassified: bool,
+) -> Result<RunOptions, String> {
+    let profile = host
+        .env
+        .profiles
+        .require(profile)
+        .map_err(|error| error.to_string())?;
+    let options = RunOptions::for_profile(&profile).map_err(|error| error.to_string())?;
+    Ok(RunOptions {
         create_unclassified,
-        ..RunOptions::default()
-    }
+        ..options
+    })
 }
 
 /// The dry run: exactly what `sync_now` would do, changing nothing.
@@ -86,9 +97,10 @@ pub async fn sync_preview(
     profile: String,
     create_unclassified: bool,
 ) -> Result<Plan, String> {
+    let options = options(&host, &profile, create_unclassified)?;
     let connection = connect(&host, &profile).await?;
     SyncEngine::new(store(&host)?, &profile)
-        .with_options(options(create_unclassified))
+        .with_options(options)
         .preview(&connection.pbx, connection.source.as_ref())
         .await
         .map_err(|error| error.to_string())
@@ -107,7 +119,8 @@ pub async fn sync_now(
             tracing::warn!(%error, "a sync progress event could not reach the window");
         }
     });
-    run_tracked(&app, &profile, options(create_unclassified), progress).await
+    let options = options(&app.state::<WizardHost>(), &profile, create_unclassified)?;
+    run_tracked(&app, &profile, options, progress).await
 }
 
 /// A run of `profile` from the window: one at a time, cancellable from the Sync page, shown in

@@ -60,6 +60,37 @@ pub enum NationalCloud {
     China,
 }
 
+impl NationalCloud {
+    pub const ALL: [NationalCloud; 2] = [NationalCloud::Global, NationalCloud::China];
+
+    /// `global` or `china`, as `--cloud` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::China => "china",
+        }
+    }
+}
+
+impl std::str::FromStr for NationalCloud {
+    type Err = crate::input::FieldError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|cloud| cloud.name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                crate::input::FieldError::new(
+                    "cloud",
+                    format!(
+                        "There is no Microsoft cloud named \"{}\": say global or china.",
+                        text.trim()
+                    ),
+                )
+            })
+    }
+}
+
 impl CloudChoice {
     /// The national cloud chosen, wherever it is reached.
     pub fn national(&self) -> NationalCloud {
@@ -169,6 +200,11 @@ pub struct UserSyncOptions {
     pub sync_photos: bool,
     pub sync_guests: bool,
     pub scope: UserScope,
+    /// How many users pbx365's sync changes on the PBX at the same time (1–32; 8 when unset,
+    /// see `sync::DEFAULT_PBX_CONCURRENCY`). pbx365's own setting: never sent to the PBX.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub pbx_concurrency: Option<u16>,
 }
 
 /// Single sign-on with Microsoft.

@@ -82,6 +82,10 @@ pub struct SetupArgs {
     /// First extension number for synced users (3–13 digits, no leading zero).
     #[arg(long, value_name = "N")]
     starting_extension: Option<String>,
+    /// How many users pbx365's sync changes on the PBX at the same time (1–32; 8 when not
+    /// given). Kept in the profile; never sent to the PBX.
+    #[arg(long, value_name = "N")]
+    sync_concurrency: Option<u16>,
     /// When the PBX syncs: a five-field crontab expression in the PBX's time zone.
     #[arg(long, value_name = "CRON", default_value_t = SyncOptions::default().sync_time)]
     sync_time: String,
@@ -167,6 +171,7 @@ impl SetupArgs {
                 sync_time: self.sync_time.clone(),
                 users: UserSyncOptions {
                     starting_extension: self.starting_extension.clone(),
+                    pbx_concurrency: self.sync_concurrency,
                     // Names are read from the directory when the options are checked.
                     scope: if self.sync_groups.is_empty() {
                         UserScope::All

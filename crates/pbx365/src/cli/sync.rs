@@ -72,13 +72,15 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<()> {
         bail!("say which profile to sync with --profile NAME");
     };
     let (profile, store) = open(&profile)?;
+    // Checked before signing in: a bad setting is the profile's to fix, not the PBX's.
+    let options = RunOptions {
+        create_unclassified,
+        ..RunOptions::for_profile(&profile)?
+    };
     let connection = connected(&profile).await?;
     let (sink, mut events) = pbx365::sync::channel();
     let engine = SyncEngine::new(store, &profile.name)
-        .with_options(RunOptions {
-            create_unclassified,
-            ..RunOptions::default()
-        })
+        .with_options(options)
         .with_progress(sink)
         .with_cancellation(cancel_on_ctrl_c());
     let printer = tokio::spawn(async move {

@@ -23,6 +23,7 @@ use super::settings::SyncSettings;
 use super::store::{SyncStore, Unfinished};
 use crate::access::retry::RetryPolicy;
 use crate::pbx_versions::{PbxEdition, Traits};
+use crate::profile::Profile;
 use crate::progress::{WaitObserver, watching_waits};
 use crate::run_lock::{Activity, RunLock};
 
@@ -32,7 +33,8 @@ const READ_REPORT_EVERY: usize = 1000;
 /// How a run goes about its work.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Users changed at the same time.
+    /// Users changed on the PBX at the same time: the profile's setting
+    /// ([`RunOptions::for_profile`]).
     pub concurrency: usize,
     pub retry: RetryPolicy,
     /// Options to use instead of the PBX's `/ms365` `users` block (tests, previews of
@@ -46,11 +48,23 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         Self {
-            concurrency: 8,
+            concurrency: usize::from(super::concurrency::DEFAULT_PBX_CONCURRENCY),
             retry: RetryPolicy::default(),
             settings: None,
             create_unclassified: false,
         }
+    }
+}
+
+impl RunOptions {
+    /// The options a run of this saved profile uses: its PBX concurrency (checked), the rest
+    /// as by default.
+    pub fn for_profile(profile: &Profile) -> Result<Self, SyncError> {
+        Ok(Self {
+            concurrency: super::concurrency::pbx_concurrency(profile)
+                .map_err(SyncError::BadOption)?,
+            ..Self::default()
+        })
     }
 }
 

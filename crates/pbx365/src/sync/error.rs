@@ -97,4 +97,11 @@ pub enum SyncError {
 
     #[error(transparent)]
     Lock(#[from] crate::run_lock::RunLockError),
+
+    #[error(
+        "The profile's sync options are not valid: {} Correct them with `pbx365 setup` \
+         (--sync-concurrency), then sync again.",
+        .0.message
+    )]
+    BadOption(crate::input::FieldError),
 }

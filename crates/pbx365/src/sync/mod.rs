@@ -15,6 +15,7 @@
 //! emulators.
 
 mod apply;
+mod concurrency;
 mod connect;
 mod credentials;
 mod directory;
@@ -33,6 +34,10 @@ mod scope_count;
 mod settings;
 mod store;
 
+pub use concurrency::{
+    DEFAULT_PBX_CONCURRENCY, MAX_PBX_CONCURRENCY, PBX_CONCURRENCY_FIELD, check_pbx_concurrency,
+    pbx_concurrency,
+};
 pub use connect::{Connection, connect, database_path};
 pub use directory::{
     Degradation, DirectoryUser, GRAPH_PAGE_SIZE, GraphDirectory, MicrosoftDirectory, PbxDirectory,

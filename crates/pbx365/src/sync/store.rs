@@ -142,6 +142,17 @@ impl SyncStore {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// One journal write, its own transaction. The statement is compiled once per
+    /// connection: a run writes several times per user, and compiling the SQL each time cost
+    /// more than the write itself.
+    fn write(&self, sql: &str, params: impl rusqlite::Params) -> Result<(), SyncError> {
+        self.lock()
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute(params))
+            .map(drop)
+            .map_err(|e| self.failed(e))
+    }
+
     fn failed(&self, source: rusqlite::Error) -> SyncError {
         SyncError::Store {
             path: self.path.clone(),
@@ -249,14 +260,11 @@ impl SyncStore {
         object_id: &str,
         pbx_user_id: &str,
     ) -> Result<(), SyncError> {
-        self.lock()
-            .execute(
-                "INSERT INTO links (profile, object_id, pbx_user_id) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (profile, object_id) DO UPDATE SET pbx_user_id = excluded.pbx_user_id",
-                params![profile, object_id, pbx_user_id],
-            )
-            .map(drop)
-            .map_err(|e| self.failed(e))
+        self.write(
+            "INSERT INTO links (profile, object_id, pbx_user_id) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (profile, object_id) DO UPDATE SET pbx_user_id = excluded.pbx_user_id",
+            params![profile, object_id, pbx_user_id],
+        )
     }
 
     /// The latest run of the profile that is still marked running: its process died.
@@ -370,14 +378,11 @@ impl SyncStore {
         phase: Phase,
         pbx_user_id: Option<&str>,
     ) -> Result<(), SyncError> {
-        self.lock()
-            .execute(
-                "UPDATE steps SET status = 'started', phase = ?3, \
-                 pbx_user_id = COALESCE(?4, pbx_user_id) WHERE run_id = ?1 AND seq = ?2",
-                params![run_id, seq, phase.as_str(), pbx_user_id],
-            )
-            .map(drop)
-            .map_err(|e| self.failed(e))
+        self.write(
+            "UPDATE steps SET status = 'started', phase = ?3, \
+             pbx_user_id = COALESCE(?4, pbx_user_id) WHERE run_id = ?1 AND seq = ?2",
+            params![run_id, seq, phase.as_str(), pbx_user_id],
+        )
     }
 
     /// Journals how a step ended.
@@ -386,20 +391,17 @@ impl SyncStore {
         run_id: i64,
         outcome: &UserOutcome,
     ) -> Result<(), SyncError> {
-        self.lock()
-            .execute(
-                "UPDATE steps SET status = ?3, error = ?4, pbx_user_id = COALESCE(?5, pbx_user_id) \
-                 WHERE run_id = ?1 AND seq = ?2",
-                params![
-                    run_id,
-                    outcome.seq,
-                    outcome.status.as_str(),
-                    outcome.error.as_ref().map(ToString::to_string),
-                    outcome.pbx_user_id
-                ],
-            )
-            .map(drop)
-            .map_err(|e| self.failed(e))
+        self.write(
+            "UPDATE steps SET status = ?3, error = ?4, pbx_user_id = COALESCE(?5, pbx_user_id) \
+             WHERE run_id = ?1 AND seq = ?2",
+            params![
+                run_id,
+                outcome.seq,
+                outcome.status.as_str(),
+                outcome.error.as_ref().map(ToString::to_string),
+                outcome.pbx_user_id
+            ],
+        )
     }
 
     /// Records how the run ended.

@@ -278,6 +278,9 @@ pub(crate) fn check_locally(
     if let Some(start) = starting_extension(features, &checked) {
         check_extension(start)?;
     }
+    if let Some(concurrency) = checked.users.pbx_concurrency {
+        crate::sync::check_pbx_concurrency(concurrency)?;
+    }
     Ok((checked, schedule))
 }
 
@@ -573,6 +576,26 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(refused.is_some_and(|e| e.contains("only the user sync")));
+        Ok(())
+    }
+
+    #[test]
+    fn the_sync_concurrency_is_kept_when_valid_and_refused_naming_the_field_when_not()
+    -> Result<(), Error> {
+        let features: BTreeSet<Feature> = [Feature::Users].into();
+        let mut options = SyncOptions::default();
+        options.users.pbx_concurrency = Some(16);
+        let (checked, _) = check_locally(&features, options.clone())?;
+        assert_eq!(checked.users.pbx_concurrency, Some(16));
+        for bad in [0, 33] {
+            options.users.pbx_concurrency = Some(bad);
+            let refused = check_locally(&features, options.clone()).err();
+            assert!(
+                matches!(&refused, Some(Error::Input(e)) if e.field == "users.pbx_concurrency"
+                    && e.message.contains("outside 1–32")),
+                "{bad}: {refused:?}"
+            );
+        }
         Ok(())
     }
 

@@ -8,4 +8,9 @@ export type UserSyncOptions = {
 /**
  * First extension for synced users (3–13 digits, no leading zero); the PBX picks when unset.
  */
-starting_extension: string | null, sync_photos: boolean, sync_guests: boolean, scope: UserScope, };
+starting_extension: string | null, sync_photos: boolean, sync_guests: boolean, scope: UserScope, 
+/**
+ * How many users pbx365's sync changes on the PBX at the same time (1–32; 8 when unset,
+ * see `sync::DEFAULT_PBX_CONCURRENCY`). pbx365's own setting: never sent to the PBX.
+ */
+pbx_concurrency?: number, };
