@@ -18,6 +18,7 @@
 extern crate self as pbx365;
 
 pub mod access;
+pub mod all_profiles;
 pub mod atomic_file;
 pub mod certificate;
 pub mod cli;
@@ -31,6 +32,7 @@ pub mod pbx_certificate;
 pub mod pbx_versions;
 pub mod private_fs;
 pub mod profile;
+pub mod profile_order;
 pub mod profile_summary;
 pub mod progress;
 pub mod relayed_failure;

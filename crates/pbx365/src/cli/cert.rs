@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use pbx365::all_profiles::{Parallel, for_each};
 use pbx365::certificate::lifecycle::{
-    RotationEvent, SystemClock, check_profiles, connect_profile, report,
+    CertificateStatus, RotationEvent, SystemClock, check_profile, connect_profile, report,
 };
-use pbx365::profile::ProfileStore;
+use pbx365::profile::{Profile, ProfileStore};
 use serde_json::json;
 
+use super::all::{self, AllArgs};
 use super::{engine, output, stdin};
 
 /// Monitoring plugins exit with 3 when they cannot say anything about the service.
@@ -24,9 +26,10 @@ pub struct StatusArgs {
     /// The profile to check.
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
-    /// Check every profile; the worst state decides the exit code.
-    #[arg(long)]
-    all: bool,
+    /// Every profile, --parallel at a time: each is named in the line, the worst state
+    /// decides the exit code.
+    #[command(flatten)]
+    all: AllArgs,
     /// Print `{"report": …, "statuses": […]}` instead of the plugin line.
     #[arg(long)]
     json: bool,
@@ -59,14 +62,21 @@ pub async fn status(args: StatusArgs) -> ExitCode {
 }
 
 async fn checked(args: &StatusArgs) -> anyhow::Result<u8> {
-    let store = ProfileStore::open_default()?;
-    let profiles = match &args.profile {
-        Some(name) => vec![store.require(name)?],
-        None => store.list()?,
+    let (profiles, parallel) = match &args.profile {
+        Some(name) => (
+            vec![ProfileStore::open_default()?.require(name)?],
+            Parallel::default(),
+        ),
+        None => (all::saved_profiles()?, args.all.parallel),
     };
-    let ca_pem = profiles.first().and_then(|p| p.pbx.ca_pem.clone());
-    let env = engine::environment(ca_pem.as_deref())?;
-    let statuses = check_profiles(&env, &profiles, &SystemClock).await;
+    let statuses = for_each(profiles, parallel, |profile: Profile| async move {
+        // Each profile's own CA file, as `pbx365 setup --ca-file` gave it.
+        let env = engine::environment(profile.pbx.ca_pem.as_deref())?;
+        anyhow::Ok(check_profile(&env, &profile, &SystemClock).await)
+    })
+    .await
+    .into_iter()
+    .collect::<anyhow::Result<Vec<CertificateStatus>>>()?;
     let summary = report(&statuses);
     if args.json {
         output::print_json(&json!({ "report": summary, "statuses": statuses }))?;

@@ -27,6 +27,19 @@ pub fn environment(ca_pem: Option<&str>) -> anyhow::Result<Arc<Environment>> {
 /// Progress lines on stderr; the first Ctrl-C cancels the running step (the engine then says
 /// what was and was not done), a second one ends the process as usual.
 pub fn step_context() -> StepContext {
+    StepContext::new(
+        Arc::new(|event: &ProgressEvent| eprintln!("{}", progress_line(event))),
+        cancel_on_ctrl_c(),
+    )
+}
+
+/// A context without progress lines (many profiles at once: theirs would interleave), with
+/// Ctrl-C as [`step_context`] has it.
+pub fn quiet_step_context() -> StepContext {
+    StepContext::new(Arc::new(|_: &ProgressEvent| {}), cancel_on_ctrl_c())
+}
+
+fn cancel_on_ctrl_c() -> CancellationToken {
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -39,10 +52,7 @@ pub fn step_context() -> StepContext {
             std::process::exit(130);
         }
     });
-    StepContext::new(
-        Arc::new(|event: &ProgressEvent| eprintln!("{}", progress_line(event))),
-        cancel,
-    )
+    cancel
 }
 
 fn progress_line(event: &ProgressEvent) -> String {

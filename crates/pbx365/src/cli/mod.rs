@@ -1,6 +1,7 @@
 //! The `pbx365` command line: argument parsing, logging and the runtime; one module per
 //! command. `anyhow` is used only here, at the binary's edge.
 
+mod all;
 mod browser;
 mod cert;
 mod diagnostics;
@@ -17,6 +18,7 @@ mod setup;
 mod sim;
 mod stdin;
 mod sync;
+mod sync_all;
 
 use std::process::ExitCode;
 
@@ -28,7 +30,10 @@ use clap::{Parser, Subcommand};
     name = "pbx365",
     version,
     after_long_help = "Exit codes: 0 success, 1 the operation failed (the reason is printed on \
-stderr, and as JSON on stdout with --json), 2 invalid arguments.\n\n\
+stderr, and as JSON on stdout with --json), 2 invalid arguments. With --all (sync, doctor), 1 \
+when any profile failed; the others still finish and the failed ones are named on stderr. \
+`cert status` speaks the monitoring plugins' codes, also with --all (the worst profile \
+decides).\n\n\
 Logs go to stderr: -v info, -vv debug, -vvv trace; without -v, RUST_LOG applies (default: \
 errors only). They also go to size-capped files in the OS's log folder (~/.local/state/pbx365/logs \
 on Linux) at info level, or more with -vv/-vvv. Passwords, tokens and keys are never printed or \
@@ -60,12 +65,16 @@ enum Command {
     /// Connect a PBX tenant to Microsoft 365: review the changes, confirm, apply, verify.
     #[command(after_long_help = setup::HELP)]
     Setup(Box<setup::SetupArgs>),
-    /// Check that a profile's integration works (exit code 0 only when every check passes).
+    /// Check that a profile's integration works (exit code 0 only when every check passes),
+    /// or every profile's with --all.
+    #[command(after_long_help = all::HELP)]
     Doctor(doctor::DoctorArgs),
     /// The integration's certificate: status for monitoring systems, and yearly rotation.
     #[command(subcommand)]
     Cert(CertCommand),
-    /// Sync Microsoft 365 users into the PBX now (`--dry-run` shows the plan), or `sync history`.
+    /// Sync Microsoft 365 users into the PBX now (`--dry-run` shows the plan), for one profile
+    /// or --all of them, or `sync history`.
+    #[command(after_long_help = sync::HELP)]
     Sync(sync::SyncArgs),
     /// Who is out of line between Microsoft 365 and the PBX, changing nothing.
     Drift(sync::ProfileArgs),

@@ -107,26 +107,31 @@ pub fn applied(outcome: &ApplyOutcome) -> String {
     summary.render()
 }
 
-pub fn doctor(report: &DoctorReport) -> String {
-    let mode = match report.mode {
-        Mode::Auto => "automatic mode",
-        Mode::Guided => "guided mode",
-    };
+/// The doctor's verdict in a few words: every check passed, or how many failed.
+pub fn doctor_verdict(report: &DoctorReport) -> String {
     let failed = report
         .checks
         .iter()
         .filter(|check| check.status == CheckStatus::Fail)
         .count();
-    let verdict = if report.passed {
+    if report.passed {
         "every check passed".to_owned()
     } else if failed == 0 {
         "some checks could not run".to_owned()
     } else {
         format!("{failed} of {} checks failed", report.checks.len())
+    }
+}
+
+pub fn doctor(report: &DoctorReport) -> String {
+    let mode = match report.mode {
+        Mode::Auto => "automatic mode",
+        Mode::Guided => "guided mode",
     };
     let mut text = format!(
-        "Doctor: profile \"{}\" ({mode}): {verdict}\n",
-        report.profile
+        "Doctor: profile \"{}\" ({mode}): {}\n",
+        report.profile,
+        doctor_verdict(report)
     );
     for check in &report.checks {
         let status = match check.status {

@@ -14,7 +14,19 @@ use pbx365::sync::{
 };
 use serde::Serialize;
 
+use super::all::AllArgs;
+use super::sync_all::{self, SyncAll};
 use super::{engine, output};
+
+/// What `pbx365 sync --help` adds after the options.
+pub const HELP: &str = "With --all: every saved profile, --parallel at a time (default 8). A \
+run first shows each profile's plan and which PBX it writes to, and asks (on the terminal, or \
+without one a `y` line on stdin) unless --yes; --dry-run only shows the plans. Each profile is \
+reported on its own line (with --json, one object: {parallel, tenants: [{profile, ok, result \
+{planned, run} | error {kind, message}}], failed: [profile…]}, no progress lines); one profile \
+failing does not stop the others. Exit code 0 when every profile's run completed, 1 when any \
+failed or left users undone (they are named on stderr) or the run was not confirmed, 2 for \
+invalid arguments.";
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -34,8 +46,13 @@ enum HistoryCommand {
 #[derive(Debug, Args)]
 struct RunArgs {
     /// The profile to sync (as given to `pbx365 setup`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
     profile: Option<String>,
+    #[command(flatten)]
+    all: AllArgs,
+    /// With --all: sync every profile without asking first.
+    #[arg(long, requires = "all")]
+    yes: bool,
     /// Show the plan the run would follow, changing nothing.
     #[arg(long)]
     dry_run: bool,
@@ -64,12 +81,24 @@ pub async fn run(args: SyncArgs) -> anyhow::Result<()> {
     }
     let RunArgs {
         profile,
+        all,
+        yes,
         dry_run,
         create_unclassified,
         json,
     } = args.run;
+    if all.all {
+        return sync_all::run(SyncAll {
+            parallel: all.parallel,
+            dry_run,
+            create_unclassified,
+            json,
+            yes,
+        })
+        .await;
+    }
     let Some(profile) = profile else {
-        bail!("say which profile to sync with --profile NAME");
+        bail!("say which profile to sync with --profile NAME, or --all");
     };
     let (profile, store) = open(&profile)?;
     // Checked before signing in: a bad setting is the profile's to fix, not the PBX's.
@@ -160,12 +189,12 @@ fn open(name: &str) -> anyhow::Result<(Profile, Arc<SyncStore>)> {
     Ok((profile, store))
 }
 
-async fn connected(profile: &Profile) -> anyhow::Result<Connection> {
+pub(super) async fn connected(profile: &Profile) -> anyhow::Result<Connection> {
     let env = engine::environment(profile.pbx.ca_pem.as_deref())?;
     Ok(connect(&env, profile).await?)
 }
 
-fn cancel_on_ctrl_c() -> CancellationToken {
+pub(super) fn cancel_on_ctrl_c() -> CancellationToken {
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -235,7 +264,7 @@ fn describe(plan: &Plan) -> String {
 }
 
 /// `create=3 adopt=1 …`, leaving out the zeros.
-fn counts(value: &impl Serialize) -> String {
+pub(super) fn counts(value: &impl Serialize) -> String {
     let Ok(serde_json::Value::Object(map)) = serde_json::to_value(value) else {
         return String::new();
     };

@@ -14,6 +14,7 @@ use super::status::{
 use crate::access::retry::{Replication, RetryPolicy};
 use crate::access::sessions;
 use crate::access::{Environment, Error};
+use crate::all_profiles::{Parallel, for_each};
 use crate::pbx_certificate::rfc3339;
 use crate::profile::{Mode, Profile};
 
@@ -116,17 +117,17 @@ pub async fn check_profile(
     }
 }
 
-/// Every profile's status, in order (for `cert status --all` and the dashboard).
+/// Every profile's status, in order, a bounded number at a time (the Certificates page, the
+/// daily check).
 pub async fn check_profiles(
     env: &Environment,
     profiles: &[Profile],
     clock: &dyn Clock,
 ) -> Vec<CertificateStatus> {
-    let mut statuses = Vec::with_capacity(profiles.len());
-    for profile in profiles {
-        statuses.push(check_profile(env, profile, clock).await);
-    }
-    statuses
+    for_each(profiles, Parallel::default(), |profile| {
+        check_profile(env, profile, clock)
+    })
+    .await
 }
 
 impl ProfileConnection {
