@@ -36,6 +36,7 @@ mod tests {
         let info = AppInfo::new(&LaunchOptions {
             demo: true,
             hidden: false,
+            cloud: pbx365::profile::NationalCloud::China,
         });
         assert_eq!(
             serde_json::to_value(&info)?,

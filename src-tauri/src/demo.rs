@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use entra::{BrowserOpener, EntraError};
+use pbx365::profile::NationalCloud;
 use serde::Serialize;
 use sim::{Sim, SimConfig};
 use tauri::{AppHandle, State};
@@ -31,7 +32,8 @@ pub struct Demo {
 }
 
 impl Demo {
-    pub async fn start() -> anyhow::Result<Self> {
+    /// Starts the emulators, the Microsoft one playing `cloud`.
+    pub async fn start(cloud: NationalCloud) -> anyhow::Result<Self> {
         let folder = tempfile::Builder::new()
             .prefix("pbx365-demo-")
             .tempdir()
@@ -46,11 +48,15 @@ impl Demo {
             tls: true,
             ms_users: DEMO_MICROSOFT_USERS,
             auto_approve: follow_sign_in,
+            cloud: match cloud {
+                NationalCloud::Global => sim::ms::National::Global,
+                NationalCloud::China => sim::ms::National::China,
+            },
             ..SimConfig::default()
         })
         .await
         .context("the demo emulators could not start")?;
-        tracing::info!(pbx = %sim.pbx_url, microsoft = %sim.ms_authority, "demo emulators running");
+        tracing::info!(pbx = %sim.pbx_url, microsoft = %sim.ms_authority, cloud = cloud.name(), "demo emulators running");
         Ok(Self {
             sim,
             folder,
@@ -127,6 +133,8 @@ pub struct DemoDefaults {
     /// The emulators' CA, for the Connect step to trust the emulated PBX.
     pub ca_pem: Option<String>,
     pub microsoft_authority: String,
+    /// The national cloud the emulated Microsoft cloud plays.
+    pub microsoft_cloud: NationalCloud,
     pub microsoft_admin: String,
 }
 
@@ -142,6 +150,10 @@ pub fn demo_defaults(demo: State<'_, Option<Demo>>) -> Option<DemoDefaults> {
         domain: admin.domain.clone(),
         ca_pem: demo.sim.ca_pem.clone(),
         microsoft_authority: demo.sim.ms_authority.clone(),
+        microsoft_cloud: match demo.sim.ms.national() {
+            sim::ms::National::Global => NationalCloud::Global,
+            sim::ms::National::China => NationalCloud::China,
+        },
         microsoft_admin: demo.sim.ms.demo_accounts().global_admin.user_principal_name,
     })
 }

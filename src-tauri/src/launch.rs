@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use clap::Parser;
+use pbx365::profile::NationalCloud;
 
 /// pbx365 Setup: connect a PortSIP PBX tenant to Microsoft 365.
 #[derive(Debug, Clone, PartialEq, Eq, Parser)]
@@ -12,6 +13,16 @@ pub struct LaunchOptions {
     /// real services.
     #[arg(long)]
     pub demo: bool,
+
+    /// The Microsoft cloud the demo's emulator plays: global, or china (Microsoft Azure
+    /// operated by 21Vianet).
+    #[arg(
+        long,
+        requires = "demo",
+        default_value = "global",
+        value_name = "global|china"
+    )]
+    pub cloud: NationalCloud,
 
     /// Start in the tray without showing the window (how start at login launches it).
     #[arg(long)]
@@ -50,6 +61,21 @@ mod tests {
     fn demo_is_off_unless_asked_for() -> Result<(), clap::Error> {
         assert!(!LaunchOptions::try_parse_from(["pbx365-setup"])?.demo);
         assert!(LaunchOptions::try_parse_from(["pbx365-setup", "--demo"])?.demo);
+        Ok(())
+    }
+
+    #[test]
+    fn the_demo_plays_the_cloud_asked_for() -> Result<(), clap::Error> {
+        assert_eq!(
+            LaunchOptions::try_parse_from(["pbx365-setup", "--demo"])?.cloud,
+            NationalCloud::Global
+        );
+        let china = LaunchOptions::try_parse_from(["pbx365-setup", "--demo", "--cloud", "china"])?;
+        assert_eq!(china.cloud, NationalCloud::China);
+        assert!(LaunchOptions::try_parse_from(["pbx365-setup", "--cloud", "china"]).is_err());
+        assert!(
+            LaunchOptions::try_parse_from(["pbx365-setup", "--demo", "--cloud", "mars"]).is_err()
+        );
         Ok(())
     }
 

@@ -49,6 +49,7 @@ fn main() -> anyhow::Result<ExitCode> {
     tracing::info!(demo = options.demo, "starting pbx365-setup");
     let demo_mode = options.demo;
     let hidden = options.hidden;
+    let demo_cloud = options.cloud;
 
     tauri::Builder::default()
         // Registered first, as the plugin requires: a second launch only brings the running
@@ -64,7 +65,7 @@ fn main() -> anyhow::Result<ExitCode> {
         .setup(move |app| {
             let handle = app.handle();
             let (env, demo) = if demo_mode {
-                let demo = tauri::async_runtime::block_on(demo::Demo::start())?;
+                let demo = tauri::async_runtime::block_on(demo::Demo::start(demo_cloud))?;
                 (environment::demo(handle, &demo), Some(demo))
             } else {
                 (environment::real(handle)?, None)

@@ -209,6 +209,18 @@ export const TOURS: readonly (readonly Screen[])[] = [
   ],
   [
     {
+      // The demo started as CHINA (`pbx365-setup --demo --cloud china`): the sign-in step
+      // names the cloud it talks to.
+      id: 'demo-china-microsoft',
+      enter: async (page) => {
+        await page.goto('/?mock-demo=china&mock-profiles=none&mock-step-ms=10#/connect-pbx');
+        await page.getByRole('button', { name: 'Connect' }).click();
+        await expect(page.getByTestId('microsoft-cloud-name')).toBeVisible();
+      },
+    },
+  ],
+  [
+    {
       id: 'update-available',
       enter: async (page) => {
         await page.goto(`${FAST}&mock-update=available#/dashboard`);

@@ -468,6 +468,26 @@ mod tests {
                 .url
                 .contains("/~/Authentication/appId/")
         );
+        // An authority playing 21Vianet's cloud (the emulator) opens the China portal; one
+        // saved before the cloud was kept is global.
+        let playing = |national| CloudChoice::Custom {
+            authority: "http://127.0.0.1:4000".to_owned(),
+            national,
+        };
+        assert!(
+            portal_link(
+                &playing(Some(NationalCloud::China)),
+                app,
+                PortalPage::Overview
+            )
+            .url
+            .starts_with("https://portal.azure.cn/#view/")
+        );
+        assert!(
+            portal_link(&playing(None), app, PortalPage::Overview)
+                .url
+                .starts_with("https://entra.microsoft.com/#view/")
+        );
     }
 
     #[test]

@@ -79,6 +79,8 @@ async fn print_env_lines_sourced_by_a_shell_are_enough_for_pbx_check() -> TestRe
             "3",
             "--users",
             "5",
+            "--cloud",
+            "china",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -92,6 +94,7 @@ async fn print_env_lines_sourced_by_a_shell_are_enough_for_pbx_check() -> TestRe
         "PBX365_SIM_PBX_ADMIN_PASSWORD",
         "PBX365_SIM_CA_FILE",
         "PBX365_SIM_MS_AUTHORITY",
+        "PBX365_SIM_MS_CLOUD",
     ];
     let mut script = String::new();
     while !needed
@@ -107,6 +110,11 @@ async fn print_env_lines_sourced_by_a_shell_are_enough_for_pbx_check() -> TestRe
     }
     assert!(
         script.contains(&format!("export PBX365_SIM_CA_FILE='{ca}'")),
+        "{script}"
+    );
+    // The Microsoft emulator plays the cloud asked for, and says so for `setup --cloud`.
+    assert!(
+        script.contains("export PBX365_SIM_MS_CLOUD='china'"),
         "{script}"
     );
     let env_file = dir.path().join("sim.env");

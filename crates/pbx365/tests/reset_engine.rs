@@ -31,8 +31,26 @@ async fn a_22_2_pbx_is_cleared_and_a_new_setup_then_works() -> TestResult {
     reset_then_set_up_again(sim::PbxVersion::V22_2).await
 }
 
+/// The reset against the emulator playing 21Vianet's cloud: the profile's Microsoft
+/// sign-in, the sync before it and the new setup after it all speak to the China Graph.
+#[tokio::test]
+async fn the_china_cloud_is_reset_and_set_up_again() -> TestResult {
+    reset_then_set_up_again_in(sim::PbxVersion::V22_6, sim::ms::National::China).await
+}
+
 async fn reset_then_set_up_again(version: sim::PbxVersion) -> TestResult {
-    let world = world_of(version).await?;
+    reset_then_set_up_again_in(version, sim::ms::National::Global).await
+}
+
+async fn reset_then_set_up_again_in(
+    version: sim::PbxVersion,
+    national: sim::ms::National,
+) -> TestResult {
+    let world = engine_common::world_with(|config| {
+        config.pbx_version = version;
+        config.cloud = national;
+    })
+    .await?;
     let installed = set_up(&world).await?;
     let tenant_id = world.sim.ms.tenant_id().to_owned();
 

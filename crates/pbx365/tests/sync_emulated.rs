@@ -514,3 +514,32 @@ async fn a_second_run_of_the_same_profile_is_refused_and_changes_nothing() -> Te
     assert_eq!(report.summary.status, RunStatus::Completed);
     Ok(())
 }
+
+/// A sync against the emulator playing 21Vianet's cloud: the engine's Graph session holds a
+/// token for the China Graph resource, and everyone who must be synced ends up bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_in_the_china_cloud_binds_everyone_it_must() -> TestResult {
+    let world = World::start_with(|config| {
+        config.cloud = sim::ms::National::China;
+        config.ms_users = 40;
+        config.pbx_users = 8;
+    })
+    .await?;
+    let report = world.engine().run(&world.pbx, &world.source()).await?;
+    assert_completed(&report);
+    let expected = sync_support::must_be_synced(&world.sim);
+    assert!(!expected.is_empty());
+    for object_id in expected.keys() {
+        let bound = world
+            .sim
+            .pbx
+            .users()
+            .iter()
+            .filter_map(|user| user.get("id").and_then(serde_json::Value::as_str))
+            .any(|id| world.sim.pbx.ms365_binding(id).as_deref() == Some(object_id.as_str()));
+        assert!(bound, "{object_id} is not bound");
+    }
+    let graph_calls = world.graph_requests();
+    assert!(!graph_calls.is_empty(), "the sync read nothing from Graph");
+    Ok(())
+}

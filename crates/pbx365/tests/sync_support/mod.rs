@@ -186,8 +186,9 @@ pub async fn sign_in_with(
         },
         ..entra::SignInOptions::default()
     };
-    let authenticator =
-        entra::Authenticator::new(entra::Cloud::custom(&sim.ms_authority)?, options).await?;
+    // As the cloud the emulator plays: its scopes name that cloud's Graph.
+    let cloud = entra::Cloud::reached_at(sim.ms.national().name().parse()?, &sim.ms_authority)?;
+    let authenticator = entra::Authenticator::new(cloud, options).await?;
     let session = authenticator.sign_in_with_device_code(|_| {}).await?;
     Ok(entra::GraphClient::new(session))
 }

@@ -12,6 +12,7 @@ import type { ErrorReport } from '../bindings/ErrorReport';
 import type { HandStep } from '../bindings/HandStep';
 import type { KeyPairSummary } from '../bindings/KeyPairSummary';
 import type { MicrosoftSummary } from '../bindings/MicrosoftSummary';
+import type { NationalCloud } from '../bindings/NationalCloud';
 import type { PbxSummary } from '../bindings/PbxSummary';
 import type { PbxEdition } from '../bindings/PbxEdition';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
@@ -59,6 +60,8 @@ export interface WizardScenario {
   expired: 'connect-pbx' | 'microsoft' | null;
   /** `?mock-demo`: demo mode, the connection form prefilled with the mock PBX. */
   demo?: boolean;
+  /** `?mock-demo=china`: the demo's Microsoft emulator plays 21Vianet's cloud. */
+  demoCloud?: NationalCloud;
 }
 
 declare global {
@@ -79,6 +82,7 @@ export function wizardScenarioFromAddress(search: string): WizardScenario {
   return {
     expired: expired === 'pbx' ? 'connect-pbx' : expired === 'microsoft' ? 'microsoft' : null,
     demo: params.has('mock-demo'),
+    demoCloud: params.get('mock-demo') === 'china' ? 'china' : 'global',
     fail: (params.get('mock-fail') as StepId | null) ?? null,
     stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
     // "22.2" is written as PortSIP writes a release: 22.2.0.
@@ -195,6 +199,7 @@ const MOCK_DEMO: DemoDefaults = {
   domain: 'contoso.example',
   caPem: null,
   microsoftAuthority: 'https://login.contoso.example',
+  microsoftCloud: 'global',
   microsoftAdmin: 'admin@contoso.example',
 };
 
@@ -673,7 +678,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   };
 
   return {
-    demoDefaults: async () => (scenario.demo ? MOCK_DEMO : null),
+    demoDefaults: async () => (scenario.demo ? { ...MOCK_DEMO, microsoftCloud: scenario.demoCloud ?? 'global' } : null),
     wizardOpen: async (name) => {
       profile = name;
       calls.push(`open ${name}`);

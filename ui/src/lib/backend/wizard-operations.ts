@@ -8,6 +8,7 @@ import type { ErrorReport } from '../bindings/ErrorReport';
 import type { GuidedIds } from '../bindings/GuidedIds';
 import type { KeyPairInput } from '../bindings/KeyPairInput';
 import type { KeyPairSummary } from '../bindings/KeyPairSummary';
+import type { NationalCloud } from '../bindings/NationalCloud';
 import type { MicrosoftSignIn } from '../bindings/MicrosoftSignIn';
 import type { MicrosoftSummary } from '../bindings/MicrosoftSummary';
 import type { PbxLogin } from '../bindings/PbxLogin';
@@ -28,6 +29,8 @@ export interface DemoDefaults {
   /** The emulators' CA certificate (PEM), trusted for the emulated PBX. */
   caPem: string | null;
   microsoftAuthority: string;
+  /** The national cloud the emulated Microsoft cloud plays (`pbx365-setup --demo --cloud`). */
+  microsoftCloud: NationalCloud;
   microsoftAdmin: string;
 }
 
