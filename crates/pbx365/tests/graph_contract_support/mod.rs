@@ -1,8 +1,9 @@
 //! Holds every Graph call of an end-to-end test — what pbx365 asked and what the emulated
 //! Graph answered — to Microsoft's Graph v1.0 metadata (`crates/graph-contract`), for the
-//! worldwide cloud and for the one operated by 21Vianet alike: the CHINA path does not run
-//! against its own emulator yet (issue 17), so every recorded call is held to both cuts, and
-//! a CHINA profile, which asks for the same properties, cannot ask for one Mooncake lacks.
+//! worldwide cloud and for the one operated by 21Vianet alike: every recorded call is held to
+//! both cuts. A world whose emulator plays 21Vianet's cloud (`SimConfig::cloud`, issue 17) is
+//! thereby held to Mooncake's; a global one is too, since a CHINA profile asks for the same
+//! properties and so must not ask for one Mooncake lacks.
 //!
 //! The worlds of the engine, sync and certificate tests each own a [`GraphContractTap`]; when
 //! the world is dropped at the end of a test that otherwise passed, any problem fails it.
