@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, syncNowConfirmed, test } from '../fixtures';
+import { connectPbx, expect, syncNowConfirmed, test } from '../fixtures';
 import { WIZARD_WALK } from '../screens';
 
 /**
@@ -65,9 +65,9 @@ test('Disconnect leaves focus on the page or says its result', async ({ page }) 
 });
 
 test('the focus keeper is what keeps focus: an action button disabled while it runs gets focus back', async ({ page }) => {
-  await page.goto('/?mock-step-ms=400#/connect-pbx');
-  const { run } = WIZARD_WALK[0]!;
-  await run(page);
+  // A PortSIP version pbx365 was not built for holds the setup on Connect (a warning to read).
+  await page.goto('/?mock-step-ms=400&mock-pbx=23.0.1#/connect-pbx');
+  await connectPbx(page);
   // Connect is disabled while it runs; Chromium then moves focus to <body> until the keeper acts.
   await expect(page.getByRole('button', { name: 'Connect' })).toBeFocused();
 });
