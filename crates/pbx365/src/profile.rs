@@ -91,37 +91,6 @@ impl std::str::FromStr for NationalCloud {
     }
 }
 
-impl NationalCloud {
-    pub const ALL: [NationalCloud; 2] = [NationalCloud::Global, NationalCloud::China];
-
-    /// `global` or `china`, as `--cloud` takes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Global => "global",
-            Self::China => "china",
-        }
-    }
-}
-
-impl std::str::FromStr for NationalCloud {
-    type Err = crate::input::FieldError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|cloud| cloud.name().eq_ignore_ascii_case(text.trim()))
-            .ok_or_else(|| {
-                crate::input::FieldError::new(
-                    "cloud",
-                    format!(
-                        "There is no Microsoft cloud named \"{}\": say global or china.",
-                        text.trim()
-                    ),
-                )
-            })
-    }
-}
-
 impl CloudChoice {
     /// The national cloud chosen, wherever it is reached.
     pub fn national(&self) -> NationalCloud {
