@@ -8,6 +8,7 @@ use std::num::NonZeroUsize;
 use std::str::FromStr;
 
 use futures::StreamExt;
+use futures::stream::FuturesOrdered;
 use serde::Serialize;
 
 /// Tenants worked on at a time unless `--parallel` says otherwise: enough to hide each PBX's
@@ -63,17 +64,28 @@ impl fmt::Display for Parallel {
 
 /// Runs `work` on every item, at most `parallel` at a time, and returns the results in the
 /// items' order. One item's failure is its own result: the others still run.
-pub async fn for_each<I, T, F, Fut>(items: I, parallel: Parallel, work: F) -> Vec<T>
+pub async fn for_each<I, T, F, Fut>(items: I, parallel: Parallel, mut work: F) -> Vec<T>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
     Fut: Future<Output = T>,
 {
-    futures::stream::iter(items)
-        .map(work)
-        .buffered(parallel.get())
-        .collect()
-        .await
+    // A queue filled by hand rather than `stream::iter(..).map(work).buffered(..)`: the stream
+    // adapter keeps `work` behind a higher-ranked bound that a Tauri command's future (which
+    // must be `Send`) cannot satisfy when the items are references.
+    let mut items = items.into_iter();
+    let mut results = Vec::with_capacity(items.size_hint().0);
+    let mut running = FuturesOrdered::new();
+    for item in items.by_ref().take(parallel.get()) {
+        running.push_back(work(item));
+    }
+    while let Some(result) = running.next().await {
+        results.push(result);
+        if let Some(item) = items.next() {
+            running.push_back(work(item));
+        }
+    }
+    results
 }
 
 /// Why one tenant failed: the same `kind` and `message` as a single profile's `--json` error.
