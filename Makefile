@@ -15,12 +15,13 @@ APP := $(or $(CARGO_TARGET_DIR),target)/debug/pbx365-setup
 # `make test` runs these in order and stops at the first that fails. Cheap checks come first.
 TEST_PHASES := fmt lint-workflows ui-check ui-unit clippy rust-tests check-bindings ui-e2e desktop-build desktop-e2e dist-check
 
-.PHONY: help bootstrap demo test $(TEST_PHASES) ui-build screenshots dist
+.PHONY: help bootstrap demo test $(TEST_PHASES) ui-build screenshots dist footprint
 
 help:
 	@echo 'make demo    build the desktop app and start it in demo mode'
 	@echo 'make test    run every check and test (what CI runs)'
 	@echo 'make dist    build the release .deb and .rpm (with SHA-256 sums) into dist/'
+	@echo 'make footprint  measure pbx365 beside a minimal Tauri 2 app (size, first paint, memory)'
 	@echo 'phases of make test, each runnable alone: $(TEST_PHASES)'
 
 bootstrap:
@@ -119,3 +120,9 @@ dist: bootstrap
 dist-check: dist
 	python3 -B scripts/dist_check.py dist
 	python3 -B scripts/dist_check_test.py
+	python3 -B scripts/footprint/footprint_test.py
+
+# Not part of `make test`: `make dist`, a minimal Tauri 2 app of the same versions, and both
+# measured side by side under Xvfb (package, first paint, PSS); prints the README's table.
+footprint: bootstrap
+	scripts/footprint/run

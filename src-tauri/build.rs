@@ -3,6 +3,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // each one, so a command is callable from the UI only when a capability grants it.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_info",
+        "report_first_paint",
         "demo_defaults",
         "demo_inspect",
         "demo_check_reminders",

@@ -1,9 +1,14 @@
 //! The commands the UI can invoke. Each one must also be listed in `build.rs` and granted in
 //! `capabilities/default.json`, or the UI cannot call it.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::launch::LaunchOptions;
+
+/// Set to `1` (scripts/footprint does) to have the app print when the UI drew its first frame.
+pub const REPORT_FIRST_PAINT_ENV: &str = "PBX365_REPORT_FIRST_PAINT";
 
 /// What the UI shows about the running app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,6 +30,18 @@ impl AppInfo {
 #[tauri::command]
 pub fn app_info(options: tauri::State<'_, LaunchOptions>) -> AppInfo {
     AppInfo::new(&options)
+}
+
+/// The UI's first frame, as the page's clock tells it (Unix epoch, ms). Under
+/// [`REPORT_FIRST_PAINT_ENV`]`=1` it goes to stdout as `first-paint <ms>`, the line
+/// scripts/footprint reads (as its minimal app prints); otherwise it is dropped.
+#[tauri::command]
+pub fn report_first_paint(painted_at_ms: f64) {
+    if std::env::var_os(REPORT_FIRST_PAINT_ENV).is_some_and(|value| value == "1") {
+        let mut stdout = std::io::stdout().lock();
+        // A closed stdout only loses the measurement; the app goes on.
+        let _ = writeln!(stdout, "first-paint {painted_at_ms:.1}").and_then(|()| stdout.flush());
+    }
 }
 
 #[cfg(test)]

@@ -84,6 +84,7 @@ fn main() -> anyhow::Result<ExitCode> {
         .manage(options)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::report_first_paint,
             demo::demo_defaults,
             demo::demo_inspect,
             demo::demo_check_reminders,

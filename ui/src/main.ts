@@ -4,10 +4,13 @@ import './app.css';
 import './lib/i18n';
 import App from './App.svelte';
 import { selectBackend } from './lib/backend';
+import { reportFirstPaint } from './lib/first-paint';
 
 const target = document.getElementById('app');
 if (target === null) {
   throw new Error('index.html has no #app element to mount the UI in');
 }
 
-export default mount(App, { target, props: { backend: selectBackend() } });
+const backend = selectBackend();
+export default mount(App, { target, props: { backend } });
+reportFirstPaint(backend.reportFirstPaint);

@@ -42,6 +42,8 @@ export function createMockBackend(
     ...createMockDiagnostics(diagnosticsScenarioFromAddress(globalThis.location?.search ?? '')),
     ...createMockUpdates(updateScenarioFromAddress(globalThis.location?.search ?? '')),
     appInfo: async () => ({ ...appInfo }),
+    // No process to time: the browser preview has no footprint to measure.
+    reportFirstPaint: async () => {},
     // Nothing outside the page sends the browser preview anywhere.
     onNavigate: async () => () => {},
   };
