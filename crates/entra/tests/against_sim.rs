@@ -72,8 +72,14 @@ async fn follow(
     Err("too many redirects".into())
 }
 
+// The same tap the pbx365 end-to-end worlds use: every Graph call of a test is held to
+// Microsoft's Graph v1.0 metadata when its world is dropped.
+#[path = "../../pbx365/tests/graph_contract_support/mod.rs"]
+mod graph_contract_support;
+
 struct World {
     sim: sim::Sim,
+    _graph_contract: graph_contract_support::GraphContractTap,
     cloud: Cloud,
     options: SignInOptions,
     browser: FollowRedirects,
@@ -88,6 +94,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         ..sim::SimConfig::default()
     })
     .await?;
+    let graph_contract = graph_contract_support::GraphContractTap::install(&sim.ms_recorder);
     let ca_pem = sim.ca_pem.clone().ok_or("the emulator has no CA")?;
     let http = reqwest::Client::builder()
         .use_rustls_tls()
@@ -112,6 +119,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             forge_state: false,
         },
         sim,
+        _graph_contract: graph_contract,
         options,
         http,
     })
