@@ -5,8 +5,9 @@
 //! thereby held to Mooncake's; a global one is too, since a CHINA profile asks for the same
 //! properties and so must not ask for one Mooncake lacks.
 //!
-//! The worlds of the engine, sync and certificate tests each own a [`GraphContractTap`]; when
-//! the world is dropped at the end of a test that otherwise passed, any problem fails it.
+//! The worlds of the engine, sync and certificate tests, and of entra's tests against the
+//! emulator, each own a [`GraphContractTap`]; when the world is dropped at the end of a test
+//! that otherwise passed, any problem fails it.
 
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
