@@ -37,6 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "sync_run",
         "sync_export_csv",
         "sync_drift",
+        "certificate_status",
         "certificate_statuses",
         "rotation_plan",
         "rotate_certificate",

@@ -9,7 +9,7 @@ use pbx365::certificate::lifecycle::{
     CertificateStatus, Clock, Notification, NotificationAction, Notifier, NotifyError,
     ProfileConnection, Reminders, RotationCause, RotationError, RotationEvent, RotationNext,
     RotationPlan, RotationReport, RotationSink, RotationState, RotationStep, SystemClock,
-    check_profiles, connect_saved,
+    check_profile, check_profiles, connect_saved,
 };
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -54,6 +54,21 @@ fn not_started(profile: &str, cause: String) -> RotationFailure {
         state: RotationState::NotStarted,
         next: RotationNext::FixConnection,
     }
+}
+
+/// One saved profile's certificate status: the dashboard asks for each profile's on its own,
+/// a few at a time, so a hundred cards fill as the answers arrive.
+#[tauri::command]
+pub async fn certificate_status(
+    host: State<'_, WizardHost>,
+    profile: String,
+) -> Result<CertificateStatus, String> {
+    let saved = host
+        .env
+        .profiles
+        .require(&profile)
+        .map_err(|error| error.to_string())?;
+    Ok(check_profile(&host.env, &saved, &SystemClock).await)
 }
 
 /// Every saved profile's certificate status, in profile order.

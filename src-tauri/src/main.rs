@@ -118,6 +118,7 @@ fn main() -> anyhow::Result<ExitCode> {
             sync_commands::sync_run,
             sync_commands::sync_export_csv,
             sync_commands::sync_drift,
+            certificate_commands::certificate_status,
             certificate_commands::certificate_statuses,
             certificate_commands::rotation_plan,
             certificate_commands::rotate_certificate,

@@ -1,11 +1,14 @@
-//! The tray icon: open the window, "Sync …" for each profile with its last result, quit.
+//! The tray icon: open the window, "Sync …" for each profile with its last result, quit. With
+//! many profiles the most urgent come first and the rest wait under "More…"
+//! ([`pbx365::profile_order`]).
 //! "Sync …" opens that profile's Sync page asking first (a fresh plan, on which PBX and
 //! tenant): the tray never writes to a PBX unasked.
 //! With the tray, closing the window keeps pbx365 running, so the daily certificate check and
 //! the reminders go on (start at login launches it straight into the tray).
 
-use pbx365::sync::SyncStore;
-use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use pbx365::profile_order::{TRAY_TOP, Urgency, shortlist};
+use pbx365::sync::{RunStatus, SyncStore};
+use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, WindowEvent, Wry};
 
@@ -64,22 +67,42 @@ fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let item = |id: String, label: String, enabled: bool| {
         MenuItem::with_id(app, id, label, enabled, None::<&str>)
     };
-    menu.append(&item(OPEN.to_owned(), "Open pbx365".to_owned(), true)?)?;
-    for line in profile_lines(app) {
-        menu.append(&PredefinedMenuItem::separator(app)?)?;
+    let sync_item = |line: &ProfileLine| {
         let label = if line.running {
             format!("Syncing {}…", line.profile)
         } else {
             format!("Sync {}…", line.profile)
         };
-        let id = format!("{SYNC_PREFIX}{}", line.profile);
-        menu.append(&item(id, label, !line.running)?)?;
-        // A label, not an action: disabled items are how tray menus show status.
-        menu.append(&item(
+        item(format!("{SYNC_PREFIX}{}", line.profile), label, !line.running)
+    };
+    // A label, not an action: disabled items are how tray menus show status.
+    let last_item = |line: &ProfileLine| {
+        item(
             format!("last:{}", line.profile),
-            line.last_result,
+            line.last_result.clone(),
             false,
-        )?)?;
+        )
+    };
+    menu.append(&item(OPEN.to_owned(), "Open pbx365".to_owned(), true)?)?;
+    let lines = shortlist(
+        profile_lines(app),
+        TRAY_TOP,
+        |line| line.urgency,
+        |line| &line.profile,
+    );
+    for line in &lines.top {
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+        menu.append(&sync_item(line)?)?;
+        menu.append(&last_item(line)?)?;
+    }
+    if !lines.more.is_empty() {
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+        let more = Submenu::new(app, "More…", true)?;
+        for line in &lines.more {
+            more.append(&sync_item(line)?)?;
+            more.append(&last_item(line)?)?;
+        }
+        menu.append(&more)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&item(QUIT.to_owned(), "Quit pbx365".to_owned(), true)?)?;
@@ -90,6 +113,7 @@ struct ProfileLine {
     profile: String,
     running: bool,
     last_result: String,
+    urgency: Urgency,
 }
 
 fn profile_lines(app: &AppHandle) -> Vec<ProfileLine> {
@@ -105,21 +129,28 @@ fn profile_lines(app: &AppHandle) -> Vec<ProfileLine> {
     let store = sync_commands::store(&host);
     profiles
         .into_iter()
-        .map(|profile| ProfileLine {
-            running: runs.is_running(&profile.name),
-            last_result: last_result(store.as_deref().ok(), &profile.name),
-            profile: profile.name,
+        .map(|profile| {
+            let running = runs.is_running(&profile.name);
+            let (last_result, status) = last_result(store.as_deref().ok(), &profile.name);
+            ProfileLine {
+                running,
+                last_result,
+                urgency: Urgency::of(running, status),
+                profile: profile.name,
+            }
         })
         .collect()
 }
 
-fn last_result(store: Option<&SyncStore>, profile: &str) -> String {
+/// The last run's headline and status.
+fn last_result(store: Option<&SyncStore>, profile: &str) -> (String, Option<RunStatus>) {
     let last = store.map(|store| store.history(profile, 1));
     match last {
-        Some(Ok(runs)) => runs
-            .first()
-            .map_or_else(|| "Not synced yet".to_owned(), |run| run.headline()),
-        Some(Err(_)) | None => "Sync history unavailable".to_owned(),
+        Some(Ok(runs)) => runs.first().map_or_else(
+            || ("Not synced yet".to_owned(), None),
+            |run| (run.headline(), Some(run.status)),
+        ),
+        Some(Err(_)) | None => ("Sync history unavailable".to_owned(), None),
     }
 }
 

@@ -107,6 +107,31 @@ async function syncTab(page: Page, tab: string): Promise<void> {
 }
 
 /**
+ * A service provider's dashboard: `count` profiles drawn before any health check has answered,
+ * then filled. Twelve in every check (axe takes a minute over a hundred cards); a hundred in the
+ * screenshots ({@link SCREENSHOT_TOURS}).
+ */
+function manyProfilesTour(count: number): readonly Screen[] {
+  return [
+    {
+      id: `dashboard-${count}-checking`,
+      enter: async (page) => {
+        await page.goto(`${FAST}&mock-profiles=${count}&mock-health=held#/dashboard`);
+        await expect(page.getByTestId('profile-card')).toHaveCount(count);
+        await expect(page.getByTestId('health-progress')).toBeVisible();
+      },
+    },
+    {
+      id: `dashboard-${count}`,
+      enter: async (page) => {
+        await page.evaluate(() => (window as unknown as { pbx365MockHealth?: { release: () => void } }).pbx365MockHealth?.release());
+        await expect(page.getByTestId('health-progress')).toHaveCount(0);
+      },
+    },
+  ];
+}
+
+/**
  * The screens in tours: each tour starts on a fresh page and every screen in it is entered from
  * the one before (the wizard's steps need the checks of the steps before them).
  */
@@ -117,9 +142,11 @@ export const TOURS: readonly (readonly Screen[])[] = [
       enter: async (page) => {
         await page.goto(`${FAST}#/dashboard`);
         await expect(page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').first()).toBeVisible();
+        await expect(page.getByTestId('health-progress')).toHaveCount(0);
       },
     },
   ],
+  manyProfilesTour(12),
   WIZARD_TOUR,
   [
     {
@@ -224,6 +251,9 @@ export const TOURS: readonly (readonly Screen[])[] = [
 ];
 
 export const SCREENS: readonly Screen[] = TOURS.flat();
+
+/** What `make screenshots` renders: every tour, and the dashboard of a hundred profiles. */
+export const SCREENSHOT_TOURS: readonly (readonly Screen[])[] = [...TOURS, manyProfilesTour(100)];
 
 /**
  * Switches the UI language with the header's switch (the screens are entered with the English

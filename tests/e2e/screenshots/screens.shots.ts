@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from '../fixtures';
-import { TOURS, visitScreens } from '../screens';
+import { SCREENSHOT_TOURS, visitScreens } from '../screens';
 
 const DIR = fileURLToPath(new URL('../../artifacts/screens/', import.meta.url));
 const SIZES = [
@@ -9,7 +9,7 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ] as const;
 
-for (const tour of TOURS) {
+for (const tour of SCREENSHOT_TOURS) {
   test(`screenshots of ${tour.map((screen) => screen.id).join(', ')}`, async ({ page }) => {
     test.setTimeout(60_000 + tour.length * 20_000);
     mkdirSync(DIR, { recursive: true });

@@ -344,6 +344,16 @@ export function mockVerification(profile: string): VerificationSummary | null {
  * How a mock profile's screens name it (the same PBX and tenant as the mock reset's plans).
  * fabrikam is set up in guided mode: pbx365 never read its tenant's domains.
  */
+/** A service provider's `count` profiles (tenant001…), their states taken in turn from the demo profiles'. */
+export function mockManyStatuses(count: number): CertificateStatus[] {
+  const demo = mockStatuses();
+  const width = String(count).length;
+  return Array.from({ length: count }, (_, index) => ({
+    ...(demo[index % demo.length] as CertificateStatus),
+    profile: `tenant${String(index + 1).padStart(width, '0')}`,
+  }));
+}
+
 export function mockProfileSummary(profile: string): ProfileSummary {
   const known = SUMMARIES[profile];
   const pbxHost = known?.pbxHost ?? `pbx.${profile}.example`;

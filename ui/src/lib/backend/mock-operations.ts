@@ -5,7 +5,7 @@ import type { RunSummary } from '../bindings/RunSummary';
 import type { RotationText } from '../bindings/RotationText';
 import type { StopRecord } from '../bindings/StopRecord';
 import type { UserOutcome } from '../bindings/UserOutcome';
-import { mockDate, mockDrift, mockHistory, mockPlan, mockProfileSummary, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
+import { mockDate, mockDrift, mockHistory, mockManyStatuses, mockPlan, mockProfileSummary, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
 import { describeRotationCause } from '../certificates/rotation-stop';
 import { describeRotation } from '../certificates/rotation-text';
 import { describeUserFailure } from '../sync/failure';
@@ -16,12 +16,31 @@ import type { CertificateOperations, RotationFailure, SyncOperations } from './o
  * `?mock-sync=fail` (the sync stops at once), `?mock-sync=failures` (some users fail),
  * `?mock-sync=signin` (the saved Microsoft sign-in no longer works: previews and syncs of the
  * profiles that read Graph fail before anything is read), `?mock-rotation=fail` (Microsoft never
- * accepts the new certificate), `?mock-step-ms=N` (the pace of the fake progress).
+ * accepts the new certificate), `?mock-step-ms=N` (the pace of the fake progress),
+ * `?mock-profiles=N` (a service provider's N profiles, tenant001…), `?mock-health=held` (each
+ * profile's certificate check waits until the page calls `window.pbx365MockHealth.release()`).
  */
 export interface MockScenario {
   sync: 'ok' | 'fail' | 'failures' | 'signin';
   rotation: 'ok' | 'fail';
   stepMs: number;
+  /** Instead of the three demo profiles, this many. */
+  manyProfiles?: number | undefined;
+  healthHeld?: boolean | undefined;
+}
+
+/** What the browser tests read and do about the mock's certificate checks. */
+export interface MockHealth {
+  /** The most checks that were in flight at once. */
+  most: number;
+  /** Lets every held check (and every later one) answer. */
+  release: () => void;
+}
+
+declare global {
+  interface Window {
+    pbx365MockHealth?: MockHealth;
+  }
 }
 
 const SYNC_SCENARIOS: readonly MockScenario['sync'][] = ['ok', 'fail', 'failures', 'signin'];
@@ -30,10 +49,13 @@ export function scenarioFromAddress(search: string): MockScenario {
   const params = new URLSearchParams(search);
   const sync = SYNC_SCENARIOS.find((candidate) => candidate === params.get('mock-sync')) ?? 'ok';
   const stepMs = Number(params.get('mock-step-ms') ?? '120');
+  const many = Number(params.get('mock-profiles'));
   return {
     sync,
     rotation: params.get('mock-rotation') === 'fail' ? 'fail' : 'ok',
     stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
+    manyProfiles: Number.isInteger(many) && many > 0 ? many : undefined,
+    healthHeld: params.get('mock-health') === 'held' ? true : undefined,
   };
 }
 
@@ -77,7 +99,9 @@ export function createMockOperations(
   let nextRunId = 45;
   /** Where each profile's last rotation stopped, so the next one resumes there. */
   const stopped = new Map<string, StopRecord>();
-  const statuses = () => mockStatuses().filter((status) => !removed.has(status.profile));
+  const all = () => (scenario.manyProfiles === undefined ? mockStatuses() : mockManyStatuses(scenario.manyProfiles));
+  const statuses = () => all().filter((status) => !removed.has(status.profile));
+  const health = heldHealth(scenario.healthHeld === true);
 
   return {
     profileNames: async () => statuses().map((status) => status.profile),
@@ -174,6 +198,14 @@ export function createMockOperations(
       return mockDrift();
     },
     certificateStatuses: async () => statuses(),
+    async certificateStatus(profile) {
+      await health.check();
+      const status = statuses().find((candidate) => candidate.profile === profile);
+      if (status === undefined) {
+        throw `No profile is named '${profile}'.`;
+      }
+      return status;
+    },
     lastVerification: async (profile) => mockVerification(profile),
     rotationPlan: async (profile) => rotationPlan(profile, stopped.get(profile)),
     async rotateCertificate(profile, onEvent) {
@@ -249,5 +281,29 @@ function rotationPlan(profile: string, resumes: StopRecord | undefined): Rotatio
       profile === 'fabrikam'
         ? [{ code: 'sync-soon', warning: { at: `${mockDate(0).slice(0, 10)} 02:00`, minutes: 8, unknown_zone: null } }, { code: 'sync-interrupted' }]
         : [{ code: 'sync-interrupted' }],
+  };
+}
+
+/** The gate of `?mock-health=held`, and the count of checks in flight, on `window.pbx365MockHealth`. */
+function heldHealth(held: boolean): { check: () => Promise<void> } {
+  let inFlight = 0;
+  let open: () => void = () => {};
+  const gate = held ? new Promise<void>((resolve) => (open = resolve)) : Promise.resolve();
+  const state: MockHealth = { most: 0, release: () => open() };
+  if (typeof window !== 'undefined') {
+    window.pbx365MockHealth = state;
+  }
+  return {
+    async check() {
+      inFlight += 1;
+      state.most = Math.max(state.most, inFlight);
+      try {
+        await gate;
+        // An answer takes a moment, as a PBX sign-in does, so checks overlap.
+        await sleep(held ? 20 : 0);
+      } finally {
+        inFlight -= 1;
+      }
+    },
   };
 }

@@ -61,6 +61,8 @@ export interface SyncOperations {
 export interface CertificateOperations {
   /** Every saved profile's certificate status, in profile order. */
   certificateStatuses(): Promise<CertificateStatus[]>;
+  /** One saved profile's certificate status (the dashboard fills its cards one by one). */
+  certificateStatus(profile: string): Promise<CertificateStatus>;
   lastVerification(profile: string): Promise<VerificationSummary | null>;
   rotationPlan(profile: string): Promise<RotationPlan>;
   /** Rejects with a {@link RotationFailure} when a step fails. */

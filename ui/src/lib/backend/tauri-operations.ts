@@ -33,6 +33,7 @@ export function createTauriOperations(): SyncOperations & CertificateOperations 
     exportRunCsv: (runId) => invoke<string>('sync_export_csv', { runId }),
     drift: (profile) => invoke<DriftReport>('sync_drift', { profile }),
     certificateStatuses: () => invoke<CertificateStatus[]>('certificate_statuses'),
+    certificateStatus: (profile) => invoke<CertificateStatus>('certificate_status', { profile }),
     lastVerification: async (name) =>
       (await invoke<Profile[]>('profiles_list')).find((profile) => profile.name === name)?.last_verification ?? null,
     rotationPlan: (profile) => invoke<RotationPlan>('rotation_plan', { profile }),
