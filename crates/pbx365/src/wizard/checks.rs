@@ -40,10 +40,13 @@ impl Wizard {
         let features = app.features.clone();
         let (app, certificate, sync) = ctx
             .cancellable(StepId::AppRegistration, async {
+                // Boxed: side by side in `join!`, the three reads' futures would make one state
+                // large enough to overflow a 2 MiB thread stack (tokio's workers, test threads)
+                // in a debug build.
                 Ok::<_, Error>(futures::join!(
-                    self.read_app_step(app, ctx),
-                    ctx.cancellable(StepId::KeyPair, self.read_pbx_certificate()),
-                    self.check_sync_options(sync, &features, ctx),
+                    Box::pin(self.read_app_step(app, ctx)),
+                    Box::pin(ctx.cancellable(StepId::KeyPair, self.read_pbx_certificate())),
+                    Box::pin(self.check_sync_options(sync, &features, ctx)),
                 ))
             })
             .await?;
