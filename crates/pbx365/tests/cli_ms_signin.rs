@@ -160,3 +160,34 @@ async fn refused_consent_ends_with_entras_explanation() -> TestResult {
     );
     Ok(())
 }
+
+/// `--cloud china` beside the URL of an emulator playing 21Vianet's cloud signs in with the
+/// China Graph's scopes; the same URL taken as the global cloud asks for the worldwide Graph,
+/// which that cloud does not have: Entra's AADSTS500011.
+#[tokio::test]
+async fn an_emulator_playing_china_takes_a_china_sign_in_and_refuses_a_global_one() -> TestResult {
+    let sim = RunningSim::start(&["--tls", "--auto-approve", "--cloud", "china"]).await?;
+    assert_eq!(sim.get("/microsoft/cloud")?, "china");
+    let mut args = signin_args(&sim)?;
+    args.push("--json".to_owned());
+
+    let mut as_china = args.clone();
+    as_china.extend(["--cloud".to_owned(), "china".to_owned()]);
+    let as_china: Vec<&str> = as_china.iter().map(String::as_str).collect();
+    let signed_in = run(&as_china, "", &[FOLLOW_REDIRECTS]).await?;
+    assert!(signed_in.status.success(), "{signed_in:?}");
+    let report = signed_in.json()?;
+    assert_eq!(report["tenant"]["id"], sim.get("/microsoft/tenant_id")?);
+    // Granted at all only because the scopes named the China Graph (see the refusal below).
+    assert_eq!(report["can_grant_application_permissions"], true);
+
+    let as_global: Vec<&str> = args.iter().map(String::as_str).collect();
+    let refused = run(&as_global, "", &[FOLLOW_REDIRECTS]).await?;
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    let report = refused.json()?;
+    assert_eq!(report["error"]["aadsts"], 500011, "{report}");
+    let message = report["error"]["message"].as_str().unwrap_or_default();
+    // entra explains Entra's code: the scope named a resource of another cloud.
+    assert!(message.contains("another cloud"), "{report}");
+    Ok(())
+}
