@@ -34,6 +34,9 @@ pub struct Exchange {
     pub response_json: Option<Value>,
     /// The raw response body.
     pub response_body: Bytes,
+    /// When the emulator began handling the request (after any injected latency) and when its
+    /// response was complete: how long the client waited, for timing measurements.
+    pub handled: std::ops::Range<std::time::Instant>,
 }
 
 /// Bodies may hold passwords and tokens: only their sizes are shown.
@@ -167,6 +170,7 @@ pub async fn record(
     request: Request,
     next: Next,
 ) -> Response {
+    let started = std::time::Instant::now();
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().unwrap_or_default().to_owned();
@@ -202,6 +206,7 @@ pub async fn record(
         response_content_type: content_type,
         response_content_disposition: content_disposition,
         response_body: response_body.clone(),
+        handled: started..std::time::Instant::now(),
     });
     Response::from_parts(parts, Body::from(response_body))
 }
