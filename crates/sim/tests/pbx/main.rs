@@ -6,5 +6,6 @@ mod contract;
 mod ms365_chain;
 mod rules;
 mod support;
+mod tenants;
 mod transport;
 mod versions;

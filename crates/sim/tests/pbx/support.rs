@@ -89,6 +89,43 @@ pub fn small_config() -> SimConfig {
     }
 }
 
+/// Sends one request to `url`, with a bearer token and a JSON body if given.
+pub async fn send(
+    http: &reqwest::Client,
+    method: &str,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Result<Answer, Error> {
+    let method = reqwest::Method::from_bytes(method.as_bytes())?;
+    let mut request = http.request(method, url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await?;
+    Ok(Answer {
+        status,
+        headers,
+        json: serde_json::from_str(&text).ok(),
+        text,
+    })
+}
+
+/// `POST /login`'s body for a demo account (with its domain, if it has one).
+pub fn login_body(account: &Account) -> Value {
+    let mut body = json!({"username": account.username, "password": account.password});
+    if let (Some(domain), Some(fields)) = (&account.domain, body.as_object_mut()) {
+        fields.insert("domain".to_owned(), json!(domain));
+    }
+    body
+}
+
 impl Harness {
     pub async fn start(config: SimConfig) -> Result<Self, Error> {
         let sim = sim::start(config).await?;
@@ -114,24 +151,7 @@ impl Harness {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Result<Answer, Error> {
-        let method = reqwest::Method::from_bytes(method.as_bytes())?;
-        let mut request = self.http.request(method, self.url(path));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response.text().await?;
-        Ok(Answer {
-            status,
-            headers,
-            json: serde_json::from_str(&text).ok(),
-            text,
-        })
+        send(&self.http, method, self.url(path), token, body).await
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Result<Answer, Error> {
@@ -143,11 +163,8 @@ impl Harness {
     }
 
     pub async fn login_answer(&self, account: &Account) -> Result<Answer, Error> {
-        let mut body = json!({"username": account.username, "password": account.password});
-        if let (Some(domain), Some(fields)) = (&account.domain, body.as_object_mut()) {
-            fields.insert("domain".to_owned(), json!(domain));
-        }
-        self.call("POST", "/login", None, Some(body)).await
+        self.call("POST", "/login", None, Some(login_body(account)))
+            .await
     }
 
     /// Signs in and returns the access token.
