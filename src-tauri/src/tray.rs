@@ -73,7 +73,11 @@ fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
         } else {
             format!("Sync {}…", line.profile)
         };
-        item(format!("{SYNC_PREFIX}{}", line.profile), label, !line.running)
+        item(
+            format!("{SYNC_PREFIX}{}", line.profile),
+            label,
+            !line.running,
+        )
     };
     // A label, not an action: disabled items are how tray menus show status.
     let last_item = |line: &ProfileLine| {
