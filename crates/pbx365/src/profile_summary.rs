@@ -5,7 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 use url::Url;
 
-use crate::profile::{Profile, ProfileError, ProfileStore};
+use crate::profile::{NationalCloud, Profile, ProfileError, ProfileStore};
 
 /// What a screen shows of the profile it acts on, and what a confirmation names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -23,6 +23,8 @@ pub struct ProfileSummary {
     pub tenant_name: Option<String>,
     /// The Directory (tenant) ID: names the tenant when its domain is unknown.
     pub tenant_id: Option<String>,
+    /// The Microsoft cloud the profile talks to.
+    pub cloud: NationalCloud,
 }
 
 impl ProfileSummary {
@@ -36,6 +38,7 @@ impl ProfileSummary {
             tenant_domain: non_empty(microsoft.tenant_domain.as_deref()),
             tenant_name: non_empty(microsoft.tenant_name.as_deref()),
             tenant_id: non_empty(microsoft.tenant_id.as_deref()),
+            cloud: microsoft.cloud.national(),
         }
     }
 }

@@ -26,3 +26,12 @@ test('the global demo and a real sign-in name the cloud chosen', async ({ page }
   await page.getByRole('radio', { name: 'China (operated by 21Vianet)' }).check();
   await expect(page.getByTestId('microsoft-cloud-name')).toHaveText('Talks to: Microsoft Azure operated by 21Vianet');
 });
+
+test('each dashboard card names the Microsoft cloud its profile talks to', async ({ page }) => {
+  await page.goto('/?mock-step-ms=10#/dashboard');
+  const card = (profile: string) => page.getByTestId('profile-card').filter({ has: page.getByRole('heading', { name: profile, exact: true }) });
+  await expect(card('fabrikam').getByTestId('profile-cloud')).toHaveText('Microsoft Azure operated by 21Vianet');
+  await expect(card('contoso').getByTestId('profile-cloud')).toHaveText('Microsoft 365 (global)');
+  await page.getByRole('banner').getByTestId('language-switch').selectOption('zh-CN');
+  await expect(card('fabrikam').getByTestId('profile-cloud')).toHaveText('由世纪互联运营的 Microsoft Azure');
+});

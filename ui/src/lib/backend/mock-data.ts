@@ -1,5 +1,6 @@
 import type { CertificateStatus } from '../bindings/CertificateStatus';
 import type { DriftReport } from '../bindings/DriftReport';
+import type { NationalCloud } from '../bindings/NationalCloud';
 import type { Notice } from '../bindings/Notice';
 import type { Plan } from '../bindings/Plan';
 import type { PlanCounts } from '../bindings/PlanCounts';
@@ -365,10 +366,14 @@ export function mockProfileSummary(profile: string): ProfileSummary {
     tenant_domain: known?.tenantDomain ?? null,
     tenant_name: known?.tenantName ?? null,
     tenant_id: known?.tenantId ?? null,
+    cloud: known?.cloud ?? 'global',
   };
 }
 
-const SUMMARIES: Record<string, { pbxHost: string; pbxDomain: string; tenantDomain: string | null; tenantName: string; tenantId: string }> = {
+const SUMMARIES: Record<
+  string,
+  { pbxHost: string; pbxDomain: string; tenantDomain: string | null; tenantName: string; tenantId: string; cloud?: NationalCloud }
+> = {
   contoso: {
     pbxHost: 'pbx.contoso.com:8887',
     pbxDomain: 'contoso.com',
@@ -382,6 +387,8 @@ const SUMMARIES: Record<string, { pbxHost: string; pbxDomain: string; tenantDoma
     tenantDomain: null,
     tenantName: 'Fabrikam, Inc.',
     tenantId: 'b2c4e6a8-1357-4d9b-8f0e-2a4c6e8f0b1d',
+    // A tenant of Microsoft Azure operated by 21Vianet.
+    cloud: 'china',
   },
   northwind: {
     pbxHost: 'voice.northwind.example',

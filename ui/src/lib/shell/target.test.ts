@@ -10,6 +10,7 @@ const CONTOSO: ProfileSummary = {
   tenant_domain: 'contoso.onmicrosoft.com',
   tenant_name: 'Contoso Ltd',
   tenant_id: '0f8f',
+  cloud: 'global',
 };
 
 describe('tenantLabel', () => {
