@@ -764,6 +764,7 @@ mod tests {
         assert_send(&wizard.plan_key_pair(KeyPairInput::default(), &ctx));
         assert_send(&wizard.plan_consent(&ctx));
         assert_send(&wizard.set_sync_options(SyncOptions::default(), &ctx));
+        assert_send(&wizard.run_checks(ChecksInput::default(), &ctx));
         assert_send(&wizard.review(&ctx));
         assert_send(&wizard.apply(&ctx));
         assert_send(&wizard.verify(&ctx));
