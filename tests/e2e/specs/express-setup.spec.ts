@@ -90,3 +90,27 @@ test('a failing check stays on its row of the checklist, and nothing goes on by 
   await expect(page.getByTestId('changes-entra')).toHaveCount(0);
   expect(await wizardCalls(page)).toEqual(['open contoso.example', 'connect-pbx', 'microsoft', 'checks']);
 });
+
+test('guided mode keeps its own pace: the same checklist, and nothing runs by itself', async ({ page }) => {
+  await page.goto('/?mock-demo&mock-profiles=none&mock-step-ms=10#/connect-pbx');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Microsoft');
+  await page.getByLabel(/Guided/).check();
+  await page.getByLabel('Directory (tenant) ID', { exact: true }).fill('8d2f7c1e-4b6a-4f0e-9c3d-2a1b5e6f7a80');
+  await page.getByLabel('Application (client) ID', { exact: true }).fill('3f9a1c2d-5e6b-4a7c-8d9e-0f1a2b3c4d5e');
+  await page.getByRole('button', { name: 'Check the IDs' }).click();
+  // The admin does the Entra steps by hand, page by page: the IDs' check does not move on.
+  await expect(page.getByTestId('microsoft-summary')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Microsoft');
+  await page.goto(`${page.url().split('#')[0]}#/review-apply`);
+  const checklist = page.getByTestId('checklist');
+  await expect(checklist.locator('[data-check="microsoft"] [data-testid="check-state"]')).toHaveText('Checked');
+  await expect(checklist.locator('[data-check="app-registration"] [data-testid="check-state"]')).toHaveText('Waiting');
+  await page.getByTestId('checklist').getByRole('link', { name: 'Change: App registration' }).click();
+  await page.getByRole('button', { name: 'Check the app registration' }).click();
+  await expect(page.getByTestId('hand-steps')).toContainText("Add the PBX's Redirect URIs");
+  await page.goto(`${page.url().split('#')[0]}#/review-apply`);
+  await expect(checklist.locator('[data-check="app-registration"] [data-testid="check-state"]')).toHaveText('Checked');
+  await expect(checklist.locator('[data-check="key-pair"] [data-testid="check-state"]')).toHaveText('Waiting');
+  expect(await wizardCalls(page)).toEqual(['open contoso.example', 'connect-pbx', 'microsoft', 'app-registration']);
+});
