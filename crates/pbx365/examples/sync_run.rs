@@ -11,7 +11,8 @@
 //! Without `--ms-authority` the Microsoft 365 users come from the PBX's `/ms365/users`. With
 //! it, the admin signs in with a device code (the emulator approves at once when started
 //! with auto-approve). `--json` prints every progress event as a JSON line, then one line
-//! `{"result": …, "wall_ms": …, "cpu_ms": …, "peak_rss_kib": …}`.
+//! `{"result": …, "wall_ms": …, "cpu_us": …, "peak_rss_kib": …}` (`cpu_us`: the process's
+//! CPU time in microseconds, on Linux).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -70,15 +71,20 @@ struct Args {
     json: bool,
 }
 
-/// The CPU time (user + system) the process has used, on Linux: `/proc/self/stat` counts it
-/// in USER_HZ ticks, which Linux fixes at 100 per second for user space.
-fn cpu_ms() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name may hold spaces; the fields after it are plain numbers.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    // utime and stime are the 14th and 15th fields; the 3rd (state) is the first after ')'.
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(ticks * 10)
+/// The CPU time (user + system) all the process's threads have used, in microseconds:
+/// `CLOCK_PROCESS_CPUTIME_ID` counts the scheduler's nanoseconds, where `/proc/self/stat` and
+/// `times()` round to 10 ms ticks — too coarse for a re-sync that takes 80 ms.
+#[cfg(target_os = "linux")]
+fn cpu_us() -> Option<u64> {
+    let spent = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    let seconds = u64::try_from(spent.tv_sec).ok()?;
+    let nanos = u64::try_from(spent.tv_nsec).ok()?;
+    Some(seconds * 1_000_000 + nanos / 1_000)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu_us() -> Option<u64> {
+    None
 }
 
 /// The process's peak resident memory (VmHWM), on Linux.
@@ -166,7 +172,7 @@ async fn main() -> anyhow::Result<()> {
     let ended = serde_json::json!({
         "result": result,
         "wall_ms": started.elapsed().as_millis(),
-        "cpu_ms": cpu_ms(),
+        "cpu_us": cpu_us(),
         "peak_rss_kib": peak_rss_kib(),
     });
     if json {

@@ -315,15 +315,6 @@ pub(crate) fn match_users<'a>(input: &PlanInput<'a>) -> Matching<'a> {
         .enumerate()
         .map(|(i, u)| (u.id.as_str(), i))
         .collect();
-    let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, user) in input.pbx.iter().enumerate() {
-        if let Some(email) = non_empty(user.email.as_deref()) {
-            by_email.entry(email.to_lowercase()).or_default().push(i);
-        }
-    }
-    for candidates in by_email.values_mut() {
-        candidates.sort_by_key(|&i| !input.pbx[i].bound);
-    }
 
     let mut claimed: HashSet<usize> = HashSet::new();
     let mut matched: Vec<Option<usize>> = microsoft
@@ -335,10 +326,13 @@ pub(crate) fn match_users<'a>(input: &PlanInput<'a>) -> Matching<'a> {
                 .filter(|&i| input.pbx[i].bound && claimed.insert(i))
         })
         .collect();
+    // Built when the first user is not linked: a re-sync, where all are, never needs it.
+    let mut by_email: Option<HashMap<String, Vec<usize>>> = None;
     for (user, slot) in microsoft.iter().zip(matched.iter_mut()) {
         if slot.is_some() {
             continue;
         }
+        let by_email = by_email.get_or_insert_with(|| email_index(input.pbx));
         let addresses = [user.mail.as_deref(), user.user_principal_name.as_deref()];
         *slot = addresses
             .into_iter()
@@ -363,6 +357,20 @@ pub(crate) fn match_users<'a>(input: &PlanInput<'a>) -> Matching<'a> {
             .collect(),
         orphans,
     }
+}
+
+/// PBX users by lower-cased e-mail, a bound user before an unbound one.
+fn email_index(pbx: &[PbxUser]) -> HashMap<String, Vec<usize>> {
+    let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, user) in pbx.iter().enumerate() {
+        if let Some(email) = non_empty(user.email.as_deref()) {
+            by_email.entry(email.to_lowercase()).or_default().push(i);
+        }
+    }
+    for candidates in by_email.values_mut() {
+        candidates.sort_by_key(|&i| !pbx[i].bound);
+    }
+    by_email
 }
 
 /// Why a Microsoft 365 user is not synced at all, if it is not.
@@ -485,11 +493,9 @@ fn enabled_change(from: bool, to: bool) -> FieldChange {
 pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
     let settings = input.settings;
     let first = settings.first_extension()?;
-    let mut names = NameAllocator::new(input.pbx.iter().map(|u| u.name.as_str()));
-    let mut extensions = ExtensionAllocator::new(
-        first,
-        input.pbx.iter().filter_map(|u| u.extension.as_deref()),
-    );
+    // Every PBX user's name and extension are taken; gathered when the first user is created,
+    // so a run that creates nobody (a re-sync) does not hash them all.
+    let mut allocators: Option<(NameAllocator, ExtensionAllocator)> = None;
     let matching = match_users(input);
     let mut created_unclassified = false;
     let mut creates: u32 = 0;
@@ -597,6 +603,15 @@ pub fn make_plan(input: &PlanInput<'_>) -> Result<Plan, SyncError> {
                 }
                 creates += 1;
                 created_unclassified |= unknown;
+                let (names, extensions) = allocators.get_or_insert_with(|| {
+                    (
+                        NameAllocator::new(input.pbx.iter().map(|u| u.name.as_str())),
+                        ExtensionAllocator::new(
+                            first,
+                            input.pbx.iter().filter_map(|u| u.extension.as_deref()),
+                        ),
+                    )
+                });
                 let extension =
                     extensions
                         .allocate()
