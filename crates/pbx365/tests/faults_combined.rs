@@ -900,21 +900,37 @@ async fn setup_survives_a_lost_reply_to_its_pbx_token_renewal() -> TestResult {
     wizard.connect_pbx(world.login(), &ctx).await?;
     wizard.sign_in_microsoft(world.sign_in(), &ctx).await?;
     plan(&mut wizard, &ctx).await?;
-    // The PBX ends the session's access token: the review's first request is refused, and
-    // the renewal that follows is applied with its answer lost — and every other request's
-    // answer after it, until the review is done.
+    // The PBX ends the session's access token: the review's reads (several at once) are
+    // refused, and the renewal that follows is applied with its answer lost.
     world.sim.pbx.expire_access_tokens();
     world.sim.pbx_recorder.clear();
-    world.sim.pbx_faults.drop_reply_every(2);
+    world
+        .sim
+        .pbx_faults
+        .drop_reply_to_next_matching("POST", "/api/auth/refresh_token");
     let review = wizard.review(&ctx).await;
     world.sim.pbx_faults.clear();
     let sent = world.sim.pbx_recorder.exchanges();
+    let renewal = sent
+        .iter()
+        .position(|e| e.path == "/api/auth/refresh_token");
     assert!(
         sent.first().is_some_and(|e| e.status == 401)
-            && sent
-                .get(1)
-                .is_some_and(|e| e.path == "/api/auth/refresh_token" && e.status == 200),
-        "the lost answer was not the renewal's: {sent:?}"
+            && renewal.is_some_and(
+                |at| sent[at].status == 200 && sent[..at].iter().all(|e| e.status == 401)
+            ),
+        "no renewal was lost after the refused reads: {sent:?}"
+    );
+    // It never saw the renewed tokens, and the PBX had spent the old refresh token: it signs
+    // in again with the password.
+    let signed_in_again = renewal.is_some_and(|at| {
+        sent[at + 1..]
+            .iter()
+            .any(|e| e.path == "/api/login" && e.status == 200)
+    });
+    assert!(
+        signed_in_again,
+        "no sign-in after the lost renewal: {sent:?}"
     );
     review.map_err(|e| format!("the review after a lost renewal answer: {e}"))?;
     wizard.apply(&ctx).await?;

@@ -97,11 +97,18 @@ pub struct InjectedError {
 }
 
 /// A one-shot error for the next request with this method and path pattern.
+/// A fault armed for the next request with a given method and path.
 #[derive(Debug, Clone, PartialEq)]
-struct AimedError {
+struct AimedFault {
     method: String,
     path: String,
-    error: InjectedError,
+    fault: Aimed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Aimed {
+    Error(InjectedError),
+    DropReply,
 }
 
 /// Whether `path` matches `pattern` segment by segment; a `*` segment matches any one segment.
@@ -168,7 +175,7 @@ pub struct Faults {
     drop: EveryNth,
     drop_reply: EveryNth,
     next_error: Mutex<Option<InjectedError>>,
-    aimed: Mutex<Vec<AimedError>>,
+    aimed: Mutex<Vec<AimedFault>>,
 }
 
 impl Faults {
@@ -254,10 +261,22 @@ impl Faults {
     /// segment matches any one segment, e.g. `/v1.0/applications/*`. Armed errors fire once
     /// each, in the order they were armed.
     pub fn inject_next_matching(&self, method: &str, path: &str, status: u16, body: Value) {
-        self.lock_aimed().push(AimedError {
+        self.aim(method, path, Aimed::Error(InjectedError { status, body }));
+    }
+
+    /// Handles the next request with this method whose path matches `path` (as for
+    /// [`Faults::inject_next_matching`]) completely, then closes the connection without the
+    /// answer, as [`Faults::drop_reply_every`] does; other requests pass as usual. For a loss
+    /// aimed at one request when others run at the same time, so their order does not matter.
+    pub fn drop_reply_to_next_matching(&self, method: &str, path: &str) {
+        self.aim(method, path, Aimed::DropReply);
+    }
+
+    fn aim(&self, method: &str, path: &str, fault: Aimed) {
+        self.lock_aimed().push(AimedFault {
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
-            error: InjectedError { status, body },
+            fault,
         });
     }
 
@@ -281,7 +300,7 @@ impl Faults {
         ]
     }
 
-    fn lock_aimed(&self) -> std::sync::MutexGuard<'_, Vec<AimedError>> {
+    fn lock_aimed(&self) -> std::sync::MutexGuard<'_, Vec<AimedFault>> {
         self.aimed.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -318,8 +337,10 @@ impl Faults {
                 .position(|a| a.method.eq_ignore_ascii_case(method) && path_matches(&a.path, path))
                 .map(|index| aimed.remove(index))
         };
-        if let Some(AimedError { error, .. }) = aimed {
-            return injected(error);
+        match aimed.map(|a| a.fault) {
+            Some(Aimed::Error(error)) => return injected(error),
+            Some(Aimed::DropReply) => return Verdict::DropReply,
+            None => {}
         }
         let endpoint = self.endpoint(path);
         if !self.scope().covers(endpoint) {
@@ -474,6 +495,22 @@ mod tests {
         faults.inject_next_matching("POST", "/api/ms365", 500, json!({"errors": []}));
         faults.clear();
         assert!(matches!(decide_for("POST", "/api/ms365"), Verdict::Pass));
+    }
+
+    #[test]
+    fn an_aimed_lost_reply_fires_once_on_its_request_only() {
+        let faults = Faults::new(ErrorStyle::PortSip);
+        let decide_for = |method, path| faults.decide_for(method, path, &HeaderMap::new());
+        faults.drop_reply_to_next_matching("POST", "/api/auth/refresh_token");
+        assert!(matches!(decide_for("GET", "/api/ms365"), Verdict::Pass));
+        assert!(matches!(
+            decide_for("POST", "/api/auth/refresh_token"),
+            Verdict::DropReply
+        ));
+        assert!(matches!(
+            decide_for("POST", "/api/auth/refresh_token"),
+            Verdict::Pass
+        ));
     }
 
     #[test]
