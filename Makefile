@@ -80,8 +80,10 @@ check-bindings:
 	  echo "$$stale" >&2; exit 1; \
 	fi
 
+# The UI's type check, and the Playwright tests' own (they are TypeScript too).
 ui-check:
 	cd ui && npm run check
+	cd tests/e2e && npx --no-install tsc -p . --noEmit
 
 ui-unit:
 	cd ui && npm test

@@ -12,7 +12,9 @@ async function countActions(page: Page) {
   return async () => page.evaluate(() => (window as Window & { pbx365Actions?: { clicks: number; enters: number } }).pbx365Actions);
 }
 
-const wizardCalls = (page: Page) => page.evaluate(() => window.pbx365WizardCalls ?? []);
+/** The wizard calls the mock backend received (it keeps them in `window.pbx365WizardCalls`). */
+const wizardCalls = (page: Page) =>
+  page.evaluate(() => (window as Window & { pbx365WizardCalls?: string[] }).pbx365WizardCalls ?? []);
 
 test('the demo setup takes four actions from launch to "Every check passed"', async ({ page, shot }) => {
   test.setTimeout(60_000);
