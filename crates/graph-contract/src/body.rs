@@ -9,7 +9,7 @@ use crate::{Location, Violation};
 
 /// Which way a body goes: some control information belongs to one direction only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Direction {
+pub(crate) enum Direction {
     Request,
     Response,
 }
@@ -50,29 +50,17 @@ struct Walk<'s, 'o> {
     found: &'o mut Vec<Violation>,
 }
 
-pub(crate) fn check_request(
+/// Checks one entity's body going `direction`.
+pub(crate) fn check_entity(
     schema: &Schema,
+    direction: Direction,
     type_name: &str,
     body: &Value,
     found: &mut Vec<Violation>,
 ) {
     Walk {
         schema,
-        direction: Direction::Request,
-        found,
-    }
-    .value(type_name, body, "");
-}
-
-pub(crate) fn check_response(
-    schema: &Schema,
-    type_name: &str,
-    body: &Value,
-    found: &mut Vec<Violation>,
-) {
-    Walk {
-        schema,
-        direction: Direction::Response,
+        direction,
         found,
     }
     .value(type_name, body, "");

@@ -29,6 +29,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::body::Direction;
 use crate::model::Schema;
 use crate::path::Target;
 
@@ -204,7 +205,7 @@ impl Contract {
         }
         let method = exchange.method.to_ascii_uppercase();
         if let (Some(body), Some(expected)) = (exchange.request, request_type(&method, &target)) {
-            body::check_request(&self.schema, expected, body, &mut found);
+            body::check_entity(&self.schema, Direction::Request, expected, body, &mut found);
         }
         if let Some(body) = exchange.response {
             if exchange.status >= 400 {
@@ -215,7 +216,13 @@ impl Contract {
                         body::check_collection(&self.schema, item, body, &mut found);
                     }
                     Target::Entities(item) | Target::Entity(item) => {
-                        body::check_response(&self.schema, item, body, &mut found);
+                        body::check_entity(
+                            &self.schema,
+                            Direction::Response,
+                            item,
+                            body,
+                            &mut found,
+                        );
                     }
                     Target::Raw => {}
                 }
