@@ -11,6 +11,6 @@ if (target === null) {
   throw new Error('index.html has no #app element to mount the UI in');
 }
 
-const backend = selectBackend();
+const backend = await selectBackend();
 export default mount(App, { target, props: { backend } });
 reportFirstPaint(backend.reportFirstPaint);

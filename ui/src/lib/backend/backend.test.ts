@@ -5,12 +5,12 @@ import { createMockOperations, scenarioFromAddress, type MockCall } from './mock
 import { errorMessage } from './operations';
 
 describe('selectBackend', () => {
-  it('uses Tauri IPC inside the desktop app', () => {
-    expect(selectBackend(true).kind).toBe('tauri');
+  it('uses Tauri IPC inside the desktop app', async () => {
+    expect((await selectBackend(true)).kind).toBe('tauri');
   });
 
-  it('falls back to the mock in a plain browser', () => {
-    expect(selectBackend(false).kind).toBe('mock');
+  it('falls back to the mock in a plain browser', async () => {
+    expect((await selectBackend(false)).kind).toBe('mock');
   });
 });
 
