@@ -5,9 +5,11 @@
     footprint.py measure --pbx365 BIN --pbx365-deb DEB --minimal BIN --minimal-deb DEB [--runs N]
 
 `measure` runs under a display and a D-Bus session (scripts/footprint/run starts them). Each app
-is started with PBX365_REPORT_FIRST_PAINT=1 and prints `first-paint <Unix ms>` once its page has
-drawn its first frame (the page's own clock); the time from starting the process to that moment
-is the first paint. IDLE_SECONDS after it, the proportional set size (PSS, from
+is started with PBX365_REPORT_FIRST_PAINT=1 and prints `first-paint <Unix ms> navigation-start
+<Unix ms>` once its page has drawn its first frame (the page's own clock); the time from starting
+the process to that moment is the first paint. The navigation start splits it into the shell's
+part (process, window, WebKit's processes, up to the page's navigation) and the page's own (its
+files, script, style and layout, up to the frame). IDLE_SECONDS after it, the proportional set size (PSS, from
 /proc/<pid>/smaps_rollup) of the app process and of the WebKit processes under it is read.
 Each of the three configurations (minimal, pbx365, pbx365 --demo) runs --runs times; the table
 shows the medians.
@@ -37,7 +39,6 @@ FIRST_PAINT_TIMEOUT_SECONDS = 60.0
 APP_PSS_RATIO_GOAL = 1.3
 FIRST_PAINT_GOAL_SECONDS = 1.0
 DEB_GOAL_BYTES = 15 * 1000 * 1000
-FIRST_PAINT_PREFIX = "first-paint "
 
 
 class FootprintError(Exception):
@@ -80,14 +81,25 @@ def pss_kib(smaps_rollup: str) -> int:
     raise FootprintError("smaps_rollup has no `Pss: <n> kB` line (a kernel older than 4.14?)")
 
 
-def first_paint_ms(line: str) -> float | None:
-    """The Unix time (ms) of a `first-paint <ms>` line, None for any other line."""
-    if not line.startswith(FIRST_PAINT_PREFIX):
+@dataclass(frozen=True)
+class PaintReport:
+    """A `first-paint <ms> navigation-start <ms>` line: Unix times in ms on the page's clock."""
+
+    painted_ms: float
+    navigation_start_ms: float
+
+
+def paint_report(line: str) -> PaintReport | None:
+    """The times of a `first-paint` line, None for any other line."""
+    fields = line.split()
+    if not fields or fields[0] != "first-paint":
         return None
     try:
-        return float(line[len(FIRST_PAINT_PREFIX) :].strip())
+        if len(fields) != 4 or fields[2] != "navigation-start":
+            raise ValueError("expected `first-paint <ms> navigation-start <ms>`")
+        return PaintReport(float(fields[1]), float(fields[3]))
     except ValueError as error:
-        raise FootprintError(f"a malformed first-paint line: {line.strip()!r}") from error
+        raise FootprintError(f"a malformed first-paint line: {line.strip()!r} ({error})") from error
 
 
 def parent_pid(stat: str) -> int:
@@ -140,6 +152,7 @@ def process_parents() -> dict[int, int]:
 @dataclass
 class Sample:
     first_paint_s: float
+    page_start_s: float
     app_kib: int
     web_kib: int
     network_kib: int
@@ -156,6 +169,14 @@ class Config:
     def median(self, attribute: str) -> float:
         return statistics.median(getattr(sample, attribute) for sample in self.samples)
 
+    def page_median(self) -> float:
+        """The page's own part of the first paint: from its navigation start to its frame."""
+        return statistics.median(sample.first_paint_s - sample.page_start_s for sample in self.samples)
+
+    def first_paint_range(self) -> tuple[float, float]:
+        values = [sample.first_paint_s for sample in self.samples]
+        return min(values), max(values)
+
 
 def run_once(command: list[str], env: dict[str, str], log: Path) -> Sample:
     with log.open("ab") as log_file:
@@ -163,13 +184,13 @@ def run_once(command: list[str], env: dict[str, str], log: Path) -> Sample:
         log_file.flush()
         started = time.time()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log_file, env=env, text=True)
-    painted: list[float] = []
+    painted: list[PaintReport] = []
     reported = threading.Event()
 
     def read_stdout() -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            value = first_paint_ms(line)
+            value = paint_report(line)
             if value is not None and not painted:
                 painted.append(value)
                 reported.set()
@@ -195,7 +216,15 @@ def run_once(command: list[str], env: dict[str, str], log: Path) -> Sample:
             except OSError:
                 continue  # exited meanwhile: it holds nothing now
         app = pss_kib(read_proc(process.pid, "smaps_rollup"))
-        return Sample(painted[0] / 1000 - started, app, kinds["web"], kinds["network"], kinds["other"])
+        report = painted[0]
+        return Sample(
+            report.painted_ms / 1000 - started,
+            report.navigation_start_ms / 1000 - started,
+            app,
+            kinds["web"],
+            kinds["network"],
+            kinds["other"],
+        )
     finally:
         stop(process, seen)
 
@@ -227,6 +256,10 @@ def megabytes(size: float) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
+def seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
 def ratio(value: float, baseline: float) -> str:
     return f"{value / baseline:.2f}×" if baseline > 0 else "n/a"
 
@@ -240,7 +273,9 @@ ROWS = (
         lambda c: statistics.median(s.app_kib + s.web_kib + s.network_kib + s.other_kib for s in c.samples),
         mib,
     ),
-    ("first paint after start", lambda c: c.median("first_paint_s"), lambda s: f"{s:.2f} s"),
+    ("first paint after start", lambda c: c.median("first_paint_s"), seconds),
+    ("… of it the shell's: start to the page's navigation", lambda c: c.median("page_start_s"), seconds),
+    ("… of it the page's: navigation to first frame", Config.page_median, seconds),
 )
 
 
@@ -259,6 +294,13 @@ def render_table(minimal: Config, others: list[Config], deb_sizes: dict[str, int
 
     lines.append(row(".deb package (xz)", lambda c: deb_sizes[c.label], megabytes))
     lines += [row(name, value, fmt) for name, value, fmt in ROWS]
+    ranges = [minimal.first_paint_range()] + [config.first_paint_range() for config in others]
+    cells = ["first paint, fastest – slowest run"]
+    for index, (fastest, slowest) in enumerate(ranges):
+        cells.append(f"{seconds(fastest)} – {seconds(slowest)}")
+        if index:
+            cells.append("")
+    lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -328,7 +370,8 @@ def measure(args: argparse.Namespace) -> int:
             sample = run_once(config.command, env, log)
             config.samples.append(sample)
             print(
-                f"footprint: run {run + 1}/{args.runs} {config.label}: first paint {sample.first_paint_s:.2f} s,"
+                f"footprint: run {run + 1}/{args.runs} {config.label}: first paint {sample.first_paint_s:.2f} s"
+                f" (page from {sample.page_start_s:.2f} s),"
                 f" app {mib(sample.app_kib)}, web {mib(sample.web_kib)}, network {mib(sample.network_kib)}",
                 file=sys.stderr,
             )
@@ -357,7 +400,7 @@ def main() -> int:
     run.add_argument("--pbx365-deb", required=True)
     run.add_argument("--minimal", required=True)
     run.add_argument("--minimal-deb", required=True)
-    run.add_argument("--runs", type=int, default=3)
+    run.add_argument("--runs", type=int, default=7)
     run.add_argument("--log", required=True, help="where the apps' stderr goes")
     args = parser.parse_args()
     try:

@@ -32,15 +32,20 @@ pub fn app_info(options: tauri::State<'_, LaunchOptions>) -> AppInfo {
     AppInfo::new(&options)
 }
 
-/// The UI's first frame, as the page's clock tells it (Unix epoch, ms). Under
-/// [`REPORT_FIRST_PAINT_ENV`]`=1` it goes to stdout as `first-paint <ms>`, the line
-/// scripts/footprint reads (as its minimal app prints); otherwise it is dropped.
+/// When the page started and when it drew its first frame, as the page's clock tells them (Unix
+/// epoch, ms). Under [`REPORT_FIRST_PAINT_ENV`]`=1` they go to stdout as
+/// `first-paint <ms> navigation-start <ms>`, the line scripts/footprint reads (as its minimal
+/// app prints); otherwise they are dropped.
 #[tauri::command]
-pub fn report_first_paint(painted_at_ms: f64) {
+pub fn report_first_paint(navigation_start_ms: f64, painted_at_ms: f64) {
     if std::env::var_os(REPORT_FIRST_PAINT_ENV).is_some_and(|value| value == "1") {
         let mut stdout = std::io::stdout().lock();
         // A closed stdout only loses the measurement; the app goes on.
-        let _ = writeln!(stdout, "first-paint {painted_at_ms:.1}").and_then(|()| stdout.flush());
+        let _ = writeln!(
+            stdout,
+            "first-paint {painted_at_ms:.1} navigation-start {navigation_start_ms:.1}"
+        )
+        .and_then(|()| stdout.flush());
     }
 }
 

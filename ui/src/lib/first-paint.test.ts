@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { reportFirstPaint } from './first-paint';
+import { type FirstPaint, reportFirstPaint } from './first-paint';
 
 describe('reportFirstPaint', () => {
   let frames: FrameRequestCallback[];
@@ -20,18 +20,21 @@ describe('reportFirstPaint', () => {
   }
 
   it('reports the wall-clock time once the first frame is drawn, not before', async () => {
-    const reported: number[] = [];
-    reportFirstPaint(async (ms) => {
-      reported.push(ms);
+    const reported: FirstPaint[] = [];
+    reportFirstPaint(async (paint) => {
+      reported.push(paint);
     });
     await vi.advanceTimersByTimeAsync(100);
     expect(reported).toEqual([]);
     drawFrame();
     expect(reported).toEqual([]);
     await vi.advanceTimersByTimeAsync(0);
-    const [paintedAt, ...more] = reported;
+    const [paint, ...more] = reported;
     expect(more).toEqual([]);
-    expect(Math.abs((paintedAt ?? Number.NaN) - Date.now())).toBeLessThan(50);
+    expect(Math.abs((paint?.paintedAtMs ?? Number.NaN) - Date.now())).toBeLessThan(50);
+    // The page started before its first frame: 100 ms of waiting lie between them.
+    expect(paint?.navigationStartMs).toBe(performance.timeOrigin);
+    expect((paint?.paintedAtMs ?? 0) - (paint?.navigationStartMs ?? 0)).toBeGreaterThanOrEqual(100);
   });
 
   it('swallows a failed report (only the measurement is lost)', async () => {

@@ -3,12 +3,16 @@
 
 use std::io::Write;
 
-/// Prints the moment the page reports its first paint (Unix epoch, ms) as the line the
-/// footprint script reads, the same line pbx365 prints.
+/// Prints when the page started and when it reports its first paint (Unix epoch, ms) as the
+/// line the footprint script reads, the same line pbx365 prints.
 #[tauri::command]
-fn report_first_paint(painted_at_ms: f64) {
+fn report_first_paint(navigation_start_ms: f64, painted_at_ms: f64) {
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "first-paint {painted_at_ms:.1}").and_then(|()| stdout.flush());
+    let _ = writeln!(
+        stdout,
+        "first-paint {painted_at_ms:.1} navigation-start {navigation_start_ms:.1}"
+    )
+    .and_then(|()| stdout.flush());
 }
 
 fn main() -> Result<(), tauri::Error> {

@@ -22,7 +22,7 @@ export function createTauriBackend(): Backend {
     ...createTauriDiagnostics(),
     ...createTauriUpdates(),
     appInfo: () => invoke<AppInfo>('app_info'),
-    reportFirstPaint: (paintedAtMs) => invoke<void>('report_first_paint', { paintedAtMs }),
+    reportFirstPaint: (paint) => invoke<void>('report_first_paint', { ...paint }),
     onNavigate: (listener) => listen<{ route: string }>(NAVIGATE_EVENT, (event) => listener(event.payload.route)),
   };
 }

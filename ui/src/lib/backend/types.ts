@@ -1,3 +1,4 @@
+import type { FirstPaint } from '../first-paint';
 import type { DiagnosticsOperations } from './diagnostics-operations';
 import type { DirectoryOperations } from './directory-operations';
 import type { CertificateOperations, SyncOperations } from './operations';
@@ -26,8 +27,8 @@ export interface Backend
   /** `tauri` inside the desktop app, `mock` in a plain browser. */
   readonly kind: 'tauri' | 'mock';
   appInfo(): Promise<AppInfo>;
-  /** When the UI drew its first frame (Unix ms); the app prints it only for `make footprint`. */
-  reportFirstPaint(paintedAtMs: number): Promise<void>;
+  /** When the page started and drew its first frame; the app prints it only for `make footprint`. */
+  reportFirstPaint(paint: FirstPaint): Promise<void>;
   /**
    * Screens the app asks the window to show (a clicked notification opens the screen it is
    * about); `route` is what `#/` is followed by. Resolves to the function that stops listening.
