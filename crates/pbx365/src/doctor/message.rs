@@ -202,4 +202,14 @@ mod tests {
         );
         Ok(())
     }
+
+    #[test]
+    fn a_value_the_english_text_does_not_quote_is_caught() {
+        let params = [("thumbprint".to_owned(), "ABC".to_owned())].into();
+        assert!(quotes_its_params("thumbprint ABC", &params));
+        assert!(!quotes_its_params("thumbprint XYZ", &params));
+        let list = [("missing".to_owned(), "A, B".to_owned())].into();
+        assert!(quotes_its_params("lacks A and B", &list));
+        assert!(!quotes_its_params("lacks A", &list));
+    }
 }
