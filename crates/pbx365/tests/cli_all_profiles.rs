@@ -1,6 +1,7 @@
 //! `pbx365 sync --all`, `doctor --all` and `cert status --all` against `pbx365 sim --tenants 3`:
 //! every tenant is reported, one broken tenant is named and the others still finish, the exit
-//! codes are the documented ones, and a sync of every tenant asks first.
+//! codes are the documented ones, a sync of every tenant asks first, and a tenant whose PBX
+//! cannot be reached (nothing listens, unknown host name) fails within seconds.
 #![cfg(target_os = "linux")]
 
 #[allow(dead_code)] // each cli_* test binary uses part of the support module
@@ -140,16 +141,87 @@ async fn every_tenant_is_reported_and_a_broken_one_is_named_while_the_others_fin
         assert!(cert.stdout.contains(&format!("{name}:")), "{cert:?}");
     }
 
+    // Tenant 2's PBX is now an address where nothing listens, tenant 3's a host name that does
+    // not exist (RFC 6761's `.invalid`): the network's answer, which no retry changes, ends
+    // each within seconds instead of the two minutes per call passing trouble gets.
+    let refused_url = format!("https://127.0.0.1:{}/api", cli_support::free_port()?);
+    point_pbx_at(&home, "tenant2", &refused_url)?;
+    let tenant3_url = point_pbx_at(&home, "tenant3", "https://pbx.nowhere.invalid:8887/api")?;
+    let started = std::time::Instant::now();
+    let [doctor, synced, cert] = expect(
+        home.scenario(
+            &[
+                r#""$PBX365" doctor --all --json"#,
+                r#""$PBX365" sync --all --yes --json"#,
+                r#""$PBX365" cert status --all --json"#,
+            ],
+            &env,
+        )
+        .await?,
+    )?;
+    let took = started.elapsed();
+    let two_unreachable = owned(&[("tenant1", true), ("tenant2", false), ("tenant3", false)]);
+    let refused = format!("Nothing accepted the connection at {refused_url}/");
+    let unknown_name = "The host name in https://pbx.nowhere.invalid:8887/api/";
+
+    assert_eq!(doctor.code, 1, "{doctor:?}");
+    let report = doctor.json()?;
+    assert_eq!(profiles_of(&report), two_unreachable, "{report}");
+    for (index, said) in [(1, refused.as_str()), (2, unknown_name)] {
+        let reachable = &report["tenants"][index]["result"]["checks"][0];
+        assert_eq!(reachable["id"], "pbx-reachable", "{report}");
+        assert_eq!(reachable["status"], "fail", "{report}");
+        assert!(
+            reachable.to_string().contains(said),
+            "{said:?} is not in {reachable}"
+        );
+    }
+
+    assert_eq!(synced.code, 1, "{synced:?}");
+    let report = synced.json()?;
+    assert_eq!(profiles_of(&report), two_unreachable, "{report}");
+    for (index, said) in [(1, refused.as_str()), (2, unknown_name)] {
+        let error = &report["tenants"][index]["error"];
+        assert_eq!(error["kind"], "pbx", "{report}");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with(said), "{message}");
+    }
+    assert!(
+        report["tenants"][1]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Check the host name and port")),
+        "{report}"
+    );
+
+    assert_eq!(cert.code, 3, "unknown, as monitoring expects: {cert:?}");
+    let report = cert.json()?;
+    let line = report["report"]["line"].as_str().unwrap_or_default();
+    assert!(line.starts_with("PBX365 CERT UNKNOWN"), "{line}");
+    assert!(
+        line.contains(&refused) && line.contains(unknown_name),
+        "{line}"
+    );
+
+    // Three commands, each with two unreachable tenants: about a second of retrying per call
+    // there, where the patient budget took 92 s per call (doctor 184 s, sync 92 s, cert
+    // status 92 s). The bound leaves room for a loaded machine.
+    assert!(
+        took < std::time::Duration::from_secs(45),
+        "the unreachable tenants took {took:?}"
+    );
+    point_pbx_at(
+        &home,
+        "tenant3",
+        tenant3_url.as_str().ok_or("no PBX address saved")?,
+    )?;
+
     // Tenant 2's profile now points at a server that is no PortSIP (its Microsoft tenant's
-    // address): every sign-in is refused at once. (An address where nothing listens would be
-    // retried for two minutes per call, as a PBX that restarts needs.)
-    let file = home.profile_file("tenant2");
-    let mut profile: Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
-    profile["pbx"]["url"] = Value::String(format!(
-        "{}/api",
-        sim.get("/tenants/1/microsoft/authority")?
-    ));
-    std::fs::write(&file, serde_json::to_vec_pretty(&profile)?)?;
+    // address): every sign-in is refused at once.
+    point_pbx_at(
+        &home,
+        "tenant2",
+        &format!("{}/api", sim.get("/tenants/1/microsoft/authority")?),
+    )?;
 
     let [doctor, doctor_text, synced, cert, bad_parallel] = expect(
         home.scenario(
@@ -224,5 +296,20 @@ async fn every_tenant_is_reported_and_a_broken_one_is_named_while_the_others_fin
         bad_parallel.stderr.contains("from 1 to 32"),
         "{bad_parallel:?}"
     );
+
     Ok(())
+}
+
+/// Points the saved profile's PBX address at `url`, as an administrator editing it would, and
+/// returns the address it had.
+fn point_pbx_at(
+    home: &Home,
+    profile: &str,
+    url: &str,
+) -> Result<Value, Box<dyn std::error::Error>> {
+    let file = home.profile_file(profile);
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
+    let before = std::mem::replace(&mut saved["pbx"]["url"], Value::String(url.to_owned()));
+    std::fs::write(&file, serde_json::to_vec_pretty(&saved)?)?;
+    Ok(before)
 }

@@ -56,6 +56,7 @@ fn patient_retry() -> RetryPolicy {
         first_backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(300),
         budget: Duration::from_secs(15),
+        unreachable_budget: Duration::from_millis(200),
         replication: Replication {
             first: Duration::from_millis(50),
             cap: Duration::from_millis(400),

@@ -12,6 +12,7 @@ pub use retry::RetryPolicy;
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use reqwest::Method;
@@ -171,6 +172,7 @@ impl ClientBuilder {
                 auth: tokio::sync::Mutex::new(AuthState::default()),
                 page_size: self.page_size,
                 retry: self.retry,
+                answered: AtomicBool::new(false),
                 on_retry: self.on_retry,
                 sink: self.sink.map(|sink| sink.0),
             }),
@@ -190,6 +192,9 @@ struct Inner {
     auth: tokio::sync::Mutex<AuthState>,
     page_size: u8,
     retry: RetryPolicy,
+    /// Whether the PBX has answered any request of this client: after that, a refused
+    /// connection is a restart to wait out rather than a wrong address (see [`RetryPolicy`]).
+    answered: AtomicBool,
     on_retry: Option<RetryObserver>,
     sink: Option<Arc<dyn SessionSink>>,
 }

@@ -12,10 +12,14 @@ mod reason;
 pub use self::reason::RetryReason;
 
 /// How every call to the PBX and to Microsoft rides out passing trouble — throttling (429 with
-/// `Retry-After`), 5xx answers, connections refused or dropped — and how long Entra's
-/// replication is waited for. One policy for setup, doctor, sync, drift, rotation and reset:
-/// the clients apply it to each request ([`RetryPolicy::pbx`], [`RetryPolicy::microsoft`]);
-/// [`with_retry`] adds the read-back retry of writes that are not idempotent.
+/// `Retry-After`), 5xx answers, connections dropped or timed out, a PBX refusing connections
+/// while it restarts — and how long Entra's replication is waited for. A PBX address that the
+/// network says cannot be reached (connection refused or host name unknown before the PBX has
+/// answered at all) is no passing trouble: it fails after `unreachable_budget`, so one dead
+/// PBX among many tenants costs seconds, not minutes. One policy for setup, doctor, sync,
+/// drift, rotation and reset: the clients apply it to each request ([`RetryPolicy::pbx`],
+/// [`RetryPolicy::microsoft`]); [`with_retry`] adds the read-back retry of writes that are not
+/// idempotent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// The first pause when the server names none; doubled each time.
@@ -24,6 +28,9 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// The most one call may spend trying before its failure counts.
     pub budget: Duration,
+    /// The most one call may spend trying a PBX address that cannot be reached (at most
+    /// `budget`).
+    pub unreachable_budget: Duration,
     /// Entra's replication after an app or key was created.
     pub replication: Replication,
 }
@@ -45,6 +52,7 @@ impl Default for RetryPolicy {
             first_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(30),
             budget: Duration::from_secs(120),
+            unreachable_budget: Duration::from_secs(1),
             replication: Replication {
                 first: Duration::from_secs(1),
                 cap: Duration::from_secs(120),
@@ -61,6 +69,7 @@ impl RetryPolicy {
             first_backoff: self.first_backoff,
             max_backoff: self.max_backoff,
             budget: self.budget,
+            unreachable_budget: self.unreachable_budget,
         }
     }
 
@@ -91,7 +100,7 @@ impl From<Error> for CallError {
 
 /// The pause before trying a write again whose outcome is unknown — the PBX may have applied
 /// it and lost the reply — or `None` when the failure is final. Throttling and refused
-/// connections never reach here: the client has already ridden those out within the budget.
+/// connections never reach here: the client has already ridden those out within their budget.
 fn pause_for(error: &Error, policy: &RetryPolicy, attempt: u32) -> Option<Duration> {
     let backoff = || {
         let factor = 2_u32.saturating_pow(attempt.min(16));

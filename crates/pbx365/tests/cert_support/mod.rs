@@ -38,6 +38,7 @@ pub fn fast_policy(budget: Duration) -> RetryPolicy {
         first_backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(200),
         budget: Duration::from_secs(2),
+        unreachable_budget: Duration::from_millis(200),
         replication: Replication {
             first: Duration::from_millis(50),
             cap: Duration::from_millis(200),

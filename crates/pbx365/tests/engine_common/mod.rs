@@ -97,6 +97,7 @@ pub fn fast_retry() -> RetryPolicy {
         first_backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(200),
         budget: Duration::from_secs(10),
+        unreachable_budget: Duration::from_millis(200),
         replication: Replication {
             first: Duration::from_millis(50),
             cap: Duration::from_millis(400),

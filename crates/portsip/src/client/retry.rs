@@ -1,8 +1,10 @@
 //! When a failed attempt is sent again, and after how long.
 //!
 //! Passing trouble — throttling (429), a PBX failing or restarting (5xx), a connection refused,
-//! dropped or timed out — is waited out within a time budget per request. Whether a request
-//! may be sent again after trouble that might have come after the PBX applied it is decided by
+//! dropped or timed out — is waited out within a time budget per request. The network's own
+//! answer that a PBX which never answered cannot be reached (connection refused, host name
+//! unknown) is not passing trouble: it gets a brief budget of its own. Whether a request may be
+//! sent again after trouble that might have come after the PBX applied it is decided by
 //! [`Replay`](super::endpoints::Replay).
 
 use std::fmt;
@@ -27,6 +29,12 @@ const MIN_PAUSE: Duration = Duration::from_millis(10);
 /// each time up to `max_backoff`, for as long as the request's `budget` lasts. A `Retry-After`
 /// longer than what is left of the budget ends the request with the 429 at once.
 ///
+/// A connection refused or a host name not found before the PBX has answered this client at
+/// all is the network saying the address is wrong or the PBX is down, which does not change
+/// within seconds: it is retried only within `unreachable_budget`. Once the PBX has answered,
+/// the same failures mean it is restarting (or the resolver hiccupped) and get the whole
+/// `budget`. TLS failures (an untrusted certificate) are never retried.
+///
 /// Requests that create something (`POST /users`, `POST /contacts`, `POST /ms365/certificate`)
 /// are sent again only when the PBX certainly did not apply them (429, 503, connection
 /// refused); after a dropped reply, a time-out or another 5xx the error is returned, so the
@@ -42,6 +50,10 @@ pub struct RetryPolicy {
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) after it. Zero turns
     /// retrying off.
     pub budget: Duration,
+    /// How long one request may keep trying, from its first attempt, while the network answers
+    /// that a PBX which has not answered this client yet cannot be reached (connection refused,
+    /// host name not found). At most `budget`.
+    pub unreachable_budget: Duration,
 }
 
 impl RetryPolicy {
@@ -50,16 +62,18 @@ impl RetryPolicy {
         first_backoff: Duration::ZERO,
         max_backoff: Duration::ZERO,
         budget: Duration::ZERO,
+        unreachable_budget: Duration::ZERO,
     };
 
     /// The pause before attempt `attempt + 1` after trouble, or `None` when the request must
-    /// not or cannot be retried within `remaining` of its budget.
+    /// not be retried or the pause would not end within the budget for that trouble, counted
+    /// from the request's first attempt, `elapsed` ago.
     pub(crate) fn pause(
         &self,
         replay: Replay,
         trouble: Trouble,
         attempt: u32,
-        remaining: Duration,
+        elapsed: Duration,
     ) -> Option<Duration> {
         if replay == Replay::OnlyIfUnapplied && !trouble.certainly_unapplied() {
             return None;
@@ -68,7 +82,11 @@ impl RetryPolicy {
         let pause = trouble
             .retry_after()
             .map_or(backoff, |asked| asked.max(backoff));
-        (pause <= remaining).then_some(pause)
+        let budget = match trouble {
+            Trouble::Unreachable => self.unreachable_budget.min(self.budget),
+            _ => self.budget,
+        };
+        (elapsed.saturating_add(pause) <= budget).then_some(pause)
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -81,12 +99,14 @@ impl RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 250 ms first, 30 s at most, 120 s per request.
+    /// 250 ms first, 30 s at most, 120 s per request; 1 s (two retries) for an address that
+    /// cannot be reached.
     fn default() -> Self {
         Self {
             first_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(30),
             budget: Duration::from_secs(120),
+            unreachable_budget: Duration::from_secs(1),
         }
     }
 }
@@ -113,7 +133,11 @@ pub(crate) enum Trouble {
     Unavailable { retry_after: Option<Duration> },
     /// Another 5xx: the PBX may have applied part or all of the request.
     ServerError { status: u16 },
-    /// The request never reached the PBX (connection refused, connecting timed out).
+    /// The network answered that a PBX which has not answered this client yet cannot be
+    /// reached: nothing listens at the address, or its host name is unknown.
+    Unreachable,
+    /// The request never reached the PBX that has answered before (refused while it
+    /// restarts), or connecting timed out.
     NotReached,
     /// The connection broke or timed out after the request was sent: it may have been applied.
     Lost,
@@ -136,20 +160,30 @@ impl Trouble {
     }
 
     /// The trouble a transport failure means, if any; `connecting` when it happened before
-    /// anything was sent.
-    pub(crate) fn of_network(failure: NetworkFailure, connecting: bool) -> Option<Self> {
+    /// anything was sent, `answered_before` when the PBX has answered this client.
+    pub(crate) fn of_network(
+        failure: NetworkFailure,
+        connecting: bool,
+        answered_before: bool,
+    ) -> Option<Self> {
         match failure {
-            NetworkFailure::Refused => Some(Self::NotReached),
+            NetworkFailure::Refused | NetworkFailure::Dns if !answered_before => {
+                Some(Self::Unreachable)
+            }
+            NetworkFailure::Refused | NetworkFailure::Dns => Some(Self::NotReached),
             NetworkFailure::Timeout if connecting => Some(Self::NotReached),
             NetworkFailure::Dropped | NetworkFailure::Timeout => Some(Self::Lost),
-            NetworkFailure::Dns | NetworkFailure::Other => None,
+            NetworkFailure::Other => None,
         }
     }
 
     fn certainly_unapplied(self) -> bool {
         matches!(
             self,
-            Self::Throttled { .. } | Self::Unavailable { .. } | Self::NotReached
+            Self::Throttled { .. }
+                | Self::Unavailable { .. }
+                | Self::Unreachable
+                | Self::NotReached
         )
     }
 
@@ -167,6 +201,7 @@ impl fmt::Display for Trouble {
             Self::Throttled { .. } => f.write_str("HTTP 429"),
             Self::Unavailable { .. } => f.write_str("HTTP 503"),
             Self::ServerError { status } => write!(f, "HTTP {status}"),
+            Self::Unreachable => f.write_str("unreachable"),
             Self::NotReached => f.write_str("not reached"),
             Self::Lost => f.write_str("connection lost"),
         }
@@ -183,6 +218,8 @@ mod tests {
     use super::*;
 
     const PLENTY: Duration = Duration::from_secs(600);
+    /// What has elapsed of a request's budget at its first failure.
+    const AT_ONCE: Duration = Duration::ZERO;
 
     fn ms(millis: u64) -> Duration {
         Duration::from_millis(millis)
@@ -192,7 +229,7 @@ mod tests {
     fn backoff_doubles_up_to_its_cap() {
         let policy = RetryPolicy::default();
         let pauses: Vec<_> = (0..9)
-            .map(|attempt| policy.pause(Replay::Repeatable, Trouble::Lost, attempt, PLENTY))
+            .map(|attempt| policy.pause(Replay::Repeatable, Trouble::Lost, attempt, AT_ONCE))
             .collect();
         assert_eq!(
             pauses,
@@ -207,17 +244,52 @@ mod tests {
             retry_after: Some(Duration::from_secs(secs)),
         };
         assert_eq!(
-            policy.pause(Replay::Repeatable, asked(7), 0, PLENTY),
+            policy.pause(Replay::Repeatable, asked(7), 0, AT_ONCE),
             Some(Duration::from_secs(7))
         );
         assert_eq!(
-            policy.pause(Replay::Repeatable, asked(0), 0, PLENTY),
+            policy.pause(Replay::Repeatable, asked(0), 0, AT_ONCE),
             Some(ms(250)),
             "Retry-After: 0 still pauses"
         );
         assert_eq!(
             policy.pause(Replay::Repeatable, asked(90), 0, Duration::from_secs(60)),
-            None
+            None,
+            "only 60 s are left of the 120 s budget"
+        );
+        assert_eq!(
+            policy.pause(Replay::Repeatable, asked(60), 0, Duration::from_secs(60)),
+            Some(Duration::from_secs(60)),
+            "a pause that ends with the budget is taken"
+        );
+    }
+
+    #[test]
+    fn an_unreachable_address_gets_the_brief_budget_and_passing_trouble_the_whole_one() {
+        let policy = RetryPolicy::default();
+        let pauses = |trouble| {
+            let mut elapsed = AT_ONCE;
+            let mut pauses = Vec::new();
+            while let Some(pause) =
+                policy.pause(Replay::Repeatable, trouble, pauses.len() as u32, elapsed)
+            {
+                pauses.push(pause.as_millis());
+                elapsed += pause;
+            }
+            pauses
+        };
+        assert_eq!(pauses(Trouble::Unreachable), [250, 500]);
+        let patient = [250, 500, 1000, 2000, 4000, 8000, 16000, 30000, 30000];
+        assert_eq!(pauses(Trouble::NotReached), patient);
+        assert_eq!(pauses(Trouble::Lost), patient);
+        let brief_beyond_budget = RetryPolicy {
+            unreachable_budget: Duration::from_secs(600),
+            ..RetryPolicy::NEVER
+        };
+        assert_eq!(
+            brief_beyond_budget.pause(Replay::Repeatable, Trouble::Unreachable, 0, AT_ONCE),
+            None,
+            "the brief budget never exceeds the whole one"
         );
     }
 
@@ -226,17 +298,18 @@ mod tests {
         let policy = RetryPolicy::default();
         let retried = |trouble| {
             policy
-                .pause(Replay::OnlyIfUnapplied, trouble, 0, PLENTY)
+                .pause(Replay::OnlyIfUnapplied, trouble, 0, AT_ONCE)
                 .is_some()
         };
         assert!(retried(Trouble::Throttled { retry_after: None }));
         assert!(retried(Trouble::Unavailable { retry_after: None }));
         assert!(retried(Trouble::NotReached));
+        assert!(retried(Trouble::Unreachable));
         assert!(!retried(Trouble::Lost));
         assert!(!retried(Trouble::ServerError { status: 500 }));
         assert!(
             policy
-                .pause(Replay::Repeatable, Trouble::Lost, 0, PLENTY)
+                .pause(Replay::Repeatable, Trouble::Lost, 0, AT_ONCE)
                 .is_some()
         );
     }
@@ -251,9 +324,10 @@ mod tests {
             first_backoff: Duration::ZERO,
             max_backoff: Duration::ZERO,
             budget: PLENTY,
+            unreachable_budget: PLENTY,
         };
         assert_eq!(
-            eager.pause(Replay::Repeatable, Trouble::Lost, 3, PLENTY),
+            eager.pause(Replay::Repeatable, Trouble::Lost, 3, AT_ONCE),
             Some(MIN_PAUSE)
         );
     }
@@ -272,14 +346,35 @@ mod tests {
         assert_eq!(Trouble::of_status(501, &headers), None);
         assert_eq!(Trouble::of_status(404, &headers), None);
         assert_eq!(Trouble::of_status(200, &headers), None);
-        assert_eq!(
-            Trouble::of_network(NetworkFailure::Timeout, true),
-            Some(Trouble::NotReached)
-        );
-        assert_eq!(
-            Trouble::of_network(NetworkFailure::Timeout, false),
-            Some(Trouble::Lost)
-        );
-        assert_eq!(Trouble::of_network(NetworkFailure::Dns, true), None);
+        for answered_before in [false, true] {
+            assert_eq!(
+                Trouble::of_network(NetworkFailure::Timeout, true, answered_before),
+                Some(Trouble::NotReached)
+            );
+            assert_eq!(
+                Trouble::of_network(NetworkFailure::Timeout, false, answered_before),
+                Some(Trouble::Lost)
+            );
+            assert_eq!(
+                Trouble::of_network(NetworkFailure::Dropped, false, answered_before),
+                Some(Trouble::Lost)
+            );
+            assert_eq!(
+                Trouble::of_network(NetworkFailure::Other, true, answered_before),
+                None
+            );
+        }
+        for failure in [NetworkFailure::Refused, NetworkFailure::Dns] {
+            assert_eq!(
+                Trouble::of_network(failure, true, false),
+                Some(Trouble::Unreachable),
+                "{failure:?} from a PBX that never answered"
+            );
+            assert_eq!(
+                Trouble::of_network(failure, true, true),
+                Some(Trouble::NotReached),
+                "{failure:?} from a PBX that answered before, e.g. while it restarts"
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! refusals into [`Error`]s.
 
 use std::error::Error as StdError;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION};
@@ -100,8 +101,7 @@ impl Client {
                     trouble: None,
                 }) => return Err(error),
             };
-            let remaining = policy.budget.saturating_sub(started.elapsed());
-            let Some(pause) = policy.pause(replay, trouble, attempt, remaining) else {
+            let Some(pause) = policy.pause(replay, trouble, attempt, started.elapsed()) else {
                 tracing::debug!(%trouble, attempts = attempt + 1, "PBX request not retried (further)");
                 return match troubled {
                     Troubled::Answered(status, answer) => Ok((status, answer)),
@@ -217,6 +217,7 @@ impl Client {
                 })
             }
             Ok((status, headers, body)) => {
+                self.inner.answered.store(true, Ordering::Relaxed);
                 match status {
                     500.. => tracing::warn!(status, duration_ms, "PBX failed"),
                     400..=499 => tracing::info!(status, duration_ms, "PBX refused the request"),
@@ -243,7 +244,11 @@ impl Client {
                 let error = network_error(&error, url, token);
                 tracing::warn!(duration_ms, %error, "PBX request failed");
                 let trouble = match &error {
-                    Error::Network { failure, .. } => Trouble::of_network(*failure, connecting),
+                    Error::Network { failure, .. } => Trouble::of_network(
+                        *failure,
+                        connecting,
+                        self.inner.answered.load(Ordering::Relaxed),
+                    ),
                     _ => None,
                 };
                 Err(Failure { error, trouble })
@@ -446,7 +451,8 @@ mod tests {
             .retry_policy(crate::RetryPolicy {
                 first_backoff: Duration::from_millis(10),
                 max_backoff: Duration::from_millis(20),
-                budget: Duration::from_millis(200),
+                budget: Duration::from_secs(600),
+                unreachable_budget: Duration::from_millis(200),
             })
             .on_retry(move |_, error| {
                 if matches!(
@@ -464,11 +470,11 @@ mod tests {
         let result = client.info(None).await;
         assert!(
             started.elapsed() < Duration::from_secs(5),
-            "the budget was not kept"
+            "the brief budget of an unreachable address was not kept"
         );
         assert!(
             pauses.load(Ordering::SeqCst) >= 2,
-            "a refused connection is retried"
+            "a refused connection is retried briefly"
         );
         let Err(
             error @ Error::Network {

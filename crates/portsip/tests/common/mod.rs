@@ -28,12 +28,14 @@ pub fn builder_for(sim: &Sim) -> ClientBuilder {
     }
 }
 
-/// Retries that finish in test time: 10 ms doubling to 80 ms, for at most `budget`.
+/// Retries that finish in test time: 10 ms doubling to 80 ms, for at most `budget` (and 100 ms
+/// for an address that cannot be reached).
 pub fn quick_retries(budget: Duration) -> RetryPolicy {
     RetryPolicy {
         first_backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(80),
         budget,
+        unreachable_budget: Duration::from_millis(100),
     }
 }
 
