@@ -6,13 +6,15 @@
 Each package is unpacked into a temporary folder (.deb with `dpkg-deb -x`, .rpm with
 `rpm2cpio | cpio -idm`). Then, for each: both binaries are there and print the workspace's version
 with `--version`; the .desktop entry passes `desktop-file-validate` and starts a binary of the
-package; the app icon is there at every size a desktop asks for; the package is smaller than the
-limit. The .deb also passes `lintian` without errors, and SHA256SUMS matches the files.
+package; the app icon is there at every size a desktop asks for; each binary has its gzipped man
+page; the package is smaller than the limit. The .deb also passes `lintian` without errors, and
+SHA256SUMS matches the files.
 Every problem found is printed, not only the first; the exit code is 1 when there is any.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import struct
@@ -130,6 +132,22 @@ def check_icons(tree: Path, report: Report) -> None:
             report.fail(f"{icon.relative_to(tree)} is {actual}, not a {size}x{size} PNG")
 
 
+def check_man_pages(tree: Path, report: Report) -> None:
+    # Each binary's page, gzipped as Debian policy asks, and the page of that binary.
+    for name in (APP, CLI):
+        page = tree / f"usr/share/man/man1/{name}.1.gz"
+        if not page.is_file():
+            report.fail(f"man page missing: {page.relative_to(tree)}")
+            continue
+        try:
+            text = gzip.decompress(page.read_bytes()).decode()
+        except (OSError, UnicodeDecodeError) as error:
+            report.fail(f"{page.relative_to(tree)} is not a gzipped text page: {error}")
+            continue
+        if f"\n.TH {name} 1 " not in text:
+            report.fail(f"{page.relative_to(tree)} is not the page of {name} (no '.TH {name} 1')")
+
+
 def check_size(package: Path, report: Report, limits: dict[str, int] = MAX_BYTES) -> None:
     limit = limits[package.suffix]
     size = package.stat().st_size
@@ -151,6 +169,7 @@ def check_tree(tree: Path, version: str, report: Report) -> None:
     check_binaries(tree, version, report)
     check_desktop_entry(tree, report)
     check_icons(tree, report)
+    check_man_pages(tree, report)
 
 
 def check_package(package: Path, version: str) -> Report:

@@ -104,6 +104,19 @@ class BrokenPackagesFail(unittest.TestCase):
         self.assertIn('"Type"', text)
         self.assertIn("names no binary in usr/bin", text)
 
+    def test_a_missing_man_page_and_another_binarys_page_fail(self) -> None:
+        tree = self.unpacked(".rpm")
+        man1 = tree / "usr/share/man/man1"
+        shutil.move(man1 / "pbx365.1.gz", man1 / f"{APP}.1.gz")
+        report = Report(built(".rpm"))
+
+        dist_check.check_man_pages(tree, report)
+
+        self.assertEqual(report.problems, [
+            f"usr/share/man/man1/{APP}.1.gz is not the page of {APP} (no '.TH {APP} 1')",
+            "man page missing: usr/share/man/man1/pbx365.1.gz",
+        ])
+
     def test_a_changed_package_no_longer_matches_its_sum(self) -> None:
         copy = self.tmp / "dist"
         shutil.copytree(DIST, copy)

@@ -7,7 +7,7 @@ use pbx365::profile::NationalCloud;
 
 /// pbx365 Setup: connect a PortSIP PBX tenant to Microsoft 365.
 #[derive(Debug, Clone, PartialEq, Eq, Parser)]
-#[command(name = "pbx365-setup", version, about)]
+#[command(name = "pbx365-setup", version)]
 pub struct LaunchOptions {
     /// Run against the built-in PBX and Microsoft emulators with seeded demo data, instead of
     /// real services.
@@ -52,6 +52,9 @@ impl LaunchOptions {
         Self::parse()
     }
 }
+
+#[cfg(test)]
+mod man_pages;
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,7 @@ mod sync_all;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Connects a PortSIP PBX tenant to Microsoft 365 / Entra ID.
 #[derive(Debug, Parser)]
@@ -130,6 +130,11 @@ impl Command {
     }
 }
 
+/// The command line's definition, which the man pages are generated from.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
 /// Parses the arguments, runs the command and turns its outcome into the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -155,12 +160,8 @@ pub fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
-    use super::Cli;
-
     #[test]
     fn the_command_line_definition_is_consistent() {
-        Cli::command().debug_assert();
+        super::command().debug_assert();
     }
 }
