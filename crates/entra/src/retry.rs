@@ -38,8 +38,14 @@ impl Default for RetryPolicy {
 }
 
 /// What Entra has not replicated yet, named by a code so a caller can word it in its own
-/// language; `Display` is the English noun phrase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// language (pbx365's UI words the kebab-case code); `Display` is the English noun phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(export, export_to = "../../../ui/src/lib/bindings/")
+)]
 pub enum Replicating {
     /// An app registration just created.
     NewApp,

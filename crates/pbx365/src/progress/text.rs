@@ -52,7 +52,7 @@ pub enum ProgressText {
     },
     /// Entra has not replicated `what` yet.
     EntraReplicating {
-        what: Replicated,
+        what: entra::Replicating,
         attempt: u32,
         seconds: u32,
     },
@@ -78,7 +78,7 @@ impl ProgressText {
                 attempt,
                 wait,
             } => ProgressText::EntraReplicating {
-                what: Replicated::from(*what),
+                what: *what,
                 attempt: *attempt,
                 seconds: whole_seconds(*wait),
             },
@@ -91,52 +91,6 @@ impl ProgressText {
             reason,
             seconds: seconds(pause),
         }
-    }
-}
-
-/// What Entra has not replicated yet (the client's [`entra::Replicating`]), as a code the UI
-/// words; `Display` is the client's English noun phrase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
-pub enum Replicated {
-    NewApp,
-    App,
-    UnansweredApp,
-    NewServicePrincipal,
-    LastRunApp,
-    NewCertificate,
-}
-
-impl From<entra::Replicating> for Replicated {
-    fn from(what: entra::Replicating) -> Self {
-        match what {
-            entra::Replicating::NewApp => Self::NewApp,
-            entra::Replicating::App => Self::App,
-            entra::Replicating::UnansweredApp => Self::UnansweredApp,
-            entra::Replicating::NewServicePrincipal => Self::NewServicePrincipal,
-            entra::Replicating::LastRunApp => Self::LastRunApp,
-            entra::Replicating::NewCertificate => Self::NewCertificate,
-        }
-    }
-}
-
-impl From<Replicated> for entra::Replicating {
-    fn from(what: Replicated) -> Self {
-        match what {
-            Replicated::NewApp => Self::NewApp,
-            Replicated::App => Self::App,
-            Replicated::UnansweredApp => Self::UnansweredApp,
-            Replicated::NewServicePrincipal => Self::NewServicePrincipal,
-            Replicated::LastRunApp => Self::LastRunApp,
-            Replicated::NewCertificate => Self::NewCertificate,
-        }
-    }
-}
-
-impl fmt::Display for Replicated {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        entra::Replicating::from(*self).fmt(f)
     }
 }
 

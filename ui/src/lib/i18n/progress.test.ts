@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import type { ProgressText } from '../bindings/ProgressText';
-import type { Replicated } from '../bindings/Replicated';
+import type { Replicating } from '../bindings/Replicating';
 import type { RetryReason } from '../bindings/RetryReason';
 import samples from '../bindings/progress-samples.json';
 import { ENGLISH_PHRASE, withoutValues } from './english-left';
@@ -61,7 +61,7 @@ describe('describeProgress', () => {
 
   it('has a sample of every thing Entra replicates, each named in Chinese', () => {
     const replicating = texts.filter((t): t is Extract<ProgressText, { code: 'entra-replicating' }> => t.code === 'entra-replicating');
-    const all: Replicated[] = ['new-app', 'app', 'unanswered-app', 'new-service-principal', 'last-run-app', 'new-certificate'];
+    const all: Replicating[] = ['new-app', 'app', 'unanswered-app', 'new-service-principal', 'last-run-app', 'new-certificate'];
     expect(replicating.map((t) => t.what).sort()).toEqual([...all].sort());
     chooseLocale('zh-CN');
     const named = new Set(replicating.map((t) => describeProgress(t)));

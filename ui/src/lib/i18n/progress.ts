@@ -1,5 +1,5 @@
 import type { ProgressText } from '../bindings/ProgressText';
-import type { Replicated } from '../bindings/Replicated';
+import type { Replicating } from '../bindings/Replicating';
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
 import { applyStepTitle } from './errors';
@@ -12,8 +12,8 @@ type Wording = { [C in Code]: (text: Extract<ProgressText, { code: C }>, o: Opti
 /** An apply step's title starts a sentence here. */
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** What Entra has not replicated yet (progress/text.rs `Replicated`), as a noun phrase. */
-const REPLICATED: Record<Replicated, (o: Options) => string> = {
+/** What Entra has not replicated yet (entra's `Replicating`), as a noun phrase. */
+const REPLICATED: Record<Replicating, (o: Options) => string> = {
   'new-app': (o) => m.progress_replicated_new_app({}, o),
   app: (o) => m.progress_replicated_app({}, o),
   'unanswered-app': (o) => m.progress_replicated_unanswered_app({}, o),
