@@ -45,6 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "reset_run",
         "autostart_enabled",
         "set_autostart",
+        "set_ui_language",
         "about_versions",
         "diagnostics_export",
         "update_check",

@@ -126,6 +126,7 @@ fn main() -> anyhow::Result<ExitCode> {
             reset_commands::reset_run,
             autostart_commands::autostart_enabled,
             autostart_commands::set_autostart,
+            tray::set_ui_language,
             diagnostics_commands::about_versions,
             diagnostics_commands::diagnostics_export,
             update_commands::update_check,

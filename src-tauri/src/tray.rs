@@ -1,13 +1,14 @@
 //! The tray icon: open the window, "Sync …" for each profile with its last result, quit. With
 //! many profiles the most urgent come first and the rest wait under "More…"
-//! ([`pbx365::profile_order`]).
+//! ([`pbx365::tray_menu`]), worded in the window's language ([`pbx365::ui_language`]).
 //! "Sync …" opens that profile's Sync page asking first (a fresh plan, on which PBX and
 //! tenant): the tray never writes to a PBX unasked.
 //! With the tray, closing the window keeps pbx365 running, so the daily certificate check and
 //! the reminders go on (start at login launches it straight into the tray).
 
-use pbx365::profile_order::{TRAY_TOP, Urgency, shortlist};
-use pbx365::sync::{RunStatus, SyncStore};
+use pbx365::sync::SyncStore;
+use pbx365::tray_menu::{LastRun, ProfileEntry, ProfileState, tray_menu};
+use pbx365::ui_language::AppLanguage;
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, WindowEvent, Wry};
@@ -24,6 +25,10 @@ const SYNC_PREFIX: &str = "sync:";
 /// Puts the icon in the tray and makes closing the window hide it there. Without a tray (the
 /// desktop has none, or its library is missing) the window closes as usual.
 pub fn install(app: &AppHandle) {
+    // Kept beside the profiles: the tray is worded before any window has loaded.
+    app.manage(AppLanguage::in_folder(
+        app.state::<WizardHost>().env.profiles.base(),
+    ));
     let built = menu(app).and_then(|menu| {
         let mut builder = TrayIconBuilder::with_id(TRAY_ID)
             .tooltip("pbx365")
@@ -63,64 +68,43 @@ pub fn refresh(app: &AppHandle) {
 }
 
 fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
+    let language = app.state::<AppLanguage>().current();
+    let words = tray_menu(profile_states(app), language);
     let menu = Menu::new(app)?;
-    let item = |id: String, label: String, enabled: bool| {
+    let item = |id: String, label: &str, enabled: bool| {
         MenuItem::with_id(app, id, label, enabled, None::<&str>)
     };
-    let sync_item = |line: &ProfileLine| {
-        let label = if line.running {
-            format!("Syncing {}…", line.profile)
-        } else {
-            format!("Sync {}…", line.profile)
-        };
+    let sync_item = |entry: &ProfileEntry| {
         item(
-            format!("{SYNC_PREFIX}{}", line.profile),
-            label,
-            !line.running,
+            format!("{SYNC_PREFIX}{}", entry.profile),
+            &entry.sync_label,
+            entry.can_sync,
         )
     };
     // A label, not an action: disabled items are how tray menus show status.
-    let last_item = |line: &ProfileLine| {
-        item(
-            format!("last:{}", line.profile),
-            line.last_result.clone(),
-            false,
-        )
-    };
-    menu.append(&item(OPEN.to_owned(), "Open pbx365".to_owned(), true)?)?;
-    let lines = shortlist(
-        profile_lines(app),
-        TRAY_TOP,
-        |line| line.urgency,
-        |line| &line.profile,
-    );
-    for line in &lines.top {
+    let last_item =
+        |entry: &ProfileEntry| item(format!("last:{}", entry.profile), &entry.last_result, false);
+    menu.append(&item(OPEN.to_owned(), &words.open, true)?)?;
+    for entry in &words.top {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
-        menu.append(&sync_item(line)?)?;
-        menu.append(&last_item(line)?)?;
+        menu.append(&sync_item(entry)?)?;
+        menu.append(&last_item(entry)?)?;
     }
-    if !lines.more.is_empty() {
+    if let Some(more) = &words.more {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
-        let more = Submenu::new(app, "More…", true)?;
-        for line in &lines.more {
-            more.append(&sync_item(line)?)?;
-            more.append(&last_item(line)?)?;
+        let submenu = Submenu::new(app, &more.label, true)?;
+        for entry in &more.entries {
+            submenu.append(&sync_item(entry)?)?;
+            submenu.append(&last_item(entry)?)?;
         }
-        menu.append(&more)?;
+        menu.append(&submenu)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&item(QUIT.to_owned(), "Quit pbx365".to_owned(), true)?)?;
+    menu.append(&item(QUIT.to_owned(), &words.quit, true)?)?;
     Ok(menu)
 }
 
-struct ProfileLine {
-    profile: String,
-    running: bool,
-    last_result: String,
-    urgency: Urgency,
-}
-
-fn profile_lines(app: &AppHandle) -> Vec<ProfileLine> {
+fn profile_states(app: &AppHandle) -> Vec<ProfileState> {
     let host = app.state::<WizardHost>();
     let runs = app.state::<SyncRuns>();
     let profiles = match host.env.profiles.list() {
@@ -133,29 +117,30 @@ fn profile_lines(app: &AppHandle) -> Vec<ProfileLine> {
     let store = sync_commands::store(&host);
     profiles
         .into_iter()
-        .map(|profile| {
-            let running = runs.is_running(&profile.name);
-            let (last_result, status) = last_result(store.as_deref().ok(), &profile.name);
-            ProfileLine {
-                running,
-                last_result,
-                urgency: Urgency::of(running, status),
-                profile: profile.name,
-            }
+        .map(|profile| ProfileState {
+            running: runs.is_running(&profile.name),
+            last: last_run(store.as_deref().ok(), &profile.name),
+            profile: profile.name,
         })
         .collect()
 }
 
-/// The last run's headline and status.
-fn last_result(store: Option<&SyncStore>, profile: &str) -> (String, Option<RunStatus>) {
-    let last = store.map(|store| store.history(profile, 1));
-    match last {
-        Some(Ok(runs)) => runs.first().map_or_else(
-            || ("Not synced yet".to_owned(), None),
-            |run| (run.headline(), Some(run.status)),
-        ),
-        Some(Err(_)) | None => ("Sync history unavailable".to_owned(), None),
+fn last_run(store: Option<&SyncStore>, profile: &str) -> LastRun {
+    match store.map(|store| store.history(profile, 1)) {
+        Some(Ok(runs)) => LastRun::of(&runs),
+        Some(Err(_)) | None => LastRun::Unavailable,
     }
+}
+
+/// The window's language (`setUiLanguage` in ui/src/lib/backend): the tray speaks it from now
+/// on, and from the next start too when it is the admin's saved choice.
+#[tauri::command]
+pub fn set_ui_language(app: AppHandle, language: String, saved: bool) -> Result<(), String> {
+    app.state::<AppLanguage>()
+        .window_shows(&language, saved)
+        .map_err(|error| error.to_string())?;
+    refresh(&app);
+    Ok(())
 }
 
 fn on_menu_event(app: &AppHandle, event: MenuEvent) {

@@ -44,6 +44,8 @@ pub mod sync;
 #[cfg(test)]
 mod text_samples;
 pub mod time_zone;
+pub mod tray_menu;
+pub mod ui_language;
 pub mod updates;
 pub mod wizard;
 

@@ -217,27 +217,6 @@ impl OutcomeCounts {
         *counter += 1;
     }
 
-    /// The counts that are not zero, in words: "12 created, 1 failed"; "no changes" for none.
-    pub fn describe(&self) -> String {
-        let parts: Vec<String> = [
-            (self.created, "created"),
-            (self.adopted, "adopted"),
-            (self.updated, "updated"),
-            (self.disabled, "disabled"),
-            (self.failed, "failed"),
-            (self.not_done, "not done"),
-        ]
-        .into_iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(count, label)| format!("{count} {label}"))
-        .collect();
-        if parts.is_empty() {
-            "no changes".to_owned()
-        } else {
-            parts.join(", ")
-        }
-    }
-
     /// Lines done, failed or given up: what a progress bar counts.
     pub fn finished_actions(&self) -> u32 {
         self.created + self.adopted + self.updated + self.disabled + self.failed + self.not_done
@@ -265,21 +244,6 @@ pub struct RunSummary {
     pub outcome: OutcomeCounts,
     /// Why the run stopped as a whole.
     pub error: Option<String>,
-}
-
-impl RunSummary {
-    /// One line for places with no room for a table (the tray menu, a notification).
-    pub fn headline(&self) -> String {
-        let how = match self.status {
-            RunStatus::Running => "running",
-            RunStatus::Completed => "completed",
-            RunStatus::CompletedWithFailures => "completed with failures",
-            RunStatus::Failed => "failed",
-            RunStatus::Cancelled => "cancelled",
-            RunStatus::Interrupted => "interrupted",
-        };
-        format!("Last sync {how}: {}", self.outcome.describe())
-    }
 }
 
 /// A run with every user's outcome.
@@ -314,44 +278,5 @@ impl RunReport {
     /// How many new users were held back because the source could not classify them.
     pub fn held_back(&self) -> usize {
         self.plan.held_back().count()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn summary(status: RunStatus, outcome: OutcomeCounts) -> RunSummary {
-        RunSummary {
-            id: 7,
-            profile: "contoso".to_owned(),
-            started_at: "2026-11-23T10:00:00Z".to_owned(),
-            finished_at: None,
-            duration_ms: None,
-            status,
-            source: SourceKind::Graph,
-            resumed_from: None,
-            planned: PlanCounts::default(),
-            outcome,
-            error: None,
-        }
-    }
-
-    #[test]
-    fn a_headline_names_how_the_run_ended_and_only_the_counts_that_happened() {
-        let outcome = OutcomeCounts {
-            created: 12,
-            failed: 1,
-            unchanged: 230,
-            ..OutcomeCounts::default()
-        };
-        assert_eq!(
-            summary(RunStatus::CompletedWithFailures, outcome).headline(),
-            "Last sync completed with failures: 12 created, 1 failed"
-        );
-        assert_eq!(
-            summary(RunStatus::Completed, OutcomeCounts::default()).headline(),
-            "Last sync completed: no changes"
-        );
     }
 }

@@ -11,6 +11,8 @@ declare global {
   interface Window {
     /** The sync commands the browser preview's mock answered, for the browser tests to read. */
     pbx365MockCalls?: MockCall[];
+    /** The languages the window told the mock it shows (`setUiLanguage`), in order. */
+    pbx365MockUiLanguages?: { language: string; saved: boolean }[];
   }
 }
 
@@ -24,8 +26,10 @@ export function createMockBackend(
 ): Backend {
   const appInfo: AppInfo = { version: __UI_VERSION__, demo: false, ...info };
   const calls: MockCall[] = [];
+  const uiLanguages: { language: string; saved: boolean }[] = [];
   if (typeof window !== 'undefined') {
     window.pbx365MockCalls = calls;
+    window.pbx365MockUiLanguages = uiLanguages;
   }
   // Profiles the mock reset disconnected: every list leaves them out from then on.
   const removed = new Set<string>();
@@ -44,6 +48,10 @@ export function createMockBackend(
     appInfo: async () => ({ ...appInfo }),
     // No process to time: the browser preview has no footprint to measure.
     reportFirstPaint: async () => {},
+    // No tray in a browser: the call is only recorded, for the browser tests.
+    setUiLanguage: async (language, saved) => {
+      uiLanguages.push({ language, saved });
+    },
     // Nothing outside the page sends the browser preview anywhere.
     onNavigate: async () => () => {},
   };

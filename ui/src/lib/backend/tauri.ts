@@ -23,6 +23,7 @@ export function createTauriBackend(): Backend {
     ...createTauriUpdates(),
     appInfo: () => invoke<AppInfo>('app_info'),
     reportFirstPaint: (paint) => invoke<void>('report_first_paint', { ...paint }),
+    setUiLanguage: (language, saved) => invoke<void>('set_ui_language', { language, saved }),
     onNavigate: (listener) => listen<{ route: string }>(NAVIGATE_EVENT, (event) => listener(event.payload.route)),
   };
 }

@@ -1,4 +1,5 @@
 import type { FirstPaint } from '../first-paint';
+import type { Locale } from '../paraglide/runtime.js';
 import type { DiagnosticsOperations } from './diagnostics-operations';
 import type { DirectoryOperations } from './directory-operations';
 import type { CertificateOperations, SyncOperations } from './operations';
@@ -29,6 +30,11 @@ export interface Backend
   appInfo(): Promise<AppInfo>;
   /** When the page started and drew its first frame; the app prints it only for `make footprint`. */
   reportFirstPaint(paint: FirstPaint): Promise<void>;
+  /**
+   * The language the window shows, so the tray speaks it too; `saved` when it is the admin's
+   * saved choice (the app keeps a copy for starting hidden in the tray), not the OS language.
+   */
+  setUiLanguage(language: Locale, saved: boolean): Promise<void>;
   /**
    * Screens the app asks the window to show (a clicked notification opens the screen it is
    * about); `route` is what `#/` is followed by. Resolves to the function that stops listening.

@@ -34,6 +34,11 @@ export function currentLocale(): Locale {
   return current;
 }
 
+/** Whether the language shown now is the admin's remembered choice (not the OS language). */
+export function isSavedChoice(): boolean {
+  return savedLocale(browserStorage()) === current;
+}
+
 /** Switches the UI language at once and remembers the choice on this computer. */
 export function chooseLocale(locale: Locale): void {
   current = locale;
