@@ -56,3 +56,39 @@ test('Export diagnostics says where the archive went, and why when it could not 
   await expect(page.getByRole('alert')).toContainText('No space left on device');
   await expect(page.getByTestId('diagnostics-exported')).toHaveCount(0);
 });
+
+test('About says when update checks are off and why; otherwise what the check found', async ({ page, shot }) => {
+  await page.goto('/?mock-update=off-policy#/about');
+  const updates = page.getByTestId('about-updates');
+  await expect(updates.getByRole('heading', { name: 'Updates' })).toBeVisible();
+  await expect(updates).toContainText('Update checks are off.');
+  await expect(updates.getByTestId('updates-off-reason')).toHaveText(
+    "Your organization's policy turns them off, in /etc/pbx365/policy.json.",
+  );
+  // Off is said on About only: the other screens show no notice for it.
+  await expect(page.getByTestId('update-available')).toHaveCount(0);
+  await expect(page.getByTestId('update-check-failed')).toHaveCount(0);
+  await shot('about-updates-off');
+
+  await page.goto('/?mock-update=off-environment#/about');
+  await expect(updates.getByTestId('updates-off-reason')).toHaveText('The environment variable PBX365_UPDATES turns them off.');
+
+  await page.goto(`/#/about`);
+  await expect(updates).toContainText(`pbx365 ${UI_VERSION} is up to date.`);
+  await expect(updates.getByTestId('updates-off-reason')).toHaveCount(0);
+
+  await page.goto('/?mock-update=available#/about');
+  await expect(updates).toContainText(`pbx365 0.2.0 is available; this is ${UI_VERSION}.`);
+});
+
+test.describe('in Chinese', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('About says in Chinese that update checks are off and why', async ({ page }) => {
+    await page.goto('/?mock-update=off-policy#/about');
+    const updates = page.getByTestId('about-updates');
+    await expect(updates.getByRole('heading', { name: '更新' })).toBeVisible();
+    await expect(updates).toContainText('更新检查已关闭。');
+    await expect(updates.getByTestId('updates-off-reason')).toHaveText('贵组织的策略（/etc/pbx365/policy.json）已将其关闭。');
+  });
+});

@@ -1,5 +1,6 @@
 import type { UpdateFailure } from '../bindings/UpdateFailure';
 import type { UpdateStatus } from '../bindings/UpdateStatus';
+import type { UpdatesOff } from '../bindings/UpdatesOff';
 import type { UpdateOperations } from './update-operations';
 
 declare global {
@@ -11,12 +12,26 @@ declare global {
 
 /**
  * `?mock-update=available`: a newer release is offered; `bad-signature`: it is offered but its
- * package fails verification; `unreachable`: the update server cannot be reached. Without it the
- * app is up to date, so other screens show no update notice.
+ * package fails verification; `unreachable`: the update server cannot be reached; `off-policy`
+ * and `off-environment`: checks are off by the system-wide policy file or by PBX365_UPDATES=off.
+ * Without it the app is up to date, so other screens show no update notice.
  */
-export type UpdateScenario = 'up-to-date' | 'available' | 'bad-signature' | 'unreachable';
+export type UpdateScenario = 'up-to-date' | 'available' | 'bad-signature' | 'unreachable' | keyof typeof OFF;
 
-const SCENARIOS: readonly UpdateScenario[] = ['up-to-date', 'available', 'bad-signature', 'unreachable'];
+/** The reasons the engine gives (crates/pbx365/src/updates/policy.rs) for the off scenarios. */
+const OFF = {
+  'off-policy': { code: 'policy', file: '/etc/pbx365/policy.json' },
+  'off-environment': { code: 'environment', variable: 'PBX365_UPDATES' },
+} as const satisfies Record<string, UpdatesOff>;
+
+const SCENARIOS: readonly UpdateScenario[] = [
+  'up-to-date',
+  'available',
+  'bad-signature',
+  'unreachable',
+  'off-policy',
+  'off-environment',
+];
 
 export function updateScenarioFromAddress(search: string): UpdateScenario {
   const asked = new URLSearchParams(search).get('mock-update');
@@ -40,6 +55,9 @@ export function createMockUpdates(scenario: UpdateScenario = 'up-to-date'): Upda
           detail: 'error sending request: tcp connect error: Connection refused (os error 111)',
         };
         throw failure;
+      }
+      if (scenario === 'off-policy' || scenario === 'off-environment') {
+        return { code: 'off', reason: OFF[scenario] };
       }
       if (scenario === 'up-to-date') {
         return { code: 'up-to-date', current: __UI_VERSION__ };

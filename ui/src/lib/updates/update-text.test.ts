@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UpdateFailure } from '../bindings/UpdateFailure';
+import type { UpdatesOff } from '../bindings/UpdatesOff';
 import { ENGLISH_PHRASE, withoutValues } from '../i18n/english-left';
 import { chooseLocale } from '../i18n/locale.svelte';
-import { describeUpdateError, describeUpdateFailure } from './update-text';
+import { describeUpdateError, describeUpdateFailure, describeUpdatesOff } from './update-text';
 
 // One of each failure the update commands reject with (crates/pbx365/src/updates/message.rs).
 const FAILURES: UpdateFailure[] = [
@@ -15,7 +16,21 @@ const FAILURES: UpdateFailure[] = [
   { code: 'nothing-to-install' },
 ];
 
-function values(failure: UpdateFailure): string[] {
+// One of each reason update checks are off (crates/pbx365/src/updates/policy.rs).
+const OFF: UpdatesOff[] = [
+  { code: 'demo' },
+  { code: 'policy', file: '/etc/pbx365/policy.json' },
+  { code: 'policy-unreadable', file: '/etc/pbx365/policy.json', reason: 'expected `,` or `}` at line 1 column 9' },
+  { code: 'environment', variable: 'PBX365_UPDATES' },
+  { code: 'environment-invalid', variable: 'PBX365_UPDATES', value: 'maybe' },
+  { code: 'setting', file: '/home/admin/.config/pbx365/settings.json' },
+  { code: 'settings-unreadable', file: '/home/admin/.config/pbx365/settings.json', reason: 'unknown field `chek`' },
+  { code: 'endpoint-not-https', endpoint: 'http://mirror.example.com/latest.json' },
+  { code: 'endpoint-invalid', value: 'mirror', reason: 'relative URL without a base' },
+  { code: 'no-endpoint' },
+];
+
+function values(failure: UpdateFailure | UpdatesOff): string[] {
   return Object.entries(failure)
     .filter(([key]) => key !== 'code')
     .flatMap(([, value]) => (Array.isArray(value) ? value : [String(value)]));
@@ -46,5 +61,29 @@ describe('update failures', () => {
     expect(describeUpdateError('command update_check not allowed')).toBe(
       'The update did not work: command update_check not allowed',
     );
+  });
+});
+
+describe('why update checks are off', () => {
+  it('is said in English with the file, variable or address that turned them off', () => {
+    for (const reason of OFF) {
+      const text = describeUpdatesOff(reason);
+      for (const value of values(reason)) {
+        expect(text, reason.code).toContain(value);
+      }
+    }
+    expect(describeUpdatesOff(OFF[1]!)).toBe("Your organization's policy turns them off, in /etc/pbx365/policy.json.");
+    expect(describeUpdatesOff(OFF[4]!)).toContain('Set it to on or off');
+  });
+
+  it('is said in Chinese with no English left but the values', () => {
+    chooseLocale('zh-CN');
+    for (const reason of OFF) {
+      const text = describeUpdatesOff(reason);
+      for (const value of values(reason)) {
+        expect(text, reason.code).toContain(value);
+      }
+      expect(withoutValues(text, values(reason)), reason.code).not.toMatch(ENGLISH_PHRASE);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { UpdateFailure } from '../bindings/UpdateFailure';
+import type { UpdatesOff } from '../bindings/UpdatesOff';
 import { m } from '../i18n';
 
 /** A check's or an install's failure in the UI's language; nothing was installed in any. */
@@ -27,4 +28,30 @@ export function describeUpdateError(error: unknown): string {
     return describeUpdateFailure(error as UpdateFailure);
   }
   return m.update_failure_other({ detail: String(error) });
+}
+
+/** Why update checks are off, in the UI's language (the CLI's English: `UpdatesOff`'s Display). */
+export function describeUpdatesOff(reason: UpdatesOff): string {
+  switch (reason.code) {
+    case 'demo':
+      return m.update_off_demo();
+    case 'policy':
+      return m.update_off_policy({ file: reason.file });
+    case 'policy-unreadable':
+      return m.update_off_policy_unreadable({ file: reason.file, reason: reason.reason });
+    case 'environment':
+      return m.update_off_environment({ variable: reason.variable });
+    case 'environment-invalid':
+      return m.update_off_environment_invalid({ variable: reason.variable, value: reason.value });
+    case 'setting':
+      return m.update_off_setting({ file: reason.file });
+    case 'settings-unreadable':
+      return m.update_off_settings_unreadable({ file: reason.file, reason: reason.reason });
+    case 'endpoint-not-https':
+      return m.update_off_endpoint_not_https({ endpoint: reason.endpoint });
+    case 'endpoint-invalid':
+      return m.update_off_endpoint_invalid({ value: reason.value, reason: reason.reason });
+    case 'no-endpoint':
+      return m.update_off_no_endpoint();
+  }
 }
