@@ -310,6 +310,72 @@ mod tests {
     }
 
     #[test]
+    fn the_chinese_words_are_the_windows() -> Result<(), Box<dyn std::error::Error>> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/messages/zh-CN.json");
+        let catalogue: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+        let term = |key: &str| catalogue[key].as_str().unwrap_or("(missing)").to_owned();
+        let one = |running: bool, last: LastRun| {
+            let mut menu = tray_menu(vec![state("contoso", running, last)], SimplifiedChinese);
+            menu.top
+                .pop()
+                .map(|entry| (entry.sync_label, entry.last_result))
+        };
+        for (status, key) in [
+            (RunStatus::Running, "run_status_running"),
+            (RunStatus::Completed, "run_status_completed"),
+            (
+                RunStatus::CompletedWithFailures,
+                "run_status_completed_with_failures",
+            ),
+            (RunStatus::Failed, "run_status_failed"),
+            (RunStatus::Cancelled, "run_status_cancelled"),
+            (RunStatus::Interrupted, "run_status_interrupted"),
+        ] {
+            let every_count = OutcomeCounts {
+                created: 1,
+                adopted: 2,
+                updated: 3,
+                disabled: 4,
+                failed: 5,
+                not_done: 6,
+                ..OutcomeCounts::default()
+            };
+            let (_, last) = one(false, ended(status, every_count)).ok_or("no entry")?;
+            let counts = [
+                "sync_count_created",
+                "sync_count_adopted",
+                "sync_count_updated",
+                "sync_count_disabled",
+                "sync_count_failed",
+                "sync_count_not_done",
+            ]
+            .iter()
+            .zip(1..)
+            .map(|(key, count)| format!("{} {count} 个", term(key)))
+            .collect::<Vec<_>>()
+            .join("，");
+            let expected = format!("{}{}：{counts}", term("dashboard_last_sync"), term(key));
+            assert_eq!(last, expected);
+        }
+        let (sync, not_synced) = one(false, LastRun::NotSyncedYet).ok_or("no entry")?;
+        assert_eq!(
+            sync,
+            format!(
+                "{}…",
+                term("dashboard_sync_label").replace("{profile}", "contoso")
+            )
+        );
+        assert_eq!(not_synced, term("dashboard_no_sync"));
+        let (syncing, unavailable) = one(true, LastRun::Unavailable).ok_or("no entry")?;
+        assert_eq!(syncing, term("sync_syncing").replace('…', " contoso…"));
+        assert!(
+            unavailable.contains(&term("history_table_label")),
+            "{unavailable}"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn the_last_run_is_the_newest_in_the_history() {
         let run = |id, status| RunSummary {
             id,
