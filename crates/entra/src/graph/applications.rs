@@ -34,6 +34,25 @@ pub struct Application {
     pub tags: Vec<String>,
 }
 
+impl Application {
+    /// The web platform's Redirect URIs; none when the app has no web platform.
+    pub fn redirect_uris(&self) -> &[String] {
+        self.web
+            .as_ref()
+            .map_or(&[], |web| web.redirect_uris.as_slice())
+    }
+
+    /// Whether the app issues ID tokens (the implicit grant's setting), which a sign-in with
+    /// Microsoft through the PBX needs.
+    pub fn issues_id_tokens(&self) -> bool {
+        self.web
+            .as_ref()
+            .and_then(|web| web.implicit_grant_settings.as_ref())
+            .and_then(|settings| settings.enable_id_token_issuance)
+            == Some(true)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebSettings {
@@ -185,11 +204,7 @@ fn repair_body(app: &Application, spec: &AppRegistration) -> Option<serde_json::
     let mut body = serde_json::Map::new();
     let web = app.web.as_ref();
     let uris_match = web.is_some_and(|w| same_set(&w.redirect_uris, &spec.web_redirect_uris));
-    let id_tokens_on = web
-        .and_then(|w| w.implicit_grant_settings.as_ref())
-        .and_then(|s| s.enable_id_token_issuance)
-        == Some(true);
-    if !uris_match || !id_tokens_on {
+    if !uris_match || !app.issues_id_tokens() {
         body.insert("web".into(), web_body(&spec.web_redirect_uris, web));
     }
     if !same_set(
@@ -381,11 +396,7 @@ impl GraphClient {
             })
             .await?;
         let web = app.web.as_ref();
-        let id_tokens_on = web
-            .and_then(|w| w.implicit_grant_settings.as_ref())
-            .and_then(|s| s.enable_id_token_issuance)
-            == Some(true);
-        if web.is_some_and(|w| same_set(&w.redirect_uris, uris)) && id_tokens_on {
+        if web.is_some_and(|w| same_set(&w.redirect_uris, uris)) && app.issues_id_tokens() {
             return Ok(false);
         }
         let target = self.url(&format!("/applications/{object_id}"), &[])?;

@@ -516,11 +516,7 @@ impl AppState {
             return changes;
         };
         let mut changes = Vec::new();
-        let current: Vec<String> = app
-            .web
-            .as_ref()
-            .map(|w| w.redirect_uris.clone())
-            .unwrap_or_default();
+        let current = app.redirect_uris();
         for uri in redirect_uris.iter().filter(|u| !current.contains(u)) {
             changes.push(Change::action(
                 ChangeTarget::Entra,
@@ -537,13 +533,7 @@ impl AppState {
                 format!("Remove the Redirect URI {uri} (the PBX does not use it)."),
             ));
         }
-        let id_tokens = app
-            .web
-            .as_ref()
-            .and_then(|w| w.implicit_grant_settings.as_ref())
-            .and_then(|s| s.enable_id_token_issuance)
-            == Some(true);
-        if !id_tokens {
+        if !app.issues_id_tokens() {
             changes.push(Change::action(
                 ChangeTarget::Entra,
                 ChangeCode::TurnOnIdTokens,

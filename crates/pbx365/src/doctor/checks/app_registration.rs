@@ -82,19 +82,9 @@ pub(super) async fn graph_checks(
 
 fn redirect_uris(profile: &Profile, app: &entra::Application, facts: &PbxFacts) -> Check {
     let id = CheckId::RedirectUris;
-    let on_app = app
-        .web
-        .as_ref()
-        .map(|w| w.redirect_uris.clone())
-        .unwrap_or_default();
-    let id_tokens = app
-        .web
-        .as_ref()
-        .and_then(|w| w.implicit_grant_settings.as_ref())
-        .and_then(|s| s.enable_id_token_issuance)
-        == Some(true);
+    let id_tokens = app.issues_id_tokens();
     let pbx = set(&facts.redirect_uris);
-    let app_set = set(&on_app);
+    let app_set = set(app.redirect_uris());
     let missing: Vec<&String> = pbx.difference(&app_set).collect();
     let extra: Vec<&String> = app_set.difference(&pbx).collect();
     if missing.is_empty() && extra.is_empty() && id_tokens {
