@@ -177,6 +177,11 @@ pub(crate) async fn sign_in(
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
     let step = StepId::Microsoft;
+    // Only the tenant and the group access differ between the methods.
+    let authenticator_for = |tenant: String, groups: GroupAccess| {
+        let options = env.sign_in_options(tenant, client.clone(), login_hint, groups);
+        entra::Authenticator::with_policy(cloud, options, env.retry.microsoft())
+    };
     let session = match input.method {
         SignInMethod::Saved => {
             let tenant = profile.microsoft.tenant_id.clone().ok_or_else(|| {
@@ -185,14 +190,7 @@ pub(crate) async fn sign_in(
                     "This profile has no saved Microsoft sign-in yet; sign in with the browser.",
                 )
             })?;
-            let options = env.sign_in_options(
-                tenant,
-                client.clone(),
-                login_hint,
-                GroupAccess::renewing(profile),
-            );
-            let authenticator =
-                entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
+            let authenticator = authenticator_for(tenant, GroupAccess::renewing(profile)).await?;
             let store: Arc<dyn entra::TokenStore> = Arc::new(ProfileTokenStore::new(
                 Arc::clone(&env.secrets),
                 &profile.name,
@@ -206,14 +204,8 @@ pub(crate) async fn sign_in(
                 .map_err(from_sign_in)?
         }
         SignInMethod::Browser => {
-            let options = env.sign_in_options(
-                "organizations".to_owned(),
-                client.clone(),
-                login_hint,
-                GroupAccess::Asked,
-            );
             let authenticator =
-                entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
+                authenticator_for("organizations".to_owned(), GroupAccess::Asked).await?;
             ctx.waiting(step, ProgressText::WaitingForBrowserSignIn);
             authenticator
                 .sign_in_with_browser(env.browser.as_ref())
@@ -221,14 +213,8 @@ pub(crate) async fn sign_in(
                 .map_err(from_sign_in)?
         }
         SignInMethod::DeviceCode => {
-            let options = env.sign_in_options(
-                "organizations".to_owned(),
-                client.clone(),
-                login_hint,
-                GroupAccess::Asked,
-            );
             let authenticator =
-                entra::Authenticator::with_policy(cloud, options, env.retry.microsoft()).await?;
+                authenticator_for("organizations".to_owned(), GroupAccess::Asked).await?;
             let shown = ctx.clone();
             authenticator
                 .sign_in_with_device_code(move |prompt| {
