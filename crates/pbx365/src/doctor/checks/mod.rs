@@ -213,3 +213,88 @@ mod test_support {
         assert_eq!(check.fix.is_some(), check.fix_message.is_some());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::test_support::profile;
+    use super::*;
+    use crate::doctor::CheckStatus;
+
+    /// An unreachable PBX and no usable Microsoft sign-in: the reachability check fails and
+    /// every later check is skipped, each saying why.
+    #[tokio::test]
+    async fn an_unreachable_pbx_skips_every_later_check_and_says_why()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = closed.local_addr()?.port();
+        drop(closed);
+        let mut profile = profile()?;
+        profile.pbx.url = format!("http://127.0.0.1:{port}");
+        let retry = RetryPolicy {
+            budget: Duration::ZERO,
+            unreachable_budget: Duration::ZERO,
+            ..RetryPolicy::default()
+        };
+        let no_sign_in = Error::SignInTimedOut { seconds: 300 };
+        let report = run(
+            &retry,
+            &profile,
+            Err(Error::SignInTimedOut { seconds: 300 }),
+            GraphAccess::Unavailable(no_sign_in.report()),
+            &StepContext::silent(),
+        )
+        .await;
+
+        let outcome = |check: &Check| {
+            (
+                check.id,
+                check.status,
+                check.explanation_message.code,
+                check.fix_message.as_ref().map(|fix| fix.code),
+            )
+        };
+        let unreachable = |id| (id, CheckStatus::Skip, CheckCode::SkipPbxUnreachable, None);
+        let no_microsoft = |id| {
+            (
+                id,
+                CheckStatus::Skip,
+                CheckCode::SkipMicrosoftSignIn,
+                Some(CheckCode::FixRerunSetup),
+            )
+        };
+        assert_eq!(
+            report.checks.iter().map(outcome).collect::<Vec<_>>(),
+            vec![
+                (
+                    CheckId::PbxReachable,
+                    CheckStatus::Fail,
+                    CheckCode::Detail,
+                    Some(CheckCode::FixPbxReachable)
+                ),
+                unreachable(CheckId::PbxAdminRole),
+                unreachable(CheckId::PbxSettingsMatch),
+                unreachable(CheckId::PbxCertificate),
+                no_microsoft(CheckId::RedirectUris),
+                no_microsoft(CheckId::CertificateOnApp),
+                no_microsoft(CheckId::PermissionsExact),
+                no_microsoft(CheckId::PermissionsGranted),
+                (
+                    CheckId::PbxListsUsers,
+                    CheckStatus::Skip,
+                    CheckCode::SkipPbxSignIn,
+                    None
+                ),
+            ]
+        );
+        for check in &report.checks[4..8] {
+            let reason = check.explanation_message.error.as_ref().map(|e| &e.code);
+            assert_eq!(reason, Some(&no_sign_in.report().code));
+            assert!(check.explanation.contains(&no_sign_in.to_string()));
+        }
+        assert!(report.checks.iter().all(|check| !check.skip_by_design));
+        assert!(!report.passed);
+        Ok(())
+    }
+}
