@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::super::message::{CheckCode, Said, detail, plain, said};
 use super::certificate::certificate_on_app;
 use super::permissions::permissions;
-use super::{GRAPH_CHECKS, PbxFacts, rerun_setup};
+use super::{GRAPH_CHECKS, PbxFacts, rerun_setup, skipped};
 use crate::doctor::{Check, CheckId};
 use crate::profile::Profile;
 
@@ -60,22 +60,17 @@ pub(super) async fn graph_checks(
     });
     checks.extend(match &facts.edition {
         Some(edition) => permissions(profile, graph, &app, edition).await,
-        None => [CheckId::PermissionsExact, CheckId::PermissionsGranted]
-            .into_iter()
-            .map(|id| {
-                Check::skip(
-                    id,
-                    plain(
-                        CheckCode::SkipNoEdition,
-                        "Skipped: the PBX did not say which PortSIP version it runs, which decides the permissions it needs.",
-                    ),
-                    Some(plain(
-                        CheckCode::FixCheckPbxRunDoctor,
-                        "Check the PBX and run the doctor again.",
-                    )),
-                )
-            })
-            .collect(),
+        None => skipped(
+            &[CheckId::PermissionsExact, CheckId::PermissionsGranted],
+            plain(
+                CheckCode::SkipNoEdition,
+                "Skipped: the PBX did not say which PortSIP version it runs, which decides the permissions it needs.",
+            ),
+            Some(plain(
+                CheckCode::FixCheckPbxRunDoctor,
+                "Check the PBX and run the doctor again.",
+            )),
+        ),
     });
     checks
 }

@@ -43,6 +43,13 @@ fn not_signed_in_to_pbx() -> Said {
     )
 }
 
+/// The same skip for each of `ids`: the checks an earlier outcome leaves nothing to check with.
+fn skipped(ids: &[CheckId], why: Said, fix: Option<Said>) -> Vec<Check> {
+    ids.iter()
+        .map(|id| Check::skip(*id, why.clone(), fix.clone()))
+        .collect()
+}
+
 /// What the PBX-side checks learned, for the Graph-side ones.
 struct PbxFacts {
     redirect_uris: Vec<String>,
@@ -68,20 +75,18 @@ pub(super) async fn run(
     let mut edition = None;
     let client = match (reached, pbx) {
         (false, _) => {
-            for id in [
-                CheckId::PbxAdminRole,
-                CheckId::PbxSettingsMatch,
-                CheckId::PbxCertificate,
-            ] {
-                checks.push(Check::skip(
-                    id,
-                    plain(
-                        CheckCode::SkipPbxUnreachable,
-                        "Skipped: the PBX is not reachable.",
-                    ),
-                    None,
-                ));
-            }
+            checks.extend(skipped(
+                &[
+                    CheckId::PbxAdminRole,
+                    CheckId::PbxSettingsMatch,
+                    CheckId::PbxCertificate,
+                ],
+                plain(
+                    CheckCode::SkipPbxUnreachable,
+                    "Skipped: the PBX is not reachable.",
+                ),
+                None,
+            ));
             None
         }
         (true, Err(error)) => {
@@ -90,9 +95,11 @@ pub(super) async fn run(
                 engine_error(&error),
                 rerun_setup(profile),
             ));
-            for id in [CheckId::PbxSettingsMatch, CheckId::PbxCertificate] {
-                checks.push(Check::skip(id, not_signed_in_to_pbx(), None));
-            }
+            checks.extend(skipped(
+                &[CheckId::PbxSettingsMatch, CheckId::PbxCertificate],
+                not_signed_in_to_pbx(),
+                None,
+            ));
             None
         }
         (true, Ok((client, role))) => {
@@ -131,47 +138,43 @@ pub(super) async fn run(
     ctx.report(step, ProgressText::CheckingAppRegistration);
     match (&graph, &facts) {
         (GraphAccess::Guided, _) => {
-            for id in GRAPH_CHECKS {
-                let mut check = Check::skip(
-                    id,
-                    plain(
-                        CheckCode::SkipGuided,
-                        "Skipped in guided mode: pbx365 has no Microsoft Graph rights here. The \
-                         PBX's own listing of Microsoft 365 users (the last check) proves the \
-                         certificate and the permissions; check the Redirect URIs on the app's \
-                         Authentication page.",
-                    ),
-                    None,
-                );
+            let guided = skipped(
+                &GRAPH_CHECKS,
+                plain(
+                    CheckCode::SkipGuided,
+                    "Skipped in guided mode: pbx365 has no Microsoft Graph rights here. The \
+                     PBX's own listing of Microsoft 365 users (the last check) proves the \
+                     certificate and the permissions; check the Redirect URIs on the app's \
+                     Authentication page.",
+                ),
+                None,
+            );
+            checks.extend(guided.into_iter().map(|mut check| {
                 check.skip_by_design = true;
-                checks.push(check);
-            }
+                check
+            }));
         }
         (GraphAccess::Unavailable(error), _) => {
-            for id in GRAPH_CHECKS {
-                checks.push(Check::skip(
-                    id,
-                    with_error(
-                        CheckCode::SkipMicrosoftSignIn,
-                        "reason",
-                        error,
-                        format!("Skipped: no usable Microsoft sign-in ({})", error.message),
-                    ),
-                    Some(rerun_setup(profile)),
-                ));
-            }
+            checks.extend(skipped(
+                &GRAPH_CHECKS,
+                with_error(
+                    CheckCode::SkipMicrosoftSignIn,
+                    "reason",
+                    error,
+                    format!("Skipped: no usable Microsoft sign-in ({})", error.message),
+                ),
+                Some(rerun_setup(profile)),
+            ));
         }
         (GraphAccess::Client(_), None) => {
-            for id in GRAPH_CHECKS {
-                checks.push(Check::skip(
-                    id,
-                    plain(
-                        CheckCode::SkipPbxUnread,
-                        "Skipped: the PBX's side could not be read to compare with.",
-                    ),
-                    None,
-                ));
-            }
+            checks.extend(skipped(
+                &GRAPH_CHECKS,
+                plain(
+                    CheckCode::SkipPbxUnread,
+                    "Skipped: the PBX's side could not be read to compare with.",
+                ),
+                None,
+            ));
         }
         (GraphAccess::Client(graph), Some(facts)) => {
             checks.extend(app_registration::graph_checks(profile, graph, facts).await);
