@@ -29,25 +29,44 @@ impl BrowserOpener for PluginBrowser {
     }
 }
 
-/// Profiles in the OS config directory, secrets in the OS keyring.
-pub fn real(app: &AppHandle) -> anyhow::Result<Environment> {
-    let profiles = ProfileStore::open_default()?;
-    let secrets = KeyringSecretStore::open().context("the OS keyring cannot be used")?;
-    let mut env = Environment::new(profiles, Arc::new(secrets));
-    env.browser = Arc::new(PluginBrowser(app.clone()));
-    Ok(env)
+/// The engine's environment, made before the window (see `main`), and the demo it runs against.
+pub struct Prepared {
+    env: Environment,
+    demo: Option<Demo>,
 }
 
-/// The demo's emulators, trusted through their CA only.
-pub fn demo(app: &AppHandle, demo: &Demo) -> Environment {
-    let mut env = Environment::new(
-        ProfileStore::at(demo.profiles_dir()),
-        Arc::new(MemorySecretStore::default()),
-    );
-    env.microsoft_ca_pem = demo.sim.ca_pem.clone();
-    env.browser = match demo.follow_sign_in() {
-        Some(follower) => Arc::new(follower),
-        None => Arc::new(PluginBrowser(app.clone())),
-    };
-    env
+impl Prepared {
+    /// Profiles in the OS config directory, secrets in the OS keyring.
+    pub fn real() -> anyhow::Result<Self> {
+        let profiles = ProfileStore::open_default()?;
+        let secrets = KeyringSecretStore::open().context("the OS keyring cannot be used")?;
+        Ok(Self {
+            env: Environment::new(profiles, Arc::new(secrets)),
+            demo: None,
+        })
+    }
+
+    /// The demo's emulators, trusted through their CA only.
+    pub fn demo(demo: Demo) -> Self {
+        let mut env = Environment::new(
+            ProfileStore::at(demo.profiles_dir()),
+            Arc::new(MemorySecretStore::default()),
+        );
+        env.microsoft_ca_pem = demo.sim.ca_pem.clone();
+        Self {
+            env,
+            demo: Some(demo),
+        }
+    }
+
+    /// The environment with the app's way of opening the sign-in page (the demo's follower
+    /// when its tests ask for one), and the demo.
+    pub fn for_app(self, app: &AppHandle) -> (Environment, Option<Demo>) {
+        let Self { mut env, demo } = self;
+        env.browser = match demo.as_ref().and_then(Demo::follow_sign_in) {
+            Some(follower) => Arc::new(follower),
+            None => Arc::new(PluginBrowser(app.clone())),
+        };
+        (env, demo)
+    }
 }

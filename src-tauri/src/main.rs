@@ -27,6 +27,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use pbx365::diagnostics::logging::{self, LogSetup};
 use tauri::Manager;
+use tauri::webview::PageLoadEvent;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -47,9 +48,19 @@ fn main() -> anyhow::Result<ExitCode> {
         tracing::warn!("no log file: {reason}");
     }
     tracing::info!(demo = options.demo, "starting pbx365-setup");
-    let demo_mode = options.demo;
     let hidden = options.hidden;
-    let demo_cloud = options.cloud;
+    // Everything that takes time is done before the window exists, and the tray waits for the
+    // page: WebKitGTK starts a new window's page about 0.5 s later whenever the main thread is
+    // busy for even 20 ms in `setup`, just after the window was made (scripts/footprint).
+    let prepared = if options.demo {
+        environment::Prepared::demo(tauri::async_runtime::block_on(demo::Demo::start(
+            options.cloud,
+        ))?)
+    } else {
+        environment::Prepared::real()?
+    };
+    let context = tauri::generate_context!();
+    let updates = update_commands::UpdateHost::read(context.config(), options.demo);
 
     tauri::Builder::default()
         // Registered first, as the plugin requires: a second launch only brings the running
@@ -64,24 +75,26 @@ fn main() -> anyhow::Result<ExitCode> {
         .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let handle = app.handle();
-            let (env, demo) = if demo_mode {
-                let demo = tauri::async_runtime::block_on(demo::Demo::start(demo_cloud))?;
-                (environment::demo(handle, &demo), Some(demo))
-            } else {
-                (environment::real(handle)?, None)
-            };
+            let (env, demo) = prepared.for_app(handle);
             app.manage(wizard_commands::WizardHost::new(Arc::new(env)));
             app.manage(demo);
             app.manage(sync_commands::SyncRuns::default());
-            app.manage(update_commands::UpdateHost::read(handle, demo_mode));
+            tray::manage_language(handle);
             certificate_commands::spawn_reminders(handle.clone());
-            tray::install(handle);
             if hidden && let Some(window) = app.get_webview_window("main") {
                 window.hide()?;
             }
             Ok(())
         })
+        .on_page_load(|webview, page| {
+            if page.event() == PageLoadEvent::Finished {
+                tray::install(webview.app_handle());
+            }
+        })
         .manage(options)
+        .manage(updates)
+        // A command that reads files is `#[tauri::command(async)]`: a plain one runs on the
+        // main thread, the one that draws the window.
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::report_first_paint,
@@ -132,7 +145,7 @@ fn main() -> anyhow::Result<ExitCode> {
             update_commands::update_check,
             update_commands::update_install,
         ])
-        .run(tauri::generate_context!())
+        .run(context)
         .context("the pbx365 window could not be started")?;
     Ok(ExitCode::SUCCESS)
 }

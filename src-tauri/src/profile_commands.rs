@@ -9,19 +9,19 @@ use tauri::{AppHandle, State};
 use crate::tray;
 use crate::wizard_commands::{WizardHost, report};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn profiles_list(host: State<'_, WizardHost>) -> Result<Vec<Profile>, ErrorReport> {
     host.env.profiles.list().map_err(report)
 }
 
 /// What the screens that act on a profile show of it: its PBX and its Microsoft tenant.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn profile_summaries(host: State<'_, WizardHost>) -> Result<Vec<ProfileSummary>, ErrorReport> {
     profile_summary::profile_summaries(&host.env.profiles).map_err(report)
 }
 
 /// Deletes the profile and its secrets in the keyring; `false` when there was none.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn profile_delete(
     app: AppHandle,
     host: State<'_, WizardHost>,

@@ -217,7 +217,7 @@ pub fn sync_cancel(runs: State<'_, SyncRuns>, profile: String) -> Result<(), Str
     Ok(())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_history(
     host: State<'_, WizardHost>,
     profile: String,
@@ -228,13 +228,13 @@ pub fn sync_history(
         .map_err(|error| error.to_string())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_run(host: State<'_, WizardHost>, run_id: i64) -> Result<RunDetail, String> {
     store(&host)?.run(run_id).map_err(|error| error.to_string())
 }
 
 /// The run as CSV text (the window offers it as a file).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_export_csv(host: State<'_, WizardHost>, run_id: i64) -> Result<String, String> {
     let mut csv = Vec::new();
     store(&host)?

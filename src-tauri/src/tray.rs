@@ -22,13 +22,20 @@ const OPEN: &str = "open";
 const QUIT: &str = "quit";
 const SYNC_PREFIX: &str = "sync:";
 
-/// Puts the icon in the tray and makes closing the window hide it there. Without a tray (the
-/// desktop has none, or its library is missing) the window closes as usual.
-pub fn install(app: &AppHandle) {
-    // Kept beside the profiles: the tray is worded before any window has loaded.
+/// The language the tray speaks, kept beside the profiles: it is known before any window has
+/// loaded (a start hidden in the tray).
+pub fn manage_language(app: &AppHandle) {
     app.manage(AppLanguage::in_folder(
         app.state::<WizardHost>().env.profiles.base(),
     ));
+}
+
+/// Puts the icon in the tray, once, and makes closing the window hide it there. Without a tray
+/// (the desktop has none, or its library is missing) the window closes as usual.
+pub fn install(app: &AppHandle) {
+    if app.tray_by_id(TRAY_ID).is_some() {
+        return;
+    }
     let built = menu(app).and_then(|menu| {
         let mut builder = TrayIconBuilder::with_id(TRAY_ID)
             .tooltip("pbx365")
@@ -134,7 +141,7 @@ fn last_run(store: Option<&SyncStore>, profile: &str) -> LastRun {
 
 /// The window's language (`setUiLanguage` in ui/src/lib/backend): the tray speaks it from now
 /// on, and from the next start too when it is the admin's saved choice.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_ui_language(app: AppHandle, language: String, saved: bool) -> Result<(), String> {
     app.state::<AppLanguage>()
         .window_shows(&language, saved)

@@ -10,7 +10,7 @@ use pbx365::updates::{
     UpdateDecision, UpdateFailure, UpdateInputs, UpdateInstalled, UpdateStatus, decide,
     default_policy_file, default_settings_file,
 };
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, State};
 use tauri_plugin_updater::{Error as PluginError, Update, Updater, UpdaterBuilder, UpdaterExt};
 use tokio::sync::Mutex;
 use url::Url;
@@ -35,12 +35,12 @@ impl std::fmt::Debug for UpdateHost {
 
 impl UpdateHost {
     /// Reads the policy file, the environment and the settings file once.
-    pub fn read<R: Runtime>(app: &AppHandle<R>, demo: bool) -> Self {
+    pub fn read(config: &tauri::Config, demo: bool) -> Self {
         let inputs = UpdateInputs::read(
             demo,
             &default_policy_file(),
             default_settings_file().as_deref(),
-            built_in_endpoint(app),
+            built_in_endpoint(config),
         );
         let decision = decide(&inputs);
         match &decision {
@@ -57,8 +57,8 @@ impl UpdateHost {
 }
 
 /// The first endpoint of `plugins.updater.endpoints` in `tauri.conf.json`.
-fn built_in_endpoint<R: Runtime>(app: &AppHandle<R>) -> Option<Url> {
-    let endpoints = app.config().plugins.0.get("updater")?.get("endpoints")?;
+fn built_in_endpoint(config: &tauri::Config) -> Option<Url> {
+    let endpoints = config.plugins.0.get("updater")?.get("endpoints")?;
     Url::parse(endpoints.get(0)?.as_str()?).ok()
 }
 
