@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use entra::{BrowserOpener, EntraError};
 use pbx365::Environment;
 use pbx365::profile::ProfileStore;
@@ -39,9 +38,8 @@ impl Prepared {
     /// Profiles in the OS config directory, secrets in the OS keyring.
     pub fn real() -> anyhow::Result<Self> {
         let profiles = ProfileStore::open_default()?;
-        let secrets = KeyringSecretStore::open().context("the OS keyring cannot be used")?;
         Ok(Self {
-            env: Environment::new(profiles, Arc::new(secrets)),
+            env: Environment::new(profiles, Arc::new(KeyringSecretStore::new())),
             demo: None,
         })
     }

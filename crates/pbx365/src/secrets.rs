@@ -131,22 +131,18 @@ pub struct KeyringSecretStore {
 }
 
 impl KeyringSecretStore {
-    /// Connects keyring-core to the platform's credential store, once per process.
-    pub fn open() -> Result<Self, SecretError> {
-        Self::open_with_service(KEYRING_SERVICE)
+    /// pbx365's entries in the OS keyring. The platform's credential store is reached at the
+    /// first secret read or written, not here: starting the window, or a command that needs no
+    /// secret, neither waits for the keyring service nor starts it.
+    pub fn new() -> Self {
+        Self::with_service(KEYRING_SERVICE)
     }
 
     /// A store filing entries under another service name, so tests never touch real entries.
-    pub fn open_with_service(service: &str) -> Result<Self, SecretError> {
-        if keyring_core::get_default_store().is_none() {
-            let store = native_store().map_err(|e| SecretError::Unavailable {
-                reason: e.to_string(),
-            })?;
-            keyring_core::set_default_store(store);
-        }
-        Ok(Self {
+    pub fn with_service(service: &str) -> Self {
+        Self {
             service: service.to_owned(),
-        })
+        }
     }
 
     fn entry(
@@ -154,6 +150,7 @@ impl KeyringSecretStore {
         key: &SecretKey,
         action: &'static str,
     ) -> Result<keyring_core::Entry, SecretError> {
+        connect_native_store()?;
         keyring_core::Entry::new(&self.service, &key.account())
             .map_err(|e| self.access_error(key, action, e))
     }
@@ -176,6 +173,26 @@ impl KeyringSecretStore {
             },
         }
     }
+}
+
+impl Default for KeyringSecretStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Connects keyring-core to the platform's credential store, once per process. A failed
+/// attempt is made again at the next secret: the admin may have started the keyring meanwhile.
+fn connect_native_store() -> Result<(), SecretError> {
+    static CONNECTING: Mutex<()> = Mutex::new(());
+    let _connecting = CONNECTING.lock().unwrap_or_else(PoisonError::into_inner);
+    if keyring_core::get_default_store().is_none() {
+        let store = native_store().map_err(|e| SecretError::Unavailable {
+            reason: e.to_string(),
+        })?;
+        keyring_core::set_default_store(store);
+    }
+    Ok(())
 }
 
 #[cfg(any(target_os = "linux", target_os = "freebsd"))]

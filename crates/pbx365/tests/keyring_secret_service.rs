@@ -5,7 +5,9 @@
 
 use std::process::Command;
 
-use pbx365::secrets::{KeyringSecretStore, Secret, SecretKey, SecretKind, SecretStore};
+use pbx365::secrets::{
+    KeyringSecretStore, Secret, SecretError, SecretKey, SecretKind, SecretStore,
+};
 
 const INSIDE: &str = "PBX365_INSIDE_PRIVATE_KEYRING";
 
@@ -46,7 +48,7 @@ fn secrets_round_trip_through_a_real_secret_service() -> Result<(), Box<dyn std:
 }
 
 fn exercise_store() -> Result<(), Box<dyn std::error::Error>> {
-    let store = KeyringSecretStore::open_with_service("pbx365-test")?;
+    let store = KeyringSecretStore::with_service("pbx365-test");
     let password = SecretKey::new("acme", SecretKind::PbxPassword);
     let token = SecretKey::new("acme", SecretKind::MicrosoftRefreshToken);
     assert_eq!(store.get(&password)?, None);
@@ -74,5 +76,45 @@ fn exercise_store() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(store.get(&password)?, None);
     assert_eq!(store.get(&token)?, None);
     assert_eq!(found, "0.AXkA-refresh", "secret-tool saw {found:?}");
+    Ok(())
+}
+
+const NO_BUS: &str = "PBX365_INSIDE_NO_SESSION_BUS";
+
+/// Without a reachable Secret Service the store is still made (the window starts, a command
+/// that needs no secret runs), and the first secret read says the keyring is unavailable. The
+/// test re-runs itself with a session bus address where nothing listens.
+#[test]
+fn the_keyring_is_reached_at_the_first_secret_not_before() -> Result<(), Box<dyn std::error::Error>>
+{
+    if std::env::var_os(NO_BUS).is_some() {
+        let store = KeyringSecretStore::with_service("pbx365-test");
+        let read = store.get(&SecretKey::new("acme", SecretKind::PbxPassword));
+        assert!(
+            matches!(read, Err(SecretError::Unavailable { .. })),
+            "{read:?}"
+        );
+        return Ok(());
+    }
+    let nowhere = tempfile::tempdir()?;
+    let output = Command::new(std::env::current_exe()?)
+        .args([
+            "--exact",
+            "the_keyring_is_reached_at_the_first_secret_not_before",
+            "--nocapture",
+        ])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", nowhere.path().join("bus").display()),
+        )
+        .env(NO_BUS, "1")
+        .output()?;
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "inner run failed:\n{log}");
+    assert!(log.contains("1 passed"), "inner test did not run:\n{log}");
     Ok(())
 }

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
 use clap::Args;
 use pbx365::Environment;
 use pbx365::diagnostics::log_files::default_log_folder;
@@ -32,7 +31,7 @@ tenant IDs and the names of synced users.";
 
 pub fn run(args: DiagnosticsArgs) -> anyhow::Result<()> {
     let profiles = ProfileStore::open_default()?;
-    let secrets = KeyringSecretStore::open().context("the OS keyring cannot be used")?;
+    let secrets = KeyringSecretStore::new();
     let env = Environment::new(profiles, Arc::new(secrets));
     let summary = diagnostics::export(
         &env,

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use pbx365::Environment;
 use pbx365::profile::ProfileStore;
 use pbx365::progress::{CancellationToken, ProgressEvent, StepContext};
@@ -16,7 +15,7 @@ use super::{browser, ms_signin};
 /// certificates.
 pub fn environment(ca_pem: Option<&str>) -> anyhow::Result<Arc<Environment>> {
     let profiles = ProfileStore::open_default()?;
-    let secrets = KeyringSecretStore::open().context("the OS keyring cannot be used")?;
+    let secrets = KeyringSecretStore::new();
     let microsoft_ca_pem = ca_pem.map(str::to_owned);
     let mut env = Environment::new(profiles, Arc::new(secrets));
     env.browser = Arc::from(browser::choose(microsoft_ca_pem.as_deref())?);
