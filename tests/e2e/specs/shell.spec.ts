@@ -87,6 +87,9 @@ test('an unknown address opens the dashboard once profiles are saved, else the f
 
 test('the skip link is the first stop for the keyboard and moves focus to the page', async ({ page }) => {
   await page.goto('/');
+  // The page's load event does not wait for the app to mount (the browser's backend is a
+  // chunk loaded after it): a Tab before the page is drawn would land on nothing.
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to main content' });
   await expect(skip).toBeFocused();

@@ -6,6 +6,7 @@ import type { RotationText } from '../bindings/RotationText';
 import type { StopRecord } from '../bindings/StopRecord';
 import type { UserOutcome } from '../bindings/UserOutcome';
 import { mockDate, mockDrift, mockHistory, mockManyStatuses, mockPlan, mockProfileSummary, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
+import { mockGate } from './mock-gate';
 import { describeRotationCause } from '../certificates/rotation-stop';
 import { describeRotation } from '../certificates/rotation-text';
 import { describeUserFailure } from '../sync/failure';
@@ -287,9 +288,8 @@ function rotationPlan(profile: string, resumes: StopRecord | undefined): Rotatio
 /** The gate of `?mock-health=held`, and the count of checks in flight, on `window.pbx365MockHealth`. */
 function heldHealth(held: boolean): { check: () => Promise<void> } {
   let inFlight = 0;
-  let open: () => void = () => {};
-  const gate = held ? new Promise<void>((resolve) => (open = resolve)) : Promise.resolve();
-  const state: MockHealth = { most: 0, release: () => open() };
+  const gate = mockGate(held);
+  const state: MockHealth = { most: 0, release: gate.release };
   if (typeof window !== 'undefined') {
     window.pbx365MockHealth = state;
   }
@@ -298,7 +298,7 @@ function heldHealth(held: boolean): { check: () => Promise<void> } {
       inFlight += 1;
       state.most = Math.max(state.most, inFlight);
       try {
-        await gate;
+        await gate.wait();
         // An answer takes a moment, as a PBX sign-in does, so checks overlap.
         await sleep(held ? 20 : 0);
       } finally {

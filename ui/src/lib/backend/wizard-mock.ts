@@ -30,6 +30,7 @@ import { nextRuns, scheduleFromCron } from '../sync-options/cron';
 import { completedAfter, ENGINE_ORDER } from '../wizard/progress';
 import type { DemoDefaults, WizardOperations } from './wizard-operations';
 import { describeProgress } from '../i18n/progress';
+import { mockGate, type MockGate } from './mock-gate';
 
 /** What the engine says while it re-reads a step of a saved profile. */
 const RESUMING: Record<StepId, ProgressText> = {
@@ -50,7 +51,8 @@ const RESUMING: Record<StepId, ProgressText> = {
  * the pace of the fake progress (and so how long Cancel has to act), `?mock-pbx=22.2` the
  * PortSIP version the PBX reports (22.6.0 by default, the newest pbx365 knows; any text is
  * passed on as the PBX would write it, so `?mock-pbx=23.0.1` or `?mock-pbx=nightly` show the
- * engine's warnings).
+ * engine's warnings), `?mock-checks=held` the review's checks stay in progress until the page
+ * calls `window.pbx365MockChecks.release()`.
  */
 export interface WizardScenario {
   fail: StepId | null;
@@ -62,12 +64,15 @@ export interface WizardScenario {
   demo?: boolean;
   /** `?mock-demo=china`: the demo's Microsoft emulator plays 21Vianet's cloud. */
   demoCloud?: NationalCloud;
+  checksHeld?: boolean;
 }
 
 declare global {
   interface Window {
     /** The wizard commands the mock answered, in order, for the browser tests to read. */
     pbx365WizardCalls?: string[];
+    /** The gate of `?mock-checks=held`. */
+    pbx365MockChecks?: MockGate;
   }
 }
 
@@ -83,6 +88,7 @@ export function wizardScenarioFromAddress(search: string): WizardScenario {
     expired: expired === 'pbx' ? 'connect-pbx' : expired === 'microsoft' ? 'microsoft' : null,
     demo: params.has('mock-demo'),
     demoCloud: params.get('mock-demo') === 'china' ? 'china' : 'global',
+    checksHeld: params.get('mock-checks') === 'held',
     fail: (params.get('mock-fail') as StepId | null) ?? null,
     stepMs: Number.isFinite(stepMs) && stepMs >= 0 ? stepMs : 120,
     // "22.2" is written as PortSIP writes a release: 22.2.0.
@@ -382,8 +388,10 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   // The review lists the notices among its warnings.
   const noticeWarnings = (): WizardWarning[] => notices.map((notice) => ({ code: 'sync-options', notice }));
   const calls: string[] = [];
+  const checksGate = mockGate(scenario.checksHeld === true);
   if (typeof window !== 'undefined') {
     window.pbx365WizardCalls = calls;
+    window.pbx365MockChecks = checksGate;
   }
   // What the engine would hold: the saved profiles (apply saves), and this run's findings.
   const saved = new Map<string, Profile>();
@@ -770,7 +778,7 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
       ];
       const steps: StepId[] = ['app-registration', 'key-pair', 'consent', 'sync-options'];
       const failing = steps.find((step) => step === scenario.fail && step !== 'app-registration');
-      return run(
+      const checked = run(
         'app-registration',
         texts.map(([, text]) => text),
         () => {
@@ -790,6 +798,10 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
         },
         texts.map(([step]) => step),
       );
+      return checked.then(async (answer) => {
+        await checksGate.wait();
+        return answer;
+      });
     },
     openAdminConsent: async () => undefined,
     setSyncOptions: (chosen) =>
