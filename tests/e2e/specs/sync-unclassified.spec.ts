@@ -29,11 +29,16 @@ test('users the PBX cannot classify are held back until the admin chooses, for o
   const choice = page.getByRole('checkbox', { name: CHOICE });
   await expect(choice).not.toBeChecked();
 
-  // Ticking the box previews again with the choice; Sync now waits for that preview.
+  // Ticking the box previews again with the choice; Sync now waits for that preview (held
+  // until the test has seen it wait).
+  const previews = (action: 'hold' | 'release') =>
+    page.evaluate((which) => (window as Window & { pbx365MockPreviews?: Record<typeof which, () => void> }).pbx365MockPreviews?.[which](), action);
+  await previews('hold');
   await choice.check();
   const syncNow = page.locator('#panel-run').getByRole('button', { name: 'Sync now', includeHidden: true });
   await expect(syncNow).toBeDisabled();
   await expect(page.getByText('Updating the preview…')).toBeVisible();
+  await previews('release');
   const created = page.getByRole('region', { name: 'Created anyway: 3 users that may be guests or disabled accounts' });
   await expect(created.getByRole('note')).toContainText('You chose to create users');
   await expect(created.getByRole('table').locator('tbody tr')).toHaveText([

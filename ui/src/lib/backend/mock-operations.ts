@@ -6,7 +6,7 @@ import type { RotationText } from '../bindings/RotationText';
 import type { StopRecord } from '../bindings/StopRecord';
 import type { UserOutcome } from '../bindings/UserOutcome';
 import { mockDate, mockDrift, mockHistory, mockManyStatuses, mockPlan, mockProfileSummary, mockRunDetail, mockSource, mockStatuses, mockVerification } from './mock-data';
-import { mockGate } from './mock-gate';
+import { mockGate, type MockGate } from './mock-gate';
 import { describeRotationCause } from '../certificates/rotation-stop';
 import { describeRotation } from '../certificates/rotation-text';
 import { describeUserFailure } from '../sync/failure';
@@ -41,6 +41,8 @@ export interface MockHealth {
 declare global {
   interface Window {
     pbx365MockHealth?: MockHealth;
+    /** Sync previews wait here (open unless a test holds it). */
+    pbx365MockPreviews?: MockGate;
   }
 }
 
@@ -103,6 +105,10 @@ export function createMockOperations(
   const all = () => (scenario.manyProfiles === undefined ? mockStatuses() : mockManyStatuses(scenario.manyProfiles));
   const statuses = () => all().filter((status) => !removed.has(status.profile));
   const health = heldHealth(scenario.healthHeld === true);
+  const previews = mockGate(false);
+  if (typeof window !== 'undefined') {
+    window.pbx365MockPreviews = previews;
+  }
 
   return {
     profileNames: async () => statuses().map((status) => status.profile),
@@ -110,6 +116,7 @@ export function createMockOperations(
     async syncPreview(profile, createUnclassified) {
       calls.push({ command: 'sync_preview', args: { profile, createUnclassified } });
       await sleep(scenario.stepMs * 3);
+      await previews.wait();
       if (scenario.sync === 'signin' && mockSource(profile) === 'graph') {
         throw signInNeeded(profile);
       }
