@@ -98,34 +98,55 @@ impl From<Error> for CallError {
     }
 }
 
-/// The pause before trying a write again whose outcome is unknown — the PBX may have applied
-/// it and lost the reply — or `None` when the failure is final. Throttling and refused
-/// connections never reach here: the client has already ridden those out within their budget.
-fn pause_for(error: &Error, policy: &RetryPolicy, attempt: u32) -> Option<Duration> {
-    let backoff = || {
-        let factor = 2_u32.saturating_pow(attempt.min(16));
-        policy
-            .first_backoff
-            .saturating_mul(factor)
-            .min(policy.max_backoff)
-    };
+/// Whether a write failed with its outcome unknown — the PBX may have applied it and lost the
+/// reply — so that it is tried again (after looking whether it went through); otherwise the
+/// failure is final. Throttling and refused connections never reach here: the client has
+/// already ridden those out within their budget.
+fn outcome_unknown(error: &Error) -> bool {
     match error {
-        Error::Server { status, .. } if *status != 503 => Some(backoff()),
-        Error::Network {
-            failure: NetworkFailure::Dropped | NetworkFailure::Timeout,
-            ..
-        } => Some(backoff()),
-        _ => None,
+        Error::Server { status, .. } => *status != 503,
+        Error::Network { failure, .. } => {
+            matches!(failure, NetworkFailure::Dropped | NetworkFailure::Timeout)
+        }
+        _ => false,
     }
 }
 
+/// The pause before attempt `attempt + 1`: the first backoff, doubled each time up to its cap.
+fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    let factor = 2_u32.saturating_pow(attempt.min(16));
+    policy
+        .first_backoff
+        .saturating_mul(factor)
+        .min(policy.max_backoff)
+}
+
 /// Runs a write that is not idempotent until it succeeds, fails for good, runs out of budget or
-/// is cancelled (between attempts).
+/// is cancelled (between attempts): [`retry_when`], trying again only a write whose outcome is
+/// unknown.
 /// `call` gets the attempt number (0 first), so a non-idempotent call can first check
 /// whether an earlier attempt that got no answer went through. `waiting` hears each pause.
 pub async fn with_retry<T, F, Fut>(
     policy: &RetryPolicy,
     cancel: &CancellationToken,
+    waiting: &(dyn Fn(Duration, &Error) + Send + Sync),
+    call: F,
+) -> Result<T, CallError>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    retry_when(policy, cancel, &outcome_unknown, waiting, call).await
+}
+
+/// Runs `call` until it succeeds, fails with an error `retried` refuses, runs out of the
+/// policy's budget or is cancelled (between attempts), pausing with the policy's backoff
+/// before each new attempt. `call` gets the attempt number (0 first); `waiting` hears each
+/// pause.
+pub async fn retry_when<T, F, Fut>(
+    policy: &RetryPolicy,
+    cancel: &CancellationToken,
+    retried: &(dyn Fn(&Error) -> bool + Send + Sync),
     waiting: &(dyn Fn(Duration, &Error) + Send + Sync),
     mut call: F,
 ) -> Result<T, CallError>
@@ -144,10 +165,8 @@ where
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
-        let Some(pause) = pause_for(&error, policy, attempt) else {
-            return Err(CallError::Failed(error));
-        };
-        if waited + pause > policy.budget {
+        let pause = backoff(policy, attempt);
+        if !retried(&error) || waited + pause > policy.budget {
             return Err(CallError::Failed(error));
         }
         waiting(pause, &error);
@@ -232,27 +251,93 @@ mod tests {
         let throttled = Error::RateLimited {
             retry_after: Some(Duration::from_secs(7)),
         };
-        assert_eq!(pause_for(&throttled, &policy, 0), None);
+        assert!(!outcome_unknown(&throttled));
         let unavailable = Error::Server {
             operation: "POST /users".to_owned(),
             status: 503,
             message: None,
         };
-        assert_eq!(pause_for(&unavailable, &policy, 0), None);
+        assert!(!outcome_unknown(&unavailable));
         let dropped = Error::Network {
             url: "https://pbx.example/api/users".to_owned(),
             failure: NetworkFailure::Dropped,
             detail: "connection closed before message completed".to_owned(),
         };
-        assert_eq!(pause_for(&dropped, &policy, 0), Some(policy.first_backoff));
+        assert!(outcome_unknown(&dropped));
+        assert!(outcome_unknown(&server_error()));
+        assert_eq!(backoff(&policy, 0), policy.first_backoff);
+        assert_eq!(backoff(&policy, 2), Duration::from_millis(1000));
+        assert_eq!(backoff(&policy, 12), policy.max_backoff);
+    }
+
+    #[tokio::test]
+    async fn the_callers_decision_says_which_failure_is_tried_again() {
+        let not_signed_in = |error: &Error| matches!(error, Error::NotSignedIn);
+        // A failure the write path would try again is final when the decision refuses it.
+        let calls = AtomicU32::new(0);
+        let refused = retry_when(
+            &quick(),
+            &CancellationToken::new(),
+            &not_signed_in,
+            &|_, _| {},
+            |_| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { Err::<(), _>(server_error()) }
+            },
+        )
+        .await;
+        assert!(matches!(
+            refused,
+            Err(CallError::Failed(Error::Server { .. }))
+        ));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // One the write path would give up on is tried again, each pause told, until success.
+        let pauses = std::sync::Mutex::new(Vec::new());
+        let tell = |pause: Duration, _: &Error| {
+            if let Ok(mut pauses) = pauses.lock() {
+                pauses.push(pause);
+            }
+        };
+        let succeeded = retry_when(
+            &quick(),
+            &CancellationToken::new(),
+            &not_signed_in,
+            &tell,
+            |attempt| async move {
+                if attempt < 3 {
+                    Err(Error::NotSignedIn)
+                } else {
+                    Ok(attempt)
+                }
+            },
+        )
+        .await;
+        assert!(matches!(succeeded, Ok(3)), "{succeeded:?}");
+        let told = pauses.lock().map(|p| p.clone()).unwrap_or_default();
         assert_eq!(
-            pause_for(&server_error(), &policy, 2),
-            Some(Duration::from_millis(1000))
+            told,
+            [1, 2, 4].map(Duration::from_millis).to_vec(),
+            "each pause is told, doubling up to the cap"
         );
-        assert_eq!(
-            pause_for(&server_error(), &policy, 12),
-            Some(policy.max_backoff)
-        );
+        // ...or until the budget is spent.
+        let calls = AtomicU32::new(0);
+        let exhausted = retry_when(
+            &quick(),
+            &CancellationToken::new(),
+            &not_signed_in,
+            &|_, _| {},
+            |_| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { Err::<(), _>(Error::NotSignedIn) }
+            },
+        )
+        .await;
+        assert!(matches!(
+            exhausted,
+            Err(CallError::Failed(Error::NotSignedIn))
+        ));
+        // 1 + 2 + 4 ms, then 4 ms each while the 50 ms budget lasts: 13 pauses, 14 calls.
+        assert_eq!(calls.load(Ordering::SeqCst), 14);
     }
 
     #[tokio::test]

@@ -1,9 +1,11 @@
 //! The end-to-end proof: the PBX lists Microsoft 365 users through Graph with its own
 //! certificate.
 
+use tokio_util::sync::CancellationToken;
+
 use super::super::message::{CheckCode, detail, plain, said};
 use super::rerun_setup;
-use crate::access::retry::RetryPolicy;
+use crate::access::retry::{CallError, RetryPolicy, RetryReason, retry_when};
 use crate::doctor::{Check, CheckId};
 use crate::profile::Profile;
 use crate::relayed_failure::{ListingFailure, classify};
@@ -13,35 +15,27 @@ use crate::relayed_failure::{ListingFailure, classify};
 /// should not report a moment's hiccup as a broken integration.
 async fn listed(
     retry: &RetryPolicy,
+    cancel: &CancellationToken,
     client: &portsip::Client,
-) -> Result<portsip::model::Page<portsip::model::Ms365User>, portsip::Error> {
-    let mut waited = std::time::Duration::ZERO;
-    let mut pause = retry.first_backoff;
-    loop {
-        let error = match client.ms365_users().await {
-            Ok(page) => return Ok(page),
-            Err(error) => error,
-        };
-        if classify(&error) != ListingFailure::Passing || waited + pause > retry.budget {
-            return Err(error);
-        }
-        crate::progress::tell_wait(
-            pause,
-            &crate::access::retry::RetryReason::MicrosoftBusyForPbx,
-        );
-        tokio::time::sleep(pause).await;
-        waited += pause;
-        pause = pause.saturating_mul(2).min(retry.max_backoff);
-    }
+) -> Result<portsip::model::Page<portsip::model::Ms365User>, CallError> {
+    retry_when(
+        retry,
+        cancel,
+        &|error| classify(error) == ListingFailure::Passing,
+        &|pause, _| crate::progress::tell_wait(pause, &RetryReason::MicrosoftBusyForPbx),
+        |_| client.ms365_users(),
+    )
+    .await
 }
 
 pub(super) async fn lists_users(
     retry: &RetryPolicy,
+    cancel: &CancellationToken,
     profile: &Profile,
     client: &portsip::Client,
 ) -> Check {
     let id = CheckId::PbxListsUsers;
-    match listed(retry, client).await {
+    match listed(retry, cancel, client).await {
         Ok(page) => {
             let count = page
                 .count
@@ -57,7 +51,12 @@ pub(super) async fn lists_users(
                 ),
             )
         }
-        Err(error) => {
+        Err(CallError::Cancelled) => Check::skip(
+            id,
+            detail("Skipped: the doctor was cancelled before the PBX listed the users.".to_owned()),
+            None,
+        ),
+        Err(CallError::Failed(error)) => {
             let text = error.to_string();
             let fix = if classify(&error) == ListingFailure::Passing {
                 plain(

@@ -183,7 +183,7 @@ pub(super) async fn run(
 
     ctx.report(step, ProgressText::AskingPbxToListUsers);
     checks.push(match &client {
-        Some(client) => lists_users::lists_users(retry, profile, client).await,
+        Some(client) => lists_users::lists_users(retry, ctx.cancel_token(), profile, client).await,
         None => Check::skip(CheckId::PbxListsUsers, not_signed_in_to_pbx(), None),
     });
     DoctorReport::new(profile, checks, edition)
