@@ -234,6 +234,9 @@ mod tests {
                 Duration::from_secs(1),
             ),
             ProgressText::retrying(RetryReason::PbxConnectionBroke, Duration::from_secs(4)),
+            ProgressText::retrying(RetryReason::PbxRefused, Duration::from_secs(1)),
+            ProgressText::retrying(RetryReason::PbxTimedOut, Duration::from_secs(2)),
+            ProgressText::retrying(RetryReason::PbxNameUnresolved, Duration::from_secs(1)),
             ProgressText::retrying(RetryReason::MicrosoftBusyForPbx, Duration::from_secs(8)),
         ]
         .into_iter()

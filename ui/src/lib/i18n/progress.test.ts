@@ -23,6 +23,9 @@ function values(text: object): string[] {
 const RETRY_REASONS: RetryReason['code'][] = [
   'pbx-slow-down',
   'pbx-failed',
+  'pbx-refused',
+  'pbx-timed-out',
+  'pbx-name-unresolved',
   'pbx-connection-broke',
   'pbx-other',
   'pbx-answer-lost',

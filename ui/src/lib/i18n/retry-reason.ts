@@ -10,6 +10,9 @@ type Wording = { [C in Code]: (reason: Extract<RetryReason, { code: C }>, o: Opt
 const WORDING: Wording = {
   'pbx-slow-down': (_, o) => m.retry_reason_pbx_slow_down({}, o),
   'pbx-failed': (r, o) => m.retry_reason_pbx_failed({ status: r.status }, o),
+  'pbx-refused': (_, o) => m.retry_reason_pbx_refused({}, o),
+  'pbx-timed-out': (_, o) => m.retry_reason_pbx_timed_out({}, o),
+  'pbx-name-unresolved': (_, o) => m.retry_reason_pbx_name_unresolved({}, o),
   'pbx-connection-broke': (_, o) => m.retry_reason_pbx_connection_broke({}, o),
   // Another failure of the PBX's client: its own sentence, quoted.
   'pbx-other': (r) => r.detail,

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use portsip::NetworkFailure;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -14,7 +15,13 @@ pub enum RetryReason {
     PbxSlowDown,
     /// A 5xx answer of the PBX.
     PbxFailed { status: u16 },
-    /// The connection to the PBX was refused, dropped or timed out.
+    /// The PBX refused the connection: nothing listens, as while it restarts.
+    PbxRefused,
+    /// The PBX did not answer in time.
+    PbxTimedOut,
+    /// The PBX's host name could not be resolved.
+    PbxNameUnresolved,
+    /// The connection to the PBX was dropped, or failed in another way.
     PbxConnectionBroke,
     /// Any other failure of the PBX's client; `detail` is its own English sentence.
     PbxOther { detail: String },
@@ -30,7 +37,12 @@ impl RetryReason {
         match error {
             portsip::Error::RateLimited { .. } => RetryReason::PbxSlowDown,
             portsip::Error::Server { status, .. } => RetryReason::PbxFailed { status: *status },
-            portsip::Error::Network { .. } => RetryReason::PbxConnectionBroke,
+            portsip::Error::Network { failure, .. } => match failure {
+                NetworkFailure::Refused => RetryReason::PbxRefused,
+                NetworkFailure::Timeout => RetryReason::PbxTimedOut,
+                NetworkFailure::Dns => RetryReason::PbxNameUnresolved,
+                _ => RetryReason::PbxConnectionBroke,
+            },
             other => RetryReason::PbxOther {
                 detail: crate::access::error::clean_clause(&other.to_string()),
             },
@@ -43,6 +55,13 @@ impl fmt::Display for RetryReason {
         match self {
             RetryReason::PbxSlowDown => f.write_str("The PBX asks pbx365 to slow down"),
             RetryReason::PbxFailed { status } => write!(f, "The PBX failed (HTTP {status})"),
+            RetryReason::PbxRefused => {
+                f.write_str("The PBX does not accept connections (it may be restarting)")
+            }
+            RetryReason::PbxTimedOut => f.write_str("The PBX did not answer in time"),
+            RetryReason::PbxNameUnresolved => {
+                f.write_str("The PBX's host name could not be looked up")
+            }
             RetryReason::PbxConnectionBroke => f.write_str("The connection to the PBX broke"),
             RetryReason::PbxOther { detail } => f.write_str(detail),
             RetryReason::PbxAnswerLost { cause } => {
@@ -80,5 +99,49 @@ mod tests {
                 "cause": { "code": "pbx-failed", "status": 502 }
             }))
         );
+    }
+
+    #[test]
+    fn each_network_failure_says_what_happened_to_the_connection() {
+        let cases = [
+            (
+                NetworkFailure::Refused,
+                "pbx-refused",
+                "The PBX does not accept connections (it may be restarting)",
+            ),
+            (
+                NetworkFailure::Timeout,
+                "pbx-timed-out",
+                "The PBX did not answer in time",
+            ),
+            (
+                NetworkFailure::Dns,
+                "pbx-name-unresolved",
+                "The PBX's host name could not be looked up",
+            ),
+            (
+                NetworkFailure::Dropped,
+                "pbx-connection-broke",
+                "The connection to the PBX broke",
+            ),
+            (
+                NetworkFailure::Other,
+                "pbx-connection-broke",
+                "The connection to the PBX broke",
+            ),
+        ];
+        for (failure, code, english) in cases {
+            let reason = RetryReason::of_pbx(&portsip::Error::Network {
+                url: "https://pbx.example.com:8887/api/users".into(),
+                failure,
+                detail: "x".into(),
+            });
+            assert_eq!(
+                serde_json::to_value(&reason).ok(),
+                Some(serde_json::json!({ "code": code })),
+                "{failure:?}"
+            );
+            assert_eq!(reason.to_string(), english, "{failure:?}");
+        }
     }
 }
