@@ -27,6 +27,18 @@ pub enum EntraError {
         #[source]
         source: reqwest::Error,
     },
+    /// The network answered that a Microsoft host which never answered this client cannot be
+    /// reached; tried only briefly (see [`crate::RetryPolicy::unreachable_budget`]).
+    #[error(
+        "Microsoft could not be reached from this computer to {context}: the connection to {host} failed ({reason}); check this computer's network connection, and that any proxy or firewall lets it reach {host}"
+    )]
+    Unreachable {
+        context: String,
+        /// The host (and port, when not the scheme's own) that could not be reached.
+        host: String,
+        /// The network's own words, e.g. `Connection refused (os error 111)`.
+        reason: String,
+    },
     #[error("Microsoft's sign-in metadata at {url} is not usable: {reason}")]
     Discovery { url: String, reason: String },
     #[error("Microsoft sign-in failed while trying to {context}: {error}")]

@@ -22,6 +22,7 @@ pub(crate) async fn get(
     loop {
         let (failure, asked, throttled) = match http.get(url.clone()).send().await {
             Ok(response) => {
+                patience.answered(response.url());
                 let status = response.status();
                 if status.is_success() {
                     return read_limited(response, kind, context).await;
@@ -43,20 +44,8 @@ pub(crate) async fn get(
                 );
                 (error, asked, throttled)
             }
-            Err(source) if is_transient(&source) => (
-                EntraError::Network {
-                    context: context.to_owned(),
-                    source,
-                },
-                None,
-                false,
-            ),
-            Err(source) => {
-                return Err(EntraError::Network {
-                    context: context.to_owned(),
-                    source,
-                });
-            }
+            Err(source) if is_transient(&source) => (patience.in_transit(source), None, false),
+            Err(source) => return Err(patience.in_transit(source)),
         };
         if !patience.wait(asked).await {
             return Err(if throttled {

@@ -1,12 +1,19 @@
 //! Waiting out throttling and Entra's replication delay, within bounded budgets.
+//!
+//! Passing trouble — throttling, Microsoft's own failures, a connection dropped or timed out —
+//! is waited out within the throttle budget. The network's own answer that a Microsoft host
+//! which never answered this client cannot be reached (refused, no such host name, no route, a
+//! proxy refusing the tunnel) is not passing trouble: it gets the brief unreachable budget.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use url::Url;
 
 use crate::error::EntraError;
 
@@ -15,6 +22,10 @@ use crate::error::EntraError;
 pub struct RetryPolicy {
     /// Longest total wait for one request on 429/503 (and transient failures of idempotent ones).
     pub throttle_budget: Duration,
+    /// Longest total wait for one request while the network answers that a Microsoft host which
+    /// has not answered this client yet cannot be reached (connection refused, host name not
+    /// found, no route, the proxy refusing). At most `throttle_budget`.
+    pub unreachable_budget: Duration,
     /// First backoff step when Microsoft sends no `Retry-After`.
     pub throttle_base: Duration,
     /// First wait for replication; it doubles with each attempt (1, 2, 4, … s).
@@ -29,6 +40,7 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             throttle_budget: Duration::from_secs(120),
+            unreachable_budget: Duration::from_secs(1),
             throttle_base: Duration::from_secs(1),
             replication_base: Duration::from_secs(1),
             replication_cap: Duration::from_secs(120),
@@ -139,11 +151,41 @@ pub(crate) fn replication_wait(
         .then(|| backoff(policy.replication_base, policy.replication_cap, attempt).min(remaining))
 }
 
-/// The policy and progress sink a request waits under.
+/// The policy and progress sink a request waits under, and the hosts that have answered the
+/// client sending it.
 #[derive(Clone, Copy)]
 pub(crate) struct Waiting<'a> {
     pub policy: &'a RetryPolicy,
     pub progress: Option<&'a ProgressFn>,
+    pub answered: &'a AnsweredHosts,
+}
+
+/// The Microsoft hosts (scheme, name, port) that have answered a client, shared by everything
+/// signed in from one [`crate::Authenticator`]. Kept per host rather than per client: one client
+/// talks to the sign-in host and to Graph, and the sign-in host answering says nothing about
+/// whether a proxy or firewall lets Graph through (nor the other way round, for a session
+/// resumed from a saved sign-in).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AnsweredHosts(Arc<Mutex<HashSet<String>>>);
+
+impl AnsweredHosts {
+    fn key(url: &Url) -> String {
+        url.origin().ascii_serialization()
+    }
+
+    pub fn record(&self, url: &Url) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(Self::key(url));
+    }
+
+    fn include(&self, url: &Url) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&Self::key(url))
+    }
 }
 
 /// Answers worth sending again: throttling always; server errors only when sending twice does
@@ -161,6 +203,36 @@ pub(crate) fn should_retry(status: StatusCode, idempotent: bool) -> bool {
 /// Failures in transit (no connection, a dropped one, a timeout) that a retry may cure.
 pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
     error.is_connect() || error.is_timeout() || error.is_request()
+}
+
+/// Whether `error` is the network's answer that the host cannot be reached at all: connecting
+/// failed, and not by running out of time — refused, no such host name, no route, a proxy that
+/// is not there or refuses the tunnel, a certificate the connection is intercepted with. None
+/// of that changes within seconds. A time-out is left to the patient budget: a slow network
+/// may still get through.
+fn is_unreachable(error: &reqwest::Error) -> bool {
+    error.is_connect() && !error.is_timeout()
+}
+
+/// `error`'s causes, without the request's own line (which repeats the whole URL) nor the
+/// HTTP client's "client error (Connect)", which says nothing the sentence around it does not.
+fn causes(error: &reqwest::Error) -> String {
+    let mut text = String::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !message.starts_with("client error (") && !text.contains(&message) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&message);
+        }
+        source = cause.source();
+    }
+    if text.is_empty() {
+        text = error.to_string();
+    }
+    text
 }
 
 /// `Retry-After` in seconds (Microsoft's form); an HTTP date is left to the backoff.
@@ -183,6 +255,8 @@ pub(crate) struct Patience<'a> {
     started: Instant,
     waited: Duration,
     attempt: u32,
+    /// The last attempt found its host unreachable: the next wait must fit the brief budget.
+    unreachable: bool,
 }
 
 impl<'a> Patience<'a> {
@@ -193,6 +267,45 @@ impl<'a> Patience<'a> {
             started: Instant::now(),
             waited: Duration::ZERO,
             attempt: 0,
+            unreachable: false,
+        }
+    }
+
+    /// Notes that `url`'s host answered: from now on the network failing to reach it is passing
+    /// trouble (it restarts, a resolver hiccups), waited out within the whole budget.
+    pub fn answered(&mut self, url: &Url) {
+        self.waiting.answered.record(url);
+        self.unreachable = false;
+    }
+
+    /// The error a failure in transit ends the request with unless it is sent again; the next
+    /// [`Self::wait`] fits the brief budget when the failure says a host that never answered
+    /// this client cannot be reached.
+    pub fn in_transit(&mut self, source: reqwest::Error) -> EntraError {
+        let never_answered = source
+            .url()
+            .is_none_or(|url| !self.waiting.answered.include(url));
+        self.unreachable = never_answered && is_unreachable(&source);
+        if !self.unreachable {
+            return EntraError::Network {
+                context: self.context.to_owned(),
+                source,
+            };
+        }
+        let host = source
+            .url()
+            .and_then(|url| {
+                let host = url.host_str()?;
+                Some(match url.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                })
+            })
+            .unwrap_or_else(|| "Microsoft".to_owned());
+        EntraError::Unreachable {
+            context: self.context.to_owned(),
+            host,
+            reason: causes(&source),
         }
     }
 
@@ -200,10 +313,15 @@ impl<'a> Patience<'a> {
     /// and returns true; returns false at once when that wait would overrun the budget.
     pub async fn wait(&mut self, asked: Option<Duration>) -> bool {
         let policy = self.waiting.policy;
+        let budget = if self.unreachable {
+            policy.unreachable_budget.min(policy.throttle_budget)
+        } else {
+            policy.throttle_budget
+        };
         let asked = asked
             .unwrap_or_else(|| backoff(policy.throttle_base, policy.throttle_budget, self.attempt));
         let spent = self.started.elapsed().max(self.waited);
-        let Some(wait) = throttle_wait(spent, asked, policy.throttle_budget) else {
+        let Some(wait) = throttle_wait(spent, asked, budget) else {
             return false;
         };
         let report = Progress::Throttled {
@@ -323,9 +441,11 @@ mod tests {
                 seen.push(*wait);
             }
         });
+        let answered = AnsweredHosts::default();
         let waiting = Waiting {
             policy: &policy,
             progress: Some(&progress),
+            answered: &answered,
         };
         let mut patience = Patience::new(waiting, "renew the sign-in");
         let mut waits = 0;

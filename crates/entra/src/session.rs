@@ -10,7 +10,7 @@ use url::Url;
 use crate::discovery::Endpoints;
 use crate::error::{EntraError, IdentityError, TokenStoreError};
 use crate::id_token::Account;
-use crate::retry::{ProgressFn, RetryPolicy, Waiting};
+use crate::retry::{AnsweredHosts, ProgressFn, RetryPolicy, Waiting};
 use crate::secret::Secret;
 use crate::token_endpoint::{Failure, TokenResponse, oauth_client, scopes};
 use crate::token_store::TokenStore;
@@ -24,6 +24,7 @@ pub struct Session {
 
 struct Inner {
     http: reqwest::Client,
+    answered: AnsweredHosts,
     endpoints: Endpoints,
     client_id: String,
     scope: String,
@@ -57,6 +58,8 @@ impl Tokens {
 
 pub(crate) struct SessionParts {
     pub http: reqwest::Client,
+    /// The hosts that answered the [`crate::Authenticator`] this session was signed in from.
+    pub answered: AnsweredHosts,
     pub endpoints: Endpoints,
     pub client_id: String,
     pub scope: String,
@@ -90,6 +93,7 @@ impl Session {
             inner: Arc::new(Inner {
                 tokens: Mutex::new(Tokens::from_response(response, previous_refresh)),
                 http: parts.http,
+                answered: parts.answered,
                 endpoints: parts.endpoints,
                 client_id: parts.client_id,
                 scope: parts.scope,
@@ -116,6 +120,10 @@ impl Session {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    pub(crate) fn answered_hosts(&self) -> &AnsweredHosts {
+        &self.inner.answered
     }
 
     /// Keeps the refresh token in `store` under `key`: now, and again each time Entra rotates it.
@@ -150,6 +158,7 @@ impl Session {
         Waiting {
             policy: &self.inner.retry,
             progress: self.inner.progress.as_ref(),
+            answered: &self.inner.answered,
         }
     }
 

@@ -20,7 +20,7 @@ use crate::http::{HttpOptions, build_client};
 use crate::id_token;
 use crate::loopback::Loopback;
 use crate::pkce::random_token;
-use crate::retry::{ProgressFn, RetryPolicy, Waiting};
+use crate::retry::{AnsweredHosts, ProgressFn, RetryPolicy, Waiting};
 use crate::secret::Secret;
 use crate::session::{Session, SessionParts, redeem_refresh_token};
 use crate::token_endpoint::{Failure, OAuthClient, TokenResponse, oauth_client, scopes};
@@ -78,6 +78,7 @@ impl Default for SignInOptions {
 /// Signs the administrator in to one cloud and tenant.
 pub struct Authenticator {
     http: reqwest::Client,
+    answered: AnsweredHosts,
     cloud: Cloud,
     options: SignInOptions,
     endpoints: Endpoints,
@@ -100,6 +101,7 @@ impl Authenticator {
         retry: RetryPolicy,
     ) -> Result<Self, EntraError> {
         let http = build_client(&options.http)?;
+        let answered = AnsweredHosts::default();
         let endpoints = discover(
             &http,
             &cloud,
@@ -107,11 +109,13 @@ impl Authenticator {
             Waiting {
                 policy: &retry,
                 progress: None,
+                answered: &answered,
             },
         )
         .await?;
         Ok(Self {
             http,
+            answered,
             cloud,
             options,
             endpoints,
@@ -138,6 +142,7 @@ impl Authenticator {
         Waiting {
             policy: &self.retry,
             progress: self.progress.as_ref(),
+            answered: &self.answered,
         }
     }
 
@@ -335,6 +340,7 @@ impl Authenticator {
         tracing::info!(tenant = %account.tenant_id, user = ?account.username, "signed in to Microsoft");
         let parts = SessionParts {
             http: self.http.clone(),
+            answered: self.answered.clone(),
             endpoints: self.endpoints.clone(),
             client_id: self.options.client_id.clone(),
             scope: self.scope(),
@@ -369,6 +375,7 @@ mod tests {
         let base = cloud.authority();
         Ok(Authenticator {
             http: reqwest::Client::new(),
+            answered: AnsweredHosts::default(),
             endpoints: Endpoints {
                 authorization: Url::parse(&format!("{base}/organizations/oauth2/v2.0/authorize"))?,
                 token: Url::parse(&format!("{base}/organizations/oauth2/v2.0/token"))?,

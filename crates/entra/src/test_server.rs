@@ -2,9 +2,11 @@
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
 
 /// What the server answers.
 #[derive(Debug, Clone)]
@@ -17,29 +19,55 @@ pub(crate) enum Reply {
     Fixed { status: u16, body: Vec<u8> },
 }
 
+type ReplyFn = dyn Fn(&str) -> Reply + Send + Sync;
+
 /// Serves every request with `reply(path)` until the test ends; returns `http://127.0.0.1:PORT`.
 pub(crate) async fn serve(
     reply: impl Fn(&str) -> Reply + Send + Sync + 'static,
 ) -> std::io::Result<String> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
-    let reply = Arc::new(reply);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let reply = Arc::clone(&reply);
-            tokio::spawn(async move {
-                // The client hanging up is how most of these exchanges end.
-                let _ = answer(stream, reply.as_ref()).await;
-            });
-        }
-    });
+    tokio::spawn(serve_on(listener, Arc::new(reply)));
     Ok(base)
 }
 
-async fn answer(
-    mut stream: TcpStream,
-    reply: &(dyn Fn(&str) -> Reply + Send + Sync),
-) -> std::io::Result<()> {
+/// Like [`serve`], but after answering one request the server stops listening — connections
+/// are refused, as while a server restarts — for `down_for`, then serves again on the same
+/// port. The receiver hears when it has stopped.
+pub(crate) async fn serve_restarting(
+    down_for: Duration,
+    reply: impl Fn(&str) -> Reply + Send + Sync + 'static,
+) -> std::io::Result<(String, oneshot::Receiver<()>)> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+    let address = listener.local_addr()?;
+    let reply: Arc<ReplyFn> = Arc::new(reply);
+    let (stopped, down) = oneshot::channel();
+    tokio::spawn(async move {
+        if let Ok((stream, _)) = listener.accept().await {
+            let _ = answer(stream, reply.as_ref()).await;
+        }
+        drop(listener);
+        let _ = stopped.send(());
+        tokio::time::sleep(down_for).await;
+        // Tokio sets SO_REUSEADDR, so the port can be taken again at once.
+        if let Ok(listener) = TcpListener::bind(address).await {
+            serve_on(listener, reply).await;
+        }
+    });
+    Ok((format!("http://{address}"), down))
+}
+
+async fn serve_on(listener: TcpListener, reply: Arc<ReplyFn>) {
+    while let Ok((stream, _)) = listener.accept().await {
+        let reply = Arc::clone(&reply);
+        tokio::spawn(async move {
+            // The client hanging up is how most of these exchanges end.
+            let _ = answer(stream, reply.as_ref()).await;
+        });
+    }
+}
+
+async fn answer(mut stream: TcpStream, reply: &ReplyFn) -> std::io::Result<()> {
     let path = read_request(&mut stream).await?;
     let head = |status: u16, framing: &str| {
         format!("HTTP/1.1 {status} Test\r\nContent-Type: application/json\r\n{framing}\r\n")

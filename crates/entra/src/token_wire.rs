@@ -16,7 +16,8 @@ use tokio::sync::Notify;
 use crate::error::{EntraError, IdentityError};
 use crate::response_body::{BodyKind, read_error_text, read_limited};
 use crate::retry::{
-    Patience, ProgressFn, RetryPolicy, Waiting, is_transient, retry_after, should_retry,
+    AnsweredHosts, Patience, ProgressFn, RetryPolicy, Waiting, is_transient, retry_after,
+    should_retry,
 };
 use crate::token_endpoint::Failure;
 
@@ -27,6 +28,7 @@ pub(crate) struct TokenWire {
     context: &'static str,
     policy: RetryPolicy,
     progress: Option<ProgressFn>,
+    answered: AnsweredHosts,
     /// Entra's last refusal, as it came.
     refusal: Mutex<Option<IdentityError>>,
     /// Why the wire gave up on a request (no answer, too large, throttled past the budget).
@@ -46,6 +48,7 @@ impl TokenWire {
             context,
             policy: waiting.policy.clone(),
             progress: waiting.progress.cloned(),
+            answered: waiting.answered.clone(),
             refusal: Mutex::new(None),
             failure: Mutex::new(None),
             gave_up: Notify::new(),
@@ -97,14 +100,11 @@ impl TokenWire {
     /// errors and failures in transit are retried under the wire's policy: every request to these
     /// endpoints is safe to send twice (a code redeemed twice is refused, never doubled).
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, EntraError> {
-        let network = |source| EntraError::Network {
-            context: self.context.to_owned(),
-            source,
-        };
         *self.refusal.lock().unwrap_or_else(PoisonError::into_inner) = None;
         let waiting = Waiting {
             policy: &self.policy,
             progress: self.progress.as_ref(),
+            answered: &self.answered,
         };
         let mut patience = Patience::new(waiting, self.context);
         loop {
@@ -117,6 +117,7 @@ impl TokenWire {
                 .await;
             let (last, asked, throttled) = match attempt {
                 Ok(response) => {
+                    patience.answered(response.url());
                     let status = response.status();
                     let content_type = response.headers().get(CONTENT_TYPE).cloned();
                     if status.is_success() {
@@ -142,9 +143,9 @@ impl TokenWire {
                 }
                 Err(source) if is_transient(&source) => {
                     tracing::debug!(error = %source, "a token request failed in transit");
-                    (Err(network(source)), None, false)
+                    (Err(patience.in_transit(source)), None, false)
                 }
-                Err(source) => return Err(network(source)),
+                Err(source) => return Err(patience.in_transit(source)),
             };
             if !patience.wait(asked).await {
                 if throttled {

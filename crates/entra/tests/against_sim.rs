@@ -167,6 +167,7 @@ fn reports(seen: &Mutex<Vec<String>>) -> Vec<String> {
 fn fast_policy() -> RetryPolicy {
     RetryPolicy {
         throttle_budget: Duration::from_secs(20),
+        unreachable_budget: Duration::from_secs(1),
         throttle_base: Duration::from_millis(50),
         replication_base: Duration::from_millis(100),
         replication_cap: Duration::from_millis(800),

@@ -42,6 +42,9 @@ pub use service_principals::{
 };
 pub use users::{DEFAULT_USER_FIELDS, MAX_PAGE_SIZE, User};
 
+#[cfg(test)]
+mod unreachable_tests;
+
 /// Graph calls on behalf of a signed-in [`Session`]. Cheap to clone.
 #[derive(Clone)]
 pub struct GraphClient {
@@ -107,11 +110,13 @@ impl GraphClient {
         Waiting {
             policy: &self.policy,
             progress: self.progress.as_ref(),
+            answered: self.session.answered_hosts(),
         }
     }
 
     /// Sends one request, waiting out 429/503 (and 5xx or dropped connections for idempotent
-    /// methods) within the throttle budget. Returns the final status and body, successful or not;
+    /// methods) within the throttle budget, and a host that cannot be reached within the brief
+    /// unreachable budget. Returns the final status and body, successful or not;
     /// a successful body is read up to [`BodyKind::GraphJson`]'s limit, an error body is cut.
     async fn send(
         &self,
@@ -138,8 +143,9 @@ impl GraphClient {
                 request = request.header("ConsistencyLevel", "eventual");
             }
             tracing::debug!(%method, path = url.path(), "Graph request");
-            let asked = match request.send().await {
+            let (asked, in_transit) = match request.send().await {
                 Ok(response) => {
+                    patience.answered(response.url());
                     let status = response.status();
                     if status == StatusCode::UNAUTHORIZED && !refreshed {
                         // The token may have been revoked or expired early: renew it once.
@@ -155,21 +161,16 @@ impl GraphClient {
                         };
                         return Ok((status, body));
                     }
-                    retry_after(response.headers())
+                    (retry_after(response.headers()), None)
                 }
                 Err(source) if idempotent && is_transient(&source) => {
                     tracing::debug!(error = %source, "Graph request failed in transit");
-                    None
+                    (None, Some(patience.in_transit(source)))
                 }
-                Err(source) => {
-                    return Err(EntraError::Network {
-                        context: context.to_owned(),
-                        source,
-                    });
-                }
+                Err(source) => return Err(patience.in_transit(source)),
             };
             if !patience.wait(asked).await {
-                return Err(patience.throttled());
+                return Err(in_transit.unwrap_or_else(|| patience.throttled()));
             }
         }
     }
@@ -377,6 +378,7 @@ mod tests {
     use crate::discovery::Endpoints;
     use crate::id_token::Account;
     use crate::response_body::BodyKind;
+    use crate::retry::AnsweredHosts;
     use crate::session::SessionParts;
     use crate::test_server::{Reply, serve};
     use crate::token_endpoint::TokenResponse;
@@ -384,7 +386,7 @@ mod tests {
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     /// A session whose token is good for an hour, so Graph calls go straight to `base`.
-    fn session_for(base: &str) -> Result<Session, Box<dyn std::error::Error>> {
+    pub(super) fn session_for(base: &str) -> Result<Session, Box<dyn std::error::Error>> {
         let url = |path: &str| Url::parse(&format!("{base}{path}"));
         let endpoints = Endpoints {
             authorization: url("/t/oauth2/v2.0/authorize")?,
@@ -398,6 +400,7 @@ mod tests {
             serde_json::from_str(r#"{"access_token":"at","expires_in":3600}"#)?;
         let parts = SessionParts {
             http: reqwest::Client::new(),
+            answered: AnsweredHosts::default(),
             endpoints,
             client_id: "client".into(),
             scope: "openid".into(),

@@ -60,6 +60,7 @@ impl World {
 pub fn fast_policy() -> RetryPolicy {
     RetryPolicy {
         throttle_budget: Duration::from_secs(20),
+        unreachable_budget: Duration::from_secs(1),
         throttle_base: Duration::from_millis(50),
         replication_base: Duration::from_millis(100),
         replication_cap: Duration::from_millis(800),

@@ -242,6 +242,7 @@ impl Error {
             Error::Input(_) => "input",
             Error::Pbx(_) => "pbx",
             Error::PbxRole { .. } => "pbx-role",
+            Error::Microsoft(entra::EntraError::Unreachable { .. }) => "microsoft-unreachable",
             Error::Microsoft(_) => "microsoft",
             Error::MicrosoftSignInNeeded { .. } => "microsoft-sign-in-needed",
             Error::GroupsNotReadable { .. } => "groups-not-readable",
@@ -284,6 +285,9 @@ impl Error {
             Error::Pbx(error) => params([("detail", error.to_string())]),
             Error::PbxRole { username, role } => {
                 params([("username", username.clone()), ("role", role.clone())])
+            }
+            Error::Microsoft(entra::EntraError::Unreachable { host, reason, .. }) => {
+                params([("host", host.clone()), ("reason", reason.clone())])
             }
             Error::Microsoft(error) => params([("detail", sentence(&error.to_string()))]),
             Error::MicrosoftSignInNeeded { profile, reason }
@@ -435,6 +439,13 @@ mod tests {
                 role: "User".into(),
             },
             Error::Microsoft(entra::EntraError::Declined),
+            Error::Microsoft(entra::EntraError::Unreachable {
+                context: "read the organization".into(),
+                host: "graph.microsoft.com".into(),
+                reason: "dns error: failed to lookup address information: Name or service not \
+                         known"
+                    .into(),
+            }),
             Error::MicrosoftSignInNeeded {
                 profile: "contoso".into(),
                 reason: "refresh token expired".into(),

@@ -28,8 +28,8 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// The most one call may spend trying before its failure counts.
     pub budget: Duration,
-    /// The most one call may spend trying a PBX address that cannot be reached (at most
-    /// `budget`).
+    /// The most one call may spend trying a PBX address or a Microsoft host that cannot be
+    /// reached (at most `budget`).
     pub unreachable_budget: Duration,
     /// Entra's replication after an app or key was created.
     pub replication: Replication,
@@ -77,6 +77,7 @@ impl RetryPolicy {
     pub fn microsoft(&self) -> entra::RetryPolicy {
         entra::RetryPolicy {
             throttle_budget: self.budget,
+            unreachable_budget: self.unreachable_budget,
             throttle_base: self.first_backoff,
             replication_base: self.replication.first,
             replication_cap: self.replication.cap,

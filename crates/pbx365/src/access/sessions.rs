@@ -276,8 +276,11 @@ pub async fn require_graph(
     resume_graph(env, profile)
         .await
         .map_err(|error| match error {
-            // The keyring failed, not the sign-in: its own error says what to fix.
-            Error::Microsoft(error @ entra::EntraError::TokenStore(_)) => Error::Microsoft(error),
+            // The keyring failed, not the sign-in, or Microsoft cannot be reached from this
+            // computer at all: their own errors say what to fix.
+            Error::Microsoft(
+                error @ (entra::EntraError::TokenStore(_) | entra::EntraError::Unreachable { .. }),
+            ) => Error::Microsoft(error),
             Error::Microsoft(error) => {
                 let reason = super::error::clean_clause(&error.to_string());
                 if needs_new_sign_in(&error) {
@@ -375,4 +378,53 @@ pub async fn sign_in_again(
         .username
         .or(account.name)
         .unwrap_or(account.tenant_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::profile::ProfileStore;
+    use crate::secrets::MemorySecretStore;
+
+    /// With the one policy's real defaults, a Microsoft that cannot be reached from this
+    /// computer (nothing listens at its address) stops work that needs Graph within seconds,
+    /// named as such — not as "try again in a few minutes" after two minutes of retrying.
+    #[tokio::test]
+    async fn a_microsoft_that_cannot_be_reached_is_named_within_seconds()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let env = Environment::new(
+            ProfileStore::at(dir.path()),
+            Arc::new(MemorySecretStore::default()),
+        );
+        let host = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+            listener.local_addr()?.to_string()
+        };
+        let mut profile = Profile::new("offline")?;
+        profile.microsoft.cloud = CloudChoice::Custom {
+            authority: format!("http://{host}"),
+            national: None,
+        };
+
+        let started = Instant::now();
+        let error = require_graph(&env, &profile)
+            .await
+            .err()
+            .ok_or("Graph was reached")?;
+        let took = started.elapsed();
+
+        assert!(took < Duration::from_secs(3), "took {took:?}");
+        let report = error.report();
+        assert_eq!(report.code, "microsoft-unreachable", "{}", report.message);
+        assert_eq!(report.params.get("host"), Some(&host));
+        assert!(
+            report.message.contains("proxy or firewall"),
+            "{}",
+            report.message
+        );
+        Ok(())
+    }
 }

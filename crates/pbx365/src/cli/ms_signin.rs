@@ -400,6 +400,7 @@ fn describe_error(error: &anyhow::Error) -> (&'static str, Map<String, Value>) {
         EntraError::UnknownCloud { .. } => "unknown_cloud",
         EntraError::Tls { .. } => "tls",
         EntraError::Network { .. } => "network",
+        EntraError::Unreachable { .. } => "unreachable",
         EntraError::Discovery { .. } => "discovery",
         EntraError::Identity { .. } => "identity",
         EntraError::Graph { .. } => "graph",

@@ -84,6 +84,7 @@ const WORDING: Record<string, (params: Params, report: ErrorReport) => string> =
       step: stepTitle(q['step']),
     }),
   'microsoft-unavailable': (q) => m.error_microsoft_unavailable({ profile: p(q, 'profile'), reason: p(q, 'reason') }),
+  'microsoft-unreachable': (q) => m.error_microsoft_unreachable({ host: p(q, 'host'), reason: p(q, 'reason') }),
   'sign-in-declined': () => m.error_sign_in_declined(),
   'sign-in-timed-out': (q) => m.error_sign_in_timed_out({ seconds: p(q, 'seconds') }),
   'cannot-grant': (q) =>

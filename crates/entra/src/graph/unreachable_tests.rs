@@ -1,0 +1,159 @@
+//! What the retry policy does when the network itself answers: a Microsoft host that never
+//! answered this client and cannot be reached fails within the brief unreachable budget, naming
+//! the host; one that has answered and then refuses connections (it restarts) is waited for
+//! within the whole budget.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::GraphClient;
+use super::tests::session_for;
+use crate::error::EntraError;
+use crate::retry::{Progress, ProgressFn, RetryPolicy};
+use crate::test_server::{Reply, serve_restarting};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// The pauses a client took between attempts.
+#[derive(Clone, Default)]
+struct Heard(Arc<Mutex<Vec<Duration>>>);
+
+impl Heard {
+    fn hear(&self, graph: GraphClient) -> GraphClient {
+        let heard = self.clone();
+        let progress: ProgressFn = Arc::new(move |progress: &Progress| {
+            if let Progress::Throttled { wait, .. } = progress {
+                heard
+                    .0
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(*wait);
+            }
+        });
+        graph.with_progress(progress)
+    }
+
+    fn pauses(&self) -> Vec<Duration> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// A loopback port where nothing listens now.
+fn closed_port() -> std::io::Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    drop(listener);
+    Ok(port)
+}
+
+/// The policy pbx365 gives the client by default: a first pause of 250 ms, two minutes for
+/// passing trouble, one second for a host that cannot be reached.
+fn as_pbx365_runs() -> RetryPolicy {
+    RetryPolicy {
+        throttle_base: Duration::from_millis(250),
+        ..RetryPolicy::default()
+    }
+}
+
+#[tokio::test]
+async fn a_closed_port_fails_within_a_second_or_two_naming_the_host() -> TestResult {
+    let host = format!("127.0.0.1:{}", closed_port()?);
+    let heard = Heard::default();
+    let graph = heard
+        .hear(GraphClient::new(session_for(&format!("http://{host}"))?))
+        .with_retry_policy(as_pbx365_runs());
+
+    let started = Instant::now();
+    let outcome = graph.organization().await;
+    let took = started.elapsed();
+
+    let Err(error @ EntraError::Unreachable { host: named, .. }) = &outcome else {
+        return Err(format!("expected an unreachable host, got {outcome:?}").into());
+    };
+    assert_eq!(named, &host);
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    let pauses = heard.pauses();
+    assert!(
+        !pauses.is_empty() && pauses.len() <= 2,
+        "retried once or twice, briefly: {pauses:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("could not be reached from this computer"),
+        "{text}"
+    );
+    assert!(text.contains("refused"), "the network's own words: {text}");
+    assert!(text.contains("proxy or firewall"), "{text}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_host_name_that_does_not_exist_is_tried_only_briefly_and_named() -> TestResult {
+    // RFC 6761: `.invalid` never resolves, wherever this runs.
+    let heard = Heard::default();
+    let policy = as_pbx365_runs();
+    let graph = heard
+        .hear(GraphClient::new(session_for(
+            "https://graph.nowhere.invalid",
+        )?))
+        .with_retry_policy(policy.clone());
+
+    let outcome = graph.organization().await;
+
+    let Err(EntraError::Unreachable { host, .. }) = &outcome else {
+        return Err(format!("expected an unreachable host, got {outcome:?}").into());
+    };
+    assert_eq!(host, "graph.nowhere.invalid");
+    // Counted in pauses rather than wall-clock time: how long the resolver takes to say no is
+    // the machine's business.
+    let pauses = heard.pauses();
+    let waited: Duration = pauses.iter().sum();
+    assert!(
+        pauses.len() <= 2 && waited <= policy.unreachable_budget,
+        "{pauses:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_host_that_answered_and_then_refuses_is_waited_for_while_it_restarts() -> TestResult {
+    let down_for = Duration::from_millis(700);
+    let organization = br#"{"value":[{"id":"tenant","displayName":"Contoso"}]}"#;
+    let (base, down) = serve_restarting(down_for, |_| Reply::Fixed {
+        status: 200,
+        body: organization.to_vec(),
+    })
+    .await?;
+    let heard = Heard::default();
+    let graph = heard
+        .hear(GraphClient::new(session_for(&base)?))
+        .with_retry_policy(RetryPolicy {
+            throttle_base: Duration::from_millis(20),
+            throttle_budget: Duration::from_secs(20),
+            unreachable_budget: Duration::from_millis(50),
+            ..RetryPolicy::default()
+        });
+    let first = graph.organization().await?;
+    assert_eq!(first.id, "tenant");
+    down.await?;
+
+    let started = Instant::now();
+    let during_restart = graph.organization().await;
+    let took = started.elapsed();
+
+    assert!(
+        during_restart.is_ok(),
+        "the restart was not waited out: {during_restart:?}"
+    );
+    let pauses = heard.pauses();
+    assert!(pauses.len() >= 3, "{pauses:?}");
+    assert!(
+        pauses.iter().sum::<Duration>() > Duration::from_millis(50),
+        "waited past the brief budget: {pauses:?}"
+    );
+    assert!(took >= down_for / 2, "took {took:?}");
+    Ok(())
+}
