@@ -26,6 +26,8 @@ test('a returning admin opens on the dashboard and edits one option without sign
   }
   await expect(page.getByRole('banner')).toContainText('contoso');
   await expect(page.locator('#sync-time')).toHaveValue('02:00');
+  // A setting the admin made earlier (here: from the command line) is shown, and so kept.
+  await expect(page.getByLabel('Users written to the PBX at once')).toHaveValue('12');
   await shot('52-returning-admin-sync-options');
 
   await page.locator('#sync-time').fill('03:30');

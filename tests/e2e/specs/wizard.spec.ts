@@ -98,6 +98,8 @@ test("sync options ask for each chosen feature's scope and check the lists", asy
   await sso.getByLabel('Administrators who sign in with Microsoft').fill('admin@contoso.example, helpdesk');
   await contacts.getByLabel('Only the selected users').check();
   await contacts.getByLabel('Selected users', { exact: true }).fill('anna@contoso.example\nbob@contoso.example');
+  const concurrency = page.getByLabel('Users written to the PBX at once');
+  await concurrency.fill('40');
   await page.getByRole('button', { name: 'Check the sync options' }).click();
 
   // Nothing is sent while a list is wrong; the first wrong list takes the focus.
@@ -108,12 +110,17 @@ test("sync options ask for each chosen feature's scope and check the lists", asy
   await expect(sso.getByLabel('Administrators who sign in with Microsoft')).toHaveAccessibleDescription(
     /"helpdesk" is not a user principal name/,
   );
+  await expect(concurrency).toHaveAccessibleDescription(/Enter a whole number from 1 to 32, or leave the field empty for 8\./);
   await expect(page.getByTestId('engine-next-runs')).toHaveCount(0);
   await shot('26b-wizard-sync-scopes');
 
   await usersList.fill('anna@contoso.example; bob@contoso.example');
   await expect(usersList).not.toHaveAttribute('aria-invalid');
   await sso.getByLabel('Administrators who sign in with Microsoft').fill('admin@contoso.example');
+  await page.getByRole('button', { name: 'Check the sync options' }).click();
+  // The lists are right now; the number still is not, so it has the focus.
+  await expect(concurrency).toBeFocused();
+  await concurrency.fill('4');
   await page.getByRole('button', { name: 'Check the sync options' }).click();
   await expect(page.getByTestId('engine-next-runs').getByRole('listitem')).toHaveCount(3);
 });

@@ -258,7 +258,7 @@ export function mockSavedProfile(name: string): Profile | null {
     features: ['users', 'sso'],
     sync: {
       sync_time: '0 2 * * *',
-      users: { starting_extension: '1300', sync_photos: true, sync_guests: false, scope: { kind: 'all' } },
+      users: { starting_extension: '1300', sync_photos: true, sync_guests: false, scope: { kind: 'all' }, pbx_concurrency: 12 },
       sso: { administrators: [], standard_users: { kind: 'all' } },
       personal_contacts: { kind: 'all' },
       shared_mailboxes: { kind: 'all' },

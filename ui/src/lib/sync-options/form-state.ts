@@ -2,6 +2,7 @@ import type { Feature } from '../bindings/Feature';
 import type { UserScope } from '../bindings/UserScope';
 import type { SyncOptions } from '../bindings/SyncOptions';
 import { cronFromSchedule, scheduleFromCron, type SyncSchedule } from './cron';
+import { m } from '../i18n';
 import { parseEntries, type ScopeChoice, scopeOf } from './scope';
 
 /** What the sync options form holds. */
@@ -15,6 +16,8 @@ export interface SyncForm {
   administrators: string;
   contacts: ScopeChoice;
   mailboxes: ScopeChoice;
+  /** How many users a sync writes to the PBX at once; empty keeps the engine's default. */
+  pbxConcurrency: string;
 }
 
 /** A new setup's form: every night at 02:00 (PBX time), everyone, photos on. */
@@ -28,7 +31,26 @@ export const DEFAULT_SYNC_FORM: SyncForm = {
   administrators: '',
   contacts: { kind: 'all', text: '' },
   mailboxes: { kind: 'all', text: '' },
+  pbxConcurrency: '',
 };
+
+/** The range the engine accepts for `users.pbx_concurrency` (crates/pbx365/src/sync), and its default. */
+export const PBX_CONCURRENCY = { min: 1, max: 32, default: 8 } as const;
+
+/** The field's number: `null` when empty (the default), `undefined` when it is no whole number in range. */
+export function parsePbxConcurrency(text: string): number | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    return null;
+  }
+  const value = Number(trimmed);
+  return /^\d+$/.test(trimmed) && value >= PBX_CONCURRENCY.min && value <= PBX_CONCURRENCY.max ? value : undefined;
+}
+
+/** What is wrong with the field, or null. */
+export function pbxConcurrencyProblem(text: string): string | null {
+  return parsePbxConcurrency(text) === undefined ? m.sync_options_concurrency_problem({ ...PBX_CONCURRENCY }) : null;
+}
 
 const choiceOf = (scope: UserScope): ScopeChoice => {
   switch (scope.kind) {
@@ -56,6 +78,7 @@ export function formFromOptions(options: SyncOptions): SyncForm {
     administrators: options.sso.administrators.join('\n'),
     contacts: choiceOf(options.personal_contacts),
     mailboxes: choiceOf(options.shared_mailboxes),
+    pbxConcurrency: options.users.pbx_concurrency?.toString() ?? '',
   };
 }
 
@@ -66,6 +89,7 @@ export function formFromOptions(options: SyncOptions): SyncForm {
 export function optionsFromForm(form: SyncForm, features: readonly Feature[], adminSignIn: boolean): SyncOptions {
   const chosen = (feature: Feature) => features.includes(feature);
   const scopeIfChosen = (feature: Feature, choice: ScopeChoice): UserScope => (chosen(feature) ? scopeOf(choice) : { kind: 'all' });
+  const concurrency = parsePbxConcurrency(form.pbxConcurrency);
   return {
     sync_time: cronFromSchedule(form.schedule),
     users: {
@@ -73,6 +97,8 @@ export function optionsFromForm(form: SyncForm, features: readonly Feature[], ad
       sync_photos: form.photos,
       sync_guests: form.guests,
       scope: scopeIfChosen('users', form.users),
+      // A value the form refuses is never sent (submit stops at its problem first).
+      ...(concurrency ? { pbx_concurrency: concurrency } : {}),
     },
     sso: chosen('sso')
       ? { administrators: adminSignIn ? parseEntries(form.administrators) : [], standard_users: scopeOf(form.ssoUsers) }
