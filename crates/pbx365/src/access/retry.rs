@@ -275,23 +275,12 @@ mod tests {
     async fn the_callers_decision_says_which_failure_is_tried_again() {
         let not_signed_in = |error: &Error| matches!(error, Error::NotSignedIn);
         // A failure the write path would try again is final when the decision refuses it.
-        let calls = AtomicU32::new(0);
-        let refused = retry_when(
-            &quick(),
-            &CancellationToken::new(),
-            &not_signed_in,
-            &|_, _| {},
-            |_| {
-                calls.fetch_add(1, Ordering::SeqCst);
-                async { Err::<(), _>(server_error()) }
-            },
-        )
-        .await;
+        let (refused, calls) = always_failing(&not_signed_in, server_error).await;
         assert!(matches!(
             refused,
             Err(CallError::Failed(Error::Server { .. }))
         ));
-        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(calls, 1);
         // One the write path would give up on is tried again, each pause told, until success.
         let pauses = std::sync::Mutex::new(Vec::new());
         let tell = |pause: Duration, _: &Error| {
@@ -321,24 +310,34 @@ mod tests {
             "each pause is told, doubling up to the cap"
         );
         // ...or until the budget is spent.
-        let calls = AtomicU32::new(0);
-        let exhausted = retry_when(
-            &quick(),
-            &CancellationToken::new(),
-            &not_signed_in,
-            &|_, _| {},
-            |_| {
-                calls.fetch_add(1, Ordering::SeqCst);
-                async { Err::<(), _>(Error::NotSignedIn) }
-            },
-        )
-        .await;
+        let (exhausted, calls) = always_failing(&not_signed_in, || Error::NotSignedIn).await;
         assert!(matches!(
             exhausted,
             Err(CallError::Failed(Error::NotSignedIn))
         ));
         // 1 + 2 + 4 ms, then 4 ms each while the 50 ms budget lasts: 13 pauses, 14 calls.
-        assert_eq!(calls.load(Ordering::SeqCst), 14);
+        assert_eq!(calls, 14);
+    }
+
+    /// `retry_when` under the quick policy with a call that always fails with `error()`: the
+    /// outcome and how many calls were made.
+    async fn always_failing(
+        retried: &(dyn Fn(&Error) -> bool + Send + Sync),
+        error: fn() -> Error,
+    ) -> (Result<(), CallError>, u32) {
+        let calls = AtomicU32::new(0);
+        let outcome = retry_when(
+            &quick(),
+            &CancellationToken::new(),
+            retried,
+            &|_, _| {},
+            |_| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async move { Err::<(), _>(error()) }
+            },
+        )
+        .await;
+        (outcome, calls.load(Ordering::SeqCst))
     }
 
     #[tokio::test]
