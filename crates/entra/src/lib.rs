@@ -40,7 +40,9 @@ pub use error::{EntraError, GraphError, GraphErrorDetail, IdentityError, TokenSt
 pub use graph::*;
 pub use http::HttpOptions;
 pub use id_token::Account;
-pub use retry::{Progress, ProgressFn, Replicating, RetryPolicy, retry_while_replicating};
+pub use retry::{
+    ConnectionFailure, Progress, ProgressFn, Replicating, RetryPolicy, retry_while_replicating,
+};
 pub use secret::Secret;
 pub use session::Session;
 pub use signin::{

@@ -3,12 +3,11 @@
 //! server errors and failures in transit are retried under the same policy as token requests;
 //! one passing 429 must not end a sync, a doctor run or a rotation.
 
-use reqwest::StatusCode;
 use url::Url;
 
 use crate::error::{EntraError, IdentityError};
 use crate::response_body::{BodyKind, read_error_text, read_limited};
-use crate::retry::{Patience, Waiting, is_transient, retry_after, should_retry};
+use crate::retry::{Patience, Trouble, Waiting, is_transient, should_retry};
 
 /// The document at `url`, at most `kind`'s size; Entra's error body as an identity error.
 pub(crate) async fn get(
@@ -20,14 +19,14 @@ pub(crate) async fn get(
 ) -> Result<Vec<u8>, EntraError> {
     let mut patience = Patience::new(waiting, context);
     loop {
-        let (failure, asked, throttled) = match http.get(url.clone()).send().await {
+        let (failure, trouble) = match http.get(url.clone()).send().await {
             Ok(response) => {
                 patience.answered(response.url());
                 let status = response.status();
                 if status.is_success() {
                     return read_limited(response, kind, context).await;
                 }
-                let asked = retry_after(response.headers());
+                let trouble = Trouble::answered(&response);
                 let error = EntraError::Identity {
                     context: context.to_owned(),
                     error: Box::new(IdentityError::parse(
@@ -38,17 +37,16 @@ pub(crate) async fn get(
                 if !should_retry(status, true) {
                     return Err(error);
                 }
-                let throttled = matches!(
-                    status,
-                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-                );
-                (error, asked, throttled)
+                (error, trouble)
             }
-            Err(source) if is_transient(&source) => (patience.in_transit(source), None, false),
+            Err(source) if is_transient(&source) => {
+                let trouble = Trouble::in_transit(&source);
+                (patience.in_transit(source), trouble)
+            }
             Err(source) => return Err(patience.in_transit(source)),
         };
-        if !patience.wait(asked).await {
-            return Err(if throttled {
+        if !patience.wait(trouble).await {
+            return Err(if trouble.is_throttling() {
                 patience.throttled()
             } else {
                 failure

@@ -86,11 +86,55 @@ impl fmt::Display for Replicating {
     }
 }
 
+/// How a request failed in transit, as far as the HTTP client tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionFailure {
+    /// No connection was made: refused, no such host name, no route, a proxy refusing.
+    NotReached,
+    /// Microsoft did not answer in time.
+    TimedOut,
+    /// The connection broke before the whole answer came.
+    Dropped,
+}
+
+impl ConnectionFailure {
+    /// How `error`, a failure in transit, came about.
+    pub(crate) fn of(error: &reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Self::TimedOut
+        } else if error.is_connect() {
+            Self::NotReached
+        } else {
+            Self::Dropped
+        }
+    }
+}
+
+impl fmt::Display for ConnectionFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotReached => "Microsoft could not be reached (the connection failed)",
+            Self::TimedOut => "Microsoft did not answer in time",
+            Self::Dropped => "The connection to Microsoft broke",
+        })
+    }
+}
+
 /// Something the user should see while the client waits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
-    Throttled {
+    /// Microsoft asked the client to slow down (429, 503).
+    Throttled { context: String, wait: Duration },
+    /// Microsoft failed with another server error (500, 502, 504).
+    ServerFailed {
         context: String,
+        status: u16,
+        wait: Duration,
+    },
+    /// The request failed in transit.
+    ConnectionTrouble {
+        context: String,
+        failure: ConnectionFailure,
         wait: Duration,
     },
     WaitingForReplication {
@@ -106,6 +150,24 @@ impl fmt::Display for Progress {
             Self::Throttled { context, wait } => write!(
                 f,
                 "Microsoft asks us to slow down; trying to {context} again in {} s…",
+                wait.as_secs_f32().ceil()
+            ),
+            Self::ServerFailed {
+                context,
+                status,
+                wait,
+            } => write!(
+                f,
+                "Microsoft failed (HTTP {status}); trying to {context} again in {} s…",
+                wait.as_secs_f32().ceil()
+            ),
+            Self::ConnectionTrouble {
+                context,
+                failure,
+                wait,
+            } => write!(
+                f,
+                "{failure}; trying to {context} again in {} s…",
                 wait.as_secs_f32().ceil()
             ),
             Self::WaitingForReplication {
@@ -188,6 +250,60 @@ impl AnsweredHosts {
     }
 }
 
+/// Why an attempt is sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Trouble {
+    /// Microsoft answered `status` (see [`should_retry`]), naming a wait (`Retry-After`) or not.
+    Answered {
+        status: StatusCode,
+        retry_after: Option<Duration>,
+    },
+    /// The attempt failed in transit.
+    InTransit(ConnectionFailure),
+}
+
+impl Trouble {
+    pub fn answered(response: &reqwest::Response) -> Self {
+        Self::Answered {
+            status: response.status(),
+            retry_after: retry_after(response.headers()),
+        }
+    }
+
+    pub fn in_transit(error: &reqwest::Error) -> Self {
+        Self::InTransit(ConnectionFailure::of(error))
+    }
+
+    /// Microsoft asks the client to slow down (429, 503), rather than failing.
+    pub fn is_throttling(self) -> bool {
+        matches!(
+            self,
+            Self::Answered {
+                status: StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE,
+                ..
+            }
+        )
+    }
+
+    /// What the user is told while the client waits `wait` to `context` again.
+    fn progress(self, context: &str, wait: Duration) -> Progress {
+        let context = context.to_owned();
+        match self {
+            _ if self.is_throttling() => Progress::Throttled { context, wait },
+            Self::Answered { status, .. } => Progress::ServerFailed {
+                context,
+                status: status.as_u16(),
+                wait,
+            },
+            Self::InTransit(failure) => Progress::ConnectionTrouble {
+                context,
+                failure,
+                wait,
+            },
+        }
+    }
+}
+
 /// Answers worth sending again: throttling always; server errors only when sending twice does
 /// no harm (`idempotent`), since a failed POST may have been applied.
 pub(crate) fn should_retry(status: StatusCode, idempotent: bool) -> bool {
@@ -236,7 +352,7 @@ fn causes(error: &reqwest::Error) -> String {
 }
 
 /// `Retry-After` in seconds (Microsoft's form); an HTTP date is left to the backoff.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers
         .get(RETRY_AFTER)?
         .to_str()
@@ -309,14 +425,19 @@ impl<'a> Patience<'a> {
         }
     }
 
-    /// Waits what Microsoft asked for (`Retry-After`) or the next backoff step, reporting it,
-    /// and returns true; returns false at once when that wait would overrun the budget.
-    pub async fn wait(&mut self, asked: Option<Duration>) -> bool {
+    /// Waits what Microsoft asked for (`Retry-After`) or the next backoff step, reporting it
+    /// with the `trouble` that makes the client try again, and returns true; returns false at
+    /// once when that wait would overrun the budget.
+    pub async fn wait(&mut self, trouble: Trouble) -> bool {
         let policy = self.waiting.policy;
         let budget = if self.unreachable {
             policy.unreachable_budget.min(policy.throttle_budget)
         } else {
             policy.throttle_budget
+        };
+        let asked = match trouble {
+            Trouble::Answered { retry_after, .. } => retry_after,
+            Trouble::InTransit(_) => None,
         };
         let asked = asked
             .unwrap_or_else(|| backoff(policy.throttle_base, policy.throttle_budget, self.attempt));
@@ -324,10 +445,7 @@ impl<'a> Patience<'a> {
         let Some(wait) = throttle_wait(spent, asked, budget) else {
             return false;
         };
-        let report = Progress::Throttled {
-            context: self.context.to_owned(),
-            wait,
-        };
+        let report = trouble.progress(self.context, wait);
         tracing::info!("{report}");
         if let Some(progress) = self.waiting.progress {
             progress(&report);
@@ -448,8 +566,12 @@ mod tests {
             answered: &answered,
         };
         let mut patience = Patience::new(waiting, "renew the sign-in");
+        let throttled = Trouble::Answered {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after: None,
+        };
         let mut waits = 0;
-        while patience.wait(None).await {
+        while patience.wait(throttled).await {
             waits += 1;
             assert!(waits < 10, "never gave up");
         }
@@ -461,7 +583,116 @@ mod tests {
             EntraError::Throttled { waited, .. } if waited == Duration::from_millis(280)
         ));
         let mut asked_too_much = Patience::new(waiting, "x");
-        assert!(!asked_too_much.wait(Some(Duration::from_secs(1))).await);
+        let asked = Trouble::Answered {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after: Some(Duration::from_secs(1)),
+        };
+        assert!(!asked_too_much.wait(asked).await);
+    }
+
+    #[test]
+    fn each_answer_worth_retrying_is_reported_as_what_it_is() {
+        let answered = |status: u16| Trouble::Answered {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            retry_after: None,
+        };
+        let slow_down = "Microsoft asks us to slow down; trying to list users again in 3 s…";
+        let cases = [
+            (answered(429), slow_down.to_owned()),
+            (answered(503), slow_down.to_owned()),
+            (
+                answered(502),
+                "Microsoft failed (HTTP 502); trying to list users again in 3 s…".to_owned(),
+            ),
+            (
+                answered(500),
+                "Microsoft failed (HTTP 500); trying to list users again in 3 s…".to_owned(),
+            ),
+            (
+                Trouble::InTransit(ConnectionFailure::NotReached),
+                "Microsoft could not be reached (the connection failed); trying to list users again in 3 s…".to_owned(),
+            ),
+            (
+                Trouble::InTransit(ConnectionFailure::TimedOut),
+                "Microsoft did not answer in time; trying to list users again in 3 s…".to_owned(),
+            ),
+            (
+                Trouble::InTransit(ConnectionFailure::Dropped),
+                "The connection to Microsoft broke; trying to list users again in 3 s…".to_owned(),
+            ),
+        ];
+        for (trouble, english) in cases {
+            let progress = trouble.progress("list users", Duration::from_millis(2500));
+            assert_eq!(progress.to_string(), english, "{trouble:?}");
+            let expected_kind = match trouble {
+                _ if trouble.is_throttling() => matches!(progress, Progress::Throttled { .. }),
+                Trouble::Answered { status, .. } => matches!(
+                    progress,
+                    Progress::ServerFailed { status: s, .. } if s == status.as_u16()
+                ),
+                Trouble::InTransit(failure) => matches!(
+                    progress,
+                    Progress::ConnectionTrouble { failure: f, .. } if f == failure
+                ),
+            };
+            assert!(expected_kind, "{trouble:?} became {progress:?}");
+        }
+    }
+
+    /// The error a GET to `url` ends with, under a 300 ms time-out.
+    async fn failure_of(url: &str) -> Result<ConnectionFailure, Box<dyn std::error::Error>> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_millis(300))
+            .build()?;
+        match client.get(url).send().await {
+            Ok(response) => Err(format!("{url} answered {}", response.status()).into()),
+            Err(error) => {
+                assert!(is_transient(&error), "{error:?}");
+                Ok(ConnectionFailure::of(&error))
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn each_failure_in_transit_is_told_apart() -> Result<(), Box<dyn std::error::Error>> {
+        use tokio::io::AsyncReadExt;
+        use tokio::net::TcpListener;
+
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        assert_eq!(
+            failure_of(&format!("http://{closed}/")).await?,
+            ConnectionFailure::NotReached
+        );
+
+        // Takes the request, then says nothing until the client gives up.
+        let silent = TcpListener::bind("127.0.0.1:0").await?;
+        let silent_at = silent.local_addr()?;
+        let held = tokio::spawn(async move {
+            let (mut stream, _) = silent.accept().await?;
+            let mut buffer = [0u8; 1024];
+            while stream.read(&mut buffer).await? > 0 {}
+            std::io::Result::Ok(())
+        });
+        assert_eq!(
+            failure_of(&format!("http://{silent_at}/")).await?,
+            ConnectionFailure::TimedOut
+        );
+        held.abort();
+
+        // Takes the request, then hangs up without an answer.
+        let rude = TcpListener::bind("127.0.0.1:0").await?;
+        let rude_at = rude.local_addr()?;
+        tokio::spawn(async move {
+            let (mut stream, _) = rude.accept().await?;
+            let mut buffer = [0u8; 1024];
+            let _ = stream.read(&mut buffer).await?;
+            std::io::Result::Ok(())
+        });
+        assert_eq!(
+            failure_of(&format!("http://{rude_at}/")).await?,
+            ConnectionFailure::Dropped
+        );
+        Ok(())
     }
 
     #[test]

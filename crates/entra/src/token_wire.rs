@@ -16,8 +16,7 @@ use tokio::sync::Notify;
 use crate::error::{EntraError, IdentityError};
 use crate::response_body::{BodyKind, read_error_text, read_limited};
 use crate::retry::{
-    AnsweredHosts, Patience, ProgressFn, RetryPolicy, Waiting, is_transient, retry_after,
-    should_retry,
+    AnsweredHosts, Patience, ProgressFn, RetryPolicy, Trouble, Waiting, is_transient, should_retry,
 };
 use crate::token_endpoint::Failure;
 
@@ -115,7 +114,7 @@ impl TokenWire {
                 .body(request.body().clone())
                 .send()
                 .await;
-            let (last, asked, throttled) = match attempt {
+            let (last, trouble) = match attempt {
                 Ok(response) => {
                     patience.answered(response.url());
                     let status = response.status();
@@ -125,13 +124,9 @@ impl TokenWire {
                             read_limited(response, BodyKind::TokenAnswer, self.context).await?;
                         return answer(status, content_type, body, self.context);
                     }
-                    let asked = retry_after(response.headers());
+                    let trouble = Trouble::answered(&response);
                     let text = read_error_text(response).await;
                     let refusal = IdentityError::parse(status.as_u16(), &text);
-                    let throttled = matches!(
-                        status,
-                        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-                    );
                     let refused = (
                         refusal,
                         answer(status, content_type, text.into(), self.context),
@@ -139,16 +134,17 @@ impl TokenWire {
                     if !should_retry(status, true) {
                         return self.refused(refused);
                     }
-                    (Ok(refused), asked, throttled)
+                    (Ok(refused), trouble)
                 }
                 Err(source) if is_transient(&source) => {
                     tracing::debug!(error = %source, "a token request failed in transit");
-                    (Err(patience.in_transit(source)), None, false)
+                    let trouble = Trouble::in_transit(&source);
+                    (Err(patience.in_transit(source)), trouble)
                 }
                 Err(source) => return Err(patience.in_transit(source)),
             };
-            if !patience.wait(asked).await {
-                if throttled {
+            if !patience.wait(trouble).await {
+                if trouble.is_throttling() {
                     return Err(patience.throttled());
                 }
                 return last.and_then(|refused| self.refused(refused));

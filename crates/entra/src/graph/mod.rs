@@ -20,7 +20,7 @@ use url::Url;
 use crate::error::{EntraError, GraphError};
 use crate::response_body::{BodyKind, read_error_text, read_limited};
 use crate::retry::{
-    Patience, ProgressFn, Replicating, RetryPolicy, Waiting, is_transient, retry_after,
+    Patience, ProgressFn, Replicating, RetryPolicy, Trouble, Waiting, is_transient,
     retry_while_replicating, should_retry,
 };
 use crate::session::Session;
@@ -143,7 +143,7 @@ impl GraphClient {
                 request = request.header("ConsistencyLevel", "eventual");
             }
             tracing::debug!(%method, path = url.path(), "Graph request");
-            let (asked, in_transit) = match request.send().await {
+            let (trouble, in_transit) = match request.send().await {
                 Ok(response) => {
                     patience.answered(response.url());
                     let status = response.status();
@@ -161,15 +161,18 @@ impl GraphClient {
                         };
                         return Ok((status, body));
                     }
-                    (retry_after(response.headers()), None)
+                    (Trouble::answered(&response), None)
                 }
                 Err(source) if idempotent && is_transient(&source) => {
                     tracing::debug!(error = %source, "Graph request failed in transit");
-                    (None, Some(patience.in_transit(source)))
+                    (
+                        Trouble::in_transit(&source),
+                        Some(patience.in_transit(source)),
+                    )
                 }
                 Err(source) => return Err(patience.in_transit(source)),
             };
-            if !patience.wait(asked).await {
+            if !patience.wait(trouble).await {
                 return Err(in_transit.unwrap_or_else(|| patience.throttled()));
             }
         }

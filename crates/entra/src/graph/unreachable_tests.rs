@@ -9,35 +9,54 @@ use std::time::{Duration, Instant};
 use super::GraphClient;
 use super::tests::session_for;
 use crate::error::EntraError;
-use crate::retry::{Progress, ProgressFn, RetryPolicy};
+use crate::retry::{ConnectionFailure, Progress, ProgressFn, RetryPolicy};
 use crate::test_server::{Reply, serve_restarting};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// The pauses a client took between attempts.
+/// What a client reported while it waited between attempts.
 #[derive(Clone, Default)]
-struct Heard(Arc<Mutex<Vec<Duration>>>);
+struct Heard(Arc<Mutex<Vec<Progress>>>);
 
 impl Heard {
     fn hear(&self, graph: GraphClient) -> GraphClient {
         let heard = self.clone();
         let progress: ProgressFn = Arc::new(move |progress: &Progress| {
-            if let Progress::Throttled { wait, .. } = progress {
-                heard
-                    .0
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(*wait);
-            }
+            heard
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(progress.clone());
         });
         graph.with_progress(progress)
     }
 
-    fn pauses(&self) -> Vec<Duration> {
+    /// The pauses, each of which must have been reported as a connection that was not made.
+    fn pauses(&self) -> Result<Vec<Duration>, String> {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .iter()
+            .map(|progress| match progress {
+                Progress::ConnectionTrouble {
+                    failure: ConnectionFailure::NotReached,
+                    wait,
+                    ..
+                } => Ok(*wait),
+                other => Err(format!(
+                    "not reported as a connection that failed: {other:?}"
+                )),
+            })
+            .collect()
+    }
+
+    fn english(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(Progress::to_string)
+            .collect()
     }
 }
 
@@ -75,10 +94,17 @@ async fn a_closed_port_fails_within_a_second_or_two_naming_the_host() -> TestRes
     };
     assert_eq!(named, &host);
     assert!(took < Duration::from_secs(3), "took {took:?}");
-    let pauses = heard.pauses();
+    let pauses = heard.pauses()?;
     assert!(
         !pauses.is_empty() && pauses.len() <= 2,
         "retried once or twice, briefly: {pauses:?}"
+    );
+    let english = heard.english();
+    assert!(
+        english[0].starts_with(
+            "Microsoft could not be reached (the connection failed); trying to read the organization again in "
+        ),
+        "{english:?}"
     );
     let text = error.to_string();
     assert!(
@@ -109,7 +135,7 @@ async fn a_host_name_that_does_not_exist_is_tried_only_briefly_and_named() -> Te
     assert_eq!(host, "graph.nowhere.invalid");
     // Counted in pauses rather than wall-clock time: how long the resolver takes to say no is
     // the machine's business.
-    let pauses = heard.pauses();
+    let pauses = heard.pauses()?;
     let waited: Duration = pauses.iter().sum();
     assert!(
         pauses.len() <= 2 && waited <= policy.unreachable_budget,
@@ -148,7 +174,7 @@ async fn a_host_that_answered_and_then_refuses_is_waited_for_while_it_restarts()
         during_restart.is_ok(),
         "the restart was not waited out: {during_restart:?}"
     );
-    let pauses = heard.pauses();
+    let pauses = heard.pauses()?;
     assert!(pauses.len() >= 3, "{pauses:?}");
     assert!(
         pauses.iter().sum::<Duration>() > Duration::from_millis(50),

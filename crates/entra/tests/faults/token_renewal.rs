@@ -107,12 +107,12 @@ fn stored(store: &dyn TokenStore) -> Result<Option<String>, TokenStoreError> {
     Ok(store.load(KEY)?.map(|s| s.expose().to_owned()))
 }
 
-/// Counts the waits reported.
+/// Counts the waits before a request is sent again, whatever the reason.
 fn counting() -> (ProgressFn, Arc<AtomicUsize>) {
     let waits = Arc::new(AtomicUsize::new(0));
     let sink = Arc::clone(&waits);
     let progress: ProgressFn = Arc::new(move |p: &Progress| {
-        if matches!(p, Progress::Throttled { .. }) {
+        if !matches!(p, Progress::WaitingForReplication { .. }) {
             sink.fetch_add(1, Ordering::SeqCst);
         }
     });

@@ -64,7 +64,8 @@ pub enum ProgressText {
 }
 
 impl ProgressText {
-    /// The client's own throttling and replication reports.
+    /// The client's own reports of its waits: throttling, Microsoft's failures, connections
+    /// that failed, replication. Which call waits is only logged (by the client).
     pub fn from_entra(progress: &entra::Progress) -> Self {
         match progress {
             entra::Progress::Throttled { context, wait } => {
@@ -72,6 +73,12 @@ impl ProgressText {
                 ProgressText::MicrosoftThrottled {
                     seconds: whole_seconds(*wait),
                 }
+            }
+            entra::Progress::ServerFailed { status, wait, .. } => {
+                Self::retrying(RetryReason::MicrosoftFailed { status: *status }, *wait)
+            }
+            entra::Progress::ConnectionTrouble { failure, wait, .. } => {
+                Self::retrying(RetryReason::of_microsoft(*failure), *wait)
             }
             entra::Progress::WaitingForReplication {
                 what,
@@ -238,6 +245,26 @@ mod tests {
             ProgressText::retrying(RetryReason::PbxTimedOut, Duration::from_secs(2)),
             ProgressText::retrying(RetryReason::PbxNameUnresolved, Duration::from_secs(1)),
             ProgressText::retrying(RetryReason::MicrosoftBusyForPbx, Duration::from_secs(8)),
+            ProgressText::from_entra(&entra::Progress::ServerFailed {
+                context: "list users".into(),
+                status: 502,
+                wait: Duration::from_secs(2),
+            }),
+            ProgressText::from_entra(&entra::Progress::ConnectionTrouble {
+                context: "read the organization".into(),
+                failure: entra::ConnectionFailure::NotReached,
+                wait: Duration::from_millis(250),
+            }),
+            ProgressText::from_entra(&entra::Progress::ConnectionTrouble {
+                context: "list users".into(),
+                failure: entra::ConnectionFailure::TimedOut,
+                wait: Duration::from_secs(4),
+            }),
+            ProgressText::from_entra(&entra::Progress::ConnectionTrouble {
+                context: "list users".into(),
+                failure: entra::ConnectionFailure::Dropped,
+                wait: Duration::from_secs(1),
+            }),
         ]
         .into_iter()
         .chain(
@@ -322,6 +349,53 @@ mod tests {
             samples()[21].to_string(),
             "The PBX asks pbx365 to slow down; trying again in 0.3 s."
         );
+    }
+
+    #[test]
+    fn microsofts_failures_and_failed_connections_are_not_worded_as_throttling() {
+        let wait = Duration::from_millis(300);
+        let cases = [
+            (
+                entra::Progress::ServerFailed {
+                    context: "list users".into(),
+                    status: 504,
+                    wait,
+                },
+                "Microsoft failed (HTTP 504); trying again in 0.3 s.",
+            ),
+            (
+                entra::Progress::ConnectionTrouble {
+                    context: "list users".into(),
+                    failure: entra::ConnectionFailure::NotReached,
+                    wait,
+                },
+                "Microsoft could not be reached (the connection failed); trying again in 0.3 s.",
+            ),
+            (
+                entra::Progress::ConnectionTrouble {
+                    context: "list users".into(),
+                    failure: entra::ConnectionFailure::TimedOut,
+                    wait,
+                },
+                "Microsoft did not answer in time; trying again in 0.3 s.",
+            ),
+            (
+                entra::Progress::ConnectionTrouble {
+                    context: "list users".into(),
+                    failure: entra::ConnectionFailure::Dropped,
+                    wait,
+                },
+                "The connection to Microsoft broke; trying again in 0.3 s.",
+            ),
+        ];
+        for (progress, english) in cases {
+            let text = ProgressText::from_entra(&progress);
+            assert!(
+                matches!(text, ProgressText::Retrying { .. }),
+                "{progress:?} became {text:?}"
+            );
+            assert_eq!(text.to_string(), english, "{progress:?}");
+        }
     }
 
     /// The UI's catalogue test words each of these in both languages

@@ -30,6 +30,10 @@ const RETRY_REASONS: RetryReason['code'][] = [
   'pbx-other',
   'pbx-answer-lost',
   'microsoft-busy-for-pbx',
+  'microsoft-failed',
+  'microsoft-not-reached',
+  'microsoft-timed-out',
+  'microsoft-connection-broke',
 ];
 
 /** The retry reasons of the samples, nested ones included. */

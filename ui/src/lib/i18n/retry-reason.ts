@@ -18,6 +18,10 @@ const WORDING: Wording = {
   'pbx-other': (r) => r.detail,
   'pbx-answer-lost': (r, o) => m.retry_reason_pbx_answer_lost({ cause: describeRetryReason(r.cause, o.locale) }, o),
   'microsoft-busy-for-pbx': (_, o) => m.retry_reason_microsoft_busy_for_pbx({}, o),
+  'microsoft-failed': (r, o) => m.retry_reason_microsoft_failed({ status: r.status }, o),
+  'microsoft-not-reached': (_, o) => m.retry_reason_microsoft_not_reached({}, o),
+  'microsoft-timed-out': (_, o) => m.retry_reason_microsoft_timed_out({}, o),
+  'microsoft-connection-broke': (_, o) => m.retry_reason_microsoft_connection_broke({}, o),
 };
 
 /** Why a call pauses before trying again, in the UI language or in `locale`. */

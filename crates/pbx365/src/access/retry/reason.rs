@@ -29,6 +29,14 @@ pub enum RetryReason {
     PbxAnswerLost { cause: Box<RetryReason> },
     /// The PBX relays Microsoft's passing trouble (throttling, 5xx) while it lists users.
     MicrosoftBusyForPbx,
+    /// A 5xx answer of Microsoft other than throttling (500, 502, 504).
+    MicrosoftFailed { status: u16 },
+    /// No connection to Microsoft was made: refused, host name unknown, no route, a proxy.
+    MicrosoftNotReached,
+    /// Microsoft did not answer in time.
+    MicrosoftTimedOut,
+    /// The connection to Microsoft broke before the answer came.
+    MicrosoftConnectionBroke,
 }
 
 impl RetryReason {
@@ -46,6 +54,15 @@ impl RetryReason {
             other => RetryReason::PbxOther {
                 detail: crate::access::error::clean_clause(&other.to_string()),
             },
+        }
+    }
+
+    /// Why a request to Microsoft that failed in transit is tried again.
+    pub fn of_microsoft(failure: entra::ConnectionFailure) -> Self {
+        match failure {
+            entra::ConnectionFailure::NotReached => RetryReason::MicrosoftNotReached,
+            entra::ConnectionFailure::TimedOut => RetryReason::MicrosoftTimedOut,
+            entra::ConnectionFailure::Dropped => RetryReason::MicrosoftConnectionBroke,
         }
     }
 }
@@ -68,6 +85,16 @@ impl fmt::Display for RetryReason {
                 write!(f, "The PBX's answer was lost ({cause})")
             }
             RetryReason::MicrosoftBusyForPbx => f.write_str("Microsoft was busy for the PBX"),
+            RetryReason::MicrosoftFailed { status } => {
+                write!(f, "Microsoft failed (HTTP {status})")
+            }
+            RetryReason::MicrosoftNotReached => {
+                f.write_str("Microsoft could not be reached (the connection failed)")
+            }
+            RetryReason::MicrosoftTimedOut => f.write_str("Microsoft did not answer in time"),
+            RetryReason::MicrosoftConnectionBroke => {
+                f.write_str("The connection to Microsoft broke")
+            }
         }
     }
 }
@@ -141,6 +168,38 @@ mod tests {
                 Some(serde_json::json!({ "code": code })),
                 "{failure:?}"
             );
+            assert_eq!(reason.to_string(), english, "{failure:?}");
+        }
+    }
+
+    #[test]
+    fn each_failure_of_a_microsoft_connection_says_what_happened() {
+        let cases = [
+            (
+                entra::ConnectionFailure::NotReached,
+                "microsoft-not-reached",
+                "Microsoft could not be reached (the connection failed)",
+            ),
+            (
+                entra::ConnectionFailure::TimedOut,
+                "microsoft-timed-out",
+                "Microsoft did not answer in time",
+            ),
+            (
+                entra::ConnectionFailure::Dropped,
+                "microsoft-connection-broke",
+                "The connection to Microsoft broke",
+            ),
+        ];
+        for (failure, code, english) in cases {
+            let reason = RetryReason::of_microsoft(failure);
+            assert_eq!(
+                serde_json::to_value(&reason).ok(),
+                Some(serde_json::json!({ "code": code })),
+                "{failure:?}"
+            );
+            // The client's own English for the same failure, which the CLI printed before.
+            assert_eq!(reason.to_string(), failure.to_string(), "{failure:?}");
             assert_eq!(reason.to_string(), english, "{failure:?}");
         }
     }
