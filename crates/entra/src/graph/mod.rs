@@ -45,6 +45,16 @@ pub use users::{DEFAULT_USER_FIELDS, MAX_PAGE_SIZE, User};
 #[cfg(test)]
 mod unreachable_tests;
 
+/// How the latest attempt of a request went, for when there is no time left to try again.
+enum LastTry {
+    /// Microsoft asked to slow down.
+    Throttled,
+    /// Microsoft failed, saying this.
+    Answered(StatusCode, Vec<u8>),
+    /// The request did not get through.
+    Failed(EntraError),
+}
+
 /// Graph calls on behalf of a signed-in [`Session`]. Cheap to clone.
 #[derive(Clone)]
 pub struct GraphClient {
@@ -143,7 +153,7 @@ impl GraphClient {
                 request = request.header("ConsistencyLevel", "eventual");
             }
             tracing::debug!(%method, path = url.path(), "Graph request");
-            let (trouble, in_transit) = match request.send().await {
+            let (trouble, last) = match request.send().await {
                 Ok(response) => {
                     patience.answered(response.url());
                     let status = response.status();
@@ -161,19 +171,30 @@ impl GraphClient {
                         };
                         return Ok((status, body));
                     }
-                    (Trouble::answered(&response), None)
+                    let trouble = Trouble::answered(&response);
+                    // Microsoft's own failure is what the caller hears if it outlasts the budget.
+                    let last = if trouble.is_throttling() {
+                        LastTry::Throttled
+                    } else {
+                        LastTry::Answered(status, read_error_text(response).await.into_bytes())
+                    };
+                    (trouble, last)
                 }
                 Err(source) if idempotent && is_transient(&source) => {
                     tracing::debug!(error = %source, "Graph request failed in transit");
                     (
                         Trouble::in_transit(&source),
-                        Some(patience.in_transit(source)),
+                        LastTry::Failed(patience.in_transit(source)),
                     )
                 }
                 Err(source) => return Err(patience.in_transit(source)),
             };
             if !patience.wait(trouble).await {
-                return Err(in_transit.unwrap_or_else(|| patience.throttled()));
+                return match last {
+                    LastTry::Throttled => Err(patience.throttled()),
+                    LastTry::Answered(status, body) => Ok((status, body)),
+                    LastTry::Failed(error) => Err(error),
+                };
             }
         }
     }
@@ -435,6 +456,37 @@ mod tests {
             matches!(&outcome, Err(EntraError::ResponseTooLarge { limit, url, .. })
                 if *limit == BodyKind::GraphJson.limit() && url.ends_with("/v1.0/organization")),
             "{outcome:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_graph_failure_that_outlasts_the_budget_is_told_as_microsofts_own_answer()
+    -> TestResult {
+        let failure = serde_json::json!({"error": {
+            "code": "UnknownError",
+            "message": "The gateway could not reach the directory.",
+        }})
+        .to_string();
+        let base = serve(move |_| Reply::Fixed {
+            status: 502,
+            body: failure.clone().into_bytes(),
+        })
+        .await?;
+        let graph = GraphClient::new(session_for(&base)?).with_retry_policy(RetryPolicy {
+            throttle_budget: Duration::from_millis(100),
+            throttle_base: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        });
+        let error = graph.organization().await.err().ok_or("a 502 passed")?;
+        assert!(
+            matches!(&error, EntraError::Graph { error, .. } if error.status == 502),
+            "{error:?}"
+        );
+        let text = error.to_string();
+        assert!(
+            text.contains("UnknownError (HTTP 502): The gateway could not reach the directory."),
+            "{text}"
         );
         Ok(())
     }
