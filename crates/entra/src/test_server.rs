@@ -21,6 +21,14 @@ pub(crate) enum Reply {
 
 type ReplyFn = dyn Fn(&str) -> Reply + Send + Sync;
 
+/// A loopback port where nothing listens now.
+pub(crate) fn closed_port() -> std::io::Result<u16> {
+    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let port = listener.local_addr()?.port();
+    drop(listener);
+    Ok(port)
+}
+
 /// Serves every request with `reply(path)` until the test ends; returns `http://127.0.0.1:PORT`.
 pub(crate) async fn serve(
     reply: impl Fn(&str) -> Reply + Send + Sync + 'static,

@@ -10,7 +10,7 @@ use super::GraphClient;
 use super::tests::session_for;
 use crate::error::EntraError;
 use crate::retry::{ConnectionFailure, Progress, ProgressFn, RetryPolicy};
-use crate::test_server::{Reply, serve_restarting};
+use crate::test_server::{Reply, closed_port, serve_restarting};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -58,14 +58,6 @@ impl Heard {
             .map(Progress::to_string)
             .collect()
     }
-}
-
-/// A loopback port where nothing listens now.
-fn closed_port() -> std::io::Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    drop(listener);
-    Ok(port)
 }
 
 /// The policy pbx365 gives the client by default: a first pause of 250 ms, two minutes for
@@ -181,5 +173,30 @@ async fn a_host_that_answered_and_then_refuses_is_waited_for_while_it_restarts()
         "waited past the brief budget: {pauses:?}"
     );
     assert!(took >= down_for / 2, "took {took:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_sign_in_host_that_cannot_be_reached_fails_within_a_second_or_two() -> TestResult {
+    let authority = format!("http://127.0.0.1:{}", closed_port()?);
+    let cloud = crate::Cloud::custom(&authority)?;
+    // The defaults a real run uses: two minutes for passing trouble, one second for this.
+    let policy = RetryPolicy::default();
+
+    let started = Instant::now();
+    let outcome =
+        crate::Authenticator::with_policy(cloud, crate::SignInOptions::default(), policy).await;
+    let took = started.elapsed();
+
+    let error = match outcome {
+        Err(error @ EntraError::Unreachable { .. }) => error,
+        other => return Err(format!("expected an unreachable host, got {other:?}").into()),
+    };
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    let text = error.to_string();
+    let host = authority.trim_start_matches("http://");
+    assert!(text.contains(host), "names the host: {text}");
+    assert!(text.contains("from this computer"), "{text}");
+    assert!(text.contains("proxy or firewall"), "{text}");
     Ok(())
 }
