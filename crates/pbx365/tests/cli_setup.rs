@@ -10,7 +10,7 @@ mod private_files;
 use std::path::Path;
 
 use cli_support::keyring_home::{Home, sim_env};
-use cli_support::{RunningSim, TestResult, pbx_login, run};
+use cli_support::{GraphRecord, RunningSim, TestResult, pbx_login, run};
 use private_files::open_to_others;
 use serde_json::Value;
 
@@ -96,6 +96,57 @@ async fn automatic_setup_applies_after_the_review_and_the_doctor_then_passes() -
     let profile = home.profile_file("demo");
     assert!(profile.exists(), "no profile at {}", profile.display());
     assert!(!contains_file(&profile, &sim.get("/pbx/admin/password")?)?);
+
+    // The setup's Graph calls were recorded, to be held to Graph's metadata when `sim` drops.
+    let calls = sim.graph_calls()?;
+    let registered = calls
+        .iter()
+        .any(|call| call.method == "POST" && call.path == "/v1.0/applications");
+    assert!(
+        registered,
+        "the app registration is not among the recorded Graph calls: {:?}",
+        calls.iter().map(|call| &call.path).collect::<Vec<_>>()
+    );
+    Ok(())
+}
+
+/// The check every CLI test gets can fail: a Graph call with a property Graph v1.0 does not
+/// have, as `pbx365 sim --record-graph` writes it, is reported, and fails the test whose
+/// emulators answered it.
+#[test]
+fn a_recorded_graph_call_off_the_metadata_fails_the_test() -> TestResult {
+    let record = GraphRecord::new()?;
+    let call = |request: Value| sim::GraphCall {
+        method: "POST".to_owned(),
+        path: "/v1.0/applications".to_owned(),
+        query: String::new(),
+        request: Some(request),
+        status: 201,
+        response: Some(serde_json::json!({"id": "1", "appId": "2", "displayName": "pbx365"})),
+    };
+    let conforming = serde_json::to_string(&call(serde_json::json!({"displayName": "pbx365"})))?;
+    std::fs::write(record.path(), format!("{conforming}\n"))?;
+    assert_eq!(record.problems(), Vec::<String>::new());
+
+    let off = serde_json::to_string(&call(
+        serde_json::json!({"displayName": "pbx365", "inventedFlag": true}),
+    ))?;
+    std::fs::write(record.path(), format!("{conforming}\n{off}\n"))?;
+    let problems = record.problems();
+    assert_eq!(problems.len(), 2, "one for each cloud: {problems:?}");
+    assert!(
+        problems.iter().all(|problem| problem.contains(
+            "request body /inventedFlag: `inventedFlag` is not a property of microsoft.graph.application"
+        )),
+        "{problems:?}"
+    );
+
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(record)));
+    let message = dropped
+        .err()
+        .and_then(|panic| panic.downcast::<String>().ok())
+        .ok_or("dropping a record with a call off the metadata did not fail")?;
+    assert!(message.contains("inventedFlag"), "{message}");
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //! exchanges are recorded ([`Recorder`]) so tests can hold them to the OpenAPI contract.
 
 pub mod faults;
+pub mod graph_log;
 pub mod ms;
 pub mod pbx;
 pub mod people;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub use faults::{ErrorStyle, FaultScope, Faults, InjectedError};
+pub use graph_log::{GraphCall, GraphLog, GraphLogError};
 pub use pbx::{Account, Certificate, DemoTenant, PbxVersion, UnknownPbxVersion};
 pub use recorder::{Exchange, Recorder};
 pub use tenants::{HostedTenant, Tenants, start_tenants};

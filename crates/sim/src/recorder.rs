@@ -129,7 +129,7 @@ impl Recorder {
         self.lock().clear();
     }
 
-    fn push(&self, exchange: Exchange) {
+    pub(crate) fn push(&self, exchange: Exchange) {
         let observers = self
             .observers
             .lock()

@@ -17,7 +17,7 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use sim::ms::{DemoAccount, National};
-use sim::{Account, FaultScope, Faults, HostedTenant, PbxVersion, SimConfig, Tenants};
+use sim::{Account, FaultScope, Faults, GraphLog, HostedTenant, PbxVersion, SimConfig, Tenants};
 
 use super::output;
 
@@ -107,6 +107,13 @@ pub struct SimArgs {
     /// Print one `pbx365 setup` command per tenant instead of the JSON object.
     #[arg(long)]
     print_setup: bool,
+    /// A test aid: append every Microsoft Graph call (`/v1.0/…`) the emulated Microsoft
+    /// cloud answers, of every tenant, to FILE (created when missing), one JSON object per
+    /// line {method, path, query, request, status, response} written before the answer is
+    /// sent, so a test can hold the calls to Graph's metadata. Sign-in and token exchanges,
+    /// which carry secrets, are not written.
+    #[arg(long, value_name = "FILE")]
+    record_graph: Option<PathBuf>,
     #[command(flatten)]
     faults: FaultArgs,
 }
@@ -237,6 +244,12 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     }
     let stop = StopSignals::listen()?;
     let sim = sim::start_tenants(config, args.tenants).await?;
+    if let Some(path) = &args.record_graph {
+        let log = GraphLog::append_to(path)?;
+        for hosted in &sim.tenants {
+            log.observe(&hosted.ms_recorder);
+        }
+    }
     apply_faults(&sim, &args.faults);
     let first = first_tenant(&sim)?;
     if args.print_env {

@@ -1,7 +1,10 @@
 //! Runs the real `pbx365` binary the way a newcomer would: `pbx365 sim` in the background,
 //! other commands against it. Every child is killed when its handle is dropped, so a failing
-//! test leaks no process.
+//! test leaks no process. Every Graph call the emulators answered is held to Microsoft's Graph
+//! v1.0 metadata when the [`RunningSim`] is dropped, as the in-process tests' tap does.
 
+#[path = "../graph_contract_support/mod.rs"]
+mod graph_contract_support;
 pub mod keyring_home;
 
 use std::error::Error;
@@ -85,6 +88,8 @@ pub struct RunningSim {
     pub info: Value,
     /// Holds the CA file with `--tls`, so it goes away even when the emulators are killed.
     _ca_dir: Option<tempfile::TempDir>,
+    /// Last, so the emulators have been told to stop when it is checked.
+    graph: GraphRecord,
 }
 
 impl RunningSim {
@@ -111,10 +116,13 @@ impl RunningSim {
     }
 
     async fn spawn(ca_args: &[&std::ffi::OsStr], args: &[&str]) -> Result<Self, Box<dyn Error>> {
+        let graph = GraphRecord::new()?;
         let mut child = pbx365()
             .arg("sim")
             .args(small_populations(args))
             .args(ca_args)
+            .arg("--record-graph")
+            .arg(graph.path())
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -132,7 +140,13 @@ impl RunningSim {
             stderr,
             info,
             _ca_dir: None,
+            graph,
         })
+    }
+
+    /// The Graph calls the emulators have answered so far, oldest first.
+    pub fn graph_calls(&self) -> Result<Vec<sim::GraphCall>, sim::GraphLogError> {
+        self.graph.calls()
     }
 
     /// The string at a JSON pointer of the announcement, e.g. `/pbx/url`.
@@ -162,6 +176,72 @@ impl RunningSim {
         let status = tokio::time::timeout(HANG_GUARD, self.child.wait()).await??;
         let stderr = self.stderr.await?;
         Ok((status, stderr))
+    }
+}
+
+/// The file a `pbx365 sim --record-graph` writes, in a folder the test owns; when dropped at
+/// the end of a test that otherwise passed, a Graph call off Microsoft's Graph v1.0 metadata
+/// (either cloud's) fails the test.
+pub struct GraphRecord {
+    dir: tempfile::TempDir,
+}
+
+impl GraphRecord {
+    pub fn new() -> std::io::Result<Self> {
+        Ok(Self {
+            dir: tempfile::tempdir()?,
+        })
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("graph-calls.jsonl")
+    }
+
+    /// The calls written so far; none before the emulators created the file.
+    pub fn calls(&self) -> Result<Vec<sim::GraphCall>, sim::GraphLogError> {
+        match sim::GraphLog::read(&self.path()) {
+            Err(sim::GraphLogError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Ok(Vec::new())
+            }
+            read => read,
+        }
+    }
+
+    /// Every problem of the calls written so far, in the order they were made.
+    pub fn problems(&self) -> Vec<String> {
+        match self.calls() {
+            Ok(calls) => calls
+                .iter()
+                .flat_map(|call| {
+                    graph_contract_support::problems_of(graph_contract::Exchange {
+                        method: &call.method,
+                        path: &call.path,
+                        query: &call.query,
+                        request: call.request.as_ref(),
+                        status: call.status,
+                        response: call.response.as_ref(),
+                    })
+                })
+                .collect(),
+            Err(error) => vec![error.to_string()],
+        }
+    }
+}
+
+impl Drop for GraphRecord {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let problems = self.problems();
+        assert!(
+            problems.is_empty(),
+            "Graph calls off Microsoft's Graph v1.0 metadata (spec/microsoft), as `pbx365 sim` \
+             recorded them:\n{}",
+            problems.join("\n")
+        );
     }
 }
 

@@ -7,7 +7,9 @@
 //!
 //! The worlds of the engine, sync and certificate tests, and of entra's tests against the
 //! emulator, each own a [`GraphContractTap`]; when the world is dropped at the end of a test
-//! that otherwise passed, any problem fails it.
+//! that otherwise passed, any problem fails it. The CLI tests, whose emulators run as a
+//! separate process, hold the file of Graph calls that process writes (`pbx365 sim
+//! --record-graph`) to [`problems_of`] the same way (`cli_support::GraphRecord`).
 
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,9 +28,8 @@ pub fn as_graph_exchange(recorded: &sim::Exchange) -> Exchange<'_> {
     }
 }
 
-/// Every problem of one recorded exchange, in both clouds.
-fn problems_of(recorded: &sim::Exchange) -> Vec<String> {
-    let exchange = as_graph_exchange(recorded);
+/// Every problem of one Graph exchange, in both clouds.
+pub fn problems_of(exchange: Exchange<'_>) -> Vec<String> {
     Cloud::ALL
         .into_iter()
         .flat_map(|cloud| match Contract::of(cloud) {
@@ -64,7 +65,7 @@ impl GraphContractTap {
             for item in queue {
                 match item {
                     Work::Check(recorded) => {
-                        let found = problems_of(&recorded);
+                        let found = problems_of(as_graph_exchange(&recorded));
                         if !found.is_empty() {
                             sink.lock()
                                 .unwrap_or_else(PoisonError::into_inner)
