@@ -62,7 +62,20 @@ impl Default for RetryPolicy {
     }
 }
 
+/// How long the first contact with a just-typed PBX address keeps trying: a wrong address or a
+/// failing PBX is said within seconds rather than after the whole budget.
+const FIRST_CONTACT_BUDGET: Duration = Duration::from_secs(10);
+
 impl RetryPolicy {
+    /// This policy for the first contact with a PBX address just typed (the wizard's Connect,
+    /// `pbx365 pbx check`); once the PBX has answered, its calls get the whole budget.
+    pub fn first_contact(&self) -> RetryPolicy {
+        RetryPolicy {
+            budget: self.budget.min(FIRST_CONTACT_BUDGET),
+            ..*self
+        }
+    }
+
     /// The policy for every PBX request.
     pub fn pbx(&self) -> portsip::RetryPolicy {
         portsip::RetryPolicy {
@@ -338,6 +351,15 @@ mod tests {
         )
         .await;
         (outcome, calls.load(Ordering::SeqCst))
+    }
+
+    #[test]
+    fn a_first_contact_tries_for_seconds_and_keeps_a_shorter_budget() {
+        let policy = RetryPolicy::default();
+        let first = policy.first_contact();
+        assert_eq!(first.budget, Duration::from_secs(10));
+        assert_eq!(first.pbx().unreachable_budget, policy.unreachable_budget);
+        assert_eq!(quick().first_contact(), quick());
     }
 
     #[tokio::test]

@@ -7,6 +7,8 @@ use clap::Args;
 use portsip::{Secret, Sha256Fingerprint, SignedIn};
 use serde_json::{Map, Value, json};
 
+use crate::access::retry::RetryPolicy;
+
 /// The PBX account and how to trust the PBX's certificate.
 #[derive(Debug, Args)]
 pub struct PbxLogin {
@@ -34,9 +36,11 @@ fn parse_fingerprint(text: &str) -> Result<Sha256Fingerprint, portsip::Error> {
 }
 
 impl PbxLogin {
-    /// A client for `url` with this trust configuration.
+    /// A client for `url` with this trust configuration, trying as long as a first contact
+    /// with a PBX address may (the one retry policy's [`RetryPolicy::first_contact`]).
     pub fn client(&self, url: &str) -> Result<portsip::Client, portsip::Error> {
-        let mut builder = portsip::Client::builder(url);
+        let mut builder = portsip::Client::builder(url)
+            .retry_policy(RetryPolicy::default().first_contact().pbx());
         if let Some(path) = &self.ca_file {
             builder = builder.ca_file(path);
         }

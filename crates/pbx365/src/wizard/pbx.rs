@@ -18,9 +18,6 @@ use crate::profile::PbxSettings;
 /// The field a connect without a password blames when the saved PBX sign-in is not usable.
 pub(crate) const SAVED_SIGN_IN_FIELD: &str = "password";
 
-/// How long the first contact with a just-typed PBX address keeps trying.
-const FIRST_CONTACT_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
-
 /// What the admin enters to connect to the PBX.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
@@ -165,13 +162,7 @@ pub(crate) async fn connect(
     profile: &crate::profile::Profile,
     login: PbxLogin,
 ) -> Result<PbxSession, Error> {
-    // The address was just typed, so a wrong one is said within seconds rather than after the
-    // whole retry budget; once the PBX has answered, its calls get the full budget.
-    let first_contact = RetryPolicy {
-        budget: env.retry.budget.min(FIRST_CONTACT_BUDGET),
-        ..env.retry
-    };
-    let (settings, probe) = check_login(&login, &first_contact)?;
+    let (settings, probe) = check_login(&login, &env.retry.first_contact())?;
     let password = trimmed(login.password.as_ref()).map(crate::secrets::Secret::new);
 
     let (client, signed_in, info) = match &password {
