@@ -120,7 +120,8 @@ async fn main() -> Result<()> {
     // cargo bench passes `--bench`; nothing else is taken from the command line.
     let program = match std::env::var_os("SYNC_BENCH_PROGRAM") {
         Some(path) => PathBuf::from(path),
-        None => example::build_sync_run(true)?,
+        // As `cargo bench -p pbx365` builds.
+        None => example::build_sync_run(&["-p", "pbx365", "--release"])?,
     };
     out(
         "| users | run | wall | sync CPU | peak RSS | Graph requests (floor) | PBX requests (floor) | extra PBX requests | wall against |",
