@@ -120,8 +120,15 @@ async fn main() -> Result<()> {
     // cargo bench passes `--bench`; nothing else is taken from the command line.
     let program = match std::env::var_os("SYNC_BENCH_PROGRAM") {
         Some(path) => PathBuf::from(path),
-        // As `cargo bench -p pbx365` builds.
-        None => example::build_sync_run(&["-p", "pbx365", "--release"])?,
+        // Optimised, as `cargo bench -p pbx365` builds.
+        None => example::build_sync_run(&[
+            "build",
+            "-p",
+            "pbx365",
+            "--release",
+            "--example",
+            "sync_run",
+        ])?,
     };
     out(
         "| users | run | wall | sync CPU | peak RSS | Graph requests (floor) | PBX requests (floor) | extra PBX requests | wall against |",

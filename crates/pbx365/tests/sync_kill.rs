@@ -84,8 +84,8 @@ async fn run_to_the_end(mut child: Child) -> Result<Value, Box<dyn std::error::E
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_mid_way_is_finished_by_the_next_without_duplicates() -> TestResult {
-    // As `make test` builds (`cargo nextest run --workspace`).
-    let program = build_sync_run(&["--workspace"])?;
+    // The build `make test` has made (`cargo nextest run --workspace` builds the examples too).
+    let program = build_sync_run(&["test", "--workspace", "--no-run"])?;
     let world = World::start().await?;
     // Slow enough that the kills land while users are being created.
     world.sim.pbx_faults.set_latency(Duration::from_millis(5));

@@ -19,11 +19,12 @@ fn describes_this_package(name: &str) -> bool {
         )
 }
 
-/// Builds the example with cargo's `selection` (`--workspace`, or `-p pbx365`, `--release`…)
-/// and answers its path. The caller passes the selection of the build that runs it: so cargo
-/// finds the library and its dependencies already compiled, where another feature set would
-/// compile them all again (90 s on the 2-core machine).
-pub fn build_sync_run(selection: &[&str]) -> Result<PathBuf, Box<dyn std::error::Error>> {
+/// Builds the example with the cargo command `build` (a subcommand and its selection; the
+/// build names the example among its artifacts) and answers its path. The caller repeats the
+/// build that runs it, so cargo finds everything already compiled: any other selection can
+/// resolve the dependencies' features differently (dev-dependencies count only for the
+/// packages whose tests are built) and compile them all again — 90 s on the 2-core machine.
+pub fn build_sync_run(build: &[&str]) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = std::process::Command::new(cargo);
     for (name, _) in std::env::vars_os() {
@@ -32,8 +33,8 @@ pub fn build_sync_run(selection: &[&str]) -> Result<PathBuf, Box<dyn std::error:
         }
     }
     command
-        .args(["build", "--example", "sync_run", "--message-format=json"])
-        .args(selection)
+        .args(build)
+        .arg("--message-format=json")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stderr(Stdio::inherit());
     let output = command.output()?;
