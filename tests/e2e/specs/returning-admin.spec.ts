@@ -61,6 +61,21 @@ test('a returning admin opens on the dashboard and edits one option without sign
   await shot('54-returning-admin-done');
 });
 
+test('a changed sync concurrency is reviewed as a change on this computer before it is saved', async ({ page, shot }) => {
+  await page.goto('/?mock-step-ms=10');
+  await editFromDashboard(page, 'contoso', 'Sync options');
+  await page.getByLabel('Users written to the PBX at once').fill('4');
+  await page.getByRole('button', { name: 'Check the sync options' }).click();
+  await page.getByTestId('continue').click();
+  const rows = page.getByTestId('changes-this-computer').locator('tbody tr');
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText('Users written to the PBX at once');
+  await expect(rows.getByTestId('now')).toHaveText('12');
+  await expect(rows.getByTestId('after')).toHaveText('4');
+  await expect(page.getByTestId('changes-pbx')).toHaveCount(0);
+  await shot('53b-returning-admin-concurrency-review');
+});
+
 test('an expired saved Microsoft sign-in opens its step with "Sign in again"', async ({ page, shot }) => {
   await page.goto('/?mock-step-ms=10&mock-expired=microsoft#/dashboard');
   await editFromDashboard(page, 'contoso', 'Sync options');

@@ -12,7 +12,7 @@ use crate::access::{Environment, Error};
 use crate::features::{OptionalGrant, optional_grant_of};
 use crate::guided::HandStep;
 use crate::pbx_certificate::PbxCertificate;
-use crate::profile::Mode;
+use crate::profile::{Mode, SyncOptions};
 use crate::secrets::{SecretKey, SecretKind};
 use crate::wizard::plan::{
     AppRegistrationSummary, AppState, ConsentSummary, KeyAction, KeyPairSummary, Revocation,
@@ -120,8 +120,12 @@ impl Change {
     }
 
     fn setting(field: &str, before: String, after: String) -> Self {
+        Self::setting_on(ChangeTarget::Pbx, field, before, after)
+    }
+
+    fn setting_on(target: ChangeTarget, field: &str, before: String, after: String) -> Self {
         Self {
-            target: ChangeTarget::Pbx,
+            target,
             summary: label(field).to_owned(),
             code: ChangeCode::Setting,
             params: BTreeMap::new(),
@@ -257,6 +261,7 @@ fn label(field: &str) -> &str {
         "sign_in_as_standard_user.enabled" => "Users sign in with Microsoft",
         "personal_contacts.enabled" => "Sync personal contacts",
         "shared_mailbox.enabled" => "Sync shared mailbox contacts",
+        crate::sync::PBX_CONCURRENCY_FIELD => "Users written to the PBX at once",
         other => other,
     }
 }
@@ -293,6 +298,28 @@ pub(crate) fn settings_changes(
         );
     }
     Ok(changes)
+}
+
+/// The profile's own sync setting that no PBX holds: how many users a sync writes to the PBX
+/// at once, as it is (the default for a profile that has none) and as it will be.
+pub(crate) fn concurrency_change(
+    saved: Option<&SyncOptions>,
+    wanted: &SyncOptions,
+) -> Option<Change> {
+    let effective = |options: Option<&SyncOptions>| {
+        options
+            .and_then(|options| options.users.pbx_concurrency)
+            .unwrap_or(crate::sync::DEFAULT_PBX_CONCURRENCY)
+    };
+    let (before, after) = (effective(saved), effective(Some(wanted)));
+    (before != after).then(|| {
+        Change::setting_on(
+            ChangeTarget::ThisComputer,
+            crate::sync::PBX_CONCURRENCY_FIELD,
+            before.to_string(),
+            after.to_string(),
+        )
+    })
 }
 
 /// Changes on this computer: the profile and the keyring entries that do not exist yet.
@@ -445,6 +472,32 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_changed_sync_concurrency_is_a_change_on_this_computer() {
+        let with = |concurrency: Option<u16>| {
+            let mut options = SyncOptions::default();
+            options.users.pbx_concurrency = concurrency;
+            options
+        };
+        let change = concurrency_change(Some(&with(Some(12))), &with(Some(4)));
+        assert_eq!(
+            change.map(|c| (c.target, c.text())),
+            Some((
+                ChangeTarget::ThisComputer,
+                "Users written to the PBX at once: 12 → 4".to_owned()
+            ))
+        );
+        // No setting is the default, so emptying the field of a profile set to 8 changes nothing,
+        // and a new profile is compared with the default too.
+        assert!(concurrency_change(Some(&with(Some(8))), &with(None)).is_none());
+        assert!(concurrency_change(None, &with(Some(8))).is_none());
+        let new = concurrency_change(None, &with(Some(16))).map(|c| c.text());
+        assert_eq!(
+            new.as_deref(),
+            Some("Users written to the PBX at once: 8 → 16")
+        );
+    }
 
     #[test]
     fn only_differing_settings_are_listed() -> Result<(), Error> {

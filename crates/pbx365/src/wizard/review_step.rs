@@ -193,6 +193,10 @@ impl Wizard {
             &desired,
             new_app,
         )?);
+        changes.extend(review::concurrency_change(
+            self.profile.sync.as_ref(),
+            &sync.options,
+        ));
         changes.extend(review::local_changes(
             &self.env,
             &self.profile.name,

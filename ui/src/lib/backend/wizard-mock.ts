@@ -289,6 +289,15 @@ function settingChanges(before: SyncOptions | null, after: SyncOptions): Change[
     }));
 }
 
+/** The profile's own sync setting, when it changes (wizard/review.rs `concurrency_change`; 8 when unset). */
+function concurrencyChange(before: SyncOptions | null, after: SyncOptions): Change[] {
+  const was = String(before?.users.pbx_concurrency ?? 8);
+  const will = String(after.users.pbx_concurrency ?? 8);
+  return was === will
+    ? []
+    : [{ target: 'this-computer', summary: 'Users written to the PBX at once', code: 'setting', params: {}, field: 'users.pbx_concurrency', before: was, after: will }];
+}
+
 const APP_NAME = 'PortSIP PBX (contoso.example)';
 const REDIRECT_URI = 'https://pbx.contoso.example:8887/api/ms365/callback';
 
@@ -638,7 +647,8 @@ export function createMockWizard(scenario: WizardScenario): WizardOperations {
   });
 
   /** A saved profile's review: only the settings the options change on the PBX. */
-  const resumedReview = (): Review => reviewOf(options ? settingChanges(found.profile.sync, options) : [], noticeWarnings());
+  const resumedReview = (): Review =>
+    reviewOf(options ? [...settingChanges(found.profile.sync, options), ...concurrencyChange(found.profile.sync, options)] : [], noticeWarnings());
 
   // Guided mode: pbx365 changes nothing in Entra (the hand steps say what to do there), and the
   // PBX gets the IDs the admin pasted.

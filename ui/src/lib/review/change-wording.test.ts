@@ -97,6 +97,9 @@ describe('describeChange', () => {
     chooseLocale('en');
     expect(describeChange(row)).toBe('Sync schedule');
     expect(describeChange(setting('application_id', '(not set)', "(the new app's ID)"))).toBe('Application (client) ID');
+    expect(describeChange(setting('users.pbx_concurrency', '12', '4'))).toBe('Users written to the PBX at once');
+    chooseLocale('zh-CN');
+    expect(describeChange(setting('users.pbx_concurrency', '12', '4'))).toBe('同时写入 PBX 的用户数');
   });
 
   it('words the samples from the task in Chinese', () => {

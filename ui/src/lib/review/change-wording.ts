@@ -10,7 +10,7 @@ const v = (params: Params, name: string) => params[name] ?? '';
 /** A list value (items joined with ", " by the engine) as a list in the UI language. */
 const list = (params: Params, name: string) => formatList(v(params, name).split(', ').filter(Boolean));
 
-/** The PBX settings the review compares (wizard/review.rs `label`), named by the catalogue. */
+/** The settings the review compares (wizard/review.rs `label`), named by the catalogue. */
 const FIELDS: Record<string, () => string> = {
   application_id: m.review_field_application_id,
   directory_id: m.review_field_directory_id,
@@ -27,6 +27,8 @@ const FIELDS: Record<string, () => string> = {
   'sign_in_as_standard_user.enabled': m.review_field_sign_in_as_standard_user_enabled,
   'personal_contacts.enabled': m.review_field_personal_contacts_enabled,
   'shared_mailbox.enabled': m.review_field_shared_mailbox_enabled,
+  // pbx365's own, on this computer (sync/concurrency.rs PBX_CONCURRENCY_FIELD).
+  'users.pbx_concurrency': m.review_field_users_pbx_concurrency,
 };
 
 /** The engine's stand-ins for a missing value (wizard/review.rs `shown`, `NEW_APP_ID`) and booleans. */
