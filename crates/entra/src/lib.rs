@@ -41,7 +41,8 @@ pub use graph::*;
 pub use http::HttpOptions;
 pub use id_token::Account;
 pub use retry::{
-    ConnectionFailure, Progress, ProgressFn, Replicating, RetryPolicy, retry_while_replicating,
+    ConnectionFailure, Progress, ProgressFn, Replicating, RetryPolicy, replication_wait,
+    retry_while_replicating,
 };
 pub use secret::Secret;
 pub use session::Session;

@@ -15,7 +15,7 @@ pub(crate) use self::patience::{
     AnsweredHosts, Patience, Trouble, Waiting, is_transient, should_retry,
 };
 pub use self::progress::{ConnectionFailure, Progress, ProgressFn, Replicating};
-pub use self::replication::retry_while_replicating;
+pub use self::replication::{replication_wait, retry_while_replicating};
 
 /// How long to keep trying. Tests shrink the durations; the defaults suit the real cloud.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,12 +7,9 @@ use super::progress::{Progress, ProgressFn, Replicating};
 use super::{RetryPolicy, backoff};
 use crate::error::EntraError;
 
-/// The next replication wait; the last one is shortened to end exactly at the budget.
-pub(crate) fn replication_wait(
-    policy: &RetryPolicy,
-    waited: Duration,
-    attempt: u32,
-) -> Option<Duration> {
+/// The next wait for a replica (`replication_base · 2^attempt`, at most `replication_cap`);
+/// the last one is shortened to end exactly at the budget, and `None` once it is spent.
+pub fn replication_wait(policy: &RetryPolicy, waited: Duration, attempt: u32) -> Option<Duration> {
     let remaining = policy.replication_budget.saturating_sub(waited);
     (!remaining.is_zero())
         .then(|| backoff(policy.replication_base, policy.replication_cap, attempt).min(remaining))

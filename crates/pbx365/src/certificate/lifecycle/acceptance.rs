@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use entra::{Progress, RetryPolicy};
+use entra::{Progress, RetryPolicy, replication_wait};
 
 use crate::profile::Mode;
 use crate::relayed_failure::{ListingFailure, classify};
@@ -42,17 +42,6 @@ fn may_pass_later(error: &portsip::Error, mode: Mode) -> bool {
     }
 }
 
-/// `base · 2^attempt`, at most `cap`, and never past the end of the budget.
-fn next_wait(policy: &RetryPolicy, waited: Duration, attempt: u32) -> Option<Duration> {
-    let remaining = policy.replication_budget.saturating_sub(waited);
-    let wait = policy
-        .replication_base
-        .saturating_mul(2u32.saturating_pow(attempt.min(31)))
-        .min(policy.replication_cap)
-        .min(remaining);
-    (!wait.is_zero()).then_some(wait)
-}
-
 /// Polls `GET /ms365/users` until it succeeds and returns how many users the PBX listed.
 /// `on_wait` hears about each wait, worded like entra's replication waits.
 pub async fn wait_until_pbx_lists_users(
@@ -70,7 +59,7 @@ pub async fn wait_until_pbx_lists_users(
             Err(error) if may_pass_later(&error, mode) => error,
             Err(error) => return Err(AcceptanceError::Pbx(error)),
         };
-        let Some(wait) = next_wait(policy, waited, attempt) else {
+        let Some(wait) = replication_wait(policy, waited, attempt) else {
             return Err(AcceptanceError::NotYet {
                 waited,
                 last: error,
@@ -104,7 +93,7 @@ mod tests {
         let mut waited = Duration::ZERO;
         let mut waits = Vec::new();
         let mut attempt = 0;
-        while let Some(wait) = next_wait(&policy, waited, attempt) {
+        while let Some(wait) = replication_wait(&policy, waited, attempt) {
             waits.push(wait.as_secs());
             waited += wait;
             attempt += 1;
