@@ -242,6 +242,19 @@ mod tests {
     use super::*;
     use UiLanguage::{English, SimplifiedChinese};
 
+    /// A different number for each count a run summary can name.
+    fn every_count() -> OutcomeCounts {
+        OutcomeCounts {
+            created: 1,
+            adopted: 2,
+            updated: 3,
+            disabled: 4,
+            failed: 5,
+            not_done: 6,
+            ..OutcomeCounts::default()
+        }
+    }
+
     fn ended(status: RunStatus, outcome: OutcomeCounts) -> LastRun {
         LastRun::Ended { status, outcome }
     }
@@ -331,16 +344,7 @@ mod tests {
             (RunStatus::Cancelled, "run_status_cancelled"),
             (RunStatus::Interrupted, "run_status_interrupted"),
         ] {
-            let every_count = OutcomeCounts {
-                created: 1,
-                adopted: 2,
-                updated: 3,
-                disabled: 4,
-                failed: 5,
-                not_done: 6,
-                ..OutcomeCounts::default()
-            };
-            let (_, last) = one(false, ended(status, every_count)).ok_or("no entry")?;
+            let (_, last) = one(false, ended(status, every_count())).ok_or("no entry")?;
             let counts = [
                 "sync_count_created",
                 "sync_count_adopted",
@@ -436,19 +440,10 @@ mod tests {
             RunStatus::Cancelled,
             RunStatus::Interrupted,
         ];
-        let every_count = OutcomeCounts {
-            created: 1,
-            adopted: 2,
-            updated: 3,
-            disabled: 4,
-            failed: 5,
-            not_done: 6,
-            ..OutcomeCounts::default()
-        };
         let mut profiles: Vec<ProfileState> = statuses
             .iter()
             .enumerate()
-            .map(|(n, status)| state(&format!("p{n}"), n == 0, ended(*status, every_count)))
+            .map(|(n, status)| state(&format!("p{n}"), n == 0, ended(*status, every_count())))
             .collect();
         profiles.push(state("q", false, LastRun::NotSyncedYet));
         profiles.push(state("r", false, LastRun::Unavailable));
