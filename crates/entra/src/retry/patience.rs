@@ -122,15 +122,6 @@ pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
     error.is_connect() || error.is_timeout() || error.is_request()
 }
 
-/// Whether `error` is the network's answer that the host cannot be reached at all: connecting
-/// failed, and not by running out of time — refused, no such host name, no route, a proxy that
-/// is not there or refuses the tunnel, a certificate the connection is intercepted with. None
-/// of that changes within seconds. A time-out is left to the patient budget: a slow network
-/// may still get through.
-fn is_unreachable(error: &reqwest::Error) -> bool {
-    error.is_connect() && !error.is_timeout()
-}
-
 /// `error`'s causes, without the request's own line (which repeats the whole URL) nor the
 /// HTTP client's "client error (Connect)", which says nothing the sentence around it does not.
 fn causes(error: &reqwest::Error) -> String {
@@ -202,7 +193,11 @@ impl<'a> Patience<'a> {
         let never_answered = source
             .url()
             .is_none_or(|url| !self.waiting.answered.include(url));
-        self.unreachable = never_answered && is_unreachable(&source);
+        // Not reached (refused, no such host name, no route, a proxy refusing the tunnel, an
+        // intercepting certificate) does not change within seconds; a time-out is left to the
+        // patient budget, since a slow network may still get through.
+        self.unreachable =
+            never_answered && ConnectionFailure::of(&source) == ConnectionFailure::NotReached;
         if !self.unreachable {
             return EntraError::Network {
                 context: self.context.to_owned(),
